@@ -1,0 +1,53 @@
+package io.deployster.cli;
+
+import io.deployster.client.DeploysterClient;
+import io.deployster.client.NoSuchJobException;
+import io.deployster.job.JobState;
+import io.deployster.queue.JobQueue.CancelOutcome;
+import io.deployster.queue.QueueSettings;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "cancel", mixinStandardHelpOptions = true,
+        description = "Cancel a job: a queued or waiting job ends at once; a running one is stopped by its worker.")
+final class CancelCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    RedisOption redis;
+    @Parameters(paramLabel = "ID", description = "Job id, as printed by submit.")
+    String id;
+    @Option(names = "--reason", defaultValue = "cancelled from the command line", description = "Recorded on the job and shown to its followers.")
+    String reason;
+    @Option(names = "--wait", description = "For a running job, wait until its worker has stopped it.")
+    boolean await;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        try (DeploysterClient client = DeploysterClient.connect(redis.require(), QueueSettings.DEFAULT)) {
+            CancelOutcome outcome = client.cancel(id, reason);
+            var out = spec.commandLine().getOut();
+            switch (outcome) {
+                case UNKNOWN -> throw new NoSuchJobException(id);
+                case CANCELLED -> out.println("job " + id + " cancelled before it started");
+                case FINISHED -> {
+                    JobState state = client.status(id);
+                    out.println("job " + id + " had already ended (" + state.status().wireName() + "); nothing to cancel");
+                }
+                case REQUESTED -> {
+                    out.println("job " + id + " is running; its worker is stopping it");
+                    if (await) {
+                        JobState state = client.await(id);
+                        out.println(Console.summary(state));
+                    }
+                }
+            }
+            return ExitCodes.SUCCEEDED;
+        }
+    }
+}

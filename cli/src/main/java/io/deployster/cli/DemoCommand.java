@@ -1,0 +1,84 @@
+package io.deployster.cli;
+
+import io.deployster.client.DeploysterClient;
+import io.deployster.job.JobCodec;
+import io.deployster.job.JobLimits;
+import io.deployster.job.JobSpec;
+import io.deployster.job.JobSpecValidator;
+import io.deployster.job.JobState;
+import io.deployster.log.LogFollower;
+import io.deployster.queue.JobQueue;
+import io.deployster.queue.QueueSettings;
+import io.deployster.redis.Keys;
+import io.deployster.redis.Redis;
+import io.deployster.redis.RedisServer;
+import io.deployster.worker.Worker;
+import io.deployster.worker.WorkerOptions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Run the example deploy end to end with nothing installed: starts its own redis-server and a worker,",
+                "submits examples/demo/deploy.json, prints its log live and exits with the deploy's result."})
+final class DemoCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Option(names = "--spec", paramLabel = "FILE", description = "Job spec to run instead of examples/demo/deploy.json.")
+    Path specFile;
+    @Option(names = "--dir", paramLabel = "DIR", description = "Where to keep Redis's files and deploy to (default: a new temporary directory).")
+    Path dir;
+
+    @Override
+    public Integer call() throws Exception {
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        Path file = specFile != null ? specFile : defaultSpec();
+        Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("deployster-demo-");
+        Path site = Files.createDirectories(work.resolve("site"));
+        JobSpec loaded = JobCodec.parseSpec(Files.readString(file, StandardCharsets.UTF_8));
+        JobSpec job = loaded.cd() == null && loaded.commands() != null ? withCd(loaded, site.toString()) : loaded;
+
+        try (RedisServer server = RedisServer.start(work.resolve("redis"));
+             Redis redis = Redis.connect(server.uri())) {
+            err.println("[demo] redis-server pid " + server.pid() + " on " + server.uri() + ", files in " + work);
+            JobQueue queue = new JobQueue(redis, Keys.defaults(), QueueSettings.DEFAULT, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC());
+            try (Worker worker = new Worker(redis, queue, new JobSpecValidator(JobLimits.DEFAULT),
+                    WorkerOptions.defaults(List.of(job.queueOrDefault())).withName("demo-worker"))) {
+                worker.start();
+                err.println("[demo] worker demo-worker serving queue '" + job.queueOrDefault() + "'; submitting " + file);
+                DeploysterClient client = new DeploysterClient(redis, queue, new LogFollower(redis, Keys.defaults()));
+                String id = client.submit(job);
+                out.println(id);
+                JobState state = client.follow(id, LogFollower.START, new Console(out, err, false));
+                err.println(Console.summary(state));
+                if (job.cd() != null) {
+                    err.println("[demo] deployed into " + job.cd());
+                }
+                return ExitCodes.of(state.status());
+            }
+        }
+    }
+
+    private static Path defaultSpec() {
+        String home = System.getenv().getOrDefault("DEPLOYSTER_HOME", ".");
+        Path path = Path.of(home, "examples", "demo", "deploy.json");
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalArgumentException("example job " + path + " not found; run bin/deployster from the repository, or pass --spec FILE");
+        }
+        return path;
+    }
+
+    private static JobSpec withCd(JobSpec s, String cd) {
+        return new JobSpec(s.mode(), s.project(), s.queue(), s.ref(), s.commit(), s.timeoutSeconds(), s.submittedBy(), cd,
+                s.commands(), s.env(), s.playbook(), s.inventory(), s.limit(), s.tags(), s.extraVars(), s.check(), s.diff(),
+                s.verbosity(), s.cwd());
+    }
+}

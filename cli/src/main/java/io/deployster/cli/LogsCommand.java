@@ -1,0 +1,65 @@
+package io.deployster.cli;
+
+import io.deployster.client.DeploysterClient;
+import io.deployster.client.NoSuchJobException;
+import io.deployster.job.JobState;
+import io.deployster.log.LogEntry;
+import io.deployster.log.LogFollower;
+import io.deployster.queue.QueueSettings;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "logs", mixinStandardHelpOptions = true,
+        description = "Print a job's log; with --follow, keep printing until the job ends and exit with its result.")
+final class LogsCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    RedisOption redis;
+    @Parameters(paramLabel = "ID", description = "Job id, as printed by submit.")
+    String id;
+    @Option(names = {"-f", "--follow"}, description = "Wait for new lines until the job ends.")
+    boolean follow;
+    @Option(names = "--after", paramLabel = "ENTRY", defaultValue = LogFollower.START,
+            description = "Start after this log entry id (see --show-ids) instead of at the beginning.")
+    String after;
+    @Option(names = "--show-ids", description = "Prefix each line with its log entry id, to resume from with --after.")
+    boolean showIds;
+    @Option(names = {"-q", "--quiet"}, description = "Print only the job's output and its result.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        try (DeploysterClient client = DeploysterClient.connect(redis.require(), QueueSettings.DEFAULT)) {
+            Console console = new Console(spec.commandLine().getOut(), spec.commandLine().getErr(), quiet);
+            java.util.function.Consumer<LogEntry> sink = showIds ? e -> {
+                spec.commandLine().getOut().print(e.id() + " ");
+                console.accept(e);
+            } : console;
+            if (follow) {
+                JobState state = client.follow(id, after, sink);
+                return ExitCodes.of(state.status());
+            }
+            JobState state = client.status(id);
+            if (state == null) {
+                throw new NoSuchJobException(id);
+            }
+            String from = after;
+            List<LogEntry> page;
+            do {
+                page = client.follower().read(id, from, 10_000);
+                page.forEach(sink);
+                if (!page.isEmpty()) {
+                    from = page.get(page.size() - 1).id();
+                }
+            } while (page.size() == 10_000);
+            return state.status().isTerminal() ? ExitCodes.of(state.status()) : StatusCommand.NOT_ENDED;
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.deployster.cli;
+
+import io.deployster.client.DeploysterClient;
+import io.deployster.job.JobCodec;
+import io.deployster.job.JobSpec;
+import io.deployster.job.JobState;
+import io.deployster.job.Mode;
+import io.deployster.log.LogFollower;
+import io.deployster.queue.QueueSettings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "submit", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Queue a deploy job, print its id, follow its log live and exit with its result.",
+                "Commands form: --cd DIR --command CMD [--command CMD ...] [--env K=V ...]",
+                "Ansible form:  --playbook FILE [--inventory I] [--limit L] [--tag T ...] [--extra-var K=V ...] [--check] [--diff]"})
+final class SubmitCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    RedisOption redis;
+
+    @Option(names = "--spec", paramLabel = "FILE", description = "Start from a job spec in JSON (see docs/protocol.md); other options override its fields.")
+    Path specFile;
+    @Option(names = "--project", description = "Project name; deploys of one project never overlap.")
+    String project;
+    @Option(names = "--queue", description = "Queue the workers of the target hosts serve (default: deploy).")
+    String queue;
+    @Option(names = "--ref", description = "Git ref being deployed (tag or branch).")
+    String ref;
+    @Option(names = "--commit", description = "Commit being deployed.")
+    String commit;
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "End the job as timed out after this long.")
+    Integer timeoutSeconds;
+    @Option(names = "--submitted-by", paramLabel = "TEXT", description = "Who or what submits (e.g. a build URL); shown to jobs waiting behind this one.")
+    String submittedBy;
+
+    @Option(names = "--cd", paramLabel = "DIR", description = "Directory on the deploy host to run the commands in.")
+    String cd;
+    @Option(names = "--command", paramLabel = "CMD", description = "Command to run with /bin/sh -c; repeat in order. The job stops at the first failure.")
+    List<String> commands;
+    @Option(names = "--env", paramLabel = "K=V", description = "Variable written to DIR/.env and exported to the commands; repeatable.")
+    Map<String, String> env;
+
+    @Option(names = "--playbook", paramLabel = "FILE", description = "Playbook for ansible-playbook on the worker.")
+    String playbook;
+    @Option(names = "--inventory", paramLabel = "I")
+    String inventory;
+    @Option(names = "--limit", paramLabel = "L")
+    String limit;
+    @Option(names = "--tag", paramLabel = "T", description = "Ansible tag to run; repeatable.")
+    List<String> tags;
+    @Option(names = "--extra-var", paramLabel = "K=V", description = "Ansible extra variable; repeatable.")
+    Map<String, String> extraVars;
+    @Option(names = "--check", description = "Ansible check mode.")
+    boolean check;
+    @Option(names = "--diff", description = "Ansible diff mode.")
+    boolean diff;
+    @Option(names = "--verbosity", paramLabel = "0-4", description = "Number of -v for ansible-playbook.")
+    Integer verbosity;
+    @Option(names = "--cwd", paramLabel = "DIR", description = "Directory to run ansible-playbook in on the worker.")
+    String cwd;
+
+    @Option(names = "--no-follow", description = "Print the job id and exit without waiting for the job.")
+    boolean noFollow;
+    @Option(names = {"-q", "--quiet"}, description = "Print only the job's output and its result.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        JobSpec job = build();
+        try (DeploysterClient client = DeploysterClient.connect(redis.require(), QueueSettings.DEFAULT)) {
+            String id = client.submit(job);
+            spec.commandLine().getOut().println(id);
+            spec.commandLine().getOut().flush();
+            if (noFollow) {
+                return ExitCodes.SUCCEEDED;
+            }
+            JobState state = client.follow(id, LogFollower.START,
+                    new Console(spec.commandLine().getOut(), spec.commandLine().getErr(), quiet));
+            spec.commandLine().getErr().println(Console.summary(state));
+            return ExitCodes.of(state.status());
+        }
+    }
+
+    JobSpec build() throws IOException {
+        JobSpec base = specFile == null ? new JobSpec.Builder().build()
+                : JobCodec.parseSpec(Files.readString(specFile, StandardCharsets.UTF_8));
+        JobSpec.Builder b = new JobSpec.Builder();
+        String mode = base.mode();
+        if (commands != null || cd != null || env != null) {
+            mode = Mode.COMMANDS.wireName();
+        } else if (playbook != null) {
+            mode = Mode.ANSIBLE.wireName();
+        }
+        return new JobSpec(mode, or(project, base.project()), or(queue, base.queue()), or(ref, base.ref()),
+                or(commit, base.commit()), or(timeoutSeconds, base.timeoutSeconds()), or(submittedBy, base.submittedBy()),
+                or(cd, base.cd()), or(commands, base.commands()), or(env, base.env()),
+                or(playbook, base.playbook()), or(inventory, base.inventory()), or(limit, base.limit()),
+                tags == null ? base.tags() : String.join(",", tags),
+                extraVars == null ? base.extraVars() : new LinkedHashMap<>(extraVars),
+                check ? Boolean.TRUE : base.check(), diff ? Boolean.TRUE : base.diff(),
+                or(verbosity, base.verbosity()), or(cwd, base.cwd()));
+    }
+
+    private static <T> T or(T given, T fallback) {
+        return given != null ? given : fallback;
+    }
+}

@@ -1,0 +1,169 @@
+package io.deployster.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.deployster.job.JobStatus;
+import io.deployster.testing.Await;
+import io.deployster.testing.Deployment;
+import io.deployster.testing.RealRedis;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The deployster command as a CI script runs it: arguments in, output and exit code out. */
+class CliTest {
+    @RegisterExtension
+    static RealRedis redis = new RealRedis();
+
+    @TempDir
+    Path dir;
+
+    Deployment deployment;
+
+    @BeforeEach
+    void start() {
+        deployment = new Deployment(redis.uri());
+        deployment.worker("cli-worker", 2);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        deployment.close();
+    }
+
+    record Run(int exit, String out, String err) {
+        List<String> outLines() {
+            return out.lines().toList();
+        }
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private String[] submit(String... extra) {
+        List<String> args = new ArrayList<>(List.of("submit", "--redis", redis.uri(), "--project", "shop", "--cd", dir.toString()));
+        args.addAll(List.of(extra));
+        return args.toArray(String[]::new);
+    }
+
+    @Test
+    void submitPrintsTheIdThenTheLiveLogAndExitsZeroOnSuccess() {
+        Run r = run(submit("--command", "echo hello", "--command", "echo $GREETING", "--env", "GREETING=hi there"));
+        assertEquals(ExitCodes.SUCCEEDED, r.exit(), r.err());
+        String id = r.outLines().get(0);
+        assertTrue(id.matches("\\d{8}-\\d{6}-[a-z0-9]{8}"), id);
+        assertEquals(List.of(id, "hello", "hi there"), r.outLines());
+        assertTrue(r.err().contains("[deployster] $ echo hello"), r.err());
+        assertTrue(r.err().contains("job " + id + ": succeeded, exit code 0, worker cli-worker"), r.err());
+    }
+
+    @Test
+    void exitCodeSaysHowTheJobEnded() {
+        Run failed = run(submit("--command", "exit 3"));
+        assertEquals(ExitCodes.FAILED, failed.exit());
+        assertTrue(failed.err().contains("reason: command 1 of 1 exited with 3: exit 3"), failed.err());
+
+        Run timedOut = run(submit("--timeout", "1", "--command", "sleep 60"));
+        assertEquals(ExitCodes.TIMED_OUT, timedOut.exit(), timedOut.err());
+        assertTrue(timedOut.err().contains("timed out after 1 s"), timedOut.err());
+    }
+
+    @Test
+    void cancelStopsARunningJobAndItsSubmitterExitsWithCancelled() throws Exception {
+        CompletableFuture<Run> submitter = CompletableFuture.supplyAsync(() -> run(submit("--command", "echo started; sleep 60")));
+        Await.until("a job running", Duration.ofSeconds(30), () -> runningJob() != null);
+        String id = runningJob();
+
+        Run cancel = run("cancel", "--redis", redis.uri(), "--wait", id);
+        assertEquals(ExitCodes.SUCCEEDED, cancel.exit(), cancel.err());
+        assertTrue(cancel.out().contains("is running; its worker is stopping it"), cancel.out());
+        Run submitted = submitter.get();
+        assertEquals(ExitCodes.CANCELLED, submitted.exit(), submitted.err());
+        assertTrue(submitted.err().contains("cancelled from the command line"), submitted.err());
+
+        Run again = run("cancel", "--redis", redis.uri(), id);
+        assertEquals(ExitCodes.SUCCEEDED, again.exit());
+        assertTrue(again.out().contains("had already ended (cancelled); nothing to cancel"), again.out());
+        assertEquals(ExitCodes.CANCELLED, run("status", "--redis", redis.uri(), id).exit());
+    }
+
+    private String runningJob() {
+        return redis.client().call(j -> j.keys("deployster:job:*")).stream()
+                .map(k -> k.substring("deployster:job:".length()))
+                .filter(id -> deployment.client.status(id).status() == JobStatus.RUNNING)
+                .findFirst().orElse(null);
+    }
+
+    @Test
+    void statusAndLogsReadAFinishedJob() {
+        Run submitted = run(submit("--command", "seq 1 3", "--no-follow"));
+        assertEquals(ExitCodes.SUCCEEDED, submitted.exit());
+        String id = submitted.out().trim();
+
+        Run logs = run("logs", "--redis", redis.uri(), "--follow", id);
+        assertEquals(ExitCodes.SUCCEEDED, logs.exit(), logs.err());
+        assertEquals(List.of("1", "2", "3"), logs.outLines());
+
+        Run status = run("status", "--redis", redis.uri(), id);
+        assertEquals(ExitCodes.SUCCEEDED, status.exit());
+        assertTrue(status.out().contains("project: shop, queue: deploy"), status.out());
+
+        Run ids = run("logs", "--redis", redis.uri(), "--show-ids", "-q", id);
+        String second = ids.outLines().stream().filter(l -> l.endsWith(" 2")).findFirst().orElseThrow();
+        Run resumed = run("logs", "--redis", redis.uri(), "--after", second.split(" ")[0], id);
+        assertEquals(List.of("3"), resumed.outLines());
+    }
+
+    @Test
+    void badInputIsRefusedWithTheFieldTheValueAndWhatIsAllowed() {
+        Run invalid = run("submit", "--redis", redis.uri(), "--project", "my shop", "--cd", "srv", "--command", "true");
+        assertEquals(ExitCodes.USAGE, invalid.exit());
+        assertTrue(invalid.err().contains("field 'project': value 'my shop' is not allowed"), invalid.err());
+        assertTrue(invalid.err().contains("field 'cd': value 'srv' is not allowed; use an absolute path"), invalid.err());
+
+        Run noRedis = run("status", "20261122-000000-abcdefgh");
+        assertEquals(ExitCodes.USAGE, noRedis.exit());
+        assertTrue(noRedis.err().contains("Redis URI is missing"), noRedis.err());
+
+        Run unknown = run("status", "--redis", redis.uri(), "20261122-000000-abcdefgh");
+        assertEquals(ExitCodes.NO_SUCH_JOB, unknown.exit());
+        assertTrue(unknown.err().contains("no job '20261122-000000-abcdefgh'"), unknown.err());
+
+        Run unreachable = run("status", "--redis", "redis://127.0.0.1:1", "20261122-000000-abcdefgh");
+        assertEquals(ExitCodes.REDIS_UNREACHABLE, unreachable.exit());
+        assertTrue(unreachable.err().contains("cannot reach Redis"), unreachable.err());
+    }
+
+    @Test
+    void specFileAndFlagsCombine() throws Exception {
+        Path spec = dir.resolve("job.json");
+        Files.writeString(spec, "{\"mode\":\"commands\",\"project\":\"shop\",\"commands\":[\"echo from file\"]}");
+        Run r = run("submit", "--redis", redis.uri(), "--spec", spec.toString(), "--cd", dir.toString(), "-q");
+        assertEquals(ExitCodes.SUCCEEDED, r.exit(), r.err());
+        assertEquals("from file", r.outLines().get(1));
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String command : List.of("submit", "status", "logs", "cancel", "worker", "demo")) {
+            Run help = run(command, "--help");
+            assertEquals(0, help.exit());
+            assertTrue(help.out().startsWith("Usage: deployster " + command), help.out());
+        }
+    }
+}

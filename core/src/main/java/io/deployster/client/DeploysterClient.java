@@ -1,0 +1,93 @@
+package io.deployster.client;
+
+import io.deployster.job.JobSpec;
+import io.deployster.job.JobSpecValidator;
+import io.deployster.job.JobLimits;
+import io.deployster.job.JobState;
+import io.deployster.log.LogEntry;
+import io.deployster.log.LogFollower;
+import io.deployster.queue.JobQueue;
+import io.deployster.queue.QueueSettings;
+import io.deployster.redis.Keys;
+import io.deployster.redis.Redis;
+import java.time.Clock;
+import java.util.function.Consumer;
+
+/**
+ * What a producer needs: submit a job, follow its log, read its state, cancel it. Used by the CLI
+ * and the Jenkins step alike.
+ */
+public final class DeploysterClient implements AutoCloseable {
+    private final Redis redis;
+    private final JobQueue queue;
+    private final LogFollower follower;
+    private final boolean ownsRedis;
+
+    public DeploysterClient(Redis redis, JobQueue queue, LogFollower follower) {
+        this(redis, queue, follower, false);
+    }
+
+    private DeploysterClient(Redis redis, JobQueue queue, LogFollower follower, boolean ownsRedis) {
+        this.redis = redis;
+        this.queue = queue;
+        this.follower = follower;
+        this.ownsRedis = ownsRedis;
+    }
+
+    /** A client with its own connection pool and the default settings; closing it closes the pool. */
+    public static DeploysterClient connect(String uri, QueueSettings settings) {
+        Redis redis = Redis.connect(uri);
+        Keys keys = Keys.defaults();
+        JobQueue queue = new JobQueue(redis, keys, settings, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC());
+        return new DeploysterClient(redis, queue, new LogFollower(redis, keys), true);
+    }
+
+    /** @throws io.deployster.job.InvalidJobException naming every field that is wrong */
+    public String submit(JobSpec spec) {
+        return queue.submit(spec);
+    }
+
+    /** @return the job's state, or null when Redis has no such job (never submitted, or expired) */
+    public JobState status(String id) {
+        return queue.status(id);
+    }
+
+    public JobQueue.CancelOutcome cancel(String id, String reason) {
+        return queue.cancel(id, reason);
+    }
+
+    /**
+     * Hands each log entry after {@code afterId} ({@link LogFollower#START} for all) to {@code sink}
+     * as it arrives, until the job ends.
+     *
+     * @return the job's final state
+     * @throws NoSuchJobException when the job does not exist (or expired while being followed)
+     */
+    public JobState follow(String id, String afterId, Consumer<LogEntry> sink) throws InterruptedException {
+        if (status(id) == null) {
+            throw new NoSuchJobException(id);
+        }
+        LogEntry end = follower.follow(id, afterId, sink, jobId -> status(jobId) != null);
+        JobState state = status(id);
+        if (end == null || state == null) {
+            throw new NoSuchJobException(id);
+        }
+        return state;
+    }
+
+    /** Waits for the job to end without reading its output. */
+    public JobState await(String id) throws InterruptedException {
+        return follow(id, LogFollower.START, entry -> { });
+    }
+
+    public LogFollower follower() {
+        return follower;
+    }
+
+    @Override
+    public void close() {
+        if (ownsRedis) {
+            redis.close();
+        }
+    }
+}

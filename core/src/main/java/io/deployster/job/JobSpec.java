@@ -1,0 +1,107 @@
+package io.deployster.job;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a producer asks a worker to run. Crosses the wire as JSON inside the job hash and the queue
+ * entry; {@link JobSpecValidator} decides whether it is acceptable. Null means "not given".
+ *
+ * <p>Commands mode uses {@code cd}, {@code commands} and {@code env}; ansible mode uses
+ * {@code playbook} through {@code cwd}. The common fields apply to both.
+ */
+public record JobSpec(
+        String mode,
+        String project,
+        String queue,
+        String ref,
+        String commit,
+        Integer timeoutSeconds,
+        String submittedBy,
+        String cd,
+        List<String> commands,
+        Map<String, String> env,
+        String playbook,
+        String inventory,
+        String limit,
+        String tags,
+        Map<String, Object> extraVars,
+        Boolean check,
+        Boolean diff,
+        Integer verbosity,
+        String cwd) {
+
+    public static final String DEFAULT_QUEUE = "deploy";
+
+    public JobSpec {
+        commands = commands == null ? null : List.copyOf(commands);
+        env = env == null ? null : Map.copyOf(env);
+        extraVars = extraVars == null ? null : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(extraVars));
+    }
+
+    /** @return the mode, or null when it is missing or not one of {@link Mode} */
+    public Mode kind() {
+        return Mode.fromWireName(mode);
+    }
+
+    /** The queue to use: the given one, or {@value #DEFAULT_QUEUE}. */
+    public String queueOrDefault() {
+        return queue == null || queue.isEmpty() ? DEFAULT_QUEUE : queue;
+    }
+
+    public static Builder commands(String project, String cd, List<String> commands) {
+        return new Builder().mode(Mode.COMMANDS).project(project).cd(cd).commands(commands);
+    }
+
+    public static Builder ansible(String project, String playbook) {
+        return new Builder().mode(Mode.ANSIBLE).project(project).playbook(playbook);
+    }
+
+    /** Mutable assembly of a spec, for the CLI, the Jenkins step and tests. */
+    public static final class Builder {
+        private String mode;
+        private String project;
+        private String queue;
+        private String ref;
+        private String commit;
+        private Integer timeoutSeconds;
+        private String submittedBy;
+        private String cd;
+        private List<String> commands;
+        private Map<String, String> env;
+        private String playbook;
+        private String inventory;
+        private String limit;
+        private String tags;
+        private Map<String, Object> extraVars;
+        private Boolean check;
+        private Boolean diff;
+        private Integer verbosity;
+        private String cwd;
+
+        public Builder mode(Mode v) { mode = v.wireName(); return this; }
+        public Builder project(String v) { project = v; return this; }
+        public Builder queue(String v) { queue = v; return this; }
+        public Builder ref(String v) { ref = v; return this; }
+        public Builder commit(String v) { commit = v; return this; }
+        public Builder timeoutSeconds(Integer v) { timeoutSeconds = v; return this; }
+        public Builder submittedBy(String v) { submittedBy = v; return this; }
+        public Builder cd(String v) { cd = v; return this; }
+        public Builder commands(List<String> v) { commands = v; return this; }
+        public Builder env(Map<String, String> v) { env = v; return this; }
+        public Builder playbook(String v) { playbook = v; return this; }
+        public Builder inventory(String v) { inventory = v; return this; }
+        public Builder limit(String v) { limit = v; return this; }
+        public Builder tags(String v) { tags = v; return this; }
+        public Builder extraVars(Map<String, Object> v) { extraVars = v; return this; }
+        public Builder check(Boolean v) { check = v; return this; }
+        public Builder diff(Boolean v) { diff = v; return this; }
+        public Builder verbosity(Integer v) { verbosity = v; return this; }
+        public Builder cwd(String v) { cwd = v; return this; }
+
+        public JobSpec build() {
+            return new JobSpec(mode, project, queue, ref, commit, timeoutSeconds, submittedBy, cd, commands, env,
+                    playbook, inventory, limit, tags, extraVars, check, diff, verbosity, cwd);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package io.deployster.job;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Decides whether a spec may be queued or run; the same rules hold for every producer and the worker. */
+public final class JobSpecValidator {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+    private static final String NAME_RULE = "use 1 to 100 characters from A-Z a-z 0-9 . _ -";
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    private static final int MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
+
+    private final JobLimits limits;
+
+    public JobSpecValidator(JobLimits limits) {
+        this.limits = limits;
+    }
+
+    /** @throws InvalidJobException listing every problem found */
+    public void validate(JobSpec spec) {
+        validate(spec, JobCodec.specJson(spec));
+    }
+
+    /** As {@link #validate(JobSpec)}, when the caller already holds the spec's JSON. */
+    public void validate(JobSpec spec, String specJson) {
+        List<Problem> problems = new ArrayList<>();
+        int bytes = specJson.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > limits.maxSpecBytes()) {
+            problems.add(new Problem("spec", bytes + " bytes", "a job spec may be at most " + limits.maxSpecBytes() + " bytes of JSON"));
+        }
+        if (spec.kind() == null) {
+            problems.add(new Problem("mode", spec.mode(), "use 'commands' or 'ansible'"));
+        }
+        name(problems, "project", spec.project(), true);
+        name(problems, "queue", spec.queue(), false);
+        length(problems, "ref", spec.ref());
+        length(problems, "commit", spec.commit());
+        length(problems, "submittedBy", spec.submittedBy());
+        if (spec.timeoutSeconds() != null && (spec.timeoutSeconds() < 1 || spec.timeoutSeconds() > MAX_TIMEOUT_SECONDS)) {
+            problems.add(new Problem("timeoutSeconds", String.valueOf(spec.timeoutSeconds()),
+                    "use 1 to " + MAX_TIMEOUT_SECONDS + " seconds, or leave it out for no timeout"));
+        }
+        if (spec.kind() == Mode.COMMANDS) {
+            commandsMode(spec, problems);
+        } else if (spec.kind() == Mode.ANSIBLE) {
+            ansibleMode(spec, problems);
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidJobException(problems);
+        }
+    }
+
+    private void commandsMode(JobSpec spec, List<Problem> problems) {
+        path(problems, "cd", spec.cd(), true);
+        List<String> commands = spec.commands();
+        if (commands == null || commands.isEmpty()) {
+            problems.add(new Problem("commands", null, "give at least one command to run in 'cd'"));
+        } else if (commands.size() > limits.maxCommands()) {
+            problems.add(new Problem("commands", commands.size() + " commands", "a job may have at most " + limits.maxCommands() + " commands"));
+        } else {
+            for (int i = 0; i < commands.size(); i++) {
+                String c = commands.get(i);
+                if (c == null || c.isBlank()) {
+                    problems.add(new Problem("commands[" + i + "]", c == null ? null : c, "a command must not be empty"));
+                } else {
+                    length(problems, "commands[" + i + "]", c);
+                }
+            }
+        }
+        Map<String, String> env = spec.env();
+        if (env != null) {
+            if (env.size() > limits.maxEnvEntries()) {
+                problems.add(new Problem("env", env.size() + " entries", "a job may set at most " + limits.maxEnvEntries() + " variables"));
+            }
+            for (Map.Entry<String, String> e : env.entrySet()) {
+                if (!ENV_NAME.matcher(e.getKey()).matches()) {
+                    problems.add(new Problem("env", e.getKey(), "variable names are a letter or _ followed by letters, digits or _"));
+                }
+                if (e.getValue() == null || e.getValue().indexOf('\n') >= 0 || e.getValue().indexOf('\0') >= 0) {
+                    problems.add(new Problem("env." + e.getKey(), String.valueOf(e.getValue()), "a value is one line of text without NUL"));
+                } else {
+                    length(problems, "env." + e.getKey(), e.getValue());
+                }
+            }
+        }
+        forbid(problems, Mode.COMMANDS, "playbook", spec.playbook());
+        forbid(problems, Mode.COMMANDS, "inventory", spec.inventory());
+        forbid(problems, Mode.COMMANDS, "limit", spec.limit());
+        forbid(problems, Mode.COMMANDS, "tags", spec.tags());
+        forbid(problems, Mode.COMMANDS, "extraVars", spec.extraVars());
+        forbid(problems, Mode.COMMANDS, "cwd", spec.cwd());
+    }
+
+    private void ansibleMode(JobSpec spec, List<Problem> problems) {
+        path(problems, "playbook", spec.playbook(), false);
+        if (spec.playbook() == null || spec.playbook().isBlank()) {
+            problems.add(new Problem("playbook", null, "give the playbook file to run"));
+        }
+        path(problems, "inventory", spec.inventory(), false);
+        length(problems, "limit", spec.limit());
+        length(problems, "tags", spec.tags());
+        path(problems, "cwd", spec.cwd(), true);
+        if (spec.verbosity() != null && (spec.verbosity() < 0 || spec.verbosity() > 4)) {
+            problems.add(new Problem("verbosity", String.valueOf(spec.verbosity()), "use 0 to 4 (the number of -v flags)"));
+        }
+        if (spec.extraVars() != null) {
+            for (String key : spec.extraVars().keySet()) {
+                if (!ENV_NAME.matcher(key).matches()) {
+                    problems.add(new Problem("extraVars", key, "Ansible variable names are a letter or _ followed by letters, digits or _"));
+                }
+            }
+        }
+        forbid(problems, Mode.ANSIBLE, "cd", spec.cd());
+        forbid(problems, Mode.ANSIBLE, "commands", spec.commands());
+        forbid(problems, Mode.ANSIBLE, "env", spec.env());
+    }
+
+    private static void name(List<Problem> problems, String field, String value, boolean required) {
+        if (value == null || value.isEmpty()) {
+            if (required) {
+                problems.add(new Problem(field, null, NAME_RULE));
+            }
+        } else if (!NAME.matcher(value).matches()) {
+            problems.add(new Problem(field, value, NAME_RULE));
+        }
+    }
+
+    private void length(List<Problem> problems, String field, String value) {
+        if (value != null && value.length() > limits.maxFieldLength()) {
+            problems.add(new Problem(field, value.length() + " characters", "at most " + limits.maxFieldLength() + " characters"));
+        }
+    }
+
+    private void path(List<Problem> problems, String field, String value, boolean absolute) {
+        if (value == null) {
+            if (absolute && field.equals("cd")) {
+                problems.add(new Problem(field, null, "give the absolute directory on the deploy host to run the commands in"));
+            }
+            return;
+        }
+        if (value.isBlank() || value.indexOf('\0') >= 0 || value.indexOf('\n') >= 0) {
+            problems.add(new Problem(field, value, "a path is one non-empty line of text"));
+        } else if (absolute && !value.startsWith("/")) {
+            problems.add(new Problem(field, value, "use an absolute path (starting with /)"));
+        } else {
+            length(problems, field, value);
+        }
+    }
+
+    private static void forbid(List<Problem> problems, Mode mode, String field, Object value) {
+        if (value != null) {
+            problems.add(new Problem(field, String.valueOf(value), "'" + field + "' is not used in mode '" + mode.wireName() + "'; remove it"));
+        }
+    }
+}

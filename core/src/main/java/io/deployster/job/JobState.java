@@ -1,0 +1,54 @@
+package io.deployster.job;
+
+import java.time.Instant;
+import java.util.Map;
+
+/** A job as recorded in its Redis hash: where it is in its life and, once ended, its result. */
+public record JobState(
+        String id,
+        JobStatus status,
+        String project,
+        String queue,
+        String submittedBy,
+        Instant submittedAt,
+        String worker,
+        Instant startedAt,
+        Instant endedAt,
+        Integer exitCode,
+        Integer failedCommand,
+        String reason,
+        String waitingBehind) {
+
+    public static JobState fromHash(String id, Map<String, String> hash) {
+        return new JobState(id,
+                JobStatus.fromWireName(hash.get("status")),
+                hash.get("project"),
+                hash.get("queue"),
+                hash.get("submittedBy"),
+                instant(hash.get("submittedAt")),
+                hash.get("worker"),
+                instant(hash.get("startedAt")),
+                instant(hash.get("endedAt")),
+                integer(hash.get("exitCode")),
+                integer(hash.get("failedCommand")),
+                emptyToNull(hash.get("reason")),
+                hash.get("waitingBehind"));
+    }
+
+    /** Milliseconds from start to end, or null while the job has not both started and ended. */
+    public Long durationMillis() {
+        return startedAt == null || endedAt == null ? null : endedAt.toEpochMilli() - startedAt.toEpochMilli();
+    }
+
+    private static Instant instant(String millis) {
+        return millis == null || millis.isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(millis));
+    }
+
+    private static Integer integer(String value) {
+        return value == null || value.isEmpty() ? null : Integer.valueOf(value);
+    }
+
+    private static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+}

@@ -1,0 +1,73 @@
+package io.deployster.log;
+
+import io.deployster.redis.Keys;
+import io.deployster.redis.Redis;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.params.XReadParams;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * Reads a job's log from any position with blocking reads, so a line reaches the follower as soon as
+ * the worker ships it; reading from the id of the last entry seen resumes with no gap and no repeat.
+ */
+public final class LogFollower {
+    /** Reads from the very beginning of the log. */
+    public static final String START = "0-0";
+    private static final int COUNT = 5000;
+
+    private final Redis redis;
+    private final Keys keys;
+
+    public LogFollower(Redis redis, Keys keys) {
+        this.redis = redis;
+        this.keys = keys;
+    }
+
+    /**
+     * Hands every entry after {@code afterId} to {@code sink}, waiting for new ones, until the
+     * job's 'finished' event, which is handed over too and returned.
+     *
+     * @param stillThere asked after each idle wait whether the job still exists; false ends the read
+     * @return the 'finished' entry, or null when {@code stillThere} said the job is gone
+     */
+    public LogEntry follow(String jobId, String afterId, Consumer<LogEntry> sink, Predicate<String> stillThere)
+            throws InterruptedException {
+        String key = keys.log(jobId);
+        StreamEntryID last = new StreamEntryID(afterId);
+        XReadParams params = XReadParams.xReadParams().count(COUNT).block(Redis.BLOCK_MILLIS);
+        try (Jedis jedis = redis.borrow()) {
+            while (true) {
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("stopped following job " + jobId);
+                }
+                List<Map.Entry<String, List<StreamEntry>>> reply = jedis.xread(params, Map.of(key, last));
+                if (reply == null || reply.isEmpty()) {
+                    if (!stillThere.test(jobId)) {
+                        return null;
+                    }
+                    continue;
+                }
+                for (StreamEntry e : reply.get(0).getValue()) {
+                    last = e.getID();
+                    LogEntry entry = new LogEntry(e.getID().toString(), e.getFields());
+                    sink.accept(entry);
+                    if (entry.isFinished()) {
+                        return entry;
+                    }
+                }
+            }
+        }
+    }
+
+    /** The entries after {@code afterId} that are there now, without waiting. */
+    public List<LogEntry> read(String jobId, String afterId, int max) {
+        return redis.call(j -> j.xrange(keys.log(jobId), "(" + afterId, "+", max)).stream()
+                .map(e -> new LogEntry(e.getID().toString(), e.getFields()))
+                .toList();
+    }
+}

@@ -1,0 +1,78 @@
+package io.deployster.redis;
+
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.util.JedisURIHelper;
+
+/**
+ * A pool of connections to one Redis server. Blocking readers (followers, the worker's queue reader)
+ * hold a connection for the whole block, so the pool is sized for them.
+ */
+public final class Redis implements AutoCloseable {
+    /** Blocking reads wait at most this long so a reader notices shutdown and lost connections. */
+    public static final int BLOCK_MILLIS = 1000;
+
+    private final RedisUri uri;
+    private final JedisPool pool;
+
+    public Redis(RedisUri uri, int maxConnections) {
+        this.uri = uri;
+        GenericObjectPoolConfig<Jedis> poolConfig = new GenericObjectPoolConfig<>();
+        poolConfig.setMaxTotal(maxConnections);
+        poolConfig.setMaxIdle(maxConnections);
+        poolConfig.setJmxEnabled(false);
+        DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(5000)
+                .socketTimeoutMillis(10_000)
+                .blockingSocketTimeoutMillis(BLOCK_MILLIS + 10_000)
+                .ssl(uri.tls())
+                .clientName("deployster")
+                .autoNegotiateProtocol(false);
+        String user = JedisURIHelper.getUser(uri.uri());
+        String password = JedisURIHelper.getPassword(uri.uri());
+        if (user != null && !user.isEmpty()) {
+            client.user(user);
+        }
+        if (password != null) {
+            client.password(password);
+        }
+        if (JedisURIHelper.hasDbIndex(uri.uri())) {
+            client.database(JedisURIHelper.getDBIndex(uri.uri()));
+        }
+        this.pool = new JedisPool(poolConfig, JedisURIHelper.getHostAndPort(uri.uri()), client.build());
+    }
+
+    public static Redis connect(String uri) {
+        return new Redis(RedisUri.parse(uri), 32);
+    }
+
+    public RedisUri uri() {
+        return uri;
+    }
+
+    public <T> T call(Function<Jedis, T> action) {
+        try (Jedis jedis = pool.getResource()) {
+            return action.apply(jedis);
+        }
+    }
+
+    public void run(Consumer<Jedis> action) {
+        try (Jedis jedis = pool.getResource()) {
+            action.accept(jedis);
+        }
+    }
+
+    /** A connection for the caller to hold (blocking reads); close it to give it back. */
+    public Jedis borrow() {
+        return pool.getResource();
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

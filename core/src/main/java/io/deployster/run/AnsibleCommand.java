@@ -1,0 +1,61 @@
+package io.deployster.run;
+
+import io.deployster.job.JobCodec;
+import io.deployster.job.JobSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The ansible-playbook argv for an ansible-mode job. An argv list, never a shell string, so no field
+ * can inject shell syntax. Shared by the worker and the Jenkins step's agent mode.
+ */
+public final class AnsibleCommand {
+    private AnsibleCommand() {
+    }
+
+    public static List<String> argv(JobSpec spec) {
+        List<String> argv = new ArrayList<>();
+        argv.add("ansible-playbook");
+        if (spec.inventory() != null) {
+            argv.add("--inventory=" + spec.inventory());
+        }
+        if (spec.limit() != null) {
+            argv.add("--limit=" + spec.limit());
+        }
+        if (spec.tags() != null) {
+            argv.add("--tags=" + spec.tags());
+        }
+        if (spec.extraVars() != null && !spec.extraVars().isEmpty()) {
+            // JSON keeps types (lists, maps, booleans, numbers) that key=value would flatten
+            argv.add("--extra-vars=" + JobCodec.toJson(spec.extraVars()));
+        }
+        argv.addAll(deployVars(spec));
+        if (Boolean.TRUE.equals(spec.check())) {
+            argv.add("--check");
+        }
+        if (Boolean.TRUE.equals(spec.diff())) {
+            argv.add("--diff");
+        }
+        if (spec.verbosity() != null && spec.verbosity() > 0) {
+            argv.add("-" + "v".repeat(spec.verbosity()));
+        }
+        argv.add("--");
+        argv.add(spec.playbook());
+        return argv;
+    }
+
+    // The deploy role reads the release from these; explicit extraVars of the same name win.
+    private static List<String> deployVars(JobSpec spec) {
+        java.util.Map<String, Object> vars = new java.util.LinkedHashMap<>();
+        if (spec.ref() != null) {
+            vars.put("deploy_ref", spec.ref());
+        }
+        if (spec.commit() != null) {
+            vars.put("deploy_commit", spec.commit());
+        }
+        if (spec.extraVars() != null) {
+            spec.extraVars().keySet().forEach(vars::remove);
+        }
+        return vars.isEmpty() ? List.of() : List.of("--extra-vars=" + JobCodec.toJson(vars));
+    }
+}

@@ -1,0 +1,88 @@
+package io.deployster.worker;
+
+import io.deployster.job.JobSpec;
+import io.deployster.job.JobStatus;
+import io.deployster.log.LineReader;
+import io.deployster.log.LogWriter;
+import io.deployster.queue.JobQueue;
+import io.deployster.redis.Redis;
+import io.deployster.run.JobRunner;
+import io.deployster.run.Outcome;
+import java.lang.System.Logger.Level;
+
+/** One job this worker started: runs it, streams its log, records its end and frees the lock. */
+final class JobExecution implements Runnable {
+    private static final System.Logger LOG = System.getLogger(JobExecution.class.getName());
+    private static final int LOG_BUFFER = 50_000;
+
+    private final String id;
+    private final JobSpec spec;
+    private final JobQueue queue;
+    private final LogWriter log;
+    private final JobRunner runner;
+    private final Runnable onEnd;
+
+    JobExecution(String id, JobSpec spec, JobQueue queue, Redis redis, WorkerOptions options, Runnable onEnd) {
+        this.id = id;
+        this.spec = spec;
+        this.queue = queue;
+        this.onEnd = onEnd;
+        this.log = new LogWriter(redis, queue.keys(), id, queue.settings().logMaxLen(), LOG_BUFFER);
+        this.runner = new JobRunner(id, spec, log, new LineReader(options.maxLineBytes()), options.killGrace().toMillis());
+    }
+
+    String id() {
+        return id;
+    }
+
+    String project() {
+        return spec.project();
+    }
+
+    Integer timeoutSeconds() {
+        return spec.timeoutSeconds();
+    }
+
+    /** Cancels or times out the job; returns once its processes are gone. */
+    void stop(JobStatus status, String reason) {
+        try {
+            runner.stop(status, reason);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    void lockLost() {
+        LOG.log(Level.ERROR, "job {0} of project {1}: LOST ITS PROJECT LOCK while running; another deploy of {1} may start. "
+                + "Check Redis latency and this worker's clock; the job goes on.", id, spec.project());
+        log.event("lock-lost", "message", "the project lock expired while this job ran; another deploy of the project may run at the same time");
+    }
+
+    @Override
+    public void run() {
+        Outcome outcome;
+        try {
+            outcome = runner.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            outcome = new Outcome(JobStatus.CANCELLED, null, null, "worker interrupted");
+        } catch (RuntimeException e) {
+            outcome = new Outcome(JobStatus.FAILED, null, null, "worker error: " + e);
+        }
+        try {
+            log.close();
+        } catch (IllegalStateException e) {
+            LOG.log(Level.ERROR, "job {0}: {1}", id, e.getMessage());
+        }
+        try {
+            queue.finish(id, outcome.status(), outcome.exitCode(), outcome.failedCommand(), outcome.reason());
+            LOG.log(outcome.status() == JobStatus.SUCCEEDED ? Level.INFO : Level.WARNING, "job {0} of project {1} {2}{3}",
+                    id, spec.project(), outcome.status().wireName(), outcome.reason() == null ? "" : ": " + outcome.reason());
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "job {0} of project {1} ended ({2}) but its result could not be recorded in Redis: {3}",
+                    id, spec.project(), outcome.status().wireName(), e.getMessage());
+        } finally {
+            onEnd.run();
+        }
+    }
+}

@@ -1,0 +1,364 @@
+package io.deployster.worker;
+
+import io.deployster.job.InvalidJobException;
+import io.deployster.job.JobCodec;
+import io.deployster.job.JobIds;
+import io.deployster.job.JobSpec;
+import io.deployster.job.JobSpecValidator;
+import io.deployster.job.JobStatus;
+import io.deployster.queue.JobQueue;
+import io.deployster.redis.Keys;
+import io.deployster.redis.Redis;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.XAutoClaimParams;
+import redis.clients.jedis.params.XReadGroupParams;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * Drains queues with blocking consumer-group reads and runs up to {@code concurrency} jobs at once.
+ * Jobs waiting for their project's lock are parked in Redis, not here, so they hold no slot.
+ */
+public final class Worker implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Worker.class.getName());
+    /** A taken entry idle this long is assumed orphaned by a dead worker and taken over. */
+    static final Duration CLAIM_IDLE = Duration.ofSeconds(30);
+    private static final Duration SWEEP_EVERY = Duration.ofSeconds(2);
+
+    private final Redis redis;
+    private final JobQueue queue;
+    private final Keys keys;
+    private final WorkerOptions options;
+    private final JobSpecValidator validator;
+    private final Semaphore slots;
+    private final Deque<Taken> backlog = new ArrayDeque<>();
+    private final Map<String, JobExecution> running = new ConcurrentHashMap<>();
+    private final ExecutorService jobs;
+    private final ScheduledExecutorService timers;
+    private final Thread reader;
+    private final Thread cancelListener;
+    private final JedisPubSub cancels = new CancelSubscriber();
+    private volatile boolean stopping;
+
+    private record Taken(String queue, StreamEntry entry) {
+    }
+
+    public Worker(Redis redis, JobQueue queue, JobSpecValidator validator, WorkerOptions options) {
+        this.redis = redis;
+        this.queue = queue;
+        this.keys = queue.keys();
+        this.validator = validator;
+        this.options = options;
+        this.slots = new Semaphore(options.concurrency());
+        this.jobs = Executors.newCachedThreadPool(daemon("job"));
+        this.timers = Executors.newScheduledThreadPool(1, daemon("timers"));
+        this.reader = daemon("reader").newThread(this::readLoop);
+        this.cancelListener = daemon("cancels").newThread(this::listenForCancels);
+    }
+
+    public String name() {
+        return options.name();
+    }
+
+    public void start() {
+        for (String q : options.queues()) {
+            createGroup(q);
+        }
+        cancelListener.start();
+        reader.start();
+        long renewMillis = Math.max(50, queue.settings().lockTtl().toMillis() / 3);
+        timers.scheduleWithFixedDelay(guarded(this::renewLocks), renewMillis, renewMillis, TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(guarded(this::sweep), SWEEP_EVERY.toMillis(), SWEEP_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        LOG.log(Level.INFO, "worker {0} serving queues {1} with {2} slot(s) on {3}", options.name(), options.queues(),
+                options.concurrency(), redis.uri());
+    }
+
+    /** Number of jobs running on this worker now. */
+    public int running() {
+        return running.size();
+    }
+
+    private void createGroup(String q) {
+        redis.run(j -> {
+            try {
+                // from 0, so jobs submitted before any worker existed are served too
+                j.xgroupCreate(keys.queue(q), Keys.GROUP, new StreamEntryID(0, 0), true);
+            } catch (JedisDataException e) {
+                if (e.getMessage() == null || !e.getMessage().startsWith("BUSYGROUP")) {
+                    throw e;
+                }
+            }
+        });
+    }
+
+    private void readLoop() {
+        long backoff = 100;
+        while (!stopping) {
+            try (Jedis jedis = redis.borrow()) {
+                backoff = 100;
+                while (!stopping) {
+                    slots.acquire();
+                    Taken next = pollBacklog();
+                    if (next == null) {
+                        int free = 1 + slots.availablePermits();
+                        next = read(jedis, free);
+                    }
+                    if (next == null || !dispatch(next)) {
+                        slots.release();
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                slots.release();
+                if (stopping) {
+                    return;
+                }
+                LOG.log(Level.WARNING, "worker {0}: cannot read queues {1} from {2} ({3}); retrying in {4} ms",
+                        options.name(), options.queues(), redis.uri(), e.getMessage(), backoff);
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+                backoff = Math.min(backoff * 2, 5000);
+            }
+        }
+    }
+
+    private synchronized Taken pollBacklog() {
+        return backlog.pollFirst();
+    }
+
+    private Taken read(Jedis jedis, int count) {
+        Map<String, StreamEntryID> streams = new HashMap<>();
+        for (String q : options.queues()) {
+            streams.put(keys.queue(q), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY);
+        }
+        List<Map.Entry<String, List<StreamEntry>>> reply = jedis.xreadGroup(Keys.GROUP, options.name(),
+                XReadGroupParams.xReadGroupParams().count(count).block(Redis.BLOCK_MILLIS), streams);
+        if (reply == null) {
+            return null;
+        }
+        synchronized (this) {
+            for (Map.Entry<String, List<StreamEntry>> stream : reply) {
+                String q = queueName(stream.getKey());
+                for (StreamEntry e : stream.getValue()) {
+                    backlog.addLast(new Taken(q, e));
+                }
+            }
+        }
+        return pollBacklog();
+    }
+
+    private String queueName(String key) {
+        for (String q : options.queues()) {
+            if (keys.queue(q).equals(key)) {
+                return q;
+            }
+        }
+        throw new IllegalStateException("reply for a stream this worker did not read: " + key);
+    }
+
+    /** @return true when a job started and holds the slot until it ends */
+    private boolean dispatch(Taken taken) {
+        String entryId = taken.entry().getID().toString();
+        Map<String, String> fields = taken.entry().getFields();
+        String id = fields.get("job");
+        String specJson = fields.get("spec");
+        if (!JobIds.isValid(id)) {
+            String newId = queue.newId();
+            queue.reject(newId, taken.queue(), entryId, "queue entry " + entryId + " on queue '" + taken.queue()
+                    + "' has no valid job id (field 'job'); it was recorded as job " + newId + " and not run", raw(fields));
+            LOG.log(Level.WARNING, "worker {0}: rejected queue entry {1} on {2}: no valid job id; recorded as job {3}",
+                    options.name(), entryId, taken.queue(), newId);
+            return false;
+        }
+        JobSpec spec;
+        try {
+            spec = JobCodec.parseSpec(specJson);
+            validator.validate(spec, specJson);
+        } catch (InvalidJobException e) {
+            queue.reject(id, taken.queue(), entryId, e.getMessage(), raw(fields));
+            LOG.log(Level.WARNING, "worker {0}: job {1} rejected, not run: {2}", options.name(), id, e.getMessage());
+            return false;
+        }
+        JobQueue.Start start = queue.start(id, options.name(), taken.queue(), entryId, specJson, spec.project());
+        switch (start.decision()) {
+            case RUN -> {
+                run(id, spec);
+                return true;
+            }
+            case WAIT -> LOG.log(Level.INFO, "job {0} of project {1} waits for the lock held by job {2}", id, spec.project(), start.detail());
+            case SKIP -> LOG.log(Level.DEBUG, "job {0} skipped: already {1}", id, start.detail());
+        }
+        return false;
+    }
+
+    private void run(String id, JobSpec spec) {
+        ScheduledFuture<?>[] timeout = new ScheduledFuture<?>[1];
+        JobExecution execution = new JobExecution(id, spec, queue, redis, options, () -> {
+            running.remove(id);
+            if (timeout[0] != null) {
+                timeout[0].cancel(false);
+            }
+            slots.release();
+        });
+        running.put(id, execution);
+        LOG.log(Level.INFO, "job {0} of project {1} started", id, spec.project());
+        if (spec.timeoutSeconds() != null) {
+            timeout[0] = timers.schedule(() -> stopAsync(execution, JobStatus.TIMED_OUT,
+                    "timed out after " + spec.timeoutSeconds() + " s (timeoutSeconds)"), spec.timeoutSeconds(), TimeUnit.SECONDS);
+        }
+        jobs.execute(execution);
+    }
+
+    private void stopAsync(JobExecution execution, JobStatus status, String reason) {
+        jobs.execute(() -> execution.stop(status, reason));
+    }
+
+    private void renewLocks() {
+        for (JobExecution execution : running.values()) {
+            JobQueue.Renewal renewal = queue.renew(execution.project(), execution.id());
+            if (!renewal.held() && running.containsKey(execution.id())) {
+                execution.lockLost();
+            }
+            if (renewal.cancelReason() != null) {
+                stopAsync(execution, JobStatus.CANCELLED, renewal.cancelReason());
+            }
+        }
+    }
+
+    private void sweep() {
+        for (String started : queue.sweep()) {
+            LOG.log(Level.INFO, "job {0} got a lock its previous holder had abandoned", started);
+        }
+        claimOrphans();
+    }
+
+    // Entries taken by a worker that died before starting them are delivered again.
+    private void claimOrphans() {
+        int free = slots.availablePermits();
+        if (free == 0) {
+            return;
+        }
+        for (String q : options.queues()) {
+            Map.Entry<StreamEntryID, List<StreamEntry>> claimed = redis.call(j -> j.xautoclaim(keys.queue(q), Keys.GROUP,
+                    options.name(), CLAIM_IDLE.toMillis(), new StreamEntryID(0, 0), XAutoClaimParams.xAutoClaimParams().count(free)));
+            synchronized (this) {
+                for (StreamEntry e : claimed.getValue()) {
+                    if (e != null && backlog.stream().noneMatch(t -> t.entry().getID().equals(e.getID()))) {
+                        LOG.log(Level.INFO, "worker {0}: took over queue entry {1} ({2}) left unstarted by another worker",
+                                options.name(), e.getID(), e.getFields().get("job"));
+                        backlog.addLast(new Taken(q, e));
+                    }
+                }
+            }
+        }
+    }
+
+    private void listenForCancels() {
+        long backoff = 100;
+        while (!stopping) {
+            try (Jedis jedis = redis.borrow()) {
+                jedis.subscribe(cancels, keys.cancelChannel());
+            } catch (RuntimeException e) {
+                if (stopping) {
+                    return;
+                }
+                // the lock renewal also reads cancel requests, so none is missed while we reconnect
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+                backoff = Math.min(backoff * 2, 5000);
+            }
+        }
+    }
+
+    private final class CancelSubscriber extends JedisPubSub {
+        @Override
+        public void onMessage(String channel, String id) {
+            JobExecution execution = running.get(id);
+            if (execution != null) {
+                String reason = redis.call(j -> j.hget(keys.job(id), "cancelRequested"));
+                stopAsync(execution, JobStatus.CANCELLED, reason == null || reason.isEmpty() ? "cancelled" : reason);
+            }
+        }
+    }
+
+    /**
+     * Stops taking jobs, lets running ones finish within the shutdown grace, then cancels the rest.
+     * Entries taken but not started stay pending and are taken over by another worker.
+     */
+    @Override
+    public void close() {
+        stopping = true;
+        reader.interrupt();
+        try {
+            cancels.unsubscribe();
+        } catch (RuntimeException e) {
+            // not subscribed yet
+        }
+        try {
+            reader.join(Redis.BLOCK_MILLIS * 3L);
+            long deadline = System.nanoTime() + options.shutdownGrace().toNanos();
+            while (!running.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            for (JobExecution execution : running.values()) {
+                stopAsync(execution, JobStatus.CANCELLED, "worker " + options.name() + " shut down before the job ended");
+            }
+            while (!running.isEmpty()) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        timers.shutdownNow();
+        jobs.shutdown();
+        LOG.log(Level.INFO, "worker {0} stopped", options.name());
+    }
+
+    private static String raw(Map<String, String> fields) {
+        String text = fields.toString();
+        return text.length() <= 4096 ? text : text.substring(0, 4096) + "...";
+    }
+
+    private Runnable guarded(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                if (!stopping) {
+                    LOG.log(Level.WARNING, "worker {0}: background task failed, will retry: {1}", options.name(), e.toString());
+                }
+            }
+        };
+    }
+
+    private java.util.concurrent.ThreadFactory daemon(String role) {
+        return r -> {
+            Thread t = new Thread(r, "worker-" + role);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

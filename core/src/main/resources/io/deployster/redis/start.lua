@@ -1,0 +1,35 @@
+-- A worker took a queue entry: run the job now if its project's lock is free (or was handed to it),
+-- otherwise park it behind the holder. The entry is acknowledged here, atomically with the decision,
+-- so an entry is never both dropped and unstarted.
+-- ARGV: id, worker, now, ttl, maxlen, queue, entryId, spec, project
+local id, worker, now, ttl, maxlen = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+redis.call('XACK', queue_key(ARGV[6]), 'workers', ARGV[7])
+local jk = job_key(id)
+local status = redis.call('HGET', jk, 'status')
+if not status then
+  -- written straight to the queue by a producer that skipped submit: adopt it
+  redis.call('HSET', jk, 'spec', ARGV[8], 'project', ARGV[9], 'queue', ARGV[6], 'submittedAt', now,
+    'status', 'queued', 'protocol', '1')
+  status = 'queued'
+end
+if status ~= 'queued' and status ~= 'waiting' then
+  return {'skip', status}
+end
+local project = redis.call('HGET', jk, 'project')
+local lk = lock_key(project)
+local holder = redis.call('GET', lk)
+if (not holder) or holder == id then
+  redis.call('SET', lk, id, 'PX', ttl)
+  redis.call('HSET', jk, 'status', 'running', 'worker', worker, 'startedAt', now)
+  redis.call('HDEL', jk, 'waitingBehind')
+  log_event(id, maxlen, 'e', 'started', 'ts', now, 'worker', worker)
+  return {'run', ''}
+end
+if not redis.call('LPOS', waiters_key(project), id) then
+  redis.call('RPUSH', waiters_key(project), id)
+end
+redis.call('SADD', waiting_projects_key(), project)
+redis.call('HSET', jk, 'status', 'waiting', 'waitingBehind', holder)
+local by = redis.call('HGET', job_key(holder), 'submittedBy') or ''
+log_event(id, maxlen, 'e', 'waiting', 'ts', now, 'behind', holder, 'behindSubmittedBy', by)
+return {'wait', holder}

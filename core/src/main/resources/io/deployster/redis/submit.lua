@@ -1,0 +1,10 @@
+-- ARGV: id, spec, project, queue, submittedBy, now, maxlen
+local id = ARGV[1]
+local jk = job_key(id)
+if redis.call('EXISTS', jk) == 1 then
+  return redis.error_reply('DUPLICATE job ' .. id .. ' already exists')
+end
+redis.call('HSET', jk, 'spec', ARGV[2], 'project', ARGV[3], 'queue', ARGV[4], 'submittedBy', ARGV[5],
+  'submittedAt', ARGV[6], 'status', 'queued', 'protocol', '1')
+log_event(id, ARGV[7], 'e', 'queued', 'ts', ARGV[6], 'queue', ARGV[4])
+return redis.call('XADD', queue_key(ARGV[4]), '*', 'job', id, 'spec', ARGV[2])

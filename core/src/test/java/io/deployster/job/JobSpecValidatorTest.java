@@ -1,0 +1,97 @@
+package io.deployster.job;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JobSpecValidatorTest {
+    private final JobSpecValidator validator = new JobSpecValidator(JobLimits.DEFAULT);
+
+    private List<String> problems(JobSpec spec) {
+        InvalidJobException e = assertThrows(InvalidJobException.class, () -> validator.validate(spec));
+        return e.problems().stream().map(Problem::toString).toList();
+    }
+
+    private static JobSpec.Builder valid() {
+        return JobSpec.commands("shop", "/srv/shop", List.of("make deploy"));
+    }
+
+    @Test
+    void acceptsBothModes() {
+        assertDoesNotThrow(() -> validator.validate(valid().queue("vps-1").env(Map.of("A_1", "x")).timeoutSeconds(60).build()));
+        assertDoesNotThrow(() -> validator.validate(JobSpec.ansible("shop", "deploy.yml").inventory("inv/prod").limit("web")
+                .extraVars(Map.of("list", List.of(1, 2))).check(true).diff(true).verbosity(2).cwd("/srv/deploy").build()));
+    }
+
+    @Test
+    void namesTheMissingRequiredFields() {
+        assertEquals(List.of("field 'mode' is missing; use 'commands' or 'ansible'",
+                "field 'project' is missing; use 1 to 100 characters from A-Z a-z 0-9 . _ -"), problems(new JobSpec.Builder().build()));
+        assertEquals(List.of("field 'cd' is missing; give the absolute directory on the deploy host to run the commands in",
+                "field 'commands' is missing; give at least one command to run in 'cd'"),
+                problems(new JobSpec.Builder().mode(Mode.COMMANDS).project("shop").build()));
+        assertEquals(List.of("field 'playbook' is missing; give the playbook file to run"),
+                problems(new JobSpec.Builder().mode(Mode.ANSIBLE).project("shop").build()));
+    }
+
+    @Test
+    void rejectsAnUnknownMode() {
+        JobSpec spec = JobCodec.parseSpec("{\"mode\":\"rsync\",\"project\":\"shop\"}");
+        assertEquals(List.of("field 'mode': value 'rsync' is not allowed; use 'commands' or 'ansible'"), problems(spec));
+    }
+
+    @Test
+    void rejectsNamesOutsideTheAllowedCharacters() {
+        assertEquals(List.of("field 'project': value 'my shop' is not allowed; use 1 to 100 characters from A-Z a-z 0-9 . _ -"),
+                problems(valid().project("my shop").build()));
+        assertEquals(List.of("field 'queue': value 'q/1' is not allowed; use 1 to 100 characters from A-Z a-z 0-9 . _ -"),
+                problems(valid().queue("q/1").build()));
+        assertTrue(problems(valid().project("p".repeat(101)).build()).get(0).startsWith("field 'project': value 'ppp"));
+    }
+
+    @Test
+    void rejectsEmptyCommandsBadEnvAndRelativeDirectories() {
+        assertEquals(List.of("field 'commands[1]': value ' ' is not allowed; a command must not be empty"),
+                problems(valid().commands(List.of("ok", " ")).build()));
+        assertEquals(List.of("field 'env': value '1BAD' is not allowed; variable names are a letter or _ followed by letters, digits or _"),
+                problems(valid().env(Map.of("1BAD", "x")).build()));
+        assertEquals(List.of("field 'cd': value 'srv/shop' is not allowed; use an absolute path (starting with /)"),
+                problems(valid().cd("srv/shop").build()));
+    }
+
+    @Test
+    void rejectsFieldsOfTheOtherMode() {
+        assertEquals(List.of("field 'playbook': value 'x.yml' is not allowed; 'playbook' is not used in mode 'commands'; remove it"),
+                problems(valid().playbook("x.yml").build()));
+    }
+
+    @Test
+    void rejectsOutOfRangeNumbers() {
+        assertEquals(List.of("field 'timeoutSeconds': value '0' is not allowed; use 1 to 604800 seconds, or leave it out for no timeout"),
+                problems(valid().timeoutSeconds(0).build()));
+        assertEquals(List.of("field 'verbosity': value '9' is not allowed; use 0 to 4 (the number of -v flags)"),
+                problems(JobSpec.ansible("shop", "d.yml").verbosity(9).build()));
+    }
+
+    @Test
+    void rejectsOversizedPayloads() {
+        List<String> many = java.util.Collections.nCopies(400, "x".repeat(1000));
+        List<String> found = problems(valid().commands(many).build());
+        assertTrue(found.get(0).matches("field 'spec': value '\\d+ bytes' is not allowed; a job spec may be at most 262144 bytes of JSON"), found.get(0));
+        assertEquals(List.of("field 'commands': value '501 commands' is not allowed; a job may have at most 500 commands"),
+                problems(valid().commands(java.util.Collections.nCopies(501, "true")).build()));
+    }
+
+    @Test
+    void specJsonRoundTripsAndKeepsIntegerExtraVars() {
+        JobSpec spec = JobSpec.ansible("shop", "d.yml").extraVars(Map.of("n", 3, "l", List.of("a"))).build();
+        String json = JobCodec.specJson(spec);
+        assertEquals(json, JobCodec.specJson(JobCodec.parseSpec(json)));
+        assertTrue(JobCodec.toJson(JobCodec.parseSpec(json).extraVars()).contains("\"n\":3"), json);
+    }
+}

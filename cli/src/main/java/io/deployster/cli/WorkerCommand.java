@@ -31,14 +31,24 @@ final class WorkerCommand implements Callable<Integer> {
     int concurrency;
     @Option(names = "--name", paramLabel = "NAME", description = "Worker name shown on its jobs (default: host name and pid).")
     String name;
-    @Option(names = "--lock-ttl", defaultValue = "30", paramLabel = "SECONDS", description = "Project lock lifetime without renewal (default: 30).")
-    int lockTtlSeconds;
-    @Option(names = "--kill-grace", defaultValue = "10", paramLabel = "SECONDS", description = "Between TERM and KILL when a job is cancelled (default: 10).")
-    int killGraceSeconds;
-    @Option(names = "--shutdown-grace", defaultValue = "60", paramLabel = "SECONDS", description = "How long running jobs may finish on shutdown (default: 60).")
-    int shutdownGraceSeconds;
-    @Option(names = "--retention-days", defaultValue = "7", paramLabel = "DAYS", description = "How long finished jobs and logs are kept (default: 7).")
-    int retentionDays;
+    @Option(names = "--lock-ttl", defaultValue = "30s", converter = DurationConverter.class, paramLabel = "TIME",
+            description = "Project lock lifetime without renewal; a dead holder frees it this fast (default: 30s).")
+    Duration lockTtl;
+    @Option(names = "--lost-after", defaultValue = "15s", converter = DurationConverter.class, paramLabel = "TIME",
+            description = "A worker silent this long is dead and its running jobs are marked lost (default: 15s).")
+    Duration lostAfter;
+    @Option(names = "--claim-idle", defaultValue = "30s", converter = DurationConverter.class, paramLabel = "TIME",
+            description = "A job taken but not started by a worker for this long is run by another (default: 30s).")
+    Duration claimIdle;
+    @Option(names = "--kill-grace", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "TIME",
+            description = "Between TERM and KILL when a job is cancelled or times out (default: 10s).")
+    Duration killGrace;
+    @Option(names = "--shutdown-grace", defaultValue = "60s", converter = DurationConverter.class, paramLabel = "TIME",
+            description = "On SIGTERM, how long running jobs may finish before they are cancelled (default: 60s).")
+    Duration shutdownGrace;
+    @Option(names = "--retention", defaultValue = "7d", converter = DurationConverter.class, paramLabel = "TIME",
+            description = "How long finished jobs and their logs are kept (default: 7d).")
+    Duration retention;
     @Option(names = "--max-line-bytes", defaultValue = "16384", paramLabel = "BYTES", description = "Longer output lines are cut and marked (default: 16384).")
     int maxLineBytes;
 
@@ -50,21 +60,22 @@ final class WorkerCommand implements Callable<Integer> {
             }
         }
         Logging.setLevel(Level.INFO);
-        QueueSettings settings = new QueueSettings(Duration.ofSeconds(lockTtlSeconds), QueueSettings.DEFAULT.logMaxLen(),
-                Duration.ofDays(retentionDays));
+        QueueSettings settings = new QueueSettings(lockTtl, QueueSettings.DEFAULT.logMaxLen(), retention);
         WorkerOptions options = new WorkerOptions(name == null ? WorkerOptions.defaultName() : name, queues, concurrency,
-                Duration.ofSeconds(killGraceSeconds), maxLineBytes, Duration.ofSeconds(shutdownGraceSeconds));
+                killGrace, maxLineBytes, shutdownGrace, lostAfter, claimIdle);
         Redis pool = new Redis(RedisUri.parse(redis.require()), concurrency * 2 + 8);
         JobQueue queue = new JobQueue(pool, Keys.defaults(), settings, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC());
         Worker worker = new Worker(pool, queue, new JobSpecValidator(JobLimits.DEFAULT), options);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            worker.close();
-            pool.close();
-            stopped.countDown();
-        }, "shutdown"));
+        // TERM (systemd stop) and INT (Ctrl-C) mean a graceful shutdown that ends with exit code 0
+        CountDownLatch stop = new CountDownLatch(1);
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> stop.countDown());
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> stop.countDown());
         worker.start();
-        stopped.await();
+        stop.await();
+        java.util.logging.Logger.getLogger(WorkerCommand.class.getName()).info("worker " + options.name()
+                + ": shutdown requested; taking no new jobs, waiting up to " + shutdownGrace.toSeconds() + " s for " + worker.running() + " running job(s)");
+        worker.close();
+        pool.close();
         return ExitCodes.SUCCEEDED;
     }
 }

@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.params.XReadParams;
 import redis.clients.jedis.resps.StreamEntry;
 
@@ -40,26 +41,34 @@ public final class LogFollower {
         String key = keys.log(jobId);
         StreamEntryID last = new StreamEntryID(afterId);
         XReadParams params = XReadParams.xReadParams().count(COUNT).block(Redis.BLOCK_MILLIS);
-        try (Jedis jedis = redis.borrow()) {
-            while (true) {
-                if (Thread.interrupted()) {
-                    throw new InterruptedException("stopped following job " + jobId);
-                }
-                List<Map.Entry<String, List<StreamEntry>>> reply = jedis.xread(params, Map.of(key, last));
-                if (reply == null || reply.isEmpty()) {
-                    if (!stillThere.test(jobId)) {
-                        return null;
+        long backoff = 50;
+        while (true) {
+            // a dropped connection (Redis restarting, network) resumes from the last entry handed over
+            try (Jedis jedis = redis.borrow()) {
+                while (true) {
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException("stopped following job " + jobId);
                     }
-                    continue;
-                }
-                for (StreamEntry e : reply.get(0).getValue()) {
-                    last = e.getID();
-                    LogEntry entry = new LogEntry(e.getID().toString(), e.getFields());
-                    sink.accept(entry);
-                    if (entry.isFinished()) {
-                        return entry;
+                    List<Map.Entry<String, List<StreamEntry>>> reply = jedis.xread(params, Map.of(key, last));
+                    backoff = 50;
+                    if (reply == null || reply.isEmpty()) {
+                        if (!stillThere.test(jobId)) {
+                            return null;
+                        }
+                        continue;
+                    }
+                    for (StreamEntry e : reply.get(0).getValue()) {
+                        last = e.getID();
+                        LogEntry entry = new LogEntry(e.getID().toString(), e.getFields());
+                        sink.accept(entry);
+                        if (entry.isFinished()) {
+                            return entry;
+                        }
                     }
                 }
+            } catch (JedisConnectionException e) {
+                Thread.sleep(backoff);
+                backoff = Math.min(backoff * 2, 2000);
             }
         }
     }

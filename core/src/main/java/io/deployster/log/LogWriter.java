@@ -8,32 +8,52 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.XAddParams;
 
 /**
- * Appends one job's output and events to its log stream. Callers hand entries over without waiting
- * for Redis; one thread ships them in pipelined batches, so a job printing 100k lines/s costs a
- * round trip per batch, not per line. A full buffer makes the writers wait: nothing is dropped.
+ * Appends one running job's output and events to its log stream.
+ *
+ * <p>Callers hand entries over without waiting for Redis; one thread ships them in pipelined batches,
+ * so a job printing 100k lines/s costs a round trip per batch, not per line. While Redis answers, a
+ * full buffer makes the process wait (nothing is dropped). While Redis cannot be reached, the
+ * shipper retries the same batch until it can; output lines that do not fit the buffer meanwhile are
+ * counted and reported in the log, and the job is not held up.
+ *
+ * <p>Entries get explicit ids following the job's 'started' entry, so resending a batch after a
+ * broken connection never writes a line twice: Redis refuses an id it already has.
  */
 public final class LogWriter implements AutoCloseable {
     private static final Map<String, String> END = Map.of();
     private static final int BATCH = 2000;
+    private static final long MAX_BACKOFF_MILLIS = 2000;
 
     private final Redis redis;
     private final String key;
-    private final XAddParams trim;
+    private final long maxLen;
+    private final long idMillis;
+    private long idSequence;
     private final BlockingQueue<Map<String, String>> buffer;
     private final Thread shipper;
-    private static final java.time.Duration RETRY_FOR = java.time.Duration.ofSeconds(60);
-    private volatile RuntimeException failure;
-    private long lost;
+    private final AtomicLong dropped = new AtomicLong();
+    private volatile boolean failing;
 
-    public LogWriter(Redis redis, Keys keys, String jobId, long maxLen, int bufferEntries) {
+    /**
+     * @param afterEntry the job's 'started' entry id; this writer's entries are numbered after it
+     */
+    public LogWriter(Redis redis, Keys keys, String jobId, String afterEntry, long maxLen, int bufferEntries) {
         this.redis = redis;
         this.key = keys.log(jobId);
-        this.trim = XAddParams.xAddParams().maxLen(maxLen).approximateTrimming();
+        this.maxLen = maxLen;
+        StreamEntryID after = new StreamEntryID(afterEntry);
+        this.idMillis = after.getTime();
+        this.idSequence = after.getSequence();
         this.buffer = new ArrayBlockingQueue<>(bufferEntries);
         this.shipper = new Thread(this::ship, "log-" + jobId);
         shipper.setDaemon(true);
@@ -45,10 +65,19 @@ public final class LogWriter implements AutoCloseable {
         entry.put("s", stream);
         entry.put("l", text);
         entry.put("ts", Long.toString(System.currentTimeMillis()));
-        put(entry);
+        try {
+            while (!buffer.offer(entry, 50, TimeUnit.MILLISECONDS)) {
+                if (failing) {
+                    dropped.incrementAndGet();
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
-    /** @param fields name, value, name, value... */
+    /** Events are never dropped. @param fields name, value, name, value... */
     public void event(String name, String... fields) {
         Map<String, String> entry = new HashMap<>(4 + fields.length);
         entry.put("e", name);
@@ -64,7 +93,6 @@ public final class LogWriter implements AutoCloseable {
             buffer.put(entry);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while writing the log of " + key, e);
         }
     }
 
@@ -79,10 +107,15 @@ public final class LogWriter implements AutoCloseable {
                     batch.remove(batch.size() - 1);
                     open = false;
                 }
-                if (!batch.isEmpty() && failure == null) {
-                    sendWithRetry(batch);
-                } else if (failure != null) {
-                    lost += batch.size();
+                long dropNow = dropped.getAndSet(0);
+                if (dropNow > 0) {
+                    batch.add(0, Map.of("e", "note", "ts", Long.toString(System.currentTimeMillis()), "message",
+                            dropNow + " output lines were dropped while Redis could not be reached"));
+                }
+                if (!batch.isEmpty()) {
+                    long first = idSequence + 1;
+                    idSequence += batch.size();
+                    sendUntilDone(batch, first);
                 }
                 batch.clear();
             }
@@ -91,38 +124,44 @@ public final class LogWriter implements AutoCloseable {
         }
     }
 
-    // Rides out a short Redis outage; after that the job's output is counted as lost, and the
-    // writers are not blocked forever.
-    private void sendWithRetry(List<Map<String, String>> batch) throws InterruptedException {
-        long deadline = System.nanoTime() + RETRY_FOR.toNanos();
+    private void sendUntilDone(List<Map<String, String>> batch, long firstSequence) throws InterruptedException {
         long backoff = 50;
         while (true) {
             try {
-                send(batch);
+                send(batch, firstSequence);
+                failing = false;
                 return;
             } catch (RuntimeException e) {
-                if (System.nanoTime() > deadline) {
-                    failure = e;
-                    lost += batch.size();
-                    return;
-                }
+                failing = true;
                 Thread.sleep(backoff);
-                backoff = Math.min(backoff * 2, 2000);
+                backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
             }
         }
     }
 
-    private void send(List<Map<String, String>> batch) {
+    private void send(List<Map<String, String>> batch, long firstSequence) {
         try (Jedis jedis = redis.borrow()) {
             Pipeline pipeline = jedis.pipelined();
-            for (Map<String, String> entry : batch) {
-                pipeline.xadd(key, trim, entry);
+            List<Response<StreamEntryID>> replies = new ArrayList<>(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                XAddParams params = XAddParams.xAddParams().id(idMillis, firstSequence + i).maxLen(maxLen).approximateTrimming();
+                replies.add(pipeline.xadd(key, params, batch.get(i)));
             }
             pipeline.sync();
+            for (Response<StreamEntryID> reply : replies) {
+                try {
+                    reply.get();
+                } catch (JedisDataException e) {
+                    // written by the attempt that lost its connection, or after the job was ended for us
+                    if (e.getMessage() == null || !e.getMessage().contains("equal or smaller")) {
+                        throw e;
+                    }
+                }
+            }
         }
     }
 
-    /** Ships everything handed over so far, then stops. */
+    /** Ships everything handed over so far, then stops; waits for Redis for as long as it takes. */
     @Override
     public void close() {
         put(END);
@@ -130,10 +169,6 @@ public final class LogWriter implements AutoCloseable {
             shipper.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-        if (failure != null) {
-            throw new IllegalStateException("could not write the log to " + key + " for " + RETRY_FOR.toSeconds()
-                    + " s; " + lost + " entries were lost (" + failure.getMessage() + ")", failure);
         }
     }
 }

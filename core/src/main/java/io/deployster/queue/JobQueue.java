@@ -31,6 +31,7 @@ public final class JobQueue {
     private final Script renew;
     private final Script cancel;
     private final Script sweep;
+    private final Script heartbeat;
 
     public JobQueue(Redis redis, Keys keys, QueueSettings settings, JobSpecValidator validator, Clock clock) {
         this.redis = redis;
@@ -46,6 +47,7 @@ public final class JobQueue {
         this.renew = Script.load("renew", keys);
         this.cancel = Script.load("cancel", keys);
         this.sweep = Script.load("sweep", keys);
+        this.heartbeat = Script.load("heartbeat", keys);
     }
 
     public Keys keys() {
@@ -76,8 +78,13 @@ public final class JobQueue {
         return id;
     }
 
-    /** What a worker must do with an entry it took. */
-    public record Start(Decision decision, String detail) {
+    /**
+     * What a worker must do with an entry it took.
+     *
+     * @param detail the lock holder (WAIT) or the job's status (SKIP)
+     * @param startedEntry id of the 'started' log entry (RUN); the worker's own entries follow it
+     */
+    public record Start(Decision decision, String detail, String startedEntry) {
     }
 
     public enum Decision { RUN, WAIT, SKIP }
@@ -85,7 +92,8 @@ public final class JobQueue {
     public Start start(String id, String worker, String queue, String entryId, String specJson, String project) {
         List<?> reply = (List<?>) redis.call(j -> start.eval(j, List.of(), List.of(id, worker, now(), ttl(), maxLen(),
                 queue, entryId, specJson, project)));
-        return new Start(Decision.valueOf(((String) reply.get(0)).toUpperCase(java.util.Locale.ROOT)), (String) reply.get(1));
+        return new Start(Decision.valueOf(((String) reply.get(0)).toUpperCase(java.util.Locale.ROOT)), (String) reply.get(1),
+                (String) reply.get(2));
     }
 
     /**
@@ -123,10 +131,20 @@ public final class JobQueue {
         return CancelOutcome.valueOf(((String) reply.get(0)).toUpperCase(java.util.Locale.ROOT));
     }
 
-    /** Hands on locks whose holder vanished while others waited; returns the jobs that got one. */
+    /** What a sweep did: jobs ended as lost, and jobs that got a lock whose holder had vanished. */
+    public record Sweep(List<String> lost, List<String> handedOver) {
+    }
+
+    /** Ends jobs of workers that stopped sending heartbeats, and hands on abandoned locks. */
     @SuppressWarnings("unchecked")
-    public List<String> sweep() {
-        return (List<String>) redis.call(j -> sweep.eval(j, List.of(), List.of(ttl())));
+    public Sweep sweep() {
+        List<?> reply = (List<?>) redis.call(j -> sweep.eval(j, List.of(), List.of(ttl(), maxLen(), retention(), now())));
+        return new Sweep((List<String>) reply.get(0), (List<String>) reply.get(1));
+    }
+
+    /** Marks {@code worker} alive for {@code ttl}; its running jobs are lost once it stops renewing this. */
+    public void heartbeat(String worker, java.time.Duration ttl, String description) {
+        redis.run(j -> heartbeat.eval(j, List.of(), List.of(worker, Long.toString(ttl.toMillis()), description)));
     }
 
     /** @return the job's state, or null when there is no such job (never submitted, or expired) */

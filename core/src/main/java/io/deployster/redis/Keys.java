@@ -52,6 +52,16 @@ public final class Keys {
         return prefix + "waiting-projects";
     }
 
+    /** Set: ids of the jobs running now, checked against their workers' heartbeats. */
+    public String running() {
+        return prefix + "running";
+    }
+
+    /** String with a TTL: present while the worker of that name is alive. */
+    public String worker(String name) {
+        return prefix + "worker:" + name;
+    }
+
     /** Pub/sub channel: ids of running jobs someone asked to cancel. */
     public String cancelChannel() {
         return prefix + "cancel";
@@ -66,6 +76,8 @@ public final class Keys {
                 + "local function lock_key(p) return " + p + " .. 'lock:' .. p end\n"
                 + "local function waiters_key(p) return " + p + " .. 'waiters:' .. p end\n"
                 + "local function waiting_projects_key() return " + p + " .. 'waiting-projects' end\n"
-                + "local function cancel_channel() return " + p + " .. 'cancel' end\n";
+                + "local function cancel_channel() return " + p + " .. 'cancel' end\n"
+                + "local function running_key() return " + p + " .. 'running' end\n"
+                + "local function worker_key(w) return " + p + " .. 'worker:' .. w end\n";
     }
 }

@@ -22,12 +22,12 @@ final class JobExecution implements Runnable {
     private final JobRunner runner;
     private final Runnable onEnd;
 
-    JobExecution(String id, JobSpec spec, JobQueue queue, Redis redis, WorkerOptions options, Runnable onEnd) {
+    JobExecution(String id, JobSpec spec, String startedEntry, JobQueue queue, Redis redis, WorkerOptions options, Runnable onEnd) {
         this.id = id;
         this.spec = spec;
         this.queue = queue;
         this.onEnd = onEnd;
-        this.log = new LogWriter(redis, queue.keys(), id, queue.settings().logMaxLen(), LOG_BUFFER);
+        this.log = new LogWriter(redis, queue.keys(), id, startedEntry, queue.settings().logMaxLen(), LOG_BUFFER);
         this.runner = new JobRunner(id, spec, log, new LineReader(options.maxLineBytes()), options.killGrace().toMillis());
     }
 
@@ -69,20 +69,41 @@ final class JobExecution implements Runnable {
         } catch (RuntimeException e) {
             outcome = new Outcome(JobStatus.FAILED, null, null, "worker error: " + e);
         }
+        log.close();
         try {
-            log.close();
-        } catch (IllegalStateException e) {
-            LOG.log(Level.ERROR, "job {0}: {1}", id, e.getMessage());
-        }
-        try {
-            queue.finish(id, outcome.status(), outcome.exitCode(), outcome.failedCommand(), outcome.reason());
-            LOG.log(outcome.status() == JobStatus.SUCCEEDED ? Level.INFO : Level.WARNING, "job {0} of project {1} {2}{3}",
-                    id, spec.project(), outcome.status().wireName(), outcome.reason() == null ? "" : ": " + outcome.reason());
-        } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "job {0} of project {1} ended ({2}) but its result could not be recorded in Redis: {3}",
-                    id, spec.project(), outcome.status().wireName(), e.getMessage());
+            record(outcome);
         } finally {
             onEnd.run();
+        }
+    }
+
+    // The result must reach Redis, or the job would look running forever and keep its lock: retry
+    // through an outage for as long as it takes.
+    private void record(Outcome outcome) {
+        long backoff = 50;
+        while (true) {
+            try {
+                boolean recorded = queue.finish(id, outcome.status(), outcome.exitCode(), outcome.failedCommand(), outcome.reason());
+                if (!recorded) {
+                    LOG.log(Level.WARNING, "job {0} of project {1} ended ({2}) after it had already been ended by someone else "
+                            + "(cancelled, or marked lost while this worker could not reach Redis)", id, spec.project(),
+                            outcome.status().wireName());
+                    return;
+                }
+                LOG.log(outcome.status() == JobStatus.SUCCEEDED ? Level.INFO : Level.WARNING, "job {0} of project {1} {2}{3}",
+                        id, spec.project(), outcome.status().wireName(), outcome.reason() == null ? "" : ": " + outcome.reason());
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "job {0} of project {1} ended ({2}) but Redis cannot be reached to record it ({3}); retrying in {4} ms",
+                        id, spec.project(), outcome.status().wireName(), e.getMessage(), backoff);
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                backoff = Math.min(backoff * 2, 5000);
+            }
         }
     }
 }

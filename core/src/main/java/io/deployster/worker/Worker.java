@@ -37,8 +37,6 @@ import redis.clients.jedis.resps.StreamEntry;
  */
 public final class Worker implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Worker.class.getName());
-    /** A taken entry idle this long is assumed orphaned by a dead worker and taken over. */
-    static final Duration CLAIM_IDLE = Duration.ofSeconds(30);
     private static final Duration SWEEP_EVERY = Duration.ofSeconds(2);
 
     private final Redis redis;
@@ -80,11 +78,19 @@ public final class Worker implements AutoCloseable {
         for (String q : options.queues()) {
             createGroup(q);
         }
+        heartbeat();
         cancelListener.start();
         reader.start();
+        long beatMillis = options.heartbeatEvery().toMillis();
         long renewMillis = Math.max(50, queue.settings().lockTtl().toMillis() / 3);
         timers.scheduleWithFixedDelay(guarded(this::renewLocks), renewMillis, renewMillis, TimeUnit.MILLISECONDS);
-        timers.scheduleWithFixedDelay(guarded(this::sweep), SWEEP_EVERY.toMillis(), SWEEP_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        // one task: the heartbeat goes out before each sweep, so after an outage longer than lost-after
+        // this worker's own jobs are not taken for lost
+        long sweepMillis = Math.min(SWEEP_EVERY.toMillis(), beatMillis);
+        timers.scheduleWithFixedDelay(guarded(() -> {
+            heartbeat();
+            sweep();
+        }), sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
         LOG.log(Level.INFO, "worker {0} serving queues {1} with {2} slot(s) on {3}", options.name(), options.queues(),
                 options.concurrency(), redis.uri());
     }
@@ -110,23 +116,28 @@ public final class Worker implements AutoCloseable {
     private void readLoop() {
         long backoff = 100;
         while (!stopping) {
+            boolean holdingSlot = false;
             try (Jedis jedis = redis.borrow()) {
-                backoff = 100;
                 while (!stopping) {
                     slots.acquire();
+                    holdingSlot = true;
                     Taken next = pollBacklog();
                     if (next == null) {
-                        int free = 1 + slots.availablePermits();
-                        next = read(jedis, free);
+                        next = read(jedis, 1 + slots.availablePermits());
                     }
-                    if (next == null || !dispatch(next)) {
+                    boolean started = next != null && dispatch(next);
+                    holdingSlot = false;
+                    if (!started) {
                         slots.release();
                     }
+                    backoff = 100;
                 }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                slots.release();
+                if (holdingSlot) {
+                    slots.release();
+                }
                 if (stopping) {
                     return;
                 }
@@ -134,8 +145,14 @@ public final class Worker implements AutoCloseable {
                         options.name(), options.queues(), redis.uri(), e.getMessage(), backoff);
                 try {
                     Thread.sleep(backoff);
+                    if (e.getMessage() != null && e.getMessage().startsWith("NOGROUP")) {
+                        // Redis came back without our data (no persistence): serve what is queued from now on
+                        options.queues().forEach(this::createGroup);
+                    }
                 } catch (InterruptedException ie) {
                     return;
+                } catch (RuntimeException stillDown) {
+                    // next round retries
                 }
                 backoff = Math.min(backoff * 2, 5000);
             }
@@ -199,10 +216,11 @@ public final class Worker implements AutoCloseable {
             LOG.log(Level.WARNING, "worker {0}: job {1} rejected, not run: {2}", options.name(), id, e.getMessage());
             return false;
         }
+        pauseBeforeStart();
         JobQueue.Start start = queue.start(id, options.name(), taken.queue(), entryId, specJson, spec.project());
         switch (start.decision()) {
             case RUN -> {
-                run(id, spec);
+                run(id, spec, start.startedEntry());
                 return true;
             }
             case WAIT -> LOG.log(Level.INFO, "job {0} of project {1} waits for the lock held by job {2}", id, spec.project(), start.detail());
@@ -211,9 +229,22 @@ public final class Worker implements AutoCloseable {
         return false;
     }
 
-    private void run(String id, JobSpec spec) {
+    // Test hook (system property deployster.test.pauseBeforeStartMillis): widens the window between
+    // taking an entry and starting its job, so a test can kill the worker inside it.
+    private static void pauseBeforeStart() {
+        long millis = Long.getLong("deployster.test.pauseBeforeStartMillis", 0);
+        if (millis > 0) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void run(String id, JobSpec spec, String startedEntry) {
         ScheduledFuture<?>[] timeout = new ScheduledFuture<?>[1];
-        JobExecution execution = new JobExecution(id, spec, queue, redis, options, () -> {
+        JobExecution execution = new JobExecution(id, spec, startedEntry, queue, redis, options, () -> {
             running.remove(id);
             if (timeout[0] != null) {
                 timeout[0].cancel(false);
@@ -245,22 +276,34 @@ public final class Worker implements AutoCloseable {
         }
     }
 
+    private void heartbeat() {
+        queue.heartbeat(options.name(), options.lostAfter(), "queues=" + String.join(",", options.queues())
+                + " running=" + running.size() + "/" + options.concurrency());
+    }
+
     private void sweep() {
-        for (String started : queue.sweep()) {
-            LOG.log(Level.INFO, "job {0} got a lock its previous holder had abandoned", started);
+        JobQueue.Sweep sweep = queue.sweep();
+        for (String lost : sweep.lost()) {
+            LOG.log(Level.WARNING, "job {0} marked lost: its worker stopped sending heartbeats", lost);
+        }
+        for (String started : sweep.handedOver()) {
+            LOG.log(Level.INFO, "job {0} got a project lock whose holder had ended or vanished", started);
         }
         claimOrphans();
     }
 
     // Entries taken by a worker that died before starting them are delivered again.
     private void claimOrphans() {
-        int free = slots.availablePermits();
-        if (free == 0) {
+        int free;
+        synchronized (this) {
+            free = options.concurrency() - running.size() - backlog.size();
+        }
+        if (free <= 0) {
             return;
         }
         for (String q : options.queues()) {
             Map.Entry<StreamEntryID, List<StreamEntry>> claimed = redis.call(j -> j.xautoclaim(keys.queue(q), Keys.GROUP,
-                    options.name(), CLAIM_IDLE.toMillis(), new StreamEntryID(0, 0), XAutoClaimParams.xAutoClaimParams().count(free)));
+                    options.name(), options.claimIdle().toMillis(), new StreamEntryID(0, 0), XAutoClaimParams.xAutoClaimParams().count(free)));
             synchronized (this) {
                 for (StreamEntry e : claimed.getValue()) {
                     if (e != null && backlog.stream().noneMatch(t -> t.entry().getID().equals(e.getID()))) {
@@ -334,6 +377,12 @@ public final class Worker implements AutoCloseable {
         }
         timers.shutdownNow();
         jobs.shutdown();
+        try {
+            // gone at once, not after lost-after: nothing of ours is running any more
+            redis.run(j -> j.del(keys.worker(options.name())));
+        } catch (RuntimeException e) {
+            // Redis unreachable: the key expires by itself
+        }
         LOG.log(Level.INFO, "worker {0} stopped", options.name());
     }
 

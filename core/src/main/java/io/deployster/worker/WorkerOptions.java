@@ -9,9 +9,12 @@ import java.util.List;
  * @param name shown on every job it runs; unique per worker (host name and pid by default)
  * @param killGrace time between TERM and KILL when a job is cancelled or times out
  * @param maxLineBytes longer output lines are cut and marked
+ * @param shutdownGrace how long running jobs may go on after a shutdown request before they are cancelled
+ * @param lostAfter a worker silent this long is dead: its running jobs are marked lost
+ * @param claimIdle an entry taken but not started for this long is taken over from its (dead) worker
  */
 public record WorkerOptions(String name, List<String> queues, int concurrency, Duration killGrace, int maxLineBytes,
-                            Duration shutdownGrace) {
+                            Duration shutdownGrace, Duration lostAfter, Duration claimIdle) {
 
     public WorkerOptions {
         queues = List.copyOf(queues);
@@ -21,26 +24,43 @@ public record WorkerOptions(String name, List<String> queues, int concurrency, D
         if (concurrency < 1 || concurrency > 256) {
             throw new IllegalArgumentException("concurrency " + concurrency + " is not allowed; use 1 to 256 jobs at once");
         }
+        if (lostAfter.toMillis() < 500) {
+            throw new IllegalArgumentException("lost-after " + lostAfter.toMillis() + " ms is not allowed; use at least 500 ms");
+        }
     }
 
     public static WorkerOptions defaults(List<String> queues) {
-        return new WorkerOptions(defaultName(), queues, 1, Duration.ofSeconds(10), 16 * 1024, Duration.ofSeconds(60));
+        return new WorkerOptions(defaultName(), queues, 1, Duration.ofSeconds(10), 16 * 1024, Duration.ofSeconds(60),
+                Duration.ofSeconds(15), Duration.ofSeconds(30));
     }
 
     public WorkerOptions withName(String v) {
-        return new WorkerOptions(v, queues, concurrency, killGrace, maxLineBytes, shutdownGrace);
+        return new WorkerOptions(v, queues, concurrency, killGrace, maxLineBytes, shutdownGrace, lostAfter, claimIdle);
     }
 
     public WorkerOptions withConcurrency(int v) {
-        return new WorkerOptions(name, queues, v, killGrace, maxLineBytes, shutdownGrace);
+        return new WorkerOptions(name, queues, v, killGrace, maxLineBytes, shutdownGrace, lostAfter, claimIdle);
     }
 
     public WorkerOptions withKillGrace(Duration v) {
-        return new WorkerOptions(name, queues, concurrency, v, maxLineBytes, shutdownGrace);
+        return new WorkerOptions(name, queues, concurrency, v, maxLineBytes, shutdownGrace, lostAfter, claimIdle);
     }
 
-    public WorkerOptions withMaxLineBytes(int v) {
-        return new WorkerOptions(name, queues, concurrency, killGrace, v, shutdownGrace);
+    public WorkerOptions withShutdownGrace(Duration v) {
+        return new WorkerOptions(name, queues, concurrency, killGrace, maxLineBytes, v, lostAfter, claimIdle);
+    }
+
+    public WorkerOptions withLostAfter(Duration v) {
+        return new WorkerOptions(name, queues, concurrency, killGrace, maxLineBytes, shutdownGrace, v, claimIdle);
+    }
+
+    public WorkerOptions withClaimIdle(Duration v) {
+        return new WorkerOptions(name, queues, concurrency, killGrace, maxLineBytes, shutdownGrace, lostAfter, v);
+    }
+
+    /** How often the worker says it is alive: five times per lost-after period. */
+    public Duration heartbeatEvery() {
+        return lostAfter.dividedBy(5);
     }
 
     public static String defaultName() {

@@ -2,7 +2,13 @@
 -- (job_key, log_key, ...) are put in front of this file by Keys.luaPreamble().
 
 local function log_event(id, maxlen, ...)
-  redis.call('XADD', log_key(id), 'MAXLEN', '~', maxlen, '*', ...)
+  return redis.call('XADD', log_key(id), 'MAXLEN', '~', maxlen, '*', ...)
+end
+
+-- An entry is removed once acted on, so a queue stream holds only work not yet done.
+local function consume(queue, entry)
+  redis.call('XACK', queue_key(queue), 'workers', entry)
+  redis.call('XDEL', queue_key(queue), entry)
 end
 
 -- Gives the project's lock to the oldest job still waiting for it and puts that job back on its
@@ -37,6 +43,7 @@ local function finish(id, status, exit, failed, reason, now, ttl, maxlen, retent
   if exit ~= '' then redis.call('HSET', jk, 'exitCode', exit) end
   if failed ~= '' then redis.call('HSET', jk, 'failedCommand', failed) end
   log_event(id, maxlen, 'e', 'finished', 'ts', now, 'status', status, 'exit', exit, 'failed', failed, 'reason', reason)
+  redis.call('SREM', running_key(), id)
   redis.call('EXPIRE', jk, retention)
   redis.call('EXPIRE', log_key(id), retention)
   local project = redis.call('HGET', jk, 'project')

@@ -1,6 +1,6 @@
 -- A queue entry that cannot be run (not JSON, invalid spec): record why on the job and end it.
 -- ARGV: id, queue, entryId, reason, now, ttl, maxlen, retention, raw entry
-redis.call('XACK', queue_key(ARGV[2]), 'workers', ARGV[3])
+consume(ARGV[2], ARGV[3])
 local jk = job_key(ARGV[1])
 local status = redis.call('HGET', jk, 'status')
 if status and is_terminal(status) then

@@ -3,7 +3,7 @@
 -- so an entry is never both dropped and unstarted.
 -- ARGV: id, worker, now, ttl, maxlen, queue, entryId, spec, project
 local id, worker, now, ttl, maxlen = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-redis.call('XACK', queue_key(ARGV[6]), 'workers', ARGV[7])
+consume(ARGV[6], ARGV[7])
 local jk = job_key(id)
 local status = redis.call('HGET', jk, 'status')
 if not status then
@@ -13,7 +13,7 @@ if not status then
   status = 'queued'
 end
 if status ~= 'queued' and status ~= 'waiting' then
-  return {'skip', status}
+  return {'skip', status, ''}
 end
 local project = redis.call('HGET', jk, 'project')
 local lk = lock_key(project)
@@ -22,8 +22,9 @@ if (not holder) or holder == id then
   redis.call('SET', lk, id, 'PX', ttl)
   redis.call('HSET', jk, 'status', 'running', 'worker', worker, 'startedAt', now)
   redis.call('HDEL', jk, 'waitingBehind')
-  log_event(id, maxlen, 'e', 'started', 'ts', now, 'worker', worker)
-  return {'run', ''}
+  redis.call('SADD', running_key(), id)
+  -- the worker numbers its own log entries after this one, so a resent batch is never duplicated
+  return {'run', '', log_event(id, maxlen, 'e', 'started', 'ts', now, 'worker', worker)}
 end
 if not redis.call('LPOS', waiters_key(project), id) then
   redis.call('RPUSH', waiters_key(project), id)
@@ -32,4 +33,4 @@ redis.call('SADD', waiting_projects_key(), project)
 redis.call('HSET', jk, 'status', 'waiting', 'waitingBehind', holder)
 local by = redis.call('HGET', job_key(holder), 'submittedBy') or ''
 log_event(id, maxlen, 'e', 'waiting', 'ts', now, 'behind', holder, 'behindSubmittedBy', by)
-return {'wait', holder}
+return {'wait', holder, ''}

@@ -1,6 +1,24 @@
--- Hands on locks that expired while jobs waited for them (their holder died without finishing).
--- ARGV: ttl. Returns the ids of the jobs that got a lock.
-local started = {}
+-- Run every few seconds by every worker. Ends running jobs whose worker stopped sending heartbeats
+-- as 'lost' (never re-run: deploys are not idempotent), and hands on locks that expired while jobs
+-- waited for them. ARGV: ttl, maxlen, retention, now
+-- Returns {ids of jobs marked lost, ids of jobs that got a lock}.
+local lost, started = {}, {}
+for _, id in ipairs(redis.call('SMEMBERS', running_key())) do
+  local jk = job_key(id)
+  local status = redis.call('HGET', jk, 'status')
+  if status ~= 'running' then
+    redis.call('SREM', running_key(), id)
+  else
+    local worker = redis.call('HGET', jk, 'worker') or ''
+    if redis.call('EXISTS', worker_key(worker)) == 0 then
+      local next_id = finish(id, 'lost', '', '', 'worker ' .. worker .. ' stopped sending heartbeats while the job ran '
+        .. '(it crashed, was killed or lost its network); the deploy may have stopped part-way: check the host '
+        .. 'before deploying again', ARGV[4], ARGV[1], ARGV[2], ARGV[3])
+      table.insert(lost, id)
+      if next_id ~= '' then table.insert(started, next_id) end
+    end
+  end
+end
 for _, project in ipairs(redis.call('SMEMBERS', waiting_projects_key())) do
   if redis.call('EXISTS', lock_key(project)) == 0 then
     local next_id = hand_off(project, ARGV[1])
@@ -9,4 +27,4 @@ for _, project in ipairs(redis.call('SMEMBERS', waiting_projects_key())) do
     end
   end
 end
-return started
+return {lost, started}

@@ -1,0 +1,168 @@
+package io.deployster.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.deployster.job.JobSpec;
+import io.deployster.job.JobState;
+import io.deployster.job.JobStatus;
+import io.deployster.queue.JobQueue.CancelOutcome;
+import io.deployster.testing.Await;
+import io.deployster.testing.Deployment;
+import io.deployster.testing.RealRedis;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Workers killed with real signals, and cancels that must leave no process behind. */
+class CrashAndCancelTest {
+    @RegisterExtension
+    static RealRedis redis = new RealRedis();
+
+    @TempDir
+    Path dir;
+
+    Deployment deployment;
+    final List<WorkerProcess> workers = new ArrayList<>();
+    final List<Long> groups = new ArrayList<>();
+
+    @BeforeEach
+    void client() {
+        deployment = new Deployment(redis.uri());
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (WorkerProcess w : workers) {
+            w.close();
+        }
+        for (long g : groups) {
+            WorkerProcess.killGroup(g);
+        }
+        deployment.close();
+    }
+
+    private WorkerProcess worker(String name, List<String> jvm, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("--lost-after", "1s", "--claim-idle", "1s", "--kill-grace", "2s"));
+        all.addAll(List.of(args));
+        WorkerProcess w = WorkerProcess.start(redis.client(), dir, name, jvm, all.toArray(String[]::new));
+        workers.add(w);
+        return w;
+    }
+
+    /** A command that records its process group, then runs {@code body}. */
+    private String recordingGroup(String tag, String body) {
+        return "ps -o pgid= $$ | tr -d ' ' > " + dir.resolve(tag + ".pgid") + "; " + body;
+    }
+
+    private long group(String tag) throws Exception {
+        Path file = dir.resolve(tag + ".pgid");
+        Await.until(tag + " started", Duration.ofSeconds(30), () -> Files.exists(file) && file.toFile().length() > 1);
+        long pgid = Long.parseLong(Files.readString(file).trim());
+        groups.add(pgid);
+        return pgid;
+    }
+
+    @Test
+    void aKilledWorkersJobIsLostItsLockFreedAndTheNextJobRuns() throws Exception {
+        WorkerProcess doomed = worker("doomed", List.of());
+        String first = deployment.client.submit(JobSpec.commands("shop", dir.toString(), List.of(recordingGroup("first", "sleep 300"))).build());
+        group("first");
+        WorkerProcess survivor = worker("survivor", List.of());
+        String second = deployment.client.submit(JobSpec.commands("shop", dir.toString(), List.of("echo second")).build());
+        Await.until("second waiting", Duration.ofSeconds(30), () -> deployment.client.status(second).status() == JobStatus.WAITING);
+
+        doomed.signal("KILL");
+        JobState lost = deployment.client.await(first);
+        assertEquals(JobStatus.LOST, lost.status());
+        assertTrue(lost.reason().contains("worker doomed stopped sending heartbeats"), lost.reason());
+
+        JobState next = deployment.client.await(second);
+        assertEquals(JobStatus.SUCCEEDED, next.status(), next.reason());
+        assertEquals(survivor.name, next.worker());
+    }
+
+    @Test
+    void anEntryTakenByAWorkerThatDiedBeforeStartingItRunsElsewhere() throws Exception {
+        WorkerProcess slow = worker("slow", List.of("-Ddeployster.test.pauseBeforeStartMillis=600000"));
+        String id = deployment.client.submit(JobSpec.commands("shop", dir.toString(), List.of("echo ran")).build());
+        Await.until("entry taken by the slow worker", Duration.ofSeconds(30), () -> redis.client().call(j ->
+                j.xpending("deployster:queue:deploy", "workers").getTotal() == 1));
+        slow.signal("KILL");
+        slow.awaitExit(Duration.ofSeconds(30));
+
+        worker("rescuer", List.of());
+        JobState state = deployment.client.await(id);
+        assertEquals(JobStatus.SUCCEEDED, state.status(), state.reason());
+        assertEquals("rescuer", state.worker());
+    }
+
+    @Test
+    void cancellingARunningJobKillsItsWholeProcessTree() throws Exception {
+        worker("w1", List.of());
+        // a background child, a double-forked grandchild re-parented to init, and a nohup'ed one
+        String id = deployment.client.submit(JobSpec.commands("shop", dir.toString(), List.of(recordingGroup("tree",
+                "sleep 301 & (sleep 302 &) ; nohup sh -c 'sleep 303' >/dev/null 2>&1 & sleep 304"))).build());
+        long pgid = group("tree");
+        Await.until("all four sleeps running", Duration.ofSeconds(30), () -> uncheckedGroup(pgid).size() >= 5);
+
+        assertEquals(CancelOutcome.REQUESTED, deployment.client.cancel(id, "operator pressed stop"));
+        JobState state = deployment.client.await(id);
+        assertEquals(JobStatus.CANCELLED, state.status());
+        assertEquals("operator pressed stop", state.reason());
+        Await.until("no process of the job left", Duration.ofSeconds(10), () -> uncheckedGroup(pgid).isEmpty());
+    }
+
+    @Test
+    void aJobThatIgnoresTermIsKilledAfterTheGracePeriod() throws Exception {
+        worker("w1", List.of());
+        String id = deployment.client.submit(JobSpec.commands("shop", dir.toString(),
+                List.of(recordingGroup("stubborn", "trap '' TERM; sleep 305; sleep 306"))).timeoutSeconds(1).build());
+        long pgid = group("stubborn");
+        JobState state = deployment.client.await(id);
+        assertEquals(JobStatus.TIMED_OUT, state.status());
+        assertTrue(state.reason().contains("timed out after 1 s"), state.reason());
+        Await.until("no process of the job left", Duration.ofSeconds(10), () -> uncheckedGroup(pgid).isEmpty());
+    }
+
+    @Test
+    void cancellingQueuedWaitingAndFinishedJobs() throws Exception {
+        String queued = deployment.client.submit(JobSpec.commands("shop", dir.toString(), List.of("touch " + dir.resolve("queued-ran"))).build());
+        assertEquals(CancelOutcome.CANCELLED, deployment.client.cancel(queued, "not today"));
+
+        worker("w1", List.of(), "--concurrency", "2");
+        String holder = deployment.client.submit(JobSpec.commands("blog", dir.toString(),
+                List.of(recordingGroup("holder", "while [ ! -e " + dir.resolve("go") + " ]; do sleep 0.02; done"))).build());
+        group("holder");
+        String waiting = deployment.client.submit(JobSpec.commands("blog", dir.toString(), List.of("touch " + dir.resolve("waiting-ran"))).build());
+        Await.until("waiting", Duration.ofSeconds(30), () -> deployment.client.status(waiting).status() == JobStatus.WAITING);
+        assertEquals(CancelOutcome.CANCELLED, deployment.client.cancel(waiting, "superseded"));
+        String after = deployment.client.submit(JobSpec.commands("blog", dir.toString(), List.of("echo after")).build());
+        Files.createFile(dir.resolve("go"));
+
+        assertEquals(JobStatus.SUCCEEDED, deployment.client.await(holder).status());
+        assertEquals(JobStatus.SUCCEEDED, deployment.client.await(after).status(), "the lock passes over the cancelled waiter");
+        JobState q = deployment.client.await(queued);
+        assertEquals(JobStatus.CANCELLED, q.status());
+        assertEquals("not today", q.reason());
+        assertEquals(JobStatus.CANCELLED, deployment.client.await(waiting).status());
+        assertTrue(Files.notExists(dir.resolve("queued-ran")) && Files.notExists(dir.resolve("waiting-ran")), "cancelled jobs never run");
+        assertEquals(CancelOutcome.FINISHED, deployment.client.cancel(holder, "too late"));
+        assertEquals(JobStatus.SUCCEEDED, deployment.client.status(holder).status());
+    }
+
+    private static List<Long> uncheckedGroup(long pgid) {
+        try {
+            return WorkerProcess.processesInGroup(pgid);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -4,7 +4,6 @@ import io.deployster.client.DeploysterClient;
 import io.deployster.client.NoSuchJobException;
 import io.deployster.job.JobState;
 import io.deployster.queue.JobQueue.CancelOutcome;
-import io.deployster.queue.QueueSettings;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,7 +28,7 @@ final class CancelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        try (DeploysterClient client = DeploysterClient.connect(redis.require(), QueueSettings.DEFAULT)) {
+        try (DeploysterClient client = redis.client()) {
             CancelOutcome outcome = client.cancel(id, reason);
             var out = spec.commandLine().getOut();
             switch (outcome) {

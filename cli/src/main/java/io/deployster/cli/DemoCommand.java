@@ -44,7 +44,7 @@ final class DemoCommand implements Callable<Integer> {
         Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("deployster-demo-");
         Path site = Files.createDirectories(work.resolve("site"));
         JobSpec loaded = JobCodec.parseSpec(Files.readString(file, StandardCharsets.UTF_8));
-        JobSpec job = loaded.cd() == null && loaded.commands() != null ? withCd(loaded, site.toString()) : loaded;
+        JobSpec job = loaded.cd() == null && loaded.commands() != null ? loaded.toBuilder().cd(site.toString()).build() : loaded;
 
         try (RedisServer server = RedisServer.start(work.resolve("redis"));
              Redis redis = Redis.connect(server.uri())) {
@@ -74,11 +74,5 @@ final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("example job " + path + " not found; run bin/deployster from the repository, or pass --spec FILE");
         }
         return path;
-    }
-
-    private static JobSpec withCd(JobSpec s, String cd) {
-        return new JobSpec(s.mode(), s.project(), s.queue(), s.ref(), s.commit(), s.timeoutSeconds(), s.submittedBy(), cd,
-                s.commands(), s.env(), s.playbook(), s.inventory(), s.limit(), s.tags(), s.extraVars(), s.check(), s.diff(),
-                s.verbosity(), s.cwd());
     }
 }

@@ -5,7 +5,6 @@ import io.deployster.client.NoSuchJobException;
 import io.deployster.job.JobState;
 import io.deployster.log.LogEntry;
 import io.deployster.log.LogFollower;
-import io.deployster.queue.QueueSettings;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,7 +35,7 @@ final class LogsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        try (DeploysterClient client = DeploysterClient.connect(redis.require(), QueueSettings.DEFAULT)) {
+        try (DeploysterClient client = redis.client()) {
             Console console = new Console(spec.commandLine().getOut(), spec.commandLine().getErr(), quiet);
             java.util.function.Consumer<LogEntry> sink = showIds ? e -> {
                 spec.commandLine().getOut().print(e.id() + " ");

@@ -3,7 +3,6 @@ package io.deployster.cli;
 import io.deployster.client.DeploysterClient;
 import io.deployster.client.NoSuchJobException;
 import io.deployster.job.JobState;
-import io.deployster.queue.QueueSettings;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,7 +24,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (DeploysterClient client = DeploysterClient.connect(redis.require(), QueueSettings.DEFAULT)) {
+        try (DeploysterClient client = redis.client()) {
             JobState state = client.status(id);
             if (state == null) {
                 throw new NoSuchJobException(id);

@@ -6,7 +6,7 @@ import io.deployster.job.JobSpec;
 import io.deployster.job.JobState;
 import io.deployster.job.Mode;
 import io.deployster.log.LogFollower;
-import io.deployster.queue.QueueSettings;
+import io.deployster.secret.Secrets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,6 +30,8 @@ final class SubmitCommand implements Callable<Integer> {
     CommandSpec spec;
     @Mixin
     RedisOption redis;
+    @Mixin
+    KeysOption keys;
 
     @Option(names = "--spec", paramLabel = "FILE", description = "Start from a job spec in JSON (see docs/protocol.md); other options override its fields.")
     Path specFile;
@@ -53,6 +55,10 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--env", paramLabel = "K=V", description = "Variable written to DIR/.env and exported to the commands; repeatable.")
     Map<String, String> env;
 
+    @Option(names = "--secret-env", paramLabel = "NAME[=V]", description = {"Secret variable, exported and written to DIR/.env like --env,",
+            "but encrypted in Redis and masked as **** in the log. NAME alone takes the value of $NAME. Needs a signing key."})
+    List<String> secretEnv;
+
     @Option(names = "--playbook", paramLabel = "FILE", description = "Playbook for ansible-playbook on the worker.")
     String playbook;
     @Option(names = "--inventory", paramLabel = "I")
@@ -63,6 +69,8 @@ final class SubmitCommand implements Callable<Integer> {
     List<String> tags;
     @Option(names = "--extra-var", paramLabel = "K=V", description = "Ansible extra variable; repeatable.")
     Map<String, String> extraVars;
+    @Option(names = "--secret-extra-var", paramLabel = "NAME[=V]", description = "Secret Ansible extra variable (see --secret-env); passed in a private file.")
+    List<String> secretExtraVars;
     @Option(names = "--check", description = "Ansible check mode.")
     boolean check;
     @Option(names = "--diff", description = "Ansible diff mode.")
@@ -80,8 +88,9 @@ final class SubmitCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         JobSpec job = build();
-        try (DeploysterClient client = DeploysterClient.connect(redis.require(), QueueSettings.DEFAULT)) {
-            String id = client.submit(job);
+        Secrets secrets = new Secrets(secretValues(secretEnv), new LinkedHashMap<>(secretValues(secretExtraVars)));
+        try (DeploysterClient client = redis.client(keys.signer())) {
+            String id = client.submit(job, secrets);
             spec.commandLine().getOut().println(id);
             spec.commandLine().getOut().flush();
             if (noFollow) {
@@ -94,27 +103,50 @@ final class SubmitCommand implements Callable<Integer> {
         }
     }
 
+    private static Map<String, String> secretValues(List<String> given) {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (given != null) {
+            for (String item : given) {
+                int eq = item.indexOf('=');
+                String name = eq < 0 ? item : item.substring(0, eq);
+                String value = eq < 0 ? System.getenv(name) : item.substring(eq + 1);
+                if (value == null) {
+                    throw new IllegalArgumentException("secret '" + name + "' has no value: set the environment variable " + name + " or give " + name + "=VALUE");
+                }
+                values.put(name, value);
+            }
+        }
+        return values;
+    }
+
     JobSpec build() throws IOException {
         JobSpec base = specFile == null ? new JobSpec.Builder().build()
                 : JobCodec.parseSpec(Files.readString(specFile, StandardCharsets.UTF_8));
-        JobSpec.Builder b = new JobSpec.Builder();
         String mode = base.mode();
-        if (commands != null || cd != null || env != null) {
+        if (commands != null || cd != null || env != null || secretEnv != null) {
             mode = Mode.COMMANDS.wireName();
         } else if (playbook != null) {
             mode = Mode.ANSIBLE.wireName();
         }
-        return new JobSpec(mode, or(project, base.project()), or(queue, base.queue()), or(ref, base.ref()),
-                or(commit, base.commit()), or(timeoutSeconds, base.timeoutSeconds()), or(submittedBy, base.submittedBy()),
-                or(cd, base.cd()), or(commands, base.commands()), or(env, base.env()),
-                or(playbook, base.playbook()), or(inventory, base.inventory()), or(limit, base.limit()),
-                tags == null ? base.tags() : String.join(",", tags),
-                extraVars == null ? base.extraVars() : new LinkedHashMap<>(extraVars),
-                check ? Boolean.TRUE : base.check(), diff ? Boolean.TRUE : base.diff(),
-                or(verbosity, base.verbosity()), or(cwd, base.cwd()));
-    }
-
-    private static <T> T or(T given, T fallback) {
-        return given != null ? given : fallback;
+        JobSpec.Builder b = base.toBuilder().mode(mode);
+        if (project != null) b.project(project);
+        if (queue != null) b.queue(queue);
+        if (ref != null) b.ref(ref);
+        if (commit != null) b.commit(commit);
+        if (timeoutSeconds != null) b.timeoutSeconds(timeoutSeconds);
+        if (submittedBy != null) b.submittedBy(submittedBy);
+        if (cd != null) b.cd(cd);
+        if (commands != null) b.commands(commands);
+        if (env != null) b.env(env);
+        if (playbook != null) b.playbook(playbook);
+        if (inventory != null) b.inventory(inventory);
+        if (limit != null) b.limit(limit);
+        if (tags != null) b.tags(String.join(",", tags));
+        if (extraVars != null) b.extraVars(new LinkedHashMap<>(extraVars));
+        if (check) b.check(true);
+        if (diff) b.diff(true);
+        if (verbosity != null) b.verbosity(verbosity);
+        if (cwd != null) b.cwd(cwd);
+        return b.build();
     }
 }

@@ -6,7 +6,8 @@ import io.deployster.queue.JobQueue;
 import io.deployster.queue.QueueSettings;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
-import io.deployster.redis.RedisUri;
+import io.deployster.policy.WorkerPolicy;
+import io.deployster.sign.JobSigner;
 import io.deployster.worker.Worker;
 import io.deployster.worker.WorkerOptions;
 import java.time.Clock;
@@ -25,6 +26,10 @@ import picocli.CommandLine.Option;
 final class WorkerCommand implements Callable<Integer> {
     @Mixin
     RedisOption redis;
+    @Mixin
+    KeysOption keys;
+    @Option(names = "--policy", paramLabel = "FILE", description = "What jobs may do on this host: projects, directories, commands, variables (docs/security.md).")
+    java.nio.file.Path policyFile;
     @Option(names = "--queues", split = ",", defaultValue = "deploy", paramLabel = "Q1,Q2", description = "Queues to serve (default: deploy).")
     List<String> queues;
     @Option(names = "--concurrency", defaultValue = "1", paramLabel = "N", description = "Jobs run at once; jobs waiting for a project lock take no slot (default: 1).")
@@ -53,7 +58,7 @@ final class WorkerCommand implements Callable<Integer> {
     int maxLineBytes;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws InterruptedException, java.io.IOException {
         for (String q : queues) {
             if (!q.matches("[A-Za-z0-9._-]{1,100}")) {
                 throw new IllegalArgumentException("queue '" + q + "' (--queues) is not allowed; use 1 to 100 of A-Z a-z 0-9 . _ -");
@@ -63,9 +68,11 @@ final class WorkerCommand implements Callable<Integer> {
         QueueSettings settings = new QueueSettings(lockTtl, QueueSettings.DEFAULT.logMaxLen(), retention);
         WorkerOptions options = new WorkerOptions(name == null ? WorkerOptions.defaultName() : name, queues, concurrency,
                 killGrace, maxLineBytes, shutdownGrace, lostAfter, claimIdle);
-        Redis pool = new Redis(RedisUri.parse(redis.require()), concurrency * 2 + 8);
-        JobQueue queue = new JobQueue(pool, Keys.defaults(), settings, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC());
-        Worker worker = new Worker(pool, queue, new JobSpecValidator(JobLimits.DEFAULT), options);
+        JobSigner signer = keys.signer();
+        WorkerPolicy policy = policyFile == null ? null : WorkerPolicy.load(policyFile);
+        Redis pool = redis.connect(concurrency * 2 + 8);
+        JobQueue queue = new JobQueue(pool, Keys.defaults(), settings, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC(), signer);
+        Worker worker = new Worker(pool, queue, new JobSpecValidator(JobLimits.DEFAULT), options, signer, policy);
         // TERM (systemd stop) and INT (Ctrl-C) mean a graceful shutdown that ends with exit code 0
         CountDownLatch stop = new CountDownLatch(1);
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> stop.countDown());

@@ -83,6 +83,10 @@ class CrashAndCancelTest {
         JobState lost = deployment.client.await(first);
         assertEquals(JobStatus.LOST, lost.status());
         assertTrue(lost.reason().contains("worker doomed stopped sending heartbeats"), lost.reason());
+        java.io.StringWriter out = new java.io.StringWriter();
+        int exit = io.deployster.cli.Main.run(new String[] {"status", "--redis", redis.uri(), first},
+                new java.io.PrintWriter(out), new java.io.PrintWriter(new java.io.StringWriter()));
+        assertEquals(io.deployster.cli.ExitCodes.LOST, exit, "deployster status exits with the lost code: " + out);
 
         JobState next = deployment.client.await(second);
         assertEquals(JobStatus.SUCCEEDED, next.status(), next.reason());

@@ -36,15 +36,29 @@ public final class DeploysterClient implements AutoCloseable {
 
     /** A client with its own connection pool and the default settings; closing it closes the pool. */
     public static DeploysterClient connect(String uri, QueueSettings settings) {
-        Redis redis = Redis.connect(uri);
+        return connect(uri, settings, null);
+    }
+
+    /** As {@link #connect(String, QueueSettings)}, signing jobs with {@code signer} when it is not null. */
+    public static DeploysterClient connect(String uri, QueueSettings settings, io.deployster.sign.JobSigner signer) {
+        return open(Redis.connect(uri), settings, signer);
+    }
+
+    /** A client over {@code redis} that closes it when closed; signs jobs with {@code signer} unless null. */
+    public static DeploysterClient open(Redis redis, QueueSettings settings, io.deployster.sign.JobSigner signer) {
         Keys keys = Keys.defaults();
-        JobQueue queue = new JobQueue(redis, keys, settings, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC());
+        JobQueue queue = new JobQueue(redis, keys, settings, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC(), signer);
         return new DeploysterClient(redis, queue, new LogFollower(redis, keys), true);
     }
 
     /** @throws io.deployster.job.InvalidJobException naming every field that is wrong */
     public String submit(JobSpec spec) {
         return queue.submit(spec);
+    }
+
+    /** Submits with secret values, which are sealed for the workers and masked in the log. */
+    public String submit(JobSpec spec, io.deployster.secret.Secrets secrets) {
+        return queue.submit(spec, secrets);
     }
 
     /** @return the job's state, or null when Redis has no such job (never submitted, or expired) */

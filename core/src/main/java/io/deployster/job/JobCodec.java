@@ -38,6 +38,11 @@ public final class JobCodec {
         }
     }
 
+    /** A JSON value (object, list, string, number, boolean), as written by {@link #toJson}. */
+    public static Object parseValue(String json) {
+        return GSON.fromJson(json, Object.class);
+    }
+
     /** JSON for any value (ansible extra vars). */
     public static String toJson(Object value) {
         return GSON.toJson(value);

@@ -7,8 +7,9 @@ import java.util.Map;
  * What a producer asks a worker to run. Crosses the wire as JSON inside the job hash and the queue
  * entry; {@link JobSpecValidator} decides whether it is acceptable. Null means "not given".
  *
- * <p>Commands mode uses {@code cd}, {@code commands} and {@code env}; ansible mode uses
- * {@code playbook} through {@code cwd}. The common fields apply to both.
+ * <p>Commands mode uses {@code cd}, {@code commands}, {@code env} and {@code secretEnv}; ansible mode
+ * uses {@code playbook} through {@code cwd} and {@code secretExtraVars}. The common fields apply to
+ * both. The secret maps hold values sealed by {@link io.deployster.secret.SecretBox}, never clear text.
  */
 public record JobSpec(
         String mode,
@@ -29,13 +30,17 @@ public record JobSpec(
         Boolean check,
         Boolean diff,
         Integer verbosity,
-        String cwd) {
+        String cwd,
+        Map<String, String> secretEnv,
+        Map<String, String> secretExtraVars) {
 
     public static final String DEFAULT_QUEUE = "deploy";
 
     public JobSpec {
         commands = commands == null ? null : List.copyOf(commands);
         env = env == null ? null : Map.copyOf(env);
+        secretEnv = secretEnv == null ? null : Map.copyOf(secretEnv);
+        secretExtraVars = secretExtraVars == null ? null : Map.copyOf(secretExtraVars);
         extraVars = extraVars == null ? null : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(extraVars));
     }
 
@@ -47,6 +52,33 @@ public record JobSpec(
     /** The queue to use: the given one, or {@value #DEFAULT_QUEUE}. */
     public String queueOrDefault() {
         return queue == null || queue.isEmpty() ? DEFAULT_QUEUE : queue;
+    }
+
+    /** A builder holding this spec's values, to change some of them. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.mode = mode;
+        b.project = project;
+        b.queue = queue;
+        b.ref = ref;
+        b.commit = commit;
+        b.timeoutSeconds = timeoutSeconds;
+        b.submittedBy = submittedBy;
+        b.cd = cd;
+        b.commands = commands;
+        b.env = env;
+        b.playbook = playbook;
+        b.inventory = inventory;
+        b.limit = limit;
+        b.tags = tags;
+        b.extraVars = extraVars;
+        b.check = check;
+        b.diff = diff;
+        b.verbosity = verbosity;
+        b.cwd = cwd;
+        b.secretEnv = secretEnv;
+        b.secretExtraVars = secretExtraVars;
+        return b;
     }
 
     public static Builder commands(String project, String cd, List<String> commands) {
@@ -78,6 +110,8 @@ public record JobSpec(
         private Boolean diff;
         private Integer verbosity;
         private String cwd;
+        private Map<String, String> secretEnv;
+        private Map<String, String> secretExtraVars;
 
         public Builder mode(Mode v) { mode = v.wireName(); return this; }
         public Builder project(String v) { project = v; return this; }
@@ -98,10 +132,13 @@ public record JobSpec(
         public Builder diff(Boolean v) { diff = v; return this; }
         public Builder verbosity(Integer v) { verbosity = v; return this; }
         public Builder cwd(String v) { cwd = v; return this; }
+        public Builder mode(String v) { mode = v; return this; }
+        public Builder secretEnv(Map<String, String> v) { secretEnv = v; return this; }
+        public Builder secretExtraVars(Map<String, String> v) { secretExtraVars = v; return this; }
 
         public JobSpec build() {
             return new JobSpec(mode, project, queue, ref, commit, timeoutSeconds, submittedBy, cd, commands, env,
-                    playbook, inventory, limit, tags, extraVars, check, diff, verbosity, cwd);
+                    playbook, inventory, limit, tags, extraVars, check, diff, verbosity, cwd, secretEnv, secretExtraVars);
         }
     }
 }

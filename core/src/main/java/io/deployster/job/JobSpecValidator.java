@@ -86,6 +86,8 @@ public final class JobSpecValidator {
                 }
             }
         }
+        secretNames(problems, "secretEnv", spec.secretEnv(), env);
+        forbid(problems, Mode.COMMANDS, "secretExtraVars", spec.secretExtraVars());
         forbid(problems, Mode.COMMANDS, "playbook", spec.playbook());
         forbid(problems, Mode.COMMANDS, "inventory", spec.inventory());
         forbid(problems, Mode.COMMANDS, "limit", spec.limit());
@@ -113,9 +115,28 @@ public final class JobSpecValidator {
                 }
             }
         }
+        secretNames(problems, "secretExtraVars", spec.secretExtraVars(), spec.extraVars());
+        forbid(problems, Mode.ANSIBLE, "secretEnv", spec.secretEnv());
         forbid(problems, Mode.ANSIBLE, "cd", spec.cd());
         forbid(problems, Mode.ANSIBLE, "commands", spec.commands());
         forbid(problems, Mode.ANSIBLE, "env", spec.env());
+    }
+
+    private void secretNames(List<Problem> problems, String field, Map<String, String> secrets, Map<String, ?> plain) {
+        if (secrets == null) {
+            return;
+        }
+        if (secrets.size() > limits.maxEnvEntries()) {
+            problems.add(new Problem(field, secrets.size() + " entries", "a job may have at most " + limits.maxEnvEntries() + " secrets"));
+        }
+        for (Map.Entry<String, String> e : secrets.entrySet()) {
+            if (!ENV_NAME.matcher(e.getKey()).matches()) {
+                problems.add(new Problem(field, e.getKey(), "names are a letter or _ followed by letters, digits or _"));
+            } else if (plain != null && plain.containsKey(e.getKey())) {
+                problems.add(new Problem(field + "." + e.getKey(), "also given in clear", "give a variable either as a secret or in clear, not both"));
+            }
+            length(problems, field + "." + e.getKey(), e.getValue());
+        }
     }
 
     private static void name(List<Problem> problems, String field, String value, boolean required) {

@@ -9,6 +9,11 @@ import io.deployster.job.JobStatus;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
 import io.deployster.redis.Script;
+import io.deployster.secret.SecretBox;
+import io.deployster.secret.Secrets;
+import io.deployster.sign.JobSignature;
+import io.deployster.sign.JobSigner;
+import io.deployster.sign.KeyRing;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +37,18 @@ public final class JobQueue {
     private final Script cancel;
     private final Script sweep;
     private final Script heartbeat;
+    private final JobSigner signer;
+    private final SecretBox box;
 
+    /** A queue whose jobs are not signed (workers without keys accept them). */
     public JobQueue(Redis redis, Keys keys, QueueSettings settings, JobSpecValidator validator, Clock clock) {
+        this(redis, keys, settings, validator, clock, null);
+    }
+
+    /** @param signer signs submitted jobs and seals their secrets; null for unsigned jobs */
+    public JobQueue(Redis redis, Keys keys, QueueSettings settings, JobSpecValidator validator, Clock clock, JobSigner signer) {
+        this.signer = signer;
+        this.box = signer == null ? null : new SecretBox(signer.keys());
         this.redis = redis;
         this.keys = keys;
         this.settings = settings;
@@ -70,12 +85,45 @@ public final class JobQueue {
      * @throws io.deployster.job.InvalidJobException naming every field that is wrong
      */
     public String submit(JobSpec spec) {
-        String json = JobCodec.specJson(spec);
-        validator.validate(spec, json);
+        return submit(spec, Secrets.none());
+    }
+
+    /**
+     * Validates and queues a job whose secrets are sealed (encrypted for the workers) on the way.
+     *
+     * @throws io.deployster.job.InvalidJobException naming every field that is wrong
+     * @throws IllegalArgumentException when secrets are given without a signing key, or are too short
+     */
+    public String submit(JobSpec spec, Secrets secrets) {
         String id = ids.next();
+        JobSpec sealed = secrets.isEmpty() ? spec : seal(id, spec, secrets);
+        String json = JobCodec.specJson(sealed);
+        validator.validate(sealed, json);
+        JobSignature sig = signer == null ? null : signer.sign(id, json);
         redis.run(j -> submit.eval(j, List.of(), List.of(id, json, spec.project(), spec.queueOrDefault(),
-                nullToEmpty(spec.submittedBy()), now(), maxLen())));
+                nullToEmpty(spec.submittedBy()), now(), maxLen(),
+                sig == null ? "" : sig.keyId(), sig == null ? "" : Long.toString(sig.issuedAt()), sig == null ? "" : sig.mac())));
         return id;
+    }
+
+    private JobSpec seal(String id, JobSpec spec, Secrets secrets) {
+        if (box == null) {
+            throw new IllegalArgumentException("secret values need a signing key to be encrypted with: set " + KeyRing.ENV + " or " + KeyRing.ENV_FILE);
+        }
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        secrets.env().forEach((name, value) -> env.put(name, box.seal(id, "env." + name, checkLength(name, value))));
+        Map<String, String> vars = new java.util.LinkedHashMap<>();
+        secrets.extraVars().forEach((name, value) -> vars.put(name, box.seal(id, "extraVars." + name,
+                checkLength(name, JobCodec.toJson(value)))));
+        return spec.toBuilder().secretEnv(env.isEmpty() ? null : env).secretExtraVars(vars.isEmpty() ? null : vars).build();
+    }
+
+    private static String checkLength(String name, String value) {
+        if (value == null || value.length() < Secrets.MIN_LENGTH) {
+            throw new IllegalArgumentException("secret '" + name + "' is shorter than " + Secrets.MIN_LENGTH
+                    + " characters; it would mask ordinary output, so it is refused");
+        }
+        return value;
     }
 
     /**
@@ -87,11 +135,13 @@ public final class JobQueue {
     public record Start(Decision decision, String detail, String startedEntry) {
     }
 
-    public enum Decision { RUN, WAIT, SKIP }
+    public enum Decision { RUN, WAIT, SKIP, REPLAYED }
 
-    public Start start(String id, String worker, String queue, String entryId, String specJson, String project) {
+    public Start start(String id, String worker, String queue, String entryId, Map<String, String> entry, String project) {
+        long seenSeconds = signer == null ? 0 : signer.maxAge().plus(JobSigner.CLOCK_SKEW).toSeconds();
         List<?> reply = (List<?>) redis.call(j -> start.eval(j, List.of(), List.of(id, worker, now(), ttl(), maxLen(),
-                queue, entryId, specJson, project)));
+                queue, entryId, entry.get("spec"), project, Long.toString(seenSeconds),
+                entry.getOrDefault("kid", ""), entry.getOrDefault("iat", ""), entry.getOrDefault("sig", ""))));
         return new Start(Decision.valueOf(((String) reply.get(0)).toUpperCase(java.util.Locale.ROOT)), (String) reply.get(1),
                 (String) reply.get(2));
     }
@@ -107,9 +157,33 @@ public final class JobQueue {
         return "done".equals(reply.get(0));
     }
 
-    /** Ends a job whose queue entry cannot be run, with the reason, and acknowledges the entry. */
-    public void reject(String id, String queue, String entryId, String reason, String rawEntry) {
-        redis.run(j -> reject.eval(j, List.of(), List.of(id, queue, entryId, reason, now(), ttl(), maxLen(), retention(), rawEntry)));
+    /**
+     * Ends a job whose queue entry cannot be run, with the reason, and acknowledges the entry.
+     *
+     * @param status FAILED for an invalid entry, REJECTED for one refused by signature or policy
+     */
+    public void reject(String id, String queue, String entryId, JobStatus status, String reason, String rawEntry) {
+        redis.run(j -> reject.eval(j, List.of(), List.of(id, queue, entryId, reason, now(), ttl(), maxLen(), retention(), rawEntry,
+                status.wireName())));
+    }
+
+    /** Opens the sealed secrets of a spec a worker is about to run. */
+    public Secrets open(String id, JobSpec spec) {
+        if ((spec.secretEnv() == null || spec.secretEnv().isEmpty()) && (spec.secretExtraVars() == null || spec.secretExtraVars().isEmpty())) {
+            return Secrets.none();
+        }
+        if (box == null) {
+            throw new IllegalArgumentException("the job has secrets but this worker has no keys to open them");
+        }
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        if (spec.secretEnv() != null) {
+            spec.secretEnv().forEach((name, sealed) -> env.put(name, box.open(id, "env." + name, sealed)));
+        }
+        Map<String, Object> vars = new java.util.LinkedHashMap<>();
+        if (spec.secretExtraVars() != null) {
+            spec.secretExtraVars().forEach((name, sealed) -> vars.put(name, JobCodec.parseValue(box.open(id, "extraVars." + name, sealed))));
+        }
+        return new Secrets(env, vars);
     }
 
     /** Result of a renewal: whether the lock is still the job's, and a pending cancel's reason (or null). */

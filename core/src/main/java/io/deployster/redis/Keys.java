@@ -62,6 +62,11 @@ public final class Keys {
         return prefix + "worker:" + name;
     }
 
+    /** String with a TTL: a signed job with this id has started; a replay of it is refused. */
+    public String seen(String jobId) {
+        return prefix + "seen:" + jobId;
+    }
+
     /** Pub/sub channel: ids of running jobs someone asked to cancel. */
     public String cancelChannel() {
         return prefix + "cancel";
@@ -78,6 +83,7 @@ public final class Keys {
                 + "local function waiting_projects_key() return " + p + " .. 'waiting-projects' end\n"
                 + "local function cancel_channel() return " + p + " .. 'cancel' end\n"
                 + "local function running_key() return " + p + " .. 'running' end\n"
-                + "local function worker_key(w) return " + p + " .. 'worker:' .. w end\n";
+                + "local function worker_key(w) return " + p + " .. 'worker:' .. w end\n"
+                + "local function seen_key(id) return " + p + " .. 'seen:' .. id end\n";
     }
 }

@@ -20,6 +20,14 @@ public final class Redis implements AutoCloseable {
     private final JedisPool pool;
 
     public Redis(RedisUri uri, int maxConnections) {
+        this(uri, maxConnections, null);
+    }
+
+    /**
+     * @param caFile PEM file of the CA that signed the server's certificate (rediss:// only); null
+     *     to trust the JVM's default CAs
+     */
+    public Redis(RedisUri uri, int maxConnections, java.nio.file.Path caFile) {
         this.uri = uri;
         GenericObjectPoolConfig<Jedis> poolConfig = new GenericObjectPoolConfig<>();
         poolConfig.setMaxTotal(maxConnections);
@@ -30,6 +38,7 @@ public final class Redis implements AutoCloseable {
                 .socketTimeoutMillis(10_000)
                 .blockingSocketTimeoutMillis(BLOCK_MILLIS + 10_000)
                 .ssl(uri.tls())
+                .sslParameters(verifyHostName())
                 .clientName("deployster")
                 .autoNegotiateProtocol(false);
         String user = JedisURIHelper.getUser(uri.uri());
@@ -40,6 +49,12 @@ public final class Redis implements AutoCloseable {
         if (password != null) {
             client.password(password);
         }
+        if (caFile != null) {
+            if (!uri.tls()) {
+                throw new IllegalArgumentException("a Redis CA file (" + caFile + ") only applies to rediss:// URIs, not " + uri);
+            }
+            client.sslSocketFactory(Tls.trusting(caFile));
+        }
         if (JedisURIHelper.hasDbIndex(uri.uri())) {
             client.database(JedisURIHelper.getDBIndex(uri.uri()));
         }
@@ -48,6 +63,12 @@ public final class Redis implements AutoCloseable {
 
     public static Redis connect(String uri) {
         return new Redis(RedisUri.parse(uri), 32);
+    }
+
+    private static javax.net.ssl.SSLParameters verifyHostName() {
+        javax.net.ssl.SSLParameters params = new javax.net.ssl.SSLParameters();
+        params.setEndpointIdentificationAlgorithm("HTTPS");
+        return params;
     }
 
     public RedisUri uri() {

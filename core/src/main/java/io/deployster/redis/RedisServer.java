@@ -75,6 +75,8 @@ public final class RedisServer implements AutoCloseable {
                 if ("PONG".equals(jedis.ping())) {
                     return;
                 }
+            } catch (redis.clients.jedis.exceptions.JedisDataException answered) {
+                return; // NOAUTH and the like: the server is up, it just wants credentials
             } catch (RuntimeException notYet) {
                 // still starting
             }

@@ -14,6 +14,11 @@ public final class AnsibleCommand {
     }
 
     public static List<String> argv(JobSpec spec) {
+        return argv(spec, null);
+    }
+
+    /** @param secretVarsFile a private JSON file of secret extra vars, passed as @file; or null */
+    public static List<String> argv(JobSpec spec, java.nio.file.Path secretVarsFile) {
         List<String> argv = new ArrayList<>();
         argv.add("ansible-playbook");
         if (spec.inventory() != null) {
@@ -30,6 +35,9 @@ public final class AnsibleCommand {
             argv.add("--extra-vars=" + JobCodec.toJson(spec.extraVars()));
         }
         argv.addAll(deployVars(spec));
+        if (secretVarsFile != null) {
+            argv.add("--extra-vars=@" + secretVarsFile);
+        }
         if (Boolean.TRUE.equals(spec.check())) {
             argv.add("--check");
         }

@@ -1,11 +1,14 @@
 package io.deployster.run;
 
+import io.deployster.job.JobCodec;
 import io.deployster.job.JobSpec;
 import io.deployster.job.JobStatus;
 import io.deployster.job.Mode;
 import io.deployster.log.LineReader;
 import io.deployster.log.LogEntry;
 import io.deployster.log.LogWriter;
+import io.deployster.secret.Masker;
+import io.deployster.secret.Secrets;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +31,8 @@ public final class JobRunner {
 
     private final String jobId;
     private final JobSpec spec;
+    private final Secrets secrets;
+    private final Masker masker;
     private final LogWriter log;
     private final LineReader lines;
     private final long killGraceMillis;
@@ -35,9 +40,12 @@ public final class JobRunner {
     private JobStatus stopStatus;
     private String stopReason;
 
-    public JobRunner(String jobId, JobSpec spec, LogWriter log, LineReader lines, long killGraceMillis) {
+    /** @param secrets the job's opened secrets: exported or passed privately, and masked in every line */
+    public JobRunner(String jobId, JobSpec spec, Secrets secrets, LogWriter log, LineReader lines, long killGraceMillis) {
         this.jobId = jobId;
         this.spec = spec;
+        this.secrets = secrets;
+        this.masker = secrets.masker();
         this.log = log;
         this.lines = lines;
         this.killGraceMillis = killGraceMillis;
@@ -73,7 +81,8 @@ public final class JobRunner {
         if (!dir.isDirectory()) {
             return new Outcome(JobStatus.FAILED, null, null, "directory '" + spec.cd() + "' (field 'cd') does not exist on this host");
         }
-        Map<String, String> jobEnv = spec.env() == null ? Map.of() : spec.env();
+        Map<String, String> jobEnv = new HashMap<>(spec.env() == null ? Map.of() : spec.env());
+        jobEnv.putAll(secrets.env());
         if (!jobEnv.isEmpty()) {
             try {
                 writeEnvFile(dir.toPath().resolve(".env"), jobEnv);
@@ -85,7 +94,7 @@ public final class JobRunner {
         env.putAll(jobEnv);
         List<String> commands = spec.commands();
         for (int i = 0; i < commands.size(); i++) {
-            log.event("command", "index", Integer.toString(i), "command", commands.get(i));
+            log.event("command", "index", Integer.toString(i), "command", masker.mask(commands.get(i)));
             int exit;
             try {
                 exit = runProcess(List.of("/bin/sh", "-c", commands.get(i)), dir, env);
@@ -110,24 +119,44 @@ public final class JobRunner {
         if (!dir.isDirectory()) {
             return new Outcome(JobStatus.FAILED, null, null, "directory '" + dir + "' (field 'cwd') does not exist on this host");
         }
-        List<String> argv = AnsibleCommand.argv(spec);
-        log.event("command", "index", "0", "command", String.join(" ", argv));
-        int exit;
+        Path privateDir = null;
         try {
-            // unbuffered so each task's output streams as it happens
+            Path secretVars = null;
+            if (!secrets.extraVars().isEmpty()) {
+                // secret extra vars go in a private file, never on the command line where ps shows them
+                privateDir = Files.createTempDirectory("deployster-" + jobId + "-",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                secretVars = privateDir.resolve("secret-vars.json");
+                Files.writeString(secretVars, JobCodec.toJson(secrets.extraVars()), StandardCharsets.UTF_8);
+            }
+            List<String> argv = AnsibleCommand.argv(spec, secretVars);
+            log.event("command", "index", "0", "command", String.join(" ", argv));
             Map<String, String> env = new HashMap<>(describeJob());
             env.put("PYTHONUNBUFFERED", "1");
-            exit = runProcess(argv, dir, env);
+            int exit = runProcess(argv, dir, env);
+            log.event("command-ended", "index", "0", "exit", Integer.toString(exit));
+            Outcome stopped = stopped(exit, 0);
+            if (stopped != null) {
+                return stopped;
+            }
+            return exit == 0 ? new Outcome(JobStatus.SUCCEEDED, 0, null, null)
+                    : new Outcome(JobStatus.FAILED, exit, 0, "ansible-playbook exited with " + exit + " (" + spec.playbook() + ")");
         } catch (IOException e) {
             return new Outcome(JobStatus.FAILED, null, 0, "could not start ansible-playbook (is it installed on this worker?): " + e.getMessage());
+        } finally {
+            deleteQuietly(privateDir);
         }
-        log.event("command-ended", "index", "0", "exit", Integer.toString(exit));
-        Outcome stopped = stopped(exit, 0);
-        if (stopped != null) {
-            return stopped;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
         }
-        return exit == 0 ? new Outcome(JobStatus.SUCCEEDED, 0, null, null)
-                : new Outcome(JobStatus.FAILED, exit, 0, "ansible-playbook exited with " + exit + " (" + spec.playbook() + ")");
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // a temp dir left behind holds only what its 0700 mode protects
+        }
     }
 
     // Lets commands and playbooks know which deploy they are part of.
@@ -179,7 +208,7 @@ public final class JobRunner {
     private Thread pump(InputStream in, String stream) {
         Thread t = new Thread(() -> {
             try (in) {
-                lines.read(in, text -> log.line(stream, text));
+                lines.read(in, text -> log.line(stream, masker.mask(text)));
             } catch (IOException | IllegalStateException e) {
                 // the stream closes when the process ends; nothing left to read
             }

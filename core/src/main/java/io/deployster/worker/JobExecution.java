@@ -8,6 +8,7 @@ import io.deployster.queue.JobQueue;
 import io.deployster.redis.Redis;
 import io.deployster.run.JobRunner;
 import io.deployster.run.Outcome;
+import io.deployster.secret.Secrets;
 import java.lang.System.Logger.Level;
 
 /** One job this worker started: runs it, streams its log, records its end and frees the lock. */
@@ -22,13 +23,14 @@ final class JobExecution implements Runnable {
     private final JobRunner runner;
     private final Runnable onEnd;
 
-    JobExecution(String id, JobSpec spec, String startedEntry, JobQueue queue, Redis redis, WorkerOptions options, Runnable onEnd) {
+    JobExecution(String id, JobSpec spec, Secrets secrets, String startedEntry, JobQueue queue, Redis redis, WorkerOptions options,
+                 Runnable onEnd) {
         this.id = id;
         this.spec = spec;
         this.queue = queue;
         this.onEnd = onEnd;
         this.log = new LogWriter(redis, queue.keys(), id, startedEntry, queue.settings().logMaxLen(), LOG_BUFFER);
-        this.runner = new JobRunner(id, spec, log, new LineReader(options.maxLineBytes()), options.killGrace().toMillis());
+        this.runner = new JobRunner(id, spec, secrets, log, new LineReader(options.maxLineBytes()), options.killGrace().toMillis());
     }
 
     String id() {

@@ -8,7 +8,11 @@ import io.deployster.job.JobSpecValidator;
 import io.deployster.job.JobStatus;
 import io.deployster.queue.JobQueue;
 import io.deployster.redis.Keys;
+import io.deployster.policy.WorkerPolicy;
 import io.deployster.redis.Redis;
+import io.deployster.secret.Secrets;
+import io.deployster.sign.JobSigner;
+import io.deployster.sign.RejectedJobException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -44,6 +48,8 @@ public final class Worker implements AutoCloseable {
     private final Keys keys;
     private final WorkerOptions options;
     private final JobSpecValidator validator;
+    private final JobSigner signer;
+    private final WorkerPolicy policy;
     private final Semaphore slots;
     private final Deque<Taken> backlog = new ArrayDeque<>();
     private final Map<String, JobExecution> running = new ConcurrentHashMap<>();
@@ -57,7 +63,18 @@ public final class Worker implements AutoCloseable {
     private record Taken(String queue, StreamEntry entry) {
     }
 
+    /** A worker that runs every valid job, signed or not. */
     public Worker(Redis redis, JobQueue queue, JobSpecValidator validator, WorkerOptions options) {
+        this(redis, queue, validator, options, null, null);
+    }
+
+    /**
+     * @param signer when given, only jobs signed with one of its keys run
+     * @param policy when given, only jobs within it run
+     */
+    public Worker(Redis redis, JobQueue queue, JobSpecValidator validator, WorkerOptions options, JobSigner signer, WorkerPolicy policy) {
+        this.signer = signer;
+        this.policy = policy;
         this.redis = redis;
         this.queue = queue;
         this.keys = queue.keys();
@@ -93,6 +110,14 @@ public final class Worker implements AutoCloseable {
         }), sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
         LOG.log(Level.INFO, "worker {0} serving queues {1} with {2} slot(s) on {3}", options.name(), options.queues(),
                 options.concurrency(), redis.uri());
+        if (signer == null) {
+            LOG.log(Level.WARNING, "worker {0} runs UNSIGNED jobs: anyone who can write to this Redis can run commands on this host. "
+                    + "Give it keys (DEPLOYSTER_KEYS or --keys-file) to accept signed jobs only.", options.name());
+        }
+        if (policy == null) {
+            LOG.log(Level.WARNING, "worker {0} has no policy file: jobs may cd anywhere and run any command this user can. "
+                    + "Limit them with --policy (see docs/security.md).", options.name());
+        }
     }
 
     /** Number of jobs running on this worker now. */
@@ -201,7 +226,7 @@ public final class Worker implements AutoCloseable {
         String specJson = fields.get("spec");
         if (!JobIds.isValid(id)) {
             String newId = queue.newId();
-            queue.reject(newId, taken.queue(), entryId, "queue entry " + entryId + " on queue '" + taken.queue()
+            queue.reject(newId, taken.queue(), entryId, JobStatus.FAILED, "queue entry " + entryId + " on queue '" + taken.queue()
                     + "' has no valid job id (field 'job'); it was recorded as job " + newId + " and not run", raw(fields));
             LOG.log(Level.WARNING, "worker {0}: rejected queue entry {1} on {2}: no valid job id; recorded as job {3}",
                     options.name(), entryId, taken.queue(), newId);
@@ -212,19 +237,39 @@ public final class Worker implements AutoCloseable {
             spec = JobCodec.parseSpec(specJson);
             validator.validate(spec, specJson);
         } catch (InvalidJobException e) {
-            queue.reject(id, taken.queue(), entryId, e.getMessage(), raw(fields));
-            LOG.log(Level.WARNING, "worker {0}: job {1} rejected, not run: {2}", options.name(), id, e.getMessage());
+            queue.reject(id, taken.queue(), entryId, JobStatus.FAILED, e.getMessage(), raw(fields));
+            LOG.log(Level.WARNING, "worker {0}: job {1} is invalid, not run: {2}", options.name(), id, e.getMessage());
+            return false;
+        }
+        Secrets secrets;
+        try {
+            if (signer != null) {
+                signer.verify(id, specJson, fields.get("kid"), fields.get("iat"), fields.get("sig"));
+            }
+            if (policy != null) {
+                policy.check(spec);
+            }
+            secrets = queue.open(id, spec);
+        } catch (RejectedJobException | IllegalArgumentException e) {
+            queue.reject(id, taken.queue(), entryId, JobStatus.REJECTED, e.getMessage(), raw(fields));
+            LOG.log(Level.WARNING, "worker {0}: job {1} of project {2} rejected, not run: {3}", options.name(), id, spec.project(), e.getMessage());
             return false;
         }
         pauseBeforeStart();
-        JobQueue.Start start = queue.start(id, options.name(), taken.queue(), entryId, specJson, spec.project());
+        JobQueue.Start start = queue.start(id, options.name(), taken.queue(), entryId, fields, spec.project());
         switch (start.decision()) {
             case RUN -> {
-                run(id, spec, start.startedEntry());
+                run(id, spec, secrets, start.startedEntry());
                 return true;
             }
             case WAIT -> LOG.log(Level.INFO, "job {0} of project {1} waits for the lock held by job {2}", id, spec.project(), start.detail());
-            case SKIP -> LOG.log(Level.DEBUG, "job {0} skipped: already {1}", id, start.detail());
+            case SKIP -> LOG.log(Level.INFO, "queue entry {0} for job {1} ignored: the job is already {2} (a repeated delivery or a replay)",
+                    entryId, id, start.detail());
+            case REPLAYED -> {
+                queue.reject(id, taken.queue(), entryId, JobStatus.REJECTED, "replayed: job " + id + " has already been started once; "
+                        + "a signed job runs at most once, submit a new one", raw(fields));
+                LOG.log(Level.WARNING, "worker {0}: job {1} rejected as a replay", options.name(), id);
+            }
         }
         return false;
     }
@@ -242,9 +287,9 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private void run(String id, JobSpec spec, String startedEntry) {
+    private void run(String id, JobSpec spec, Secrets secrets, String startedEntry) {
         ScheduledFuture<?>[] timeout = new ScheduledFuture<?>[1];
-        JobExecution execution = new JobExecution(id, spec, startedEntry, queue, redis, options, () -> {
+        JobExecution execution = new JobExecution(id, spec, secrets, startedEntry, queue, redis, options, () -> {
             running.remove(id);
             if (timeout[0] != null) {
                 timeout[0].cancel(false);

@@ -26,7 +26,8 @@ local function hand_off(project, ttl)
     local jk = job_key(next_id)
     if redis.call('HGET', jk, 'status') == 'waiting' then
       redis.call('SET', lk, next_id, 'PX', ttl)
-      redis.call('XADD', queue_key(redis.call('HGET', jk, 'queue')), '*', 'job', next_id, 'spec', redis.call('HGET', jk, 'spec'))
+      local f = redis.call('HMGET', jk, 'queue', 'spec', 'kid', 'iat', 'sig')
+      redis.call('XADD', queue_key(f[1]), '*', 'job', next_id, 'spec', f[2], 'kid', f[3] or '', 'iat', f[4] or '', 'sig', f[5] or '')
       if redis.call('LLEN', wk) == 0 then
         redis.call('SREM', waiting_projects_key(), project)
       end

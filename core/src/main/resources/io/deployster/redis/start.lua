@@ -1,7 +1,7 @@
 -- A worker took a queue entry: run the job now if its project's lock is free (or was handed to it),
 -- otherwise park it behind the holder. The entry is acknowledged here, atomically with the decision,
 -- so an entry is never both dropped and unstarted.
--- ARGV: id, worker, now, ttl, maxlen, queue, entryId, spec, project
+-- ARGV: id, worker, now, ttl, maxlen, queue, entryId, spec, project, seen ttl (s, 0: no replay check), kid, iat, sig
 local id, worker, now, ttl, maxlen = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 consume(ARGV[6], ARGV[7])
 local jk = job_key(id)
@@ -9,11 +9,15 @@ local status = redis.call('HGET', jk, 'status')
 if not status then
   -- written straight to the queue by a producer that skipped submit: adopt it
   redis.call('HSET', jk, 'spec', ARGV[8], 'project', ARGV[9], 'queue', ARGV[6], 'submittedAt', now,
-    'status', 'queued', 'protocol', '1')
+    'status', 'queued', 'protocol', '1', 'kid', ARGV[11], 'iat', ARGV[12], 'sig', ARGV[13])
   status = 'queued'
 end
 if status ~= 'queued' and status ~= 'waiting' then
   return {'skip', status, ''}
+end
+-- a signed job runs at most once: its id is remembered for as long as its signature is valid
+if ARGV[10] ~= '0' and redis.call('EXISTS', seen_key(id)) == 1 then
+  return {'replayed', '', ''}
 end
 local project = redis.call('HGET', jk, 'project')
 local lk = lock_key(project)
@@ -23,6 +27,9 @@ if (not holder) or holder == id then
   redis.call('HSET', jk, 'status', 'running', 'worker', worker, 'startedAt', now)
   redis.call('HDEL', jk, 'waitingBehind')
   redis.call('SADD', running_key(), id)
+  if ARGV[10] ~= '0' then
+    redis.call('SET', seen_key(id), now, 'EX', ARGV[10])
+  end
   -- the worker numbers its own log entries after this one, so a resent batch is never duplicated
   return {'run', '', log_event(id, maxlen, 'e', 'started', 'ts', now, 'worker', worker)}
 end

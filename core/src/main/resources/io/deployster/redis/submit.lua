@@ -1,10 +1,10 @@
--- ARGV: id, spec, project, queue, submittedBy, now, maxlen
+-- ARGV: id, spec, project, queue, submittedBy, now, maxlen, key id, issued at, signature (empty when unsigned)
 local id = ARGV[1]
 local jk = job_key(id)
 if redis.call('EXISTS', jk) == 1 then
   return redis.error_reply('DUPLICATE job ' .. id .. ' already exists')
 end
 redis.call('HSET', jk, 'spec', ARGV[2], 'project', ARGV[3], 'queue', ARGV[4], 'submittedBy', ARGV[5],
-  'submittedAt', ARGV[6], 'status', 'queued', 'protocol', '1')
+  'submittedAt', ARGV[6], 'status', 'queued', 'protocol', '1', 'kid', ARGV[8], 'iat', ARGV[9], 'sig', ARGV[10])
 log_event(id, ARGV[7], 'e', 'queued', 'ts', ARGV[6], 'queue', ARGV[4])
-return redis.call('XADD', queue_key(ARGV[4]), '*', 'job', id, 'spec', ARGV[2])
+return redis.call('XADD', queue_key(ARGV[4]), '*', 'job', id, 'spec', ARGV[2], 'kid', ARGV[8], 'iat', ARGV[9], 'sig', ARGV[10])

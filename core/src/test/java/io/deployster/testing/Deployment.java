@@ -4,6 +4,8 @@ import io.deployster.client.DeploysterClient;
 import io.deployster.job.JobLimits;
 import io.deployster.job.JobSpecValidator;
 import io.deployster.log.LogFollower;
+import io.deployster.policy.WorkerPolicy;
+import io.deployster.sign.JobSigner;
 import io.deployster.queue.JobQueue;
 import io.deployster.queue.QueueSettings;
 import io.deployster.redis.Keys;
@@ -23,11 +25,16 @@ public final class Deployment implements AutoCloseable {
     public final DeploysterClient client;
 
     public Deployment(String uri, QueueSettings settings) {
+        this(uri, settings, null);
+    }
+
+    /** @param signer signs the client's jobs (and lets workers started with it verify them); null for none */
+    public Deployment(String uri, QueueSettings settings, JobSigner signer) {
         this.uri = uri;
         this.settings = settings;
         Redis redis = Redis.connect(uri);
         Keys keys = Keys.defaults();
-        this.client = new DeploysterClient(redis, queue(redis), new LogFollower(redis, keys));
+        this.client = new DeploysterClient(redis, queue(redis, signer), new LogFollower(redis, keys));
         open.add(redis);
     }
 
@@ -35,16 +42,21 @@ public final class Deployment implements AutoCloseable {
         this(uri, QueueSettings.DEFAULT);
     }
 
-    private JobQueue queue(Redis redis) {
-        return new JobQueue(redis, Keys.defaults(), settings, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC());
+    private JobQueue queue(Redis redis, JobSigner signer) {
+        return new JobQueue(redis, Keys.defaults(), settings, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC(), signer);
     }
 
     /** Starts a worker with its own connection pool, as a separate worker process would have. */
     public Worker worker(String name, int concurrency, String... queues) {
+        return worker(name, concurrency, null, null, queues);
+    }
+
+    /** A worker that only runs jobs signed with {@code signer}'s keys and within {@code policy} (each optional). */
+    public Worker worker(String name, int concurrency, JobSigner signer, WorkerPolicy policy, String... queues) {
         Redis redis = Redis.connect(uri);
         WorkerOptions options = WorkerOptions.defaults(List.of(queues.length == 0 ? new String[] {"deploy"} : queues))
                 .withName(name).withConcurrency(concurrency).withKillGrace(Duration.ofSeconds(2));
-        Worker worker = new Worker(redis, queue(redis), new JobSpecValidator(JobLimits.DEFAULT), options);
+        Worker worker = new Worker(redis, queue(redis, signer), new JobSpecValidator(JobLimits.DEFAULT), options, signer, policy);
         worker.start();
         open.add(0, redis);
         open.add(0, worker);

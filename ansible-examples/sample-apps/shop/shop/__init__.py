@@ -1,0 +1,1 @@
+"""The shop application (stand-in for a Django project with Celery)."""

@@ -1,0 +1,120 @@
+package io.deployster.bench;
+
+import io.deployster.run.ProcessGroup;
+import io.deployster.worker.Worker;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Scenario 5: how many {@code true} jobs one worker gets through, at concurrency 1, 4 and 16. The jobs
+ * (one project each, so no lock is contended) are queued before the worker starts; the figure is jobs
+ * divided by the time from the worker's start to the last job's end. There is no no-op mode: every
+ * job runs at least one process, which is what this measures.
+ */
+final class JobThroughput implements Scenario {
+    static final double TARGET_JOBS_PER_SECOND = 1_000;
+
+    @Override
+    public String name() {
+        return "job-throughput";
+    }
+
+    @Override
+    public void run(BenchContext ctx, ScenarioResult result) throws Exception {
+        warmUp(ctx);
+        double best = 0;
+        int bestConcurrency = 0;
+        for (int k = 0; k < ctx.config.throughputConcurrency().size(); k++) {
+            int concurrency = ctx.config.throughputConcurrency().get(k);
+            int n = ctx.config.throughputJobs().get(k);
+            String queue = "throughput-" + concurrency;
+            long s0 = System.nanoTime();
+            List<String> ids = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                ids.add(ctx.queue.submit(ctx.job(queue + "-" + i, queue, "true")));
+            }
+            double submitSeconds = (System.nanoTime() - s0) / 1e9;
+            long t0 = System.currentTimeMillis();
+            Worker worker = ctx.startWorker(queue, concurrency, queue);
+            Map<String, BenchContext.JobTimes> times;
+            try {
+                times = ctx.awaitSucceeded(ids);
+            } finally {
+                ctx.stopWorker(worker);
+            }
+            long end = times.values().stream().mapToLong(BenchContext.JobTimes::endedAt).max().orElseThrow();
+            double seconds = Math.max(1, end - t0) / 1000.0;
+            double rate = n / seconds;
+            double spawns = spawnCeiling(ctx, concurrency, Math.max(20, n / 2));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("jobs", n);
+            m.put("seconds", ScenarioResult.round(seconds));
+            m.put("jobsPerSecond", ScenarioResult.round(rate));
+            m.put("submitsPerSecond", ScenarioResult.round(n / submitSeconds));
+            m.put("spawnsPerSecond", ScenarioResult.round(spawns));
+            result.put("concurrency" + concurrency, m);
+            result.row("'true' jobs, concurrency " + concurrency + " (" + ScenarioResult.count(n) + ")",
+                    String.format(java.util.Locale.ROOT, "%,.0f jobs/s (bare spawns: %,.0f/s)", rate, spawns), null, null, null);
+            if (rate > best) {
+                best = rate;
+                bestConcurrency = concurrency;
+            }
+        }
+        result.put("bestJobsPerSecond", ScenarioResult.round(best));
+        result.put("bestConcurrency", bestConcurrency);
+        result.put("noOpMode", "none: every job runs at least one process");
+        result.row("best of the above (concurrency " + bestConcurrency + ")", String.format(java.util.Locale.ROOT, "%,.0f jobs/s", best),
+                null, ">= 1,000 jobs/s", best >= TARGET_JOBS_PER_SECOND);
+    }
+
+    /**
+     * The floor of this scenario, as the round trip is the floor of the latencies: how many processes
+     * per second this JVM can start the way a job's command is started ({@code setsid /bin/sh -c true},
+     * output read, exit awaited), with as many threads as the worker has slots, and nothing else.
+     */
+    private static double spawnCeiling(BenchContext ctx, int concurrency, int n) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        try {
+            AtomicInteger left = new AtomicInteger(n);
+            List<Future<?>> runs = new ArrayList<>();
+            long t0 = System.nanoTime();
+            for (int t = 0; t < concurrency; t++) {
+                runs.add(pool.submit(() -> {
+                    while (left.getAndDecrement() > 0) {
+                        Process p = ProcessGroup.start(List.of("/bin/sh", "-c", "true"), ctx.site.toFile(), Map.of()).process();
+                        p.getInputStream().readAllBytes();
+                        p.getErrorStream().readAllBytes();
+                        p.waitFor();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> run : runs) {
+                run.get();
+            }
+            return n / ((System.nanoTime() - t0) / 1e9);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    // Compiles the worker's and the scripts' paths before anything is timed.
+    private static void warmUp(BenchContext ctx) throws InterruptedException {
+        Worker worker = ctx.startWorker("throughput-warmup", 4, "throughput-warmup");
+        try {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < ctx.config.throughputWarmup(); i++) {
+                ids.add(ctx.queue.submit(ctx.job("throughput-warmup-" + i, "throughput-warmup", "true")));
+            }
+            ctx.awaitSucceeded(ids);
+        } finally {
+            ctx.stopWorker(worker);
+        }
+    }
+}

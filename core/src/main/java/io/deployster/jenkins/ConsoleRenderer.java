@@ -1,0 +1,111 @@
+package io.deployster.jenkins;
+
+import io.deployster.job.JobSpec;
+import io.deployster.job.JobState;
+import io.deployster.job.Mode;
+import io.deployster.log.LogEntry;
+import io.deployster.log.LogFormat;
+import io.deployster.queue.JobQueue;
+import io.deployster.redis.RedisUri;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The lines the step writes to the build console. Output lines pass through unchanged (ANSI colours
+ * included, for the AnsiColor plugin to render) except for masked secrets; Deployster's own notes
+ * start with {@value #PREFIX}. Quiet mode keeps the output and the end, and drops the notes.
+ */
+public final class ConsoleRenderer {
+    public static final String PREFIX = "[deployster] ";
+
+    private final boolean quiet;
+    private final SecretMasker masker;
+
+    public ConsoleRenderer(boolean quiet, SecretMasker masker) {
+        this.quiet = quiet;
+        this.masker = masker;
+    }
+
+    /** @return the console line for a log entry, or null when it is not shown */
+    public String render(LogEntry entry) {
+        if (entry.isLine()) {
+            return masker.mask(entry.text());
+        }
+        if (quiet && !entry.isFinished()) {
+            return null;
+        }
+        String note = LogFormat.render(entry);
+        return note == null ? null : masker.mask(note);
+    }
+
+    /** A note of the step's own, or null in quiet mode. */
+    public String note(String text) {
+        return quiet ? null : masker.mask(PREFIX + text);
+    }
+
+    public static String submitted(String jobId, JobSpec spec, String redisUri) {
+        String what = spec.kind() == Mode.ANSIBLE
+                ? "ansible-playbook " + spec.playbook()
+                : spec.commands().size() + (spec.commands().size() == 1 ? " command in " : " commands in ") + spec.cd();
+        return PREFIX + "submitted job " + jobId + ": project " + spec.project() + ", queue " + spec.queueOrDefault()
+                + ", " + what + " (Redis " + redactedUri(redisUri) + ")";
+    }
+
+    public static String resumed(String jobId, String afterEntry) {
+        return PREFIX + "Jenkins restarted: following job " + jobId + " again after log entry " + afterEntry;
+    }
+
+    public static String cancelling(String jobId) {
+        return PREFIX + "cancelling deployster job " + jobId;
+    }
+
+    public static String cancelOutcome(String jobId, JobQueue.CancelOutcome outcome) {
+        return PREFIX + switch (outcome) {
+            case CANCELLED -> "job " + jobId + " was cancelled before it started";
+            case REQUESTED -> "asked the worker to stop job " + jobId + "; waiting for it to end";
+            case FINISHED -> "job " + jobId + " had already ended";
+            case UNKNOWN -> "job " + jobId + " is no longer in Redis";
+            default -> "job " + jobId + ": " + outcome;
+        };
+    }
+
+    public static String cancelFailed(String jobId, String why) {
+        return PREFIX + "could not cancel job " + jobId + " (" + why + "); it may still run: check with 'deployster status " + jobId + "'";
+    }
+
+    public static String redisUnreachable(String redisUri, String why) {
+        return PREFIX + "Redis " + redactedUri(redisUri) + " is unreachable (" + why + "); retrying";
+    }
+
+    public static String redisBack(String redisUri) {
+        return PREFIX + "Redis " + redactedUri(redisUri) + " is reachable again";
+    }
+
+    /** Agent mode: the command line about to run (no secret is ever on it: they are in files). */
+    public static String agentCommand(String where, List<String> argv) {
+        return PREFIX + "running on " + where + ": " + String.join(" ", argv);
+    }
+
+    /** The last line: how the job ended, where, and how long it took. */
+    public static String summary(JobState state) {
+        StringBuilder s = new StringBuilder(PREFIX).append("job ").append(state.id()).append(' ').append(state.status().wireName());
+        if (state.worker() != null) {
+            s.append(" on worker ").append(state.worker());
+        }
+        if (state.durationMillis() != null) {
+            s.append(String.format(Locale.ROOT, " in %.1f s", state.durationMillis() / 1000.0));
+        }
+        if (state.exitCode() != null) {
+            s.append(" (exit code ").append(state.exitCode()).append(')');
+        }
+        return s.toString();
+    }
+
+    private static String redactedUri(String uri) {
+        try {
+            return RedisUri.parse(uri).toString();
+        } catch (IllegalArgumentException e) {
+            return RedisAddress.redact(String.valueOf(uri));
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.deployster.jenkins;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import com.google.gson.ToNumberPolicy;
+import java.lang.reflect.Array;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Conversions between the step's list and map parameters and the text areas of its form (Pipeline
+ * Syntax / Snippet Generator), and normalisation of values coming from Groovy.
+ */
+public final class StepForm {
+    private static final Gson GSON = new GsonBuilder()
+            .disableHtmlEscaping()
+            .setPrettyPrinting()
+            .setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE)
+            .create();
+
+    private StepForm() {
+    }
+
+    /** One item per line, for a text area. */
+    public static String lines(List<String> items) {
+        return items == null ? "" : String.join("\n", items);
+    }
+
+    /** The non-blank lines of a text area, without their line ends; null when there are none. */
+    public static List<String> parseLines(String text) {
+        if (text == null) {
+            return null;
+        }
+        List<String> items = new ArrayList<>();
+        for (String line : text.split("\r?\n")) {
+            if (!line.isBlank()) {
+                items.add(line.strip());
+            }
+        }
+        return items.isEmpty() ? null : items;
+    }
+
+    /** Extra vars as the JSON object shown in the form; "" for none. */
+    public static String extraVarsText(Map<String, ?> extraVars) {
+        return extraVars == null || extraVars.isEmpty() ? "" : GSON.toJson(normalize(extraVars));
+    }
+
+    /**
+     * Extra vars from the form: a JSON object ({@code {"release": "v1", "replicas": 2}}), or one
+     * {@code name=value} per line (values are strings).
+     *
+     * @return null for blank text
+     * @throws IllegalArgumentException saying what is wrong and what is accepted
+     */
+    public static Map<String, Object> parseExtraVars(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        String trimmed = text.strip();
+        if (trimmed.startsWith("{")) {
+            try {
+                Object parsed = GSON.fromJson(trimmed, Object.class);
+                if (!(parsed instanceof Map<?, ?> map)) {
+                    throw new IllegalArgumentException("extra vars must be one JSON object, like {\"release\": \"v1.2.0\"}");
+                }
+                return normalize(map);
+            } catch (JsonParseException e) {
+                throw new IllegalArgumentException("extra vars are not valid JSON (" + e.getMessage()
+                        + "); write a JSON object or one name=value per line");
+            }
+        }
+        Map<String, Object> vars = new LinkedHashMap<>();
+        for (String line : parseLines(trimmed)) {
+            int eq = line.indexOf('=');
+            if (eq < 1) {
+                throw new IllegalArgumentException("extra vars line '" + line + "' has no name=value; write one name=value per line or a JSON object");
+            }
+            vars.put(line.substring(0, eq).strip(), line.substring(eq + 1));
+        }
+        return vars;
+    }
+
+    /**
+     * A copy of {@code vars} made of JSON-friendly Java types only: Groovy strings become strings,
+     * lists and arrays become lists, maps become maps, numbers and booleans stay; null stays null.
+     */
+    public static Map<String, Object> normalize(Map<?, ?> vars) {
+        if (vars == null) {
+            return null;
+        }
+        Map<String, Object> copy = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : vars.entrySet()) {
+            copy.put(String.valueOf(e.getKey()), normalizeValue(e.getValue()));
+        }
+        return copy;
+    }
+
+    private static Object normalizeValue(Object value) {
+        if (value == null || value instanceof Boolean || value instanceof String) {
+            return value;
+        }
+        if (value instanceof Number n) {
+            return n instanceof Integer || n instanceof Long || n instanceof Double || n instanceof Float
+                    || n instanceof Short || n instanceof Byte ? n : new java.math.BigDecimal(n.toString());
+        }
+        if (value instanceof CharSequence || value instanceof Character || value instanceof Enum<?>) {
+            return value.toString();
+        }
+        if (value instanceof Map<?, ?> map) {
+            return normalize(map);
+        }
+        if (value instanceof Collection<?> c) {
+            List<Object> list = new ArrayList<>(c.size());
+            for (Object item : c) {
+                list.add(normalizeValue(item));
+            }
+            return list;
+        }
+        if (value.getClass().isArray()) {
+            List<Object> list = new ArrayList<>();
+            for (int i = 0; i < Array.getLength(value); i++) {
+                list.add(normalizeValue(Array.get(value, i)));
+            }
+            return list;
+        }
+        return value.toString();
+    }
+}

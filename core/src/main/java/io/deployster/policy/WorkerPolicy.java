@@ -1,0 +1,179 @@
+package io.deployster.policy;
+
+import io.deployster.job.JobSpec;
+import io.deployster.job.Mode;
+import io.deployster.sign.RejectedJobException;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * What an operator allows on this host, from a properties file (docs/security.md has an example).
+ * Keys take a project name or {@code *} for every project:
+ * <pre>
+ * projects = shop, blog               # projects this worker runs
+ * cd.shop = /var/www/shop             # directories commands may run in (symlinks resolved)
+ * playbooks.* = /srv/deploy           # directories playbooks and ansible's cwd may be in
+ * commands.shop = ^(yarn .*|supervisorctl restart shop--main)$   # every command must match
+ * last-command.* = ^supervisorctl (start|restart) \S+$           # the last command must match
+ * env.* = NODE_ENV, APP_*             # variable names allowed in env and secretEnv
+ * </pre>
+ * With a policy, a project or directory not listed is refused. Without a policy file, a worker runs
+ * every valid job (and says so loudly when it starts).
+ */
+public final class WorkerPolicy {
+    private static final Set<String> PREFIXES = Set.of("cd.", "playbooks.", "commands.", "last-command.", "env.");
+    private final Properties rules;
+    private final String source;
+
+    private WorkerPolicy(Properties rules, String source) {
+        this.rules = rules;
+        this.source = source;
+    }
+
+    /** @throws IllegalArgumentException naming the key or pattern that is wrong */
+    public static WorkerPolicy load(Path file) throws IOException {
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(in);
+        }
+        WorkerPolicy policy = new WorkerPolicy(p, file.toString());
+        policy.checkSyntax();
+        return policy;
+    }
+
+    public static WorkerPolicy of(Map<String, String> rules) {
+        Properties p = new Properties();
+        p.putAll(rules);
+        WorkerPolicy policy = new WorkerPolicy(p, "policy");
+        policy.checkSyntax();
+        return policy;
+    }
+
+    private void checkSyntax() {
+        for (String key : rules.stringPropertyNames()) {
+            if (!key.equals("projects") && PREFIXES.stream().noneMatch(key::startsWith)) {
+                throw new IllegalArgumentException("unknown key '" + key + "' in " + source
+                        + "; use projects, cd.P, playbooks.P, commands.P, last-command.P or env.P (P a project or *)");
+            }
+            if (key.startsWith("commands.") || key.startsWith("last-command.")) {
+                try {
+                    Pattern.compile(rules.getProperty(key));
+                } catch (PatternSyntaxException e) {
+                    throw new IllegalArgumentException("'" + key + "' in " + source + " is not a valid regular expression: " + e.getDescription());
+                }
+            }
+        }
+    }
+
+    /** @throws RejectedJobException naming the rule the job breaks */
+    public void check(JobSpec spec) throws RejectedJobException {
+        String project = spec.project();
+        List<String> projects = list("projects");
+        if (!projects.isEmpty() && !projects.contains("*") && !projects.contains(project)) {
+            throw reject("project '" + project + "' is not served here (projects = " + String.join(", ", projects) + ")");
+        }
+        if (spec.kind() == Mode.COMMANDS) {
+            within("cd", project, Path.of(spec.cd()), "the directory");
+            commands(project, spec.commands());
+            names(project, spec.env() == null ? List.of() : List.copyOf(spec.env().keySet()));
+            names(project, spec.secretEnv() == null ? List.of() : List.copyOf(spec.secretEnv().keySet()));
+        } else {
+            Path cwd = Path.of(spec.cwd() == null ? System.getProperty("user.dir") : spec.cwd());
+            within("playbooks", project, cwd, "ansible's working directory");
+            within("playbooks", project, cwd.resolve(spec.playbook()), "the playbook");
+            if (spec.inventory() != null && !spec.inventory().contains(",")) {
+                within("playbooks", project, cwd.resolve(spec.inventory()), "the inventory");
+            }
+        }
+    }
+
+    private void within(String rule, String project, Path path, String what) throws RejectedJobException {
+        List<String> roots = forProject(rule, project);
+        if (roots.isEmpty()) {
+            throw reject("no " + rule + " directories are allowed for project '" + project + "'; add " + rule + "." + project + " = DIR");
+        }
+        Path real;
+        try {
+            real = path.toRealPath();
+        } catch (IOException e) {
+            throw reject(what + " '" + path + "' does not exist on this host");
+        }
+        for (String root : roots) {
+            try {
+                if (real.startsWith(Path.of(root).toRealPath())) {
+                    return;
+                }
+            } catch (IOException e) {
+                // a root that does not exist allows nothing
+            }
+        }
+        throw reject(what + " '" + path + "' (resolved: " + real + ") is outside " + rule + " = " + String.join(", ", roots));
+    }
+
+    private void commands(String project, List<String> commands) throws RejectedJobException {
+        String every = rule("commands", project);
+        if (every != null) {
+            Pattern p = Pattern.compile(every);
+            for (int i = 0; i < commands.size(); i++) {
+                if (!p.matcher(commands.get(i)).matches()) {
+                    throw reject("command " + (i + 1) + " '" + commands.get(i) + "' does not match commands." + key("commands", project) + " = " + every);
+                }
+            }
+        }
+        String last = rule("last-command", project);
+        if (last != null && !Pattern.compile(last).matcher(commands.get(commands.size() - 1)).matches()) {
+            throw reject("the last command '" + commands.get(commands.size() - 1) + "' does not match last-command."
+                    + key("last-command", project) + " = " + last);
+        }
+    }
+
+    private void names(String project, List<String> names) throws RejectedJobException {
+        List<String> allowed = forProject("env", project);
+        if (allowed.isEmpty() && rule("env", project) == null) {
+            return;
+        }
+        for (String name : names) {
+            if (allowed.stream().noneMatch(glob -> Pattern.matches(glob.replace("*", "[A-Za-z0-9_]*"), name))) {
+                throw reject("variable '" + name + "' is not allowed (env." + key("env", project) + " = " + String.join(", ", allowed) + ")");
+            }
+        }
+    }
+
+    private String key(String rule, String project) {
+        return rules.containsKey(rule + "." + project) ? project : "*";
+    }
+
+    private String rule(String rule, String project) {
+        String specific = rules.getProperty(rule + "." + project);
+        return specific != null ? specific : rules.getProperty(rule + ".*");
+    }
+
+    private List<String> forProject(String rule, String project) {
+        String value = rule(rule, project);
+        return value == null ? List.of() : split(value);
+    }
+
+    private List<String> list(String key) {
+        String value = rules.getProperty(key);
+        return value == null ? List.of() : split(value);
+    }
+
+    private static List<String> split(String value) {
+        return new ArrayList<>(Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
+    }
+
+    private RejectedJobException reject(String what) {
+        return new RejectedJobException("outside this worker's policy (" + source + "): " + what);
+    }
+}

@@ -1,0 +1,35 @@
+package io.deployster.secret;
+
+import java.util.Map;
+
+/**
+ * Secret values in clear, on the producer before sealing or on the worker after opening. Never
+ * written anywhere but the job's environment, its .env file or a private extra-vars file.
+ *
+ * @param env secret environment variables (commands mode)
+ * @param extraVars secret Ansible extra variables (ansible mode)
+ */
+public record Secrets(Map<String, String> env, Map<String, Object> extraVars) {
+    /** Shorter values would mask ordinary words in the log. */
+    public static final int MIN_LENGTH = 4;
+
+    public Secrets {
+        env = env == null ? Map.of() : Map.copyOf(env);
+        extraVars = extraVars == null ? Map.of() : Map.copyOf(extraVars);
+    }
+
+    public static Secrets none() {
+        return new Secrets(Map.of(), Map.of());
+    }
+
+    public boolean isEmpty() {
+        return env.isEmpty() && extraVars.isEmpty();
+    }
+
+    /** The values to mask in output: each env value, and the text of each extra var. */
+    public Masker masker() {
+        java.util.List<String> values = new java.util.ArrayList<>(env.values());
+        extraVars.values().forEach(v -> values.add(v instanceof String s ? s : io.deployster.job.JobCodec.toJson(v)));
+        return new Masker(values);
+    }
+}

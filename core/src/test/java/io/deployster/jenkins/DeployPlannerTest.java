@@ -1,0 +1,155 @@
+package io.deployster.jenkins;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.deployster.job.JobSpec;
+import io.deployster.job.Mode;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DeployPlannerTest {
+    private static final GlobalSettings GLOBAL = new GlobalSettings("redis://redis.internal:6379", "deploy", 20, 900, 3);
+    private static final String BY = "Jenkins build shop #7 https://ci.example/job/shop/7/";
+
+    private static StepParameters commands() {
+        return new StepParameters().project("shop").cd("/srv/shop").commands(List.of("yarn install", "yarn build"));
+    }
+
+    @Test
+    void commandsFormTakesTheAdminsDefaults() {
+        DeployRequest r = DeployPlanner.plan(commands().env(List.of("NODE_ENV=production", "A=b=c")), GLOBAL, BY);
+        JobSpec spec = r.spec();
+        assertEquals(StepMode.QUEUE, r.mode());
+        assertEquals(Mode.COMMANDS, spec.kind());
+        assertEquals("deploy", spec.queue());
+        assertEquals(900, spec.timeoutSeconds());
+        assertEquals(BY, spec.submittedBy());
+        assertEquals(Map.of("NODE_ENV", "production", "A", "b=c"), spec.env());
+        assertEquals("redis://redis.internal:6379", r.redisUri());
+        assertEquals(Duration.ofSeconds(20), r.queueSettings().lockTtl());
+        assertEquals(Duration.ofDays(3), r.queueSettings().retention());
+    }
+
+    @Test
+    void theStepsOwnValuesWinOverTheDefaults() {
+        DeployRequest r = DeployPlanner.plan(commands().queue("vps-1").timeoutSeconds(60).redis("rediss://other:6380/2"), GLOBAL, BY);
+        assertEquals("vps-1", r.spec().queue());
+        assertEquals(60, r.spec().timeoutSeconds());
+        assertEquals("rediss://other:6380/2", r.redisUri());
+    }
+
+    @Test
+    void timeoutZeroMeansNone() {
+        assertNull(DeployPlanner.plan(commands().timeoutSeconds(0), GLOBAL, BY).spec().timeoutSeconds());
+        assertNull(DeployPlanner.plan(commands(), new GlobalSettings("redis://r", "deploy", 30, 0, 7), BY).spec().timeoutSeconds());
+    }
+
+    @Test
+    void ansibleFormCarriesEveryAnsibleParameter() {
+        Map<String, Object> vars = new LinkedHashMap<>();
+        vars.put("release", new StringBuilder("v1.2.0"));   // a Groovy GString arrives as a CharSequence
+        vars.put("replicas", 2);
+        vars.put("hosts", List.of("a", "b"));
+        DeployRequest r = DeployPlanner.plan(new StepParameters().project("recipes").playbook("deploy.yml")
+                .inventory("inventories/prod").limit("web").tags("deploy,restart").extraVars(vars)
+                .check(true).diff(true).verbosity(2).cwd("/opt/deploy").ref("v1.2.0").commit("abc123"), GLOBAL, BY);
+        JobSpec spec = r.spec();
+        assertEquals(Mode.ANSIBLE, spec.kind());
+        assertEquals("deploy.yml", spec.playbook());
+        assertEquals("inventories/prod", spec.inventory());
+        assertEquals("web", spec.limit());
+        assertEquals("deploy,restart", spec.tags());
+        assertEquals("v1.2.0", spec.extraVars().get("release"));
+        assertEquals(2, spec.extraVars().get("replicas"));
+        assertEquals(List.of("a", "b"), spec.extraVars().get("hosts"));
+        assertEquals(Boolean.TRUE, spec.check());
+        assertEquals(Boolean.TRUE, spec.diff());
+        assertEquals(2, spec.verbosity());
+        assertEquals("/opt/deploy", spec.cwd());
+        assertEquals("v1.2.0", spec.ref());
+        assertEquals("abc123", spec.commit());
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnceWithTheStepsParameterNames() {
+        InvalidStepException e = assertThrows(InvalidStepException.class, () -> DeployPlanner.plan(new StepParameters()
+                .project("bad name").cd("relative").commands(List.of("ok")).env(List.of("NOEQUALS")).mode("sideways")
+                .timeoutSeconds(-5).limit("web"), GLOBAL, BY));
+        String message = e.getMessage();
+        assertTrue(message.contains("field 'mode'"), message);
+        assertTrue(message.contains("field 'env'"), message);
+        assertTrue(message.contains("field 'project'"), message);
+        assertTrue(message.contains("field 'cd'"), message);
+        assertTrue(message.contains("field 'timeout'"), message);
+        assertTrue(message.contains("field 'limit'"), message);
+    }
+
+    @Test
+    void commandsAndPlaybookTogetherAreRefused() {
+        InvalidStepException e = assertThrows(InvalidStepException.class,
+                () -> DeployPlanner.plan(commands().playbook("deploy.yml"), GLOBAL, BY));
+        assertTrue(e.getMessage().contains("not both"), e.getMessage());
+    }
+
+    @Test
+    void nothingToRunIsRefused() {
+        InvalidStepException e = assertThrows(InvalidStepException.class,
+                () -> DeployPlanner.plan(new StepParameters().project("shop"), GLOBAL, BY));
+        assertTrue(e.getMessage().contains("give 'commands' with 'cd'"), e.getMessage());
+    }
+
+    @Test
+    void queueModeNeedsARedis() {
+        InvalidStepException e = assertThrows(InvalidStepException.class,
+                () -> DeployPlanner.plan(commands(), GlobalSettings.DEFAULT, BY));
+        assertTrue(e.getMessage().contains("no Redis is configured"), e.getMessage());
+    }
+
+    @Test
+    void aRedisOverrideMustNotCarryAPassword() {
+        InvalidStepException e = assertThrows(InvalidStepException.class,
+                () -> DeployPlanner.plan(commands().redis("redis://:hunter22@r:6379"), GLOBAL, BY));
+        assertTrue(e.getMessage().contains("leave credentials out"), e.getMessage());
+        assertTrue(!e.getMessage().contains("hunter22"), e.getMessage());
+    }
+
+    @Test
+    void agentModeRunsAPlaybookInTheWorkspaceWithCredentials() {
+        DeployRequest r = DeployPlanner.plan(new StepParameters().project("recipes").playbook("deploy.yml").mode("agent")
+                .inventory("inventories/local").sshCredentialsId("deploy-key").vaultCredentialsId("vault"), GlobalSettings.DEFAULT, BY);
+        assertEquals(StepMode.AGENT, r.mode());
+        assertNull(r.redisUri());
+        assertEquals("deploy-key", r.sshCredentialsId());
+        assertEquals("vault", r.vaultCredentialsId());
+    }
+
+    @Test
+    void agentModeRefusesCommandsAndCwd() {
+        InvalidStepException e = assertThrows(InvalidStepException.class, () -> DeployPlanner.plan(commands().mode("agent"), GLOBAL, BY));
+        assertTrue(e.getMessage().contains("run commands with sh steps"), e.getMessage());
+        e = assertThrows(InvalidStepException.class, () -> DeployPlanner.plan(new StepParameters().project("r")
+                .playbook("d.yml").mode("agent").cwd("/opt"), GLOBAL, BY));
+        assertTrue(e.getMessage().contains("dir('...')"), e.getMessage());
+    }
+
+    @Test
+    void credentialsAreForAgentModeOnly() {
+        InvalidStepException e = assertThrows(InvalidStepException.class,
+                () -> DeployPlanner.plan(commands().sshCredentialsId("key"), GLOBAL, BY));
+        assertTrue(e.getMessage().contains("mode 'agent' only"), e.getMessage());
+    }
+
+    @Test
+    void modeIsCaseInsensitiveAndDefaultsToQueue() {
+        assertEquals(StepMode.QUEUE, StepMode.parse(null));
+        assertEquals(StepMode.QUEUE, StepMode.parse(" "));
+        assertEquals(StepMode.AGENT, StepMode.parse("Agent"));
+        assertNull(StepMode.parse("remote"));
+    }
+}

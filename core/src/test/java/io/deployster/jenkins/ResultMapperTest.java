@@ -1,0 +1,72 @@
+package io.deployster.jenkins;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.deployster.job.JobState;
+import io.deployster.job.JobStatus;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ResultMapperTest {
+    private static JobState state(JobStatus status, Integer exit, Integer failed, String reason) {
+        return new JobState("20261122-103512-k3f9x2ab", status, "shop", "deploy", "build", Instant.ofEpochMilli(1000),
+                "w1", Instant.ofEpochMilli(2000), Instant.ofEpochMilli(4500), exit, failed, reason, null);
+    }
+
+    @Test
+    void successReturnsTheResultMap() {
+        Termination t = ResultMapper.fromState(state(JobStatus.SUCCEEDED, 0, null, null), false);
+        assertEquals(Termination.Kind.SUCCESS, t.kind());
+        Map<String, Object> r = t.result();
+        assertEquals("20261122-103512-k3f9x2ab", r.get("jobId"));
+        assertEquals("succeeded", r.get("status"));
+        assertEquals(0, r.get("exitCode"));
+        assertEquals("w1", r.get("worker"));
+        assertEquals(2500L, r.get("durationMillis"));
+        assertEquals("shop", r.get("project"));
+    }
+
+    @Test
+    void failureNamesTheJobTheWorkerAndTheFailingCommand() {
+        Termination t = ResultMapper.fromState(state(JobStatus.FAILED, 1, 1, "command 2 of 3 exited with 1: yarn build"), false);
+        assertEquals(Termination.Kind.FAILURE, t.kind());
+        assertEquals("deployster job 20261122-103512-k3f9x2ab (project shop) failed on worker w1: command 2 of 3 exited with 1: yarn build",
+                t.message());
+    }
+
+    @Test
+    void failureWithoutReasonStillSaysWhichCommand() {
+        assertEquals("deployster job 20261122-103512-k3f9x2ab (project shop) failed on worker w1: exit code 3 from command 2",
+                ResultMapper.failureMessage(state(JobStatus.FAILED, 3, 1, null)));
+    }
+
+    @Test
+    void cancelledByThisBuildIsAnAbortOtherwiseAFailure() {
+        assertEquals(Termination.Kind.ABORTED, ResultMapper.fromState(state(JobStatus.CANCELLED, null, null, "aborted"), true).kind());
+        Termination other = ResultMapper.fromState(state(JobStatus.CANCELLED, null, null, "cancelled from the CLI"), false);
+        assertEquals(Termination.Kind.FAILURE, other.kind());
+        assertEquals("deployster job 20261122-103512-k3f9x2ab (project shop) was cancelled on worker w1: cancelled from the CLI", other.message());
+    }
+
+    @Test
+    void timedOutAndLostAreFailures() {
+        assertEquals(Termination.Kind.FAILURE, ResultMapper.fromState(state(JobStatus.TIMED_OUT, null, 0, "timed out after 60 s"), true).kind());
+        assertEquals(Termination.Kind.FAILURE, ResultMapper.fromState(state(JobStatus.LOST, null, null, "worker vanished"), false).kind());
+    }
+
+    @Test
+    void agentExitCodesMapTheSameWay() {
+        Termination ok = ResultMapper.fromAgentExit(0, 1200, null, "linux-1", "recipes", "deploy.yml");
+        assertEquals(Termination.Kind.SUCCESS, ok.kind());
+        assertEquals("agent linux-1", ok.result().get("worker"));
+        assertEquals(0, ok.result().get("exitCode"));
+        assertEquals("succeeded", ok.result().get("status"));
+        Termination failed = ResultMapper.fromAgentExit(2, 1200, 600, "", "recipes", "deploy.yml");
+        assertEquals("deployster (mode 'agent', project recipes) failed on the built-in node: ansible-playbook exited with 2 (deploy.yml)",
+                failed.message());
+        Termination timedOut = ResultMapper.fromAgentExit(143, 61_000, 60, "linux-1", "recipes", "deploy.yml");
+        assertEquals("deployster (mode 'agent', project recipes) timed out on agent linux-1: ansible-playbook was stopped after 60 s (deploy.yml)",
+                timedOut.message());
+    }
+}

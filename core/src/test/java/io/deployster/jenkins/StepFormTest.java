@@ -1,0 +1,64 @@
+package io.deployster.jenkins;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StepFormTest {
+    @Test
+    void linesRoundTripAndBlankLinesAreDropped() {
+        List<String> commands = List.of("yarn install --frozen-lockfile", "supervisorctl restart app");
+        assertEquals(commands, StepForm.parseLines(StepForm.lines(commands)));
+        assertEquals(List.of("a", "b"), StepForm.parseLines("a\r\n\n  \nb\n"));
+        assertNull(StepForm.parseLines(" \n "));
+        assertEquals("", StepForm.lines(null));
+    }
+
+    @Test
+    void extraVarsRoundTripThroughTheFormKeepingTypes() {
+        Map<String, Object> vars = new LinkedHashMap<>();
+        vars.put("release", "v1");
+        vars.put("replicas", 3L);
+        vars.put("canary", true);
+        vars.put("hosts", List.of("a", "b"));
+        vars.put("limits", Map.of("cpu", "2"));
+        assertEquals(vars, StepForm.parseExtraVars(StepForm.extraVarsText(vars)));
+        assertEquals("", StepForm.extraVarsText(null));
+    }
+
+    @Test
+    void extraVarsAcceptNameValueLines() {
+        Map<String, Object> vars = StepForm.parseExtraVars("release=v1.2.0\nurl=https://x/?a=b\n");
+        assertEquals("v1.2.0", vars.get("release"));
+        assertEquals("https://x/?a=b", vars.get("url"));
+        assertNull(StepForm.parseExtraVars("  "));
+    }
+
+    @Test
+    void badExtraVarsSayWhatIsAccepted() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StepForm.parseExtraVars("{\"a\": "));
+        assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> StepForm.parseExtraVars("justaword"));
+        assertTrue(e.getMessage().contains("name=value"), e.getMessage());
+    }
+
+    @Test
+    void groovyValuesAreNormalisedToJsonTypes() {
+        Map<String, Object> in = new LinkedHashMap<>();
+        in.put("s", new StringBuilder("gstring"));
+        in.put("n", new java.math.BigDecimal("1.5"));
+        in.put("arr", new String[] {"x", "y"});
+        in.put("nested", Map.of("k", new StringBuilder("v")));
+        Map<String, Object> out = StepForm.normalize(in);
+        assertEquals("gstring", out.get("s"));
+        assertEquals(new java.math.BigDecimal("1.5"), out.get("n"));
+        assertEquals(List.of("x", "y"), out.get("arr"));
+        assertEquals(Map.of("k", "v"), out.get("nested"));
+    }
+}

@@ -1,0 +1,71 @@
+package io.deployster.policy;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.deployster.job.JobSpec;
+import io.deployster.sign.RejectedJobException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WorkerPolicyTest {
+    @TempDir
+    Path dir;
+    Path apps;
+    WorkerPolicy policy;
+
+    @BeforeEach
+    void policy() throws Exception {
+        apps = Files.createDirectories(dir.resolve("apps/shop"));
+        Files.createDirectories(dir.resolve("deploy"));
+        Files.writeString(dir.resolve("deploy/site.yml"), "- hosts: all\n");
+        Files.createDirectories(dir.resolve("etc"));
+        Files.createSymbolicLink(apps.resolve("escape"), dir.resolve("etc"));
+        policy = WorkerPolicy.of(Map.of(
+                "projects", "shop, blog",
+                "cd.*", dir.resolve("apps").toString(),
+                "playbooks.*", dir.resolve("deploy").toString(),
+                "last-command.shop", "^supervisorctl (start|restart) [A-Za-z0-9_.:-]+$",
+                "env.*", "NODE_ENV, APP_*"));
+    }
+
+    private String reason(JobSpec spec) {
+        return assertThrows(RejectedJobException.class, () -> policy.check(spec)).getMessage().replace(dir.toString(), "$D");
+    }
+
+    @Test
+    void allowsWhatTheOperatorListed() {
+        assertDoesNotThrow(() -> policy.check(JobSpec.commands("shop", apps.toString(), List.of("yarn build", "supervisorctl restart shop--main"))
+                .env(Map.of("NODE_ENV", "production", "APP_COLOR", "blue")).build()));
+        assertDoesNotThrow(() -> policy.check(JobSpec.ansible("blog", "site.yml").cwd(dir.resolve("deploy").toString()).build()));
+    }
+
+    @Test
+    void refusesEachRuleWithTheRuleItBroke() {
+        assertEquals("outside this worker's policy (policy): project 'wiki' is not served here (projects = shop, blog)",
+                reason(JobSpec.commands("wiki", apps.toString(), List.of("true")).build()));
+        assertEquals("outside this worker's policy (policy): the directory '$D/apps/shop/../../etc' (resolved: $D/etc) is outside cd = $D/apps",
+                reason(JobSpec.commands("blog", apps + "/../../etc", List.of("true")).build()));
+        assertEquals("outside this worker's policy (policy): the directory '$D/apps/shop/escape' (resolved: $D/etc) is outside cd = $D/apps",
+                reason(JobSpec.commands("blog", apps.resolve("escape").toString(), List.of("true")).build()));
+        assertEquals("outside this worker's policy (policy): the last command 'yarn build' does not match last-command.shop = "
+                + "^supervisorctl (start|restart) [A-Za-z0-9_.:-]+$", reason(JobSpec.commands("shop", apps.toString(), List.of("yarn build")).build()));
+        assertEquals("outside this worker's policy (policy): variable 'AWS_SECRET' is not allowed (env.* = NODE_ENV, APP_*)",
+                reason(JobSpec.commands("blog", apps.toString(), List.of("true")).env(Map.of("AWS_SECRET", "x")).build()));
+        assertEquals("outside this worker's policy (policy): the playbook '$D/deploy/../etc/site.yml' does not exist on this host",
+                reason(JobSpec.ansible("blog", "../etc/site.yml").cwd(dir.resolve("deploy").toString()).build()));
+    }
+
+    @Test
+    void aPolicyWithAnUnknownKeyOrBadPatternIsRefusedAtStart() {
+        assertEquals("unknown key 'cwd.shop' in policy; use projects, cd.P, playbooks.P, commands.P, last-command.P or env.P (P a project or *)",
+                assertThrows(IllegalArgumentException.class, () -> WorkerPolicy.of(Map.of("cwd.shop", "/x"))).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> WorkerPolicy.of(Map.of("commands.*", "([")));
+    }
+}

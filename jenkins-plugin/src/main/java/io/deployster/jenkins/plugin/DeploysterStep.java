@@ -1,0 +1,432 @@
+package io.deployster.jenkins.plugin;
+
+import com.cloudbees.jenkins.plugins.sshcredentials.SSHUserPrivateKey;
+import com.cloudbees.plugins.credentials.CredentialsMatchers;
+import com.cloudbees.plugins.credentials.CredentialsProvider;
+import com.cloudbees.plugins.credentials.common.StandardCredentials;
+import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.AbortException;
+import hudson.Extension;
+import hudson.Util;
+import hudson.model.Item;
+import hudson.model.Queue;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.model.queue.Tasks;
+import hudson.security.ACL;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import io.deployster.jenkins.Checks;
+import io.deployster.jenkins.DeployPlanner;
+import io.deployster.jenkins.DeployRequest;
+import io.deployster.jenkins.InvalidStepException;
+import io.deployster.jenkins.StepForm;
+import io.deployster.jenkins.StepMode;
+import io.deployster.jenkins.StepParameters;
+import io.deployster.jenkins.SubmittedBy;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import jenkins.model.Jenkins;
+import net.sf.json.JSONArray;
+import net.sf.json.JSONObject;
+import org.jenkinsci.plugins.plaincredentials.StringCredentials;
+import org.jenkinsci.plugins.workflow.steps.Step;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.kohsuke.stapler.AncestorInPath;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.StaplerRequest2;
+import org.kohsuke.stapler.verb.POST;
+
+/**
+ * {@code deployster project: '…', …}: deploys through the queue (a worker runs it and streams the
+ * output back) or, with {@code mode: 'agent'}, runs ansible-playbook in this agent's workspace.
+ * Parameters in, lines out: the core's DeployPlanner decides what the parameters mean.
+ */
+public class DeploysterStep extends Step {
+    private final String project;
+    private String queue;
+    private String ref;
+    private String commit;
+    private List<String> commands;
+    private String cd;
+    private List<String> env;
+    private String playbook;
+    private String inventory;
+    private String limit;
+    private String tags;
+    private Map<String, Object> extraVars;
+    private boolean check;
+    private boolean diff;
+    private Integer verbosity;
+    private String cwd;
+    private Integer timeout;
+    private String mode;
+    private String redis;
+    private boolean quiet;
+    private String sshCredentialsId;
+    private String vaultCredentialsId;
+
+    @DataBoundConstructor
+    public DeploysterStep(String project) {
+        this.project = Util.fixEmptyAndTrim(project);
+    }
+
+    public String getProject() {
+        return project;
+    }
+
+    public String getQueue() {
+        return queue;
+    }
+
+    @DataBoundSetter
+    public void setQueue(String queue) {
+        this.queue = Util.fixEmptyAndTrim(queue);
+    }
+
+    public String getRef() {
+        return ref;
+    }
+
+    @DataBoundSetter
+    public void setRef(String ref) {
+        this.ref = Util.fixEmptyAndTrim(ref);
+    }
+
+    public String getCommit() {
+        return commit;
+    }
+
+    @DataBoundSetter
+    public void setCommit(String commit) {
+        this.commit = Util.fixEmptyAndTrim(commit);
+    }
+
+    public List<String> getCommands() {
+        return commands == null ? null : Collections.unmodifiableList(commands);
+    }
+
+    @DataBoundSetter
+    public void setCommands(List<String> commands) {
+        this.commands = commands == null || commands.isEmpty() ? null : new ArrayList<>(commands);
+    }
+
+    public String getCd() {
+        return cd;
+    }
+
+    @DataBoundSetter
+    public void setCd(String cd) {
+        this.cd = Util.fixEmptyAndTrim(cd);
+    }
+
+    /** Variables for the commands, each {@code NAME=value} (like withEnv). */
+    public List<String> getEnv() {
+        return env == null ? null : Collections.unmodifiableList(env);
+    }
+
+    @DataBoundSetter
+    public void setEnv(List<String> env) {
+        this.env = env == null || env.isEmpty() ? null : new ArrayList<>(env);
+    }
+
+    public String getPlaybook() {
+        return playbook;
+    }
+
+    @DataBoundSetter
+    public void setPlaybook(String playbook) {
+        this.playbook = Util.fixEmptyAndTrim(playbook);
+    }
+
+    public String getInventory() {
+        return inventory;
+    }
+
+    @DataBoundSetter
+    public void setInventory(String inventory) {
+        this.inventory = Util.fixEmptyAndTrim(inventory);
+    }
+
+    public String getLimit() {
+        return limit;
+    }
+
+    @DataBoundSetter
+    public void setLimit(String limit) {
+        this.limit = Util.fixEmptyAndTrim(limit);
+    }
+
+    public String getTags() {
+        return tags;
+    }
+
+    @DataBoundSetter
+    public void setTags(String tags) {
+        this.tags = Util.fixEmptyAndTrim(tags);
+    }
+
+    public Map<String, Object> getExtraVars() {
+        return extraVars == null ? null : Collections.unmodifiableMap(extraVars);
+    }
+
+    @DataBoundSetter
+    public void setExtraVars(Map<String, Object> extraVars) {
+        this.extraVars = extraVars == null || extraVars.isEmpty() ? null : StepForm.normalize(extraVars);
+    }
+
+    public boolean isCheck() {
+        return check;
+    }
+
+    @DataBoundSetter
+    public void setCheck(boolean check) {
+        this.check = check;
+    }
+
+    public boolean isDiff() {
+        return diff;
+    }
+
+    @DataBoundSetter
+    public void setDiff(boolean diff) {
+        this.diff = diff;
+    }
+
+    public Integer getVerbosity() {
+        return verbosity;
+    }
+
+    @DataBoundSetter
+    public void setVerbosity(Integer verbosity) {
+        this.verbosity = verbosity == null || verbosity == 0 ? null : verbosity;
+    }
+
+    public String getCwd() {
+        return cwd;
+    }
+
+    @DataBoundSetter
+    public void setCwd(String cwd) {
+        this.cwd = Util.fixEmptyAndTrim(cwd);
+    }
+
+    /** Seconds; 0 for none; not given: the global default. */
+    public Integer getTimeout() {
+        return timeout;
+    }
+
+    @DataBoundSetter
+    public void setTimeout(Integer timeout) {
+        this.timeout = timeout;
+    }
+
+    /** 'queue' (the default) or 'agent'. */
+    public String getMode() {
+        return mode == null ? StepMode.QUEUE.wireName() : mode;
+    }
+
+    @DataBoundSetter
+    public void setMode(String mode) {
+        String m = Util.fixEmptyAndTrim(mode);
+        this.mode = m == null || StepMode.QUEUE.wireName().equals(m) ? null : m;
+    }
+
+    /** Another Redis than the global one (no credentials in it), for this deploy only. */
+    public String getRedis() {
+        return redis;
+    }
+
+    @DataBoundSetter
+    public void setRedis(String redis) {
+        this.redis = Util.fixEmptyAndTrim(redis);
+    }
+
+    public boolean isQuiet() {
+        return quiet;
+    }
+
+    @DataBoundSetter
+    public void setQuiet(boolean quiet) {
+        this.quiet = quiet;
+    }
+
+    public String getSshCredentialsId() {
+        return sshCredentialsId;
+    }
+
+    @DataBoundSetter
+    public void setSshCredentialsId(String sshCredentialsId) {
+        this.sshCredentialsId = Util.fixEmptyAndTrim(sshCredentialsId);
+    }
+
+    public String getVaultCredentialsId() {
+        return vaultCredentialsId;
+    }
+
+    @DataBoundSetter
+    public void setVaultCredentialsId(String vaultCredentialsId) {
+        this.vaultCredentialsId = Util.fixEmptyAndTrim(vaultCredentialsId);
+    }
+
+    StepParameters parameters() {
+        return new StepParameters().project(project).queue(queue).ref(ref).commit(commit).commands(commands).cd(cd).env(env)
+                .playbook(playbook).inventory(inventory).limit(limit).tags(tags).extraVars(extraVars).check(check).diff(diff)
+                .verbosity(verbosity).cwd(cwd).timeoutSeconds(timeout).mode(mode).redis(redis).quiet(quiet)
+                .sshCredentialsId(sshCredentialsId).vaultCredentialsId(vaultCredentialsId);
+    }
+
+    @Override
+    public StepExecution start(StepContext context) throws Exception {
+        Run<?, ?> run = context.get(Run.class);
+        String submittedBy = SubmittedBy.describe(run.getFullDisplayName(),
+                SubmittedBy.absoluteUrl(Jenkins.get().getRootUrl(), run.getUrl()));
+        DeployRequest request;
+        try {
+            request = DeployPlanner.plan(parameters(), DeploysterGlobalConfiguration.get().settings(), submittedBy);
+        } catch (InvalidStepException e) {
+            throw new AbortException(e.getMessage());
+        }
+        return request.mode() == StepMode.AGENT ? new AgentExecution(context, request) : new QueueExecution(context, request);
+    }
+
+    @Extension
+    public static class DescriptorImpl extends StepDescriptor {
+        @Override
+        public String getFunctionName() {
+            return "deployster";
+        }
+
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return "Deploy with Deployster";
+        }
+
+        /** Agent mode takes FilePath, Launcher and EnvVars when present, and says so when they are not. */
+        @Override
+        public Set<? extends Class<?>> getRequiredContext() {
+            return Set.of(TaskListener.class, Run.class);
+        }
+
+        @Override
+        public String argumentsToString(@NonNull Map<String, Object> namedArgs) {
+            Object project = namedArgs.get("project");
+            return project instanceof String ? (String) project : null;
+        }
+
+        /** The form's text areas (commands, env, extra vars) become the list and map parameters. */
+        @Override
+        public Step newInstance(@CheckForNull StaplerRequest2 req, @NonNull JSONObject formData) throws FormException {
+            JSONObject form = new JSONObject();
+            for (Object key : formData.keySet()) {
+                Object value = formData.get(key);
+                if (!(value instanceof String && ((String) value).isBlank())) {
+                    form.put(key, value);
+                }
+            }
+            lines(form, "commands");
+            lines(form, "env");
+            Map<String, Object> extraVars;
+            try {
+                extraVars = StepForm.parseExtraVars(form.has("extraVars") ? form.getString("extraVars") : null);
+            } catch (IllegalArgumentException e) {
+                throw new FormException(e.getMessage(), "extraVars");
+            }
+            form.remove("extraVars");
+            Step step = super.newInstance(req, form);
+            if (extraVars != null && step instanceof DeploysterStep deploy) {
+                deploy.setExtraVars(extraVars);
+            }
+            return step;
+        }
+
+        private static void lines(JSONObject form, String key) {
+            if (form.has(key) && form.get(key) instanceof String) {
+                List<String> items = StepForm.parseLines(form.getString(key));
+                if (items == null) {
+                    form.remove(key);
+                } else {
+                    JSONArray array = new JSONArray();
+                    array.addAll(items);
+                    form.put(key, array);
+                }
+            }
+        }
+
+        /** Text for the form's text areas. */
+        public String linesOf(@CheckForNull List<String> items) {
+            return StepForm.lines(items);
+        }
+
+        public String extraVarsOf(@CheckForNull Map<String, Object> extraVars) {
+            return StepForm.extraVarsText(extraVars);
+        }
+
+        public ListBoxModel doFillModeItems() {
+            ListBoxModel items = new ListBoxModel();
+            items.add("queue: a worker on the deploy hosts runs it", StepMode.QUEUE.wireName());
+            items.add("agent: ansible-playbook runs in this agent's workspace", StepMode.AGENT.wireName());
+            return items;
+        }
+
+        public FormValidation doCheckProject(@QueryParameter String value) {
+            return Forms.of(Checks.project(value));
+        }
+
+        public FormValidation doCheckQueue(@QueryParameter String value) {
+            return Forms.of(Checks.queue(value));
+        }
+
+        public FormValidation doCheckTimeout(@QueryParameter String value) {
+            return Forms.of(Checks.timeoutSeconds(value));
+        }
+
+        public FormValidation doCheckRedis(@QueryParameter String value) {
+            return Forms.of(Checks.redisOverride(value));
+        }
+
+        public FormValidation doCheckEnv(@QueryParameter String value) {
+            return Forms.of(Checks.envLines(value));
+        }
+
+        public FormValidation doCheckExtraVars(@QueryParameter String value) {
+            return Forms.of(Checks.extraVars(value));
+        }
+
+        @POST
+        public ListBoxModel doFillSshCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String sshCredentialsId) {
+            return credentials(item, sshCredentialsId, SSHUserPrivateKey.class);
+        }
+
+        @POST
+        public ListBoxModel doFillVaultCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String vaultCredentialsId) {
+            return credentials(item, vaultCredentialsId, StringCredentials.class);
+        }
+
+        private static ListBoxModel credentials(@CheckForNull Item item, String currentId,
+                                                Class<? extends StandardCredentials> type) {
+            String current = Util.fixNull(currentId);
+            StandardListBoxModel result = new StandardListBoxModel();
+            boolean allowed = item == null
+                    ? Jenkins.get().hasPermission(Jenkins.ADMINISTER)
+                    : item.hasPermission(Item.EXTENDED_READ) || item.hasPermission(CredentialsProvider.USE_ITEM);
+            if (!allowed) {
+                return result.includeCurrentValue(current);
+            }
+            return result.includeEmptyValue()
+                    .includeMatchingAs(item instanceof Queue.Task task ? Tasks.getAuthenticationOf2(task) : ACL.SYSTEM2,
+                            item, type, Collections.emptyList(), CredentialsMatchers.always())
+                    .includeCurrentValue(current);
+        }
+    }
+}

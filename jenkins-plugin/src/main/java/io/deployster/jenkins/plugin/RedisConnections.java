@@ -1,0 +1,67 @@
+package io.deployster.jenkins.plugin;
+
+import com.cloudbees.plugins.credentials.CredentialsMatchers;
+import com.cloudbees.plugins.credentials.CredentialsProvider;
+import com.cloudbees.plugins.credentials.common.StandardCredentials;
+import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import hudson.AbortException;
+import hudson.Util;
+import hudson.security.ACL;
+import io.deployster.jenkins.RedisAddress;
+import io.deployster.jenkins.SecretMasker;
+import java.util.Collections;
+import jenkins.model.Jenkins;
+import org.jenkinsci.plugins.plaincredentials.StringCredentials;
+
+/**
+ * The Redis address plus the password credential chosen by the admin. The result holds a secret:
+ * it is used to connect and is never saved with the step (the step saves the address only).
+ */
+final class RedisConnections {
+    private RedisConnections() {
+    }
+
+    /** A URI to connect with, and the secrets to mask in anything printed. */
+    record Connection(String uri, SecretMasker masker) {
+    }
+
+    /**
+     * @param redisUri the address without credentials (the global one, or a step's override)
+     * @throws AbortException when the configured credential is missing or of a kind that cannot be used
+     */
+    static Connection connect(String redisUri) throws AbortException {
+        DeploysterGlobalConfiguration config = DeploysterGlobalConfiguration.get();
+        return connect(redisUri, config.getRedisCredentialsId());
+    }
+
+    static Connection connect(String redisUri, @CheckForNull String credentialsId) throws AbortException {
+        String id = Util.fixEmptyAndTrim(credentialsId);
+        if (id == null) {
+            return new Connection(RedisAddress.withCredentials(redisUri, null, null), SecretMasker.of());
+        }
+        StandardCredentials credential = find(id);
+        String user;
+        String password;
+        if (credential instanceof StringCredentials secretText) {
+            user = null;
+            password = secretText.getSecret().getPlainText();
+        } else if (credential instanceof StandardUsernamePasswordCredentials userPassword) {
+            user = userPassword.getUsername();
+            password = userPassword.getPassword().getPlainText();
+        } else {
+            throw new AbortException("deployster: the Redis credential '" + id + "' of the global configuration does not exist "
+                    + "or is neither Secret text nor Username with password; fix it in Manage Jenkins → System → Deployster");
+        }
+        return new Connection(RedisAddress.withCredentials(redisUri, user, password), SecretMasker.of(password));
+    }
+
+    /** A global or system credential by id, as the system sees it (only admins choose these). */
+    @CheckForNull
+    static StandardCredentials find(String id) {
+        return CredentialsMatchers.firstOrNull(
+                CredentialsProvider.lookupCredentialsInItemGroup(StandardCredentials.class, Jenkins.get(), ACL.SYSTEM2,
+                        Collections.emptyList()),
+                CredentialsMatchers.withId(id));
+    }
+}

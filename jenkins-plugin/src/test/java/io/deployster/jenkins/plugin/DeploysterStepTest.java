@@ -1,0 +1,238 @@
+package io.deployster.jenkins.plugin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.cloudbees.plugins.credentials.CredentialsScope;
+import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
+import hudson.FilePath;
+import hudson.model.Result;
+import hudson.util.Secret;
+import io.deployster.job.JobStatus;
+import io.deployster.testing.Await;
+import io.deployster.testing.Deployment;
+import io.deployster.testing.RealRedis;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jenkins.plugins.lockableresources.LockableResource;
+import org.jenkins.plugins.lockableresources.LockableResourcesManager;
+import org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl;
+import org.jenkinsci.plugins.structs.describable.UninstantiatedDescribable;
+import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
+import org.jenkinsci.plugins.workflow.cps.Snippetizer;
+import org.jenkinsci.plugins.workflow.job.WorkflowJob;
+import org.jenkinsci.plugins.workflow.job.WorkflowRun;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+
+/** The step in real pipelines, against a real redis-server and a worker running in this JVM. */
+@WithJenkins
+class DeploysterStepTest {
+    @RegisterExtension
+    static RealRedis redis = new RealRedis();
+
+    @TempDir
+    Path dir;
+
+    private JenkinsRule j;
+
+    @BeforeEach
+    void configure(JenkinsRule rule) {
+        j = rule;
+        DeploysterGlobalConfiguration.get().setRedisUri(redis.uri());
+    }
+
+    private WorkflowJob pipeline(String name, String script) throws Exception {
+        WorkflowJob p = j.createProject(WorkflowJob.class, name);
+        p.setDefinition(new CpsFlowDefinition(script, true));
+        return p;
+    }
+
+    private static String jobId(WorkflowRun b) throws Exception {
+        Matcher m = Pattern.compile("\\[deployster] submitted job (\\S+):").matcher(JenkinsRule.getLog(b));
+        assertTrue(m.find(), "no job id in the log");
+        return m.group(1);
+    }
+
+    @Test
+    void deploysThroughTheQueueAndReturnsTheResult() throws Exception {
+        try (Deployment deployment = new Deployment(redis.uri())) {
+            deployment.worker("w1", 1);
+            WorkflowJob p = pipeline("shop", "def r = deployster project: 'shop', cd: '" + dir + "', "
+                    + "commands: ['echo hello from the worker', 'echo \"$NODE_ENV\"'], env: ['NODE_ENV=production']\n"
+                    + "echo \"result: ${r.status} ${r.exitCode} ${r.worker} ${r.jobId}\"");
+            WorkflowRun b = j.buildAndAssertSuccess(p);
+            String id = jobId(b);
+            j.assertLogContains("hello from the worker", b);
+            j.assertLogContains("production", b);
+            j.assertLogContains("[deployster] started on worker w1", b);
+            j.assertLogContains("result: succeeded 0 w1 " + id, b);
+            assertEquals("Jenkins build shop #1", deployment.client.status(id).submittedBy().split(" http")[0]);
+        }
+    }
+
+    @Test
+    void aFailedJobFailsTheStepNamingTheCommand() throws Exception {
+        try (Deployment deployment = new Deployment(redis.uri())) {
+            deployment.worker("w1", 1);
+            WorkflowJob p = pipeline("shop", "deployster project: 'shop', cd: '" + dir + "', commands: ['true', 'exit 3']");
+            WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, p);
+            j.assertLogContains("(project shop) failed on worker w1: command 2 of 2 exited with 3: exit 3", b);
+        }
+    }
+
+    @Test
+    void invalidParametersAreListedBeforeAnythingIsSubmitted() throws Exception {
+        WorkflowJob p = pipeline("shop", "deployster project: 'bad name', commands: ['true']");
+        WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, p);
+        j.assertLogContains("deployster: the step's parameters are not valid", b);
+        j.assertLogContains("field 'project'", b);
+        j.assertLogContains("field 'cd'", b);
+        j.assertLogNotContains("submitted job", b);
+    }
+
+    @Test
+    void abortingTheBuildCancelsTheRemoteJob() throws Exception {
+        try (Deployment deployment = new Deployment(redis.uri())) {
+            deployment.worker("w1", 1);
+            WorkflowJob p = pipeline("shop", "deployster project: 'shop', cd: '" + dir + "', commands: ['echo working; sleep 60']");
+            WorkflowRun b = p.scheduleBuild2(0).waitForStart();
+            j.waitForMessage("working", b);
+            b.doStop();
+            j.assertBuildStatus(Result.ABORTED, j.waitForCompletion(b));
+            j.assertLogContains("[deployster] cancelling deployster job " + jobId(b), b);
+            assertEquals(JobStatus.CANCELLED, deployment.client.status(jobId(b)).status());
+        }
+    }
+
+    @Test
+    void theProjectLockIsMirroredAsALockableResourceWhileTheJobRuns() throws Exception {
+        Path release = dir.resolve("release");
+        try (Deployment deployment = new Deployment(redis.uri())) {
+            deployment.worker("w1", 2);
+            WorkflowJob p = pipeline("shop", "deployster project: 'shop', cd: '" + dir + "', "
+                    + "commands: ['echo waiting; while [ ! -e " + release + " ]; do sleep 0.05; done']");
+            WorkflowRun b = p.scheduleBuild2(0).waitForStart();
+            j.waitForMessage("waiting", b);
+            Await.until("resource held", Duration.ofSeconds(20), () -> resource("deployster:shop") != null
+                    && b.equals(resource("deployster:shop").getBuild()));
+
+            WorkflowJob other = pipeline("shop-hotfix", "deployster project: 'shop', cd: '" + dir + "', commands: ['echo second']");
+            WorkflowRun second = other.scheduleBuild2(0).waitForStart();
+            j.waitForMessage("waiting for the project lock, behind job " + jobId(b) + " (Jenkins build shop #1", second);
+
+            Files.createFile(release);
+            j.assertBuildStatusSuccess(j.waitForCompletion(b));
+            j.assertBuildStatusSuccess(j.waitForCompletion(second));
+            Await.until("resource freed", Duration.ofSeconds(20), () -> resource("deployster:shop") == null
+                    || resource("deployster:shop").getBuild() == null);
+        }
+    }
+
+    @Test
+    void aLockStepAroundTheDeployKeepsItsResource() throws Exception {
+        try (Deployment deployment = new Deployment(redis.uri())) {
+            deployment.worker("w1", 1);
+            WorkflowJob p = pipeline("shop", "lock('deployster:shop') {\n"
+                    + "  deployster project: 'shop', cd: '" + dir + "', commands: ['echo inside the lock']\n"
+                    + "}");
+            WorkflowRun b = j.buildAndAssertSuccess(p);
+            j.assertLogContains("this build already holds lockable resource deployster:shop (lock step)", b);
+        }
+    }
+
+    @Test
+    void agentModeRunsAnsiblePlaybookWithCredentialFilesThatAreDeleted() throws Exception {
+        SystemCredentialsProvider.getInstance().getCredentials().add(new StringCredentialsImpl(CredentialsScope.GLOBAL,
+                "vault", "vault password", Secret.fromString("v4ult-pass")));
+        SystemCredentialsProvider.getInstance().save();
+        String fake = "#!/bin/sh\n"
+                + "echo \"args: $*\"\n"
+                + "for a in \"$@\"; do case \"$a\" in --vault-password-file=*) f=\"${a#--vault-password-file=}\"; "
+                + "echo \"vault: $(cat \"$f\")\"; echo \"$f\" > vault-file.txt;; esac; done\n";
+        WorkflowJob p = pipeline("recipes", "node {\n"
+                + "  writeFile file: 'bin/ansible-playbook', text: '''" + fake + "'''\n"
+                + "  sh 'chmod +x bin/ansible-playbook'\n"
+                + "  withEnv([\"PATH+FAKE=${pwd()}/bin\"]) {\n"
+                + "    def r = deployster project: 'recipes', mode: 'agent', playbook: 'deploy.yml', "
+                + "inventory: 'inventories/local', ref: 'v1.2.0', vaultCredentialsId: 'vault'\n"
+                + "    echo \"result: ${r.status} ${r.exitCode}\"\n"
+                + "  }\n"
+                + "}");
+        WorkflowRun b = j.buildAndAssertSuccess(p);
+        j.assertLogContains("--inventory=inventories/local", b);
+        j.assertLogContains("\"deploy_ref\":\"v1.2.0\"", b);
+        j.assertLogContains("vault: ****", b);
+        j.assertLogNotContains("v4ult-pass", b);
+        j.assertLogContains("result: succeeded 0", b);
+        FilePath workspace = j.jenkins.getWorkspaceFor(p);
+        assertNotNull(workspace);
+        String vaultFile = workspace.child("vault-file.txt").readToString().strip();
+        assertFalse(new File(vaultFile).exists(), "the vault password file is deleted");
+        assertFalse(new File(vaultFile).getParentFile().exists(), "so is its directory");
+    }
+
+    @Test
+    void agentModeOutsideNodeSaysWhatToDo() throws Exception {
+        WorkflowJob p = pipeline("recipes", "deployster project: 'recipes', mode: 'agent', playbook: 'deploy.yml'");
+        WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, p);
+        j.assertLogContains("call it inside node { ... }", b);
+    }
+
+    @Test
+    void theSnippetGeneratorWritesTheShortForm() throws Exception {
+        DeploysterStep step = new DeploysterStep("recipes");
+        step.setPlaybook("deploy.yml");
+        step.setInventory("inventories/prod");
+        step.setExtraVars(Map.of("release", "v1"));
+        step.setMode("queue");
+        String snippet = Snippetizer.object2Groovy(step);
+        assertTrue(snippet.startsWith("deployster "), snippet);
+        assertTrue(snippet.contains("project: 'recipes'"), snippet);
+        assertTrue(snippet.contains("playbook: 'deploy.yml'"), snippet);
+        assertTrue(snippet.contains("extraVars: [release: 'v1']"), snippet);
+        assertFalse(snippet.contains("mode"), "the default mode is left out: " + snippet);
+        assertFalse(snippet.contains("check"), "defaults are left out: " + snippet);
+
+        StepDescriptor descriptor = step.getDescriptor();
+        UninstantiatedDescribable ud = descriptor.uninstantiate(step);
+        DeploysterStep back = (DeploysterStep) descriptor.newInstance(ud.toMap());
+        assertEquals("recipes", back.getProject());
+        assertEquals("inventories/prod", back.getInventory());
+        assertEquals(Map.of("release", "v1"), back.getExtraVars());
+        assertNull(back.getCommands());
+
+        DeploysterStep commands = new DeploysterStep("shop");
+        commands.setCommands(List.of("yarn build", "supervisorctl restart shop"));
+        commands.setCd("/var/www/shop");
+        commands.setEnv(List.of("NODE_ENV=production"));
+        String snippet2 = Snippetizer.object2Groovy(commands);
+        assertTrue(snippet2.contains("commands: ['yarn build', 'supervisorctl restart shop']"), snippet2);
+        assertTrue(snippet2.contains("env: ['NODE_ENV=production']"), snippet2);
+    }
+
+    private static LockableResource resource(String name) {
+        synchronized (LockableResourcesManager.syncResources) {
+            for (LockableResource r : LockableResourcesManager.get().getResources()) {
+                if (name.equals(r.getName())) {
+                    return r;
+                }
+            }
+        }
+        return null;
+    }
+}

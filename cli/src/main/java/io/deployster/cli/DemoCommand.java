@@ -17,7 +17,14 @@ import io.deployster.worker.WorkerOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import io.deployster.policy.WorkerPolicy;
+import io.deployster.sign.JobSigner;
+import io.deployster.sign.KeyRing;
+import io.deployster.sign.SigningKey;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -49,11 +56,18 @@ final class DemoCommand implements Callable<Integer> {
         try (RedisServer server = RedisServer.start(work.resolve("redis"));
              Redis redis = Redis.connect(server.uri())) {
             err.println("[demo] redis-server pid " + server.pid() + " on " + server.uri() + ", files in " + work);
-            JobQueue queue = new JobQueue(redis, Keys.defaults(), QueueSettings.DEFAULT, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC());
+            // as in production: jobs signed with a key of this run only, a policy confining them to the demo's directory
+            byte[] secret = new byte[32];
+            new SecureRandom().nextBytes(secret);
+            JobSigner signer = new JobSigner(new KeyRing(List.of(new SigningKey("demo", secret))), Clock.systemUTC(), Duration.ofHours(1));
+            WorkerPolicy policy = WorkerPolicy.of(Map.of("cd.*", work.toString(), "playbooks.*", work.toString()));
+            JobQueue queue = new JobQueue(redis, Keys.defaults(), QueueSettings.DEFAULT, new JobSpecValidator(JobLimits.DEFAULT),
+                    Clock.systemUTC(), signer);
             try (Worker worker = new Worker(redis, queue, new JobSpecValidator(JobLimits.DEFAULT),
-                    WorkerOptions.defaults(List.of(job.queueOrDefault())).withName("demo-worker"))) {
+                    WorkerOptions.defaults(List.of(job.queueOrDefault())).withName("demo-worker"), signer, policy)) {
                 worker.start();
-                err.println("[demo] worker demo-worker serving queue '" + job.queueOrDefault() + "'; submitting " + file);
+                err.println("[demo] worker demo-worker serving queue '" + job.queueOrDefault() + "', signed jobs only, confined to "
+                        + work + "; submitting " + file);
                 DeploysterClient client = new DeploysterClient(redis, queue, new LogFollower(redis, Keys.defaults()));
                 String id = client.submit(job);
                 out.println(id);

@@ -186,14 +186,28 @@ public final class JobQueue {
         return new Secrets(env, vars);
     }
 
-    /** Result of a renewal: whether the lock is still the job's, and a pending cancel's reason (or null). */
-    public record Renewal(boolean held, String cancelReason) {
+    /** What a renewal found: the lock's state, and a pending cancel's reason (or null). */
+    public record Renewal(LockState lock, String cancelReason) {
+    }
+
+    public enum LockState {
+        /** still the job's */
+        HELD,
+        /** it had lapsed (a long stall) and nobody took it: the job holds it again */
+        RETAKEN,
+        /** another job holds it now: two deploys of the project may overlap */
+        TAKEN_BY_ANOTHER
     }
 
     public Renewal renew(String project, String id) {
         List<?> reply = (List<?>) redis.call(j -> renew.eval(j, List.of(), List.of(project, id, ttl())));
         String reason = (String) reply.get(1);
-        return new Renewal(((Long) reply.get(0)) == 1L, reason.isEmpty() ? null : reason);
+        LockState state = switch (((Long) reply.get(0)).intValue()) {
+            case 1 -> LockState.HELD;
+            case 2 -> LockState.RETAKEN;
+            default -> LockState.TAKEN_BY_ANOTHER;
+        };
+        return new Renewal(state, reason.isEmpty() ? null : reason);
     }
 
     public enum CancelOutcome { CANCELLED, REQUESTED, FINISHED, UNKNOWN }

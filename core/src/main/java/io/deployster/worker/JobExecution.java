@@ -22,6 +22,7 @@ final class JobExecution implements Runnable {
     private final LogWriter log;
     private final JobRunner runner;
     private final Runnable onEnd;
+    private volatile boolean lockLapseReported;
 
     JobExecution(String id, JobSpec spec, Secrets secrets, String startedEntry, JobQueue queue, Redis redis, WorkerOptions options,
                  Runnable onEnd) {
@@ -54,10 +55,17 @@ final class JobExecution implements Runnable {
         }
     }
 
-    void lockLost() {
-        LOG.log(Level.ERROR, "job {0} of project {1}: LOST ITS PROJECT LOCK while running; another deploy of {1} may start. "
-                + "Check Redis latency and this worker's clock; the job goes on.", id, spec.project());
-        log.event("lock-lost", "message", "the project lock expired while this job ran; another deploy of the project may run at the same time");
+    // Reported once per job: a lapse is rare, and a flood of the same warning would hide the output.
+    void lockLapsed(JobQueue.LockState state) {
+        if (lockLapseReported) {
+            return;
+        }
+        lockLapseReported = true;
+        String what = state == JobQueue.LockState.RETAKEN
+                ? "the project lock lapsed while this job ran (no renewal for a whole lock TTL) and was taken again; no other deploy started meanwhile"
+                : "the project lock lapsed while this job ran and ANOTHER JOB OF THE PROJECT HOLDS IT: two deploys may overlap";
+        LOG.log(Level.ERROR, "job {0} of project {1}: {2}. Check Redis latency and this worker''s load; the job goes on.", id, spec.project(), what);
+        log.event("lock-lost", "message", what);
     }
 
     @Override

@@ -312,8 +312,8 @@ public final class Worker implements AutoCloseable {
     private void renewLocks() {
         for (JobExecution execution : running.values()) {
             JobQueue.Renewal renewal = queue.renew(execution.project(), execution.id());
-            if (!renewal.held() && running.containsKey(execution.id())) {
-                execution.lockLost();
+            if (renewal.lock() != JobQueue.LockState.HELD && running.containsKey(execution.id())) {
+                execution.lockLapsed(renewal.lock());
             }
             if (renewal.cancelReason() != null) {
                 stopAsync(execution, JobStatus.CANCELLED, renewal.cancelReason());

@@ -1,8 +1,14 @@
 -- Keeps a running job's lock alive. ARGV: project, id, ttl
--- Returns {1 if the lock is still this job's, cancel reason or ''}.
-local renewed = 0
-if redis.call('GET', lock_key(ARGV[1])) == ARGV[2] then
-  redis.call('PEXPIRE', lock_key(ARGV[1]), ARGV[3])
-  renewed = 1
+-- Returns {state, cancel reason or ''}: state 1 the lock is still this job's; 2 it had lapsed and
+-- was taken again; 0 another job holds it now.
+local lk = lock_key(ARGV[1])
+local holder = redis.call('GET', lk)
+local state = 0
+if holder == ARGV[2] then
+  redis.call('PEXPIRE', lk, ARGV[3])
+  state = 1
+elseif not holder then
+  redis.call('SET', lk, ARGV[2], 'PX', ARGV[3])
+  state = 2
 end
-return {renewed, redis.call('HGET', job_key(ARGV[2]), 'cancelRequested') or ''}
+return {state, redis.call('HGET', job_key(ARGV[2]), 'cancelRequested') or ''}

@@ -118,4 +118,21 @@ class ProjectLockTest {
                     .noneMatch(e -> "lock-lost".equals(e.event())), "the lock must be renewed, never lost");
         }
     }
+
+    @Test
+    void aJobWhoseLockVanishesIsToldAndTheLogSaysSoLoudly() throws Exception {
+        Path release = dir.resolve("release");
+        try (Deployment deployment = new Deployment(redis.uri(), QueueSettings.DEFAULT.withLockTtl(Duration.ofMillis(300)))) {
+            deployment.worker("w1", 1);
+            String id = deployment.client.submit(JobSpec.commands("shop", dir.toString(),
+                    List.of("while [ ! -e " + release + " ]; do sleep 0.02; done")).build());
+            Await.until("running", Duration.ofSeconds(20), () -> deployment.client.status(id).status() == JobStatus.RUNNING);
+
+            redis.client().run(j -> j.del("deployster:lock:shop")); // as if it had expired during a long stall
+            Await.until("lock-lost event", Duration.ofSeconds(20), () -> deployment.client.follower().read(id, LogFollower.START, 100)
+                    .stream().anyMatch(e -> "lock-lost".equals(e.event())));
+            Files.createFile(release);
+            assertEquals(JobStatus.SUCCEEDED, deployment.client.await(id).status(), "the job goes on");
+        }
+    }
 }

@@ -1,7 +1,9 @@
 package io.deployster.jenkins;
 
+import io.deployster.job.JobCodec;
 import io.deployster.job.JobSpec;
 import io.deployster.run.AnsibleCommand;
+import io.deployster.secret.Secrets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +12,8 @@ import java.util.Map;
 /**
  * Agent mode: the ansible-playbook command the step runs in the workspace of a Jenkins agent, the
  * same one a worker would run, plus the credential files the step materialises next to the
- * workspace. Secrets go into files, never onto the command line or into the environment.
+ * workspace. Credentials and secret extra vars go into files, never onto the command line; the
+ * step's {@code secretEnv} goes into the process's environment, as the worker passes it to commands.
  */
 public final class AgentCommand {
     /** File names inside the step's temporary directory. */
@@ -18,6 +21,8 @@ public final class AgentCommand {
     public static final String PASSPHRASE_FILE = "ssh-passphrase";
     public static final String ASKPASS_FILE = "ssh-askpass.sh";
     public static final String VAULT_PASSWORD_FILE = "vault-password";
+    /** The step's secret extra vars, as one JSON object, passed as {@code --extra-vars=@file}. */
+    public static final String SECRET_VARS_FILE = "secret-vars.json";
 
     public static final String NOT_IN_NODE = "deployster mode 'agent' runs ansible-playbook in a workspace: "
             + "call it inside node { ... } (or a stage with an agent), or use mode 'queue' to let a worker deploy";
@@ -29,9 +34,14 @@ public final class AgentCommand {
      * Paths (on the agent) of the credential files, each null when not used.
      *
      * @param sshUser the SSH user of the key credential, or null to keep the inventory's
+     * @param secretVars the file of secret extra vars ({@link #secretVarsJson})
      */
-    public record Files(String privateKey, String sshUser, String askPass, String vaultPassword) {
-        public static final Files NONE = new Files(null, null, null, null);
+    public record Files(String privateKey, String sshUser, String askPass, String vaultPassword, String secretVars) {
+        public static final Files NONE = new Files(null, null, null, null, null);
+
+        public Files(String privateKey, String sshUser, String askPass, String vaultPassword) {
+            this(privateKey, sshUser, askPass, vaultPassword, null);
+        }
     }
 
     /** The argv: the worker's ansible-playbook command with the credential options before the playbook. */
@@ -47,6 +57,10 @@ public final class AgentCommand {
         }
         if (files.vaultPassword() != null) {
             argv.add("--vault-password-file=" + files.vaultPassword());
+        }
+        if (files.secretVars() != null) {
+            // after the plain extra vars, so a secret wins as it does on a worker
+            argv.add("--extra-vars=@" + files.secretVars());
         }
         if (end >= 0) {
             argv.addAll(base.subList(end, base.size()));
@@ -67,7 +81,15 @@ public final class AgentCommand {
 
     /** Variables added to the build's environment for the process. */
     public static Map<String, String> environment(JobSpec spec, Files files) {
-        Map<String, String> env = new LinkedHashMap<>();
+        return environment(spec, files, Secrets.none());
+    }
+
+    /**
+     * Variables added to the build's environment for the process: the step's secret env (so that a
+     * playbook can {@code lookup('env', NAME)} them), then the deploy's own variables, which win.
+     */
+    public static Map<String, String> environment(JobSpec spec, Files files, Secrets secrets) {
+        Map<String, String> env = new LinkedHashMap<>(secrets.env());
         env.put("PYTHONUNBUFFERED", "1");
         env.put("DEPLOYSTER_PROJECT", spec.project());
         if (spec.ref() != null) {
@@ -83,6 +105,11 @@ public final class AgentCommand {
             env.put("DISPLAY", ":0");
         }
         return env;
+    }
+
+    /** The content of {@link #SECRET_VARS_FILE}: the secret extra vars as one JSON object. */
+    public static String secretVarsJson(Secrets secrets) {
+        return JobCodec.toJson(secrets.extraVars());
     }
 
     /** The askpass helper: prints the passphrase file, whatever characters the passphrase has. */

@@ -127,6 +127,30 @@ public final class Checks {
         return Check.OK;
     }
 
+    /**
+     * The global "Job signing key": the chosen credential's text must be a usable key ring.
+     *
+     * @param keyText the credential's secret, or null when the id finds no Secret text credential
+     */
+    public static Check signingKey(String credentialsId, String keyText) {
+        try {
+            JobSigning.signer(credentialsId, keyText);
+            return Check.OK;
+        } catch (IllegalArgumentException e) {
+            return Check.error(e.getMessage());
+        }
+    }
+
+    /** The Snippet Generator's secret text areas ({@code secretEnv}, {@code secretExtraVars}): NAME=credentialsId lines. */
+    public static Check secretLines(String value) {
+        try {
+            StepForm.parseNameValues(value);
+            return Check.OK;
+        } catch (IllegalArgumentException e) {
+            return Check.error(e.getMessage());
+        }
+    }
+
     /** The Snippet Generator's extra vars text area: a JSON object or name=value lines. */
     public static Check extraVars(String value) {
         try {

@@ -7,6 +7,7 @@ import io.deployster.log.LogEntry;
 import io.deployster.log.LogFormat;
 import io.deployster.queue.JobQueue;
 import io.deployster.redis.RedisUri;
+import io.deployster.secret.Masker;
 import java.util.List;
 import java.util.Locale;
 
@@ -19,9 +20,9 @@ public final class ConsoleRenderer {
     public static final String PREFIX = "[deployster] ";
 
     private final boolean quiet;
-    private final SecretMasker masker;
+    private final Masker masker;
 
-    public ConsoleRenderer(boolean quiet, SecretMasker masker) {
+    public ConsoleRenderer(boolean quiet, Masker masker) {
         this.quiet = quiet;
         this.masker = masker;
     }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Turns the step's parameters and the admin's defaults into one checked {@link DeployRequest}: which
@@ -18,6 +19,11 @@ import java.util.Map;
  */
 public final class DeployPlanner {
     private static final JobSpecValidator VALIDATOR = new JobSpecValidator(JobLimits.DEFAULT);
+    /** Names of variables, as the job validator accepts them. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    static final String NO_SIGNING_KEY = "secret values are encrypted with the job signing key, and none is configured: choose a "
+            + "Secret text credential under Manage Jenkins → System → Deployster → Job signing key (or unclassified: deployster: "
+            + "signingKeyCredentialsId), the same key the workers have";
 
     private DeployPlanner() {
     }
@@ -45,6 +51,10 @@ public final class DeployPlanner {
         }
 
         Map<String, String> env = parseEnv(p.env(), problems);
+        Map<String, String> secretEnv = secretRefs("secretEnv", p.secretEnv(), problems);
+        Map<String, String> secretExtraVars = secretRefs("secretExtraVars", p.secretExtraVars(), problems);
+        inClear(problems, "secretEnv", secretEnv, env);
+        inClear(problems, "secretExtraVars", secretExtraVars, p.extraVars());
         Integer timeout = timeout(p.timeoutSeconds(), settings);
 
         JobSpec.Builder b = new JobSpec.Builder()
@@ -85,6 +95,19 @@ public final class DeployPlanner {
             redisUri = redisUri(p.redis(), settings, problems);
             agentOnly(problems, "sshCredentialsId", p.sshCredentialsId());
             agentOnly(problems, "vaultCredentialsId", p.vaultCredentialsId());
+            // a worker exports secret env to commands and hands secret extra vars to ansible-playbook
+            if (ansibleForm && !commandsForm && !secretEnv.isEmpty()) {
+                problems.add(new Problem("secretEnv", String.join(", ", secretEnv.keySet()),
+                        "in mode 'queue' a playbook gets secrets as extra variables: use secretExtraVars (secretEnv is for commands)"));
+            }
+            if (!ansibleForm && !secretExtraVars.isEmpty()) {
+                problems.add(new Problem("secretExtraVars", String.join(", ", secretExtraVars.keySet()),
+                        "'secretExtraVars' is for a playbook; pass secrets to commands with secretEnv"));
+            }
+            if (settings.signingKeyCredentialsId() == null && !(secretEnv.isEmpty() && secretExtraVars.isEmpty())) {
+                problems.add(new Problem(secretEnv.isEmpty() ? "secretExtraVars" : "secretEnv",
+                        String.join(", ", secretEnv.isEmpty() ? secretExtraVars.keySet() : secretEnv.keySet()), NO_SIGNING_KEY));
+            }
         } else {
             if (commandsForm) {
                 problems.add(new Problem("commands", String.valueOf(p.commands()),
@@ -111,7 +134,8 @@ public final class DeployPlanner {
         }
         return new DeployRequest(mode, spec, redisUri, settings.queueSettings(), p.quiet(),
                 mode == StepMode.AGENT ? blankToNull(p.sshCredentialsId()) : null,
-                mode == StepMode.AGENT ? blankToNull(p.vaultCredentialsId()) : null);
+                mode == StepMode.AGENT ? blankToNull(p.vaultCredentialsId()) : null,
+                secretEnv, secretExtraVars, mode == StepMode.QUEUE ? settings.signingKeyCredentialsId() : null);
     }
 
     /** The step's own timeout, else the admin's default; null for none. */
@@ -160,6 +184,45 @@ public final class DeployPlanner {
             }
         }
         return env.isEmpty() ? null : env;
+    }
+
+    /**
+     * A secret parameter: variable name → id of the Secret text credential with its value, in order.
+     * Keys and values may be Groovy strings; both are taken as text.
+     */
+    static Map<String, String> secretRefs(String field, Map<String, ?> given, List<Problem> problems) {
+        Map<String, String> refs = new LinkedHashMap<>();
+        if (given == null) {
+            return refs;
+        }
+        // a wildcard view: Groovy may hand over GString keys or values despite the declared type
+        for (Map.Entry<?, ?> e : ((Map<?, ?>) given).entrySet()) {
+            Object key = e.getKey();
+            Object value = e.getValue();
+            String name = key == null ? "" : key.toString().strip();
+            String id = value == null ? "" : value.toString().strip();
+            if (!NAME.matcher(name).matches()) {
+                problems.add(new Problem(field, name, "names are a letter or _ followed by letters, digits or _, e.g. "
+                        + field + ": [DB_PASSWORD: 'db-password-credential-id']"));
+            } else if (id.isEmpty()) {
+                problems.add(new Problem(field + "." + name, null, "give the id of a Secret text credential holding the value"));
+            } else {
+                refs.put(name, id);
+            }
+        }
+        return refs;
+    }
+
+    private static void inClear(List<Problem> problems, String field, Map<String, String> secrets, Map<String, ?> plain) {
+        if (plain == null) {
+            return;
+        }
+        for (String name : secrets.keySet()) {
+            if (plain.containsKey(name)) {
+                problems.add(new Problem(field + "." + name, "also given in clear",
+                        "give a variable either as a secret or in " + (field.equals("secretEnv") ? "env" : "extraVars") + ", not both"));
+            }
+        }
     }
 
     // The job validator names the job's fields; tell the user the step's parameter names instead.

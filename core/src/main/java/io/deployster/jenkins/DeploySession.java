@@ -6,10 +6,14 @@ import io.deployster.queue.QueueSettings;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 
 /**
  * What a queue-mode step must remember across a Jenkins restart: which job, which Redis (without
- * credentials), and the id of the last log entry it printed. It is saved with the step (Java
+ * credentials), the ids (never the values) of the credentials whose values the console masks, and the
+ * id of the last log entry it printed. It is saved with the step (Java
  * serialization); printing an entry and moving past it happen under this object's lock, and so does
  * saving, so a saved session never points before or after what the console shows.
  */
@@ -23,6 +27,8 @@ public final class DeploySession implements Serializable {
     private final long retentionDays;
     private final boolean quiet;
     private final LockMirror mirror;
+    /** Null in sessions saved before secrets existed. */
+    private final ArrayList<String> secretCredentialIds;
     private String lastEntryId = LogFollower.START;
     private String phase = "queued";
     private String waitingBehind;
@@ -30,6 +36,13 @@ public final class DeploySession implements Serializable {
     private boolean stopRequested;
 
     public DeploySession(String jobId, String project, String redisUri, QueueSettings settings, boolean quiet) {
+        this(jobId, project, redisUri, settings, quiet, List.of());
+    }
+
+    /** @param secretCredentialIds credentials whose values are masked in the console (looked up again after a restart) */
+    public DeploySession(String jobId, String project, String redisUri, QueueSettings settings, boolean quiet,
+                         Collection<String> secretCredentialIds) {
+        this.secretCredentialIds = new ArrayList<>(secretCredentialIds);
         this.jobId = jobId;
         this.project = project;
         this.redisUri = redisUri;
@@ -40,7 +53,8 @@ public final class DeploySession implements Serializable {
     }
 
     public static DeploySession of(String jobId, DeployRequest request) {
-        return new DeploySession(jobId, request.spec().project(), request.redisUri(), request.queueSettings(), request.quiet());
+        return new DeploySession(jobId, request.spec().project(), request.redisUri(), request.queueSettings(), request.quiet(),
+                request.secretCredentialIds());
     }
 
     public String jobId() {
@@ -62,6 +76,11 @@ public final class DeploySession implements Serializable {
 
     public boolean quiet() {
         return quiet;
+    }
+
+    /** The credentials whose values the console masks; to look up again when following after a restart. */
+    public List<String> secretCredentialIds() {
+        return secretCredentialIds == null ? List.of() : List.copyOf(secretCredentialIds);
     }
 
     public LockMirror mirror() {

@@ -1,5 +1,6 @@
 package io.deployster.jenkins;
 
+import io.deployster.secret.Masker;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,10 +14,10 @@ public final class MaskingOutputStream extends OutputStream {
     static final int MAX_PENDING = 8192;
 
     private final OutputStream target;
-    private final SecretMasker masker;
+    private final Masker masker;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
 
-    public MaskingOutputStream(OutputStream target, SecretMasker masker) {
+    public MaskingOutputStream(OutputStream target, Masker masker) {
         this.target = target;
         this.masker = masker;
     }

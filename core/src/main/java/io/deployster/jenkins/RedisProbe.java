@@ -2,6 +2,7 @@ package io.deployster.jenkins;
 
 import io.deployster.redis.Redis;
 import io.deployster.redis.RedisUri;
+import io.deployster.secret.Masker;
 import java.util.Locale;
 
 /** The admin's "Test connection": can this Jenkins reach Redis, how fast, which version. */
@@ -23,7 +24,7 @@ public final class RedisProbe {
         } catch (IllegalArgumentException e) {
             return new Result(false, RedisAddress.redact(e.getMessage()));
         }
-        SecretMasker masker = SecretMasker.of(password(parsed));
+        Masker masker = CredentialMasks.of(password(parsed));
         try (Redis redis = new Redis(parsed, 1)) {
             long start = System.nanoTime();
             String pong = redis.call(j -> j.ping());

@@ -4,6 +4,7 @@ import io.deployster.client.DeploysterClient;
 import io.deployster.client.NoSuchJobException;
 import io.deployster.job.JobState;
 import io.deployster.log.LogEntry;
+import io.deployster.secret.Masker;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -38,7 +39,7 @@ public final class SessionFollower {
      * @param saveEveryMillis at most this long between checkpoints while entries arrive
      */
     public SessionFollower(DeploySession session, DeploysterClient client, Console console, JenkinsResources resources,
-                           Runnable checkpoint, SecretMasker masker, BooleanSupplier halted, long saveEveryMillis) {
+                           Runnable checkpoint, Masker masker, BooleanSupplier halted, long saveEveryMillis) {
         this.session = session;
         this.client = client;
         this.console = console;

@@ -44,6 +44,59 @@ public final class StepForm {
         return items.isEmpty() ? null : items;
     }
 
+    /**
+     * A secret parameter ({@code secretEnv}, {@code secretExtraVars}) as given in a Jenkinsfile, as a
+     * map of strings: Groovy may pass GString keys or values whatever the declared type, so the map is
+     * read through a wildcard view and copied. Blank keys are dropped.
+     *
+     * @return null for null or empty
+     */
+    public static Map<String, String> stringMap(Map<?, ?> given) {
+        if (given == null || given.isEmpty()) {
+            return null;
+        }
+        Map<String, String> copy = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : given.entrySet()) {
+            String key = e.getKey() == null ? "" : e.getKey().toString().strip();
+            if (!key.isEmpty()) {
+                copy.put(key, e.getValue() == null ? null : e.getValue().toString().strip());
+            }
+        }
+        return copy.isEmpty() ? null : copy;
+    }
+
+    /** A secret parameter in the form's text area: one {@code NAME=credentialsId} per line. */
+    public static String nameValueLines(Map<String, String> map) {
+        if (map == null) {
+            return "";
+        }
+        List<String> lines = new ArrayList<>();
+        map.forEach((name, value) -> lines.add(name + "=" + (value == null ? "" : value)));
+        return String.join("\n", lines);
+    }
+
+    /**
+     * A secret parameter from the form's text area: one {@code NAME=credentialsId} per line.
+     *
+     * @return null for blank text
+     * @throws IllegalArgumentException naming the line that is not NAME=credentialsId
+     */
+    public static Map<String, String> parseNameValues(String text) {
+        List<String> lines = parseLines(text);
+        if (lines == null) {
+            return null;
+        }
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String line : lines) {
+            int eq = line.indexOf('=');
+            if (eq < 1 || line.substring(eq + 1).isBlank()) {
+                throw new IllegalArgumentException("'" + line + "' is not NAME=credentialsId (one per line, e.g. DB_PASSWORD=db-password)");
+            }
+            map.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
+        }
+        return map;
+    }
+
     /** Extra vars as the JSON object shown in the form; "" for none. */
     public static String extraVarsText(Map<String, ?> extraVars) {
         return extraVars == null || extraVars.isEmpty() ? "" : GSON.toJson(normalize(extraVars));

@@ -30,6 +30,8 @@ public final class StepParameters {
     private boolean quiet;
     private String sshCredentialsId;
     private String vaultCredentialsId;
+    private Map<String, ?> secretEnv;
+    private Map<String, ?> secretExtraVars;
 
     public StepParameters project(String v) { project = v; return this; }
     public StepParameters queue(String v) { queue = v; return this; }
@@ -53,6 +55,10 @@ public final class StepParameters {
     public StepParameters quiet(boolean v) { quiet = v; return this; }
     public StepParameters sshCredentialsId(String v) { sshCredentialsId = v; return this; }
     public StepParameters vaultCredentialsId(String v) { vaultCredentialsId = v; return this; }
+    /** Variable name → id of the Secret text credential holding its value. */
+    public StepParameters secretEnv(Map<String, ?> v) { secretEnv = v; return this; }
+    /** Extra variable name → id of the Secret text credential holding its value. */
+    public StepParameters secretExtraVars(Map<String, ?> v) { secretExtraVars = v; return this; }
 
     public String project() { return project; }
     public String queue() { return queue; }
@@ -76,4 +82,6 @@ public final class StepParameters {
     public boolean quiet() { return quiet; }
     public String sshCredentialsId() { return sshCredentialsId; }
     public String vaultCredentialsId() { return vaultCredentialsId; }
+    public Map<String, ?> secretEnv() { return secretEnv; }
+    public Map<String, ?> secretExtraVars() { return secretExtraVars; }
 }

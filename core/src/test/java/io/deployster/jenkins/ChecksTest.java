@@ -57,5 +57,12 @@ class ChecksTest {
         assertEquals(Level.ERROR, Checks.extraVars("{").level());
         assertEquals(Level.OK, Checks.mode("agent").level());
         assertEquals(Level.ERROR, Checks.mode("remote").level());
+        assertEquals(Level.OK, Checks.secretLines("DB_PASSWORD=db-password\n").level());
+        assertEquals(Level.OK, Checks.secretLines("").level());
+        assertEquals(Level.ERROR, Checks.secretLines("DB_PASSWORD").level());
+        assertEquals(Level.OK, Checks.signingKey(null, null).level());
+        assertEquals(Level.OK, Checks.signingKey("k", "jenkins-1:" + java.util.Base64.getEncoder().encodeToString(new byte[32])).level());
+        assertEquals(Level.ERROR, Checks.signingKey("k", null).level());
+        assertEquals(Level.ERROR, Checks.signingKey("k", "jenkins-1:c2hvcnQ=").level());
     }
 }

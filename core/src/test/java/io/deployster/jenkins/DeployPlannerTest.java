@@ -1,6 +1,7 @@
 package io.deployster.jenkins;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -151,5 +152,76 @@ class DeployPlannerTest {
         assertEquals(StepMode.QUEUE, StepMode.parse(" "));
         assertEquals(StepMode.AGENT, StepMode.parse("Agent"));
         assertNull(StepMode.parse("remote"));
+    }
+
+    private static final GlobalSettings SIGNED = new GlobalSettings("redis://redis.internal:6379", "deploy", 20, 900, 3, "deployster-signing");
+
+    @Test
+    void secretParametersNameCredentialsAndGoWithTheSigningKey() {
+        Map<Object, Object> secretEnv = new LinkedHashMap<>();
+        secretEnv.put(new StringBuilder("DB_PASSWORD"), new StringBuilder(" db-password "));   // Groovy strings
+        secretEnv.put("API_TOKEN", "api-token");
+        @SuppressWarnings("unchecked")
+        Map<String, ?> given = (Map<String, ?>) (Map<?, ?>) secretEnv;
+        DeployRequest r = DeployPlanner.plan(commands().secretEnv(given), SIGNED, BY);
+        assertEquals(Map.of("DB_PASSWORD", "db-password", "API_TOKEN", "api-token"), r.secretEnv());
+        assertEquals(List.of("DB_PASSWORD", "API_TOKEN"), List.copyOf(r.secretEnv().keySet()), "in the order given");
+        assertEquals("deployster-signing", r.signingKeyCredentialsId());
+        assertTrue(r.hasSecrets());
+        assertNull(r.spec().secretEnv(), "the spec gets sealed values at submit, never credential ids");
+
+        DeployRequest plain = DeployPlanner.plan(commands(), SIGNED, BY);
+        assertFalse(plain.hasSecrets());
+        assertEquals("deployster-signing", plain.signingKeyCredentialsId(), "every queued job is signed once a key is configured");
+        assertNull(DeployPlanner.plan(commands(), GLOBAL, BY).signingKeyCredentialsId());
+    }
+
+    @Test
+    void queueModeSecretsNeedASigningKey() {
+        InvalidStepException e = assertThrows(InvalidStepException.class,
+                () -> DeployPlanner.plan(commands().secretEnv(Map.of("DB_PASSWORD", "db")), GLOBAL, BY));
+        assertTrue(e.getMessage().contains("field 'secretEnv': value 'DB_PASSWORD' is not allowed; secret values are encrypted "
+                + "with the job signing key, and none is configured"), e.getMessage());
+        assertTrue(e.getMessage().contains("Job signing key"), e.getMessage());
+    }
+
+    @Test
+    void queueModeSecretEnvIsForCommandsAndSecretExtraVarsForPlaybooks() {
+        InvalidStepException e = assertThrows(InvalidStepException.class, () -> DeployPlanner.plan(new StepParameters().project("r")
+                .playbook("deploy.yml").secretEnv(Map.of("DB_PASSWORD", "db")), SIGNED, BY));
+        assertTrue(e.getMessage().contains("use secretExtraVars (secretEnv is for commands)"), e.getMessage());
+        e = assertThrows(InvalidStepException.class,
+                () -> DeployPlanner.plan(commands().secretExtraVars(Map.of("db_password", "db")), SIGNED, BY));
+        assertTrue(e.getMessage().contains("'secretExtraVars' is for a playbook"), e.getMessage());
+        DeployRequest r = DeployPlanner.plan(new StepParameters().project("r").playbook("deploy.yml")
+                .secretExtraVars(Map.of("db_password", "db")), SIGNED, BY);
+        assertEquals(Map.of("db_password", "db"), r.secretExtraVars());
+    }
+
+    @Test
+    void agentModeTakesBothSecretKindsWithoutASigningKey() {
+        DeployRequest r = DeployPlanner.plan(new StepParameters().project("recipes").playbook("deploy.yml").mode("agent")
+                .secretEnv(Map.of("AWS_SECRET_ACCESS_KEY", "aws")).secretExtraVars(Map.of("db_password", "db")), SIGNED, BY);
+        assertEquals(Map.of("AWS_SECRET_ACCESS_KEY", "aws"), r.secretEnv());
+        assertEquals(Map.of("db_password", "db"), r.secretExtraVars());
+        assertNull(r.signingKeyCredentialsId(), "nothing is queued, so nothing is signed");
+        assertEquals(List.of("aws", "db"), List.copyOf(r.secretCredentialIds()));
+    }
+
+    @Test
+    void badSecretNamesIdsAndClearDuplicatesAreAllReported() {
+        Map<String, Object> secretEnv = new LinkedHashMap<>();
+        secretEnv.put("bad name", "x");
+        secretEnv.put("EMPTY", " ");
+        secretEnv.put("NODE_ENV", "node-env");
+        InvalidStepException e = assertThrows(InvalidStepException.class,
+                () -> DeployPlanner.plan(commands().env(List.of("NODE_ENV=production")).secretEnv(secretEnv), SIGNED, BY));
+        assertTrue(e.getMessage().contains("field 'secretEnv': value 'bad name' is not allowed; names are a letter or _"), e.getMessage());
+        assertTrue(e.getMessage().contains("field 'secretEnv.EMPTY' is missing; give the id of a Secret text credential"), e.getMessage());
+        assertTrue(e.getMessage().contains("field 'secretEnv.NODE_ENV': value 'also given in clear' is not allowed; give a variable "
+                + "either as a secret or in env, not both"), e.getMessage());
+        e = assertThrows(InvalidStepException.class, () -> DeployPlanner.plan(new StepParameters().project("r").playbook("d.yml")
+                .extraVars(Map.of("db_password", "x")).secretExtraVars(Map.of("db_password", "db")), SIGNED, BY));
+        assertTrue(e.getMessage().contains("either as a secret or in extraVars"), e.getMessage());
     }
 }

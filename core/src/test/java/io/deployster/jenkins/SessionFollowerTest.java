@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deployster.job.JobStatus;
+import io.deployster.queue.QueueSettings;
+import io.deployster.secret.Masker;
+import io.deployster.secret.Secrets;
+import io.deployster.sign.JobSigner;
 import io.deployster.testing.Await;
 import io.deployster.testing.Deployment;
 import io.deployster.testing.RealRedis;
@@ -18,7 +22,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,6 +50,7 @@ class SessionFollowerTest {
         final AtomicInteger checkpoints = new AtomicInteger();
         final AtomicBoolean halted = new AtomicBoolean();
         final Deployment deployment;
+        Masker masker = CredentialMasks.of("hunter22");
         DeploySession session;
         CompletableFuture<Termination> end;
 
@@ -55,15 +62,21 @@ class SessionFollowerTest {
         Step submit(StepParameters parameters, String submittedBy) {
             DeployRequest request = DeployPlanner.plan(parameters,
                     new GlobalSettings(redis.uri(), "deploy", 30, 0, 7), submittedBy);
-            String id = deployment.client.submit(request.spec());
+            return submit(request, Secrets.none());
+        }
+
+        /** As the plugin does: submit with the secrets, mask them (and the Redis password) while following. */
+        Step submit(DeployRequest request, Secrets secrets) {
+            String id = deployment.client.submit(request.spec(), secrets);
             console.add(ConsoleRenderer.submitted(id, request.spec(), request.redisUri()));
             session = DeploySession.of(id, request);
+            masker = masker.and(secrets.masker());
             return follow();
         }
 
         Step follow() {
             SessionFollower follower = new SessionFollower(session, deployment.client, console::add, resources,
-                    checkpoints::incrementAndGet, SecretMasker.of("hunter22"), halted::get, 200);
+                    checkpoints::incrementAndGet, masker, halted::get, 200);
             end = CompletableFuture.supplyAsync(() -> {
                 try {
                     return follower.run();
@@ -264,6 +277,47 @@ class SessionFollowerTest {
             Termination end = step.follow().await();
             assertEquals(Termination.Kind.FAILURE, end.kind());
             assertTrue(end.message().contains("no job '20260101-000000-gone2222' in Redis"), end.message());
+        }
+    }
+
+    private static final String KEY_TEXT = "jenkins-1:" + Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
+
+    @Test
+    void aSignedJobWithSecretEnvRunsOnASigningWorkerAndTheValuesAreMasked() throws Exception {
+        JobSigner signer = JobSigning.signer("deployster-signing", KEY_TEXT);
+        try (Deployment deployment = new Deployment(redis.uri(), QueueSettings.DEFAULT, signer)) {
+            deployment.worker("w1", 1, signer, null);
+            GlobalSettings global = new GlobalSettings(redis.uri(), "deploy", 30, 0, 7, "deployster-signing");
+            DeployRequest request = DeployPlanner.plan(commands("echo \"db=$DB_PASSWORD\"", "echo \"token=$API_TOKEN\"")
+                    .secretEnv(Map.of("DB_PASSWORD", "db-password", "API_TOKEN", "api-token")), global, BUILD);
+            assertEquals("deployster-signing", request.signingKeyCredentialsId());
+            Map<String, String> credentials = Map.of("db-password", "s3cr3t-db-value", "api-token", "t0ken-value");
+            Secrets secrets = SecretCredentials.resolve(request, credentials::get);
+
+            Step step = new Step(deployment, new LockMirrorTest.InMemoryResources("shop #41")).submit(request, secrets);
+            Termination end = step.await();
+            assertEquals(Termination.Kind.SUCCESS, end.kind(), String.join("\n", step.console));
+            assertEquals(List.of("db=****", "token=****"), step.output());
+            assertFalse(String.join("\n", step.console).contains("s3cr3t-db-value"));
+
+            // after a restart the values are not in the saved session; their credentials are looked up again
+            DeploySession saved = roundTrip(step.session);
+            assertEquals(java.util.Set.of("db-password", "api-token"), java.util.Set.copyOf(saved.secretCredentialIds()));
+            assertEquals("x **** y ****", SecretCredentials.masker(saved.secretCredentialIds(), credentials::get)
+                    .mask("x s3cr3t-db-value y t0ken-value"));
+        }
+    }
+
+    @Test
+    void anUnsignedJobIsRejectedByAWorkerWithKeysAndTheStepSaysWhy() throws Exception {
+        JobSigner signer = JobSigning.signer("deployster-signing", KEY_TEXT);
+        try (Deployment deployment = new Deployment(redis.uri())) {
+            deployment.worker("w1", 1, signer, null);
+            Step step = new Step(deployment, new LockMirrorTest.InMemoryResources("shop #41")).submit(commands("echo never"), BUILD);
+            Termination end = step.await();
+            assertEquals(Termination.Kind.FAILURE, end.kind());
+            assertTrue(end.message().contains("unsigned"), end.message());
+            assertFalse(step.output().contains("never"));
         }
     }
 

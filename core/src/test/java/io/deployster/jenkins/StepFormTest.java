@@ -61,4 +61,24 @@ class StepFormTest {
         assertEquals(List.of("x", "y"), out.get("arr"));
         assertEquals(Map.of("k", "v"), out.get("nested"));
     }
+
+    @Test
+    void secretParametersAreStringMapsAndNameValueLinesInTheForm() {
+        java.util.Map<Object, Object> groovy = new java.util.LinkedHashMap<>();
+        groovy.put(new StringBuilder("DB_PASSWORD"), new StringBuilder("db-password "));
+        groovy.put(" ", "dropped");
+        assertEquals(java.util.Map.of("DB_PASSWORD", "db-password"), StepForm.stringMap(groovy));
+        assertNull(StepForm.stringMap(java.util.Map.of()));
+        assertNull(StepForm.stringMap(null));
+
+        java.util.Map<String, String> parsed = StepForm.parseNameValues("DB_PASSWORD = db-password\n\nAPI_TOKEN=api-token\n");
+        assertEquals(java.util.List.of("DB_PASSWORD", "API_TOKEN"), java.util.List.copyOf(parsed.keySet()));
+        assertEquals("db-password", parsed.get("DB_PASSWORD"));
+        assertEquals("DB_PASSWORD=db-password\nAPI_TOKEN=api-token", StepForm.nameValueLines(parsed));
+        assertEquals("", StepForm.nameValueLines(null));
+        assertNull(StepForm.parseNameValues(" \n"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StepForm.parseNameValues("DB_PASSWORD"));
+        assertTrue(e.getMessage().contains("'DB_PASSWORD' is not NAME=credentialsId"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> StepForm.parseNameValues("DB_PASSWORD="));
+    }
 }

@@ -14,12 +14,16 @@ import hudson.slaves.WorkspaceList;
 import hudson.util.Secret;
 import io.deployster.jenkins.AgentCommand;
 import io.deployster.jenkins.ConsoleRenderer;
+import io.deployster.jenkins.CredentialMasks;
 import io.deployster.jenkins.DeployRequest;
+import io.deployster.jenkins.InvalidStepException;
 import io.deployster.jenkins.MaskingOutputStream;
 import io.deployster.jenkins.ResultMapper;
-import io.deployster.jenkins.SecretMasker;
+import io.deployster.jenkins.SecretCredentials;
 import io.deployster.jenkins.Termination;
 import io.deployster.job.JobSpec;
+import io.deployster.secret.Masker;
+import io.deployster.secret.Secrets;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -31,8 +35,9 @@ import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 
 /**
  * Agent mode: ansible-playbook in this agent's workspace through the Jenkins launcher, with the SSH
- * key and vault password written to a private temporary directory next to the workspace that is
- * always deleted. Aborting the build kills the process. Like {@code sh} without durable-task, this
+ * key, the vault password and the secret extra vars written to a private temporary directory next to
+ * the workspace that is always deleted, and the secret env in the process's environment; every
+ * secret is masked in the console. Aborting the build kills the process. Like {@code sh} without durable-task, this
  * mode does not survive a controller restart (use mode 'queue' for that).
  */
 final class AgentExecution extends SynchronousNonBlockingStepExecution<Object> {
@@ -56,6 +61,12 @@ final class AgentExecution extends SynchronousNonBlockingStepExecution<Object> {
             throw new AbortException(AgentCommand.NOT_IN_NODE);
         }
         Run<?, ?> run = context.get(Run.class);
+        Secrets stepSecrets;
+        try {
+            stepSecrets = SecretCredentials.resolve(request, BuildCredentials.secretText(run, true));
+        } catch (InvalidStepException e) {
+            throw new AbortException(e.getMessage());
+        }
         EnvVars buildEnv = context.get(EnvVars.class);
         JobSpec spec = request.spec();
         String node = buildEnv == null ? null : buildEnv.get("NODE_NAME");
@@ -70,16 +81,17 @@ final class AgentExecution extends SynchronousNonBlockingStepExecution<Object> {
         List<String> secrets = new ArrayList<>();
         try {
             dir.chmod(0700);
-            AgentCommand.Files files = credentialFiles(run, dir, secrets);
+            AgentCommand.Files files = credentialFiles(run, dir, secrets, stepSecrets);
             List<String> argv = AgentCommand.argv(spec, files);
             EnvVars env = buildEnv == null ? new EnvVars() : new EnvVars(buildEnv);
-            env.putAll(AgentCommand.environment(spec, files));
+            env.putAll(AgentCommand.environment(spec, files, stepSecrets));
+            Masker masker = CredentialMasks.of(secrets).and(stepSecrets.masker());
 
             PrintStream console = listener.getLogger();
             console.println(ConsoleRenderer.agentCommand(where, argv));
             long started = System.currentTimeMillis();
             int exit;
-            try (MaskingOutputStream out = new MaskingOutputStream(console, SecretMasker.of(secrets))) {
+            try (MaskingOutputStream out = new MaskingOutputStream(console, masker)) {
                 Proc proc = launcher.launch().cmds(AgentCommand.launchArgv(argv)).envs(env).pwd(workspace)
                         .stdout(out).quiet(true).start();
                 Integer timeout = spec.timeoutSeconds();
@@ -96,7 +108,8 @@ final class AgentExecution extends SynchronousNonBlockingStepExecution<Object> {
         }
     }
 
-    private AgentCommand.Files credentialFiles(Run<?, ?> run, FilePath dir, List<String> secrets)
+    /** Writes the credential files; the values of the credentials go to {@code secrets} for masking. */
+    private AgentCommand.Files credentialFiles(Run<?, ?> run, FilePath dir, List<String> secrets, Secrets stepSecrets)
             throws IOException, InterruptedException {
         String privateKey = null;
         String user = null;
@@ -131,7 +144,9 @@ final class AgentExecution extends SynchronousNonBlockingStepExecution<Object> {
             secrets.add(plain);
             vault = writeSecret(dir.child(AgentCommand.VAULT_PASSWORD_FILE), plain);
         }
-        return new AgentCommand.Files(privateKey, user, askPass, vault);
+        String secretVars = stepSecrets.extraVars().isEmpty() ? null
+                : writeSecret(dir.child(AgentCommand.SECRET_VARS_FILE), AgentCommand.secretVarsJson(stepSecrets));
+        return new AgentCommand.Files(privateKey, user, askPass, vault, secretVars);
     }
 
     /** Creates the file readable by its owner only, then writes the secret into it. */

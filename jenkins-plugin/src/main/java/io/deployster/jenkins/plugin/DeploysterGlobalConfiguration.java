@@ -58,7 +58,8 @@ public class DeploysterGlobalConfiguration extends GlobalConfiguration {
 
     /** The settings as the step's planner takes them. */
     GlobalSettings settings() {
-        return new GlobalSettings(redisUri, defaultQueue, lockTtlSeconds, defaultTimeoutSeconds, logRetentionDays);
+        return new GlobalSettings(redisUri, defaultQueue, lockTtlSeconds, defaultTimeoutSeconds, logRetentionDays,
+                signingKeyCredentialsId);
     }
 
     public String getRedisUri() {
@@ -81,7 +82,10 @@ public class DeploysterGlobalConfiguration extends GlobalConfiguration {
         save();
     }
 
-    /** Secret text credential holding the key that signs jobs (used once signing lands; see docs). */
+    /**
+     * Secret text credential whose secret is the key text ({@code id:base64-secret}, one key per line,
+     * the first signs) that signs every job this Jenkins queues; null: jobs are submitted unsigned.
+     */
     public String getSigningKeyCredentialsId() {
         return signingKeyCredentialsId;
     }
@@ -174,6 +178,16 @@ public class DeploysterGlobalConfiguration extends GlobalConfiguration {
     }
 
     // ---- form: field validation (administrators only; read-only) ----
+
+    /** The chosen signing key credential must hold a usable key text (checked by the core, the secret never shown). */
+    @POST
+    public FormValidation doCheckSigningKeyCredentialsId(@QueryParameter String value) {
+        if (!Jenkins.get().hasPermission(Jenkins.ADMINISTER)) {
+            return FormValidation.ok();
+        }
+        String id = Util.fixEmptyAndTrim(value);
+        return Forms.of(Checks.signingKey(id, id == null ? null : RedisConnections.secretText(id)));
+    }
 
     @POST
     public FormValidation doCheckRedisUri(@QueryParameter String value) {

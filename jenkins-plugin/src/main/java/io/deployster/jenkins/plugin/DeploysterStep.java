@@ -74,6 +74,8 @@ public class DeploysterStep extends Step {
     private boolean quiet;
     private String sshCredentialsId;
     private String vaultCredentialsId;
+    private Map<String, String> secretEnv;
+    private Map<String, String> secretExtraVars;
 
     @DataBoundConstructor
     public DeploysterStep(String project) {
@@ -278,11 +280,33 @@ public class DeploysterStep extends Step {
         this.vaultCredentialsId = Util.fixEmptyAndTrim(vaultCredentialsId);
     }
 
+    /** Secret variables: name → id of the Secret text credential holding the value. */
+    public Map<String, String> getSecretEnv() {
+        return secretEnv == null ? null : Collections.unmodifiableMap(secretEnv);
+    }
+
+    /** Copied through a wildcard view: Groovy may pass GString keys or values despite the declared type. */
+    @DataBoundSetter
+    public void setSecretEnv(Map<String, String> secretEnv) {
+        this.secretEnv = StepForm.stringMap(secretEnv);
+    }
+
+    /** Secret Ansible extra variables: name → id of the Secret text credential holding the value. */
+    public Map<String, String> getSecretExtraVars() {
+        return secretExtraVars == null ? null : Collections.unmodifiableMap(secretExtraVars);
+    }
+
+    @DataBoundSetter
+    public void setSecretExtraVars(Map<String, String> secretExtraVars) {
+        this.secretExtraVars = StepForm.stringMap(secretExtraVars);
+    }
+
     StepParameters parameters() {
         return new StepParameters().project(project).queue(queue).ref(ref).commit(commit).commands(commands).cd(cd).env(env)
                 .playbook(playbook).inventory(inventory).limit(limit).tags(tags).extraVars(extraVars).check(check).diff(diff)
                 .verbosity(verbosity).cwd(cwd).timeoutSeconds(timeout).mode(mode).redis(redis).quiet(quiet)
-                .sshCredentialsId(sshCredentialsId).vaultCredentialsId(vaultCredentialsId);
+                .sshCredentialsId(sshCredentialsId).vaultCredentialsId(vaultCredentialsId)
+                .secretEnv(secretEnv).secretExtraVars(secretExtraVars);
     }
 
     @Override
@@ -324,7 +348,7 @@ public class DeploysterStep extends Step {
             return project instanceof String ? (String) project : null;
         }
 
-        /** The form's text areas (commands, env, extra vars) become the list and map parameters. */
+        /** The form's text areas (commands, env, extra vars, secrets) become the list and map parameters. */
         @Override
         public Step newInstance(@CheckForNull StaplerRequest2 req, @NonNull JSONObject formData) throws FormException {
             JSONObject form = new JSONObject();
@@ -343,11 +367,28 @@ public class DeploysterStep extends Step {
                 throw new FormException(e.getMessage(), "extraVars");
             }
             form.remove("extraVars");
+            Map<String, String> secretEnv = nameValues(form, "secretEnv");
+            Map<String, String> secretExtraVars = nameValues(form, "secretExtraVars");
             Step step = super.newInstance(req, form);
-            if (extraVars != null && step instanceof DeploysterStep deploy) {
-                deploy.setExtraVars(extraVars);
+            if (step instanceof DeploysterStep deploy) {
+                if (extraVars != null) {
+                    deploy.setExtraVars(extraVars);
+                }
+                deploy.setSecretEnv(secretEnv);
+                deploy.setSecretExtraVars(secretExtraVars);
             }
             return step;
+        }
+
+        /** Takes a NAME=credentialsId text area out of the form (the JSON binding cannot make a map of it). */
+        @CheckForNull
+        private static Map<String, String> nameValues(JSONObject form, String key) throws FormException {
+            Object text = form.remove(key);
+            try {
+                return text instanceof String lines ? StepForm.parseNameValues(lines) : null;
+            } catch (IllegalArgumentException e) {
+                throw new FormException(e.getMessage(), key);
+            }
         }
 
         private static void lines(JSONObject form, String key) {
@@ -370,6 +411,10 @@ public class DeploysterStep extends Step {
 
         public String extraVarsOf(@CheckForNull Map<String, Object> extraVars) {
             return StepForm.extraVarsText(extraVars);
+        }
+
+        public String nameValuesOf(@CheckForNull Map<String, String> map) {
+            return StepForm.nameValueLines(map);
         }
 
         public ListBoxModel doFillModeItems() {
@@ -401,6 +446,14 @@ public class DeploysterStep extends Step {
 
         public FormValidation doCheckExtraVars(@QueryParameter String value) {
             return Forms.of(Checks.extraVars(value));
+        }
+
+        public FormValidation doCheckSecretEnv(@QueryParameter String value) {
+            return Forms.of(Checks.secretLines(value));
+        }
+
+        public FormValidation doCheckSecretExtraVars(@QueryParameter String value) {
+            return Forms.of(Checks.secretLines(value));
         }
 
         @POST

@@ -10,9 +10,14 @@ import io.deployster.jenkins.Cancellation;
 import io.deployster.jenkins.ConsoleRenderer;
 import io.deployster.jenkins.DeployRequest;
 import io.deployster.jenkins.DeploySession;
+import io.deployster.jenkins.InvalidStepException;
+import io.deployster.jenkins.SecretCredentials;
 import io.deployster.jenkins.SessionFollower;
 import io.deployster.jenkins.Termination;
 import io.deployster.job.InvalidJobException;
+import io.deployster.secret.Masker;
+import io.deployster.secret.Secrets;
+import io.deployster.sign.JobSigner;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -24,10 +29,11 @@ import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 
 /**
- * Queue mode: submits the job in {@link #start()}, then follows it on a thread of its own (no
- * executor is held, so the step may run outside {@code node}). The {@link DeploySession} is saved
- * with this execution, so after a Jenkins restart {@link #onResume()} continues right after the last
- * log entry printed.
+ * Queue mode: submits the job in {@link #start()} (signed with the global signing key when one is
+ * configured, its secrets sealed), then follows it on a thread of its own (no executor is held, so the
+ * step may run outside {@code node}). The {@link DeploySession} is saved with this execution, so after
+ * a Jenkins restart {@link #onResume()} continues right after the last log entry printed. Secret
+ * values are never saved: after a restart their credentials are looked up again to mask the console.
  */
 final class QueueExecution extends StepExecution {
     private static final long serialVersionUID = 1L;
@@ -49,27 +55,40 @@ final class QueueExecution extends StepExecution {
         this.request = request;
     }
 
-    /** Submits (one quick Redis call), prints the job id, saves the session, starts following. */
+    /** Resolves the secrets and the signing key, submits (one quick Redis call), prints the job id, saves the session, follows. */
     @Override
     public boolean start() throws Exception {
         PrintStream console = getContext().get(TaskListener.class).getLogger();
+        Run<?, ?> run = getContext().get(Run.class);
+        Secrets secrets;
+        try {
+            secrets = SecretCredentials.resolve(request, BuildCredentials.secretText(run, true));
+        } catch (InvalidStepException e) {
+            throw new AbortException(e.getMessage());
+        }
+        JobSigner signer = RedisConnections.signer(request.signingKeyCredentialsId());
         RedisConnections.Connection connection = RedisConnections.connect(request.redisUri());
-        DeploysterClient client = DeploysterClient.connect(connection.uri(), request.queueSettings());
+        Masker masker = connection.masker().and(secrets.masker());
+        DeploysterClient client = DeploysterClient.connect(connection.uri(), request.queueSettings(), signer);
         String jobId;
         try {
-            jobId = client.submit(request.spec());
+            jobId = client.submit(request.spec(), secrets);
         } catch (InvalidJobException e) {
             client.close();
-            throw new AbortException("deployster: " + e.getMessage());
+            throw new AbortException("deployster: " + masker.mask(e.getMessage()));
+        } catch (IllegalArgumentException e) {
+            // secrets the queue refuses to seal; the planner and SecretCredentials normally catch these first
+            client.close();
+            throw new AbortException("deployster: " + masker.mask(e.getMessage()) + "; the job was not submitted");
         } catch (RuntimeException e) {
             client.close();
-            throw new AbortException(ConsoleRenderer.redisUnreachable(request.redisUri(), connection.masker().mask(String.valueOf(e.getMessage())))
+            throw new AbortException(ConsoleRenderer.redisUnreachable(request.redisUri(), masker.mask(String.valueOf(e.getMessage())))
                     .replace("; retrying", "; the job was not submitted"));
         }
         session = DeploySession.of(jobId, request);
         console.println(ConsoleRenderer.submitted(jobId, request.spec(), request.redisUri()));
         getContext().saveState();
-        follow(client, connection);
+        follow(client, masker);
         return false;
     }
 
@@ -85,7 +104,10 @@ final class QueueExecution extends StepExecution {
                 getContext().get(TaskListener.class).getLogger()
                         .println(ConsoleRenderer.resumed(current.jobId(), current.lastEntryId()));
                 RedisConnections.Connection connection = RedisConnections.connect(current.redisUri());
-                follow(DeploysterClient.connect(connection.uri(), current.queueSettings()), connection);
+                Run<?, ?> run = getContext().get(Run.class);
+                Masker masker = connection.masker().and(
+                        SecretCredentials.masker(current.secretCredentialIds(), BuildCredentials.secretText(run, false)));
+                follow(DeploysterClient.connect(connection.uri(), current.queueSettings()), masker);
             } catch (Exception e) {
                 complete(Termination.failure("deployster: could not resume following job " + current.jobId() + ": " + e.getMessage()));
             }
@@ -144,7 +166,7 @@ final class QueueExecution extends StepExecution {
         }
     }
 
-    private void follow(DeploysterClient client, RedisConnections.Connection connection) {
+    private void follow(DeploysterClient client, Masker masker) {
         DeploySession current = session;
         BooleanSupplier halted = ShutdownWatch.haltedSinceNow();
         Thread thread = new Thread(() -> {
@@ -154,7 +176,7 @@ final class QueueExecution extends StepExecution {
                 PrintStream console = listener.getLogger();
                 Run<?, ?> run = getContext().get(Run.class);
                 SessionFollower sessionFollower = new SessionFollower(current, client, console::println,
-                        new LockableResourcesMirror(run), () -> getContext().saveState(), connection.masker(),
+                        new LockableResourcesMirror(run), () -> getContext().saveState(), masker,
                         halted, SAVE_EVERY_MILLIS);
                 end = sessionFollower.run();
             } catch (InterruptedException e) {

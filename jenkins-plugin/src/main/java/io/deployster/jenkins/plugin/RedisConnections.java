@@ -8,22 +8,26 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.AbortException;
 import hudson.Util;
 import hudson.security.ACL;
+import io.deployster.jenkins.CredentialMasks;
+import io.deployster.jenkins.JobSigning;
 import io.deployster.jenkins.RedisAddress;
-import io.deployster.jenkins.SecretMasker;
+import io.deployster.secret.Masker;
+import io.deployster.sign.JobSigner;
 import java.util.Collections;
 import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 
 /**
- * The Redis address plus the password credential chosen by the admin. The result holds a secret:
- * it is used to connect and is never saved with the step (the step saves the address only).
+ * The credentials of the global configuration: the Redis address plus the password credential chosen
+ * by the admin, and the job signing key. The results hold secrets: they are used to connect and sign
+ * and are never saved with the step (the step saves the address only).
  */
 final class RedisConnections {
     private RedisConnections() {
     }
 
     /** A URI to connect with, and the secrets to mask in anything printed. */
-    record Connection(String uri, SecretMasker masker) {
+    record Connection(String uri, Masker masker) {
     }
 
     /**
@@ -38,7 +42,7 @@ final class RedisConnections {
     static Connection connect(String redisUri, @CheckForNull String credentialsId) throws AbortException {
         String id = Util.fixEmptyAndTrim(credentialsId);
         if (id == null) {
-            return new Connection(RedisAddress.withCredentials(redisUri, null, null), SecretMasker.of());
+            return new Connection(RedisAddress.withCredentials(redisUri, null, null), Masker.none());
         }
         StandardCredentials credential = find(id);
         String user;
@@ -53,7 +57,30 @@ final class RedisConnections {
             throw new AbortException("deployster: the Redis credential '" + id + "' of the global configuration does not exist "
                     + "or is neither Secret text nor Username with password; fix it in Manage Jenkins → System → Deployster");
         }
-        return new Connection(RedisAddress.withCredentials(redisUri, user, password), SecretMasker.of(password));
+        return new Connection(RedisAddress.withCredentials(redisUri, user, password), CredentialMasks.of(password));
+    }
+
+    /**
+     * The signer for queued jobs, from the Secret text credential the global configuration names.
+     *
+     * @param credentialsId the credential id, or null for unsigned jobs
+     * @return null when no credential is configured
+     * @throws AbortException naming the credential when it is missing or does not hold a usable key
+     */
+    @CheckForNull
+    static JobSigner signer(@CheckForNull String credentialsId) throws AbortException {
+        String id = Util.fixEmptyAndTrim(credentialsId);
+        try {
+            return JobSigning.signer(id, id == null ? null : secretText(id));
+        } catch (IllegalArgumentException e) {
+            throw new AbortException(e.getMessage());
+        }
+    }
+
+    /** The secret of a global or system Secret text credential, or null when there is no such credential. */
+    @CheckForNull
+    static String secretText(String id) {
+        return find(id) instanceof StringCredentials secretText ? secretText.getSecret().getPlainText() : null;
     }
 
     /** A global or system credential by id, as the system sees it (only admins choose these). */

@@ -20,6 +20,7 @@ class ConfigurationAsCodeTest {
         DeploysterGlobalConfiguration config = DeploysterGlobalConfiguration.get();
         assertEquals("redis://redis.internal:6379", config.getRedisUri());
         assertEquals("deployster-redis", config.getRedisCredentialsId());
+        assertEquals("deployster-signing", config.getSigningKeyCredentialsId());
         assertEquals("vps-1", config.getDefaultQueue());
         assertEquals(45, config.getLockTtlSeconds());
         assertEquals(1800, config.getDefaultTimeoutSeconds());
@@ -30,6 +31,7 @@ class ConfigurationAsCodeTest {
         String exported = Util.toYamlString(node);
         assertExported(exported, "redisUri", "redis://redis.internal:6379");
         assertExported(exported, "redisCredentialsId", "deployster-redis");
+        assertExported(exported, "signingKeyCredentialsId", "deployster-signing");
         assertExported(exported, "defaultQueue", "vps-1");
         assertExported(exported, "lockTtlSeconds", "45");
         assertExported(exported, "defaultTimeoutSeconds", "1800");

@@ -3,8 +3,13 @@ package io.deployster.jenkins.plugin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.cloudbees.plugins.credentials.CredentialsScope;
+import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import hudson.util.FormValidation;
+import hudson.util.Secret;
 import io.deployster.testing.RealRedis;
+import java.util.Base64;
+import org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.jvnet.hudson.test.JenkinsRule;
@@ -66,5 +71,23 @@ class DeploysterGlobalConfigurationTest {
         assertEquals(FormValidation.Kind.ERROR, config.doCheckRedisUri("r:6379").kind);
         assertEquals(FormValidation.Kind.ERROR, config.doCheckLockTtlSeconds("0").kind);
         assertEquals(FormValidation.Kind.ERROR, config.doCheckDefaultQueue("no spaces").kind);
+    }
+
+    @Test
+    void theSigningKeyCheckSaysWhatIsWrongWithoutShowingTheSecret(JenkinsRule j) throws Exception {
+        String secret = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
+        SystemCredentialsProvider.getInstance().getCredentials().add(new StringCredentialsImpl(CredentialsScope.SYSTEM,
+                "signing-ok", "job signing key", Secret.fromString("jenkins-1:" + secret)));
+        SystemCredentialsProvider.getInstance().getCredentials().add(new StringCredentialsImpl(CredentialsScope.SYSTEM,
+                "signing-bad", "not a key", Secret.fromString(secret)));
+        SystemCredentialsProvider.getInstance().save();
+        DeploysterGlobalConfiguration config = DeploysterGlobalConfiguration.get();
+        assertEquals(FormValidation.Kind.OK, config.doCheckSigningKeyCredentialsId("").kind);
+        assertEquals(FormValidation.Kind.OK, config.doCheckSigningKeyCredentialsId("signing-ok").kind);
+        FormValidation bad = config.doCheckSigningKeyCredentialsId("signing-bad");
+        assertEquals(FormValidation.Kind.ERROR, bad.kind);
+        assertTrue(bad.getMessage().contains("signing-bad"), bad.getMessage());
+        assertTrue(!bad.getMessage().contains(secret), bad.getMessage());
+        assertEquals(FormValidation.Kind.ERROR, config.doCheckSigningKeyCredentialsId("no-such-credential").kind);
     }
 }

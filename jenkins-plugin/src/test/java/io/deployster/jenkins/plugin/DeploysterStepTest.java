@@ -11,7 +11,10 @@ import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import hudson.FilePath;
 import hudson.model.Result;
 import hudson.util.Secret;
+import io.deployster.jenkins.JobSigning;
 import io.deployster.job.JobStatus;
+import io.deployster.queue.QueueSettings;
+import io.deployster.sign.JobSigner;
 import io.deployster.testing.Await;
 import io.deployster.testing.Deployment;
 import io.deployster.testing.RealRedis;
@@ -19,6 +22,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -223,6 +227,99 @@ class DeploysterStepTest {
         String snippet2 = Snippetizer.object2Groovy(commands);
         assertTrue(snippet2.contains("commands: ['yarn build', 'supervisorctl restart shop']"), snippet2);
         assertTrue(snippet2.contains("env: ['NODE_ENV=production']"), snippet2);
+    }
+
+    private static void secretText(CredentialsScope scope, String id, String secret) throws Exception {
+        SystemCredentialsProvider.getInstance().getCredentials().add(new StringCredentialsImpl(scope, id, id, Secret.fromString(secret)));
+        SystemCredentialsProvider.getInstance().save();
+    }
+
+    private static final String KEY_TEXT = "jenkins-1:" + Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
+
+    @Test
+    void signedJobsCarrySecretEnvFromCredentialsAndTheConsoleMasksIt() throws Exception {
+        secretText(CredentialsScope.SYSTEM, "deployster-signing", KEY_TEXT);
+        secretText(CredentialsScope.GLOBAL, "db-password", "s3cr3t-db-value");
+        DeploysterGlobalConfiguration.get().setSigningKeyCredentialsId("deployster-signing");
+        JobSigner signer = JobSigning.signer("deployster-signing", KEY_TEXT);
+        try (Deployment deployment = new Deployment(redis.uri(), QueueSettings.DEFAULT, signer)) {
+            deployment.worker("w1", 1, signer, null);
+            WorkflowJob p = pipeline("shop", "deployster project: 'shop', cd: '" + dir + "', "
+                    + "commands: ['echo \"db=$DB_PASSWORD\"'], secretEnv: [DB_PASSWORD: 'db-password']");
+            WorkflowRun b = j.buildAndAssertSuccess(p);
+            j.assertLogContains("db=****", b);
+            j.assertLogNotContains("s3cr3t-db-value", b);
+            assertFalse(Files.readString(dir.resolve(".env")).isEmpty(), "the worker wrote the value to .env");
+        } finally {
+            DeploysterGlobalConfiguration.get().setSigningKeyCredentialsId(null);
+        }
+    }
+
+    @Test
+    void secretsInQueueModeWithoutASigningKeyAreRefusedBeforeSubmitting() throws Exception {
+        WorkflowJob p = pipeline("shop", "deployster project: 'shop', cd: '" + dir + "', commands: ['true'], "
+                + "secretEnv: [DB_PASSWORD: 'db-password']");
+        WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, p);
+        j.assertLogContains("none is configured", b);
+        j.assertLogNotContains("submitted job", b);
+    }
+
+    @Test
+    void aMissingSecretCredentialIsNamedAndNothingIsSubmitted() throws Exception {
+        secretText(CredentialsScope.SYSTEM, "deployster-signing", KEY_TEXT);
+        DeploysterGlobalConfiguration.get().setSigningKeyCredentialsId("deployster-signing");
+        try {
+            WorkflowJob p = pipeline("shop", "deployster project: 'shop', cd: '" + dir + "', commands: ['true'], "
+                    + "secretEnv: [DB_PASSWORD: 'no-such-credential']");
+            WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, p);
+            j.assertLogContains("secretEnv.DB_PASSWORD", b);
+            j.assertLogContains("no-such-credential", b);
+            j.assertLogNotContains("submitted job", b);
+        } finally {
+            DeploysterGlobalConfiguration.get().setSigningKeyCredentialsId(null);
+        }
+    }
+
+    @Test
+    void agentModePassesSecretEnvInTheEnvironmentAndSecretExtraVarsInADeletedFile() throws Exception {
+        secretText(CredentialsScope.GLOBAL, "aws", "aws-s3cret-value");
+        secretText(CredentialsScope.GLOBAL, "db", "db-s3cret-value");
+        String fake = "#!/bin/sh\n"
+                + "echo \"env: $AWS_SECRET_ACCESS_KEY\"\n"
+                + "for a in \"$@\"; do case \"$a\" in --extra-vars=@*) f=\"${a#--extra-vars=@}\"; "
+                + "echo \"vars: $(cat \"$f\")\"; echo \"$f\" > vars-file.txt;; esac; done\n";
+        WorkflowJob p = pipeline("recipes", "node {\n"
+                + "  writeFile file: 'bin/ansible-playbook', text: '''" + fake + "'''\n"
+                + "  sh 'chmod +x bin/ansible-playbook'\n"
+                + "  withEnv([\"PATH+FAKE=${pwd()}/bin\"]) {\n"
+                + "    deployster project: 'recipes', mode: 'agent', playbook: 'deploy.yml', "
+                + "secretEnv: [AWS_SECRET_ACCESS_KEY: 'aws'], secretExtraVars: [db_password: 'db']\n"
+                + "  }\n"
+                + "}");
+        WorkflowRun b = j.buildAndAssertSuccess(p);
+        j.assertLogContains("env: ****", b);
+        j.assertLogContains("vars: {\"db_password\":\"****\"}", b);
+        j.assertLogNotContains("aws-s3cret-value", b);
+        j.assertLogNotContains("db-s3cret-value", b);
+        FilePath workspace = j.jenkins.getWorkspaceFor(p);
+        assertNotNull(workspace);
+        String varsFile = workspace.child("vars-file.txt").readToString().strip();
+        assertTrue(varsFile.endsWith("/secret-vars.json"), varsFile);
+        assertFalse(new File(varsFile).exists(), "the secret vars file is deleted");
+    }
+
+    @Test
+    void theSnippetGeneratorWritesSecretMaps() throws Exception {
+        DeploysterStep step = new DeploysterStep("shop");
+        step.setCommands(List.of("make deploy"));
+        step.setCd("/srv/shop");
+        step.setSecretEnv(Map.of("DB_PASSWORD", "db-password"));
+        String snippet = Snippetizer.object2Groovy(step);
+        assertTrue(snippet.contains("secretEnv: [DB_PASSWORD: 'db-password']"), snippet);
+        StepDescriptor descriptor = step.getDescriptor();
+        DeploysterStep back = (DeploysterStep) descriptor.newInstance(descriptor.uninstantiate(step).toMap());
+        assertEquals(Map.of("DB_PASSWORD", "db-password"), back.getSecretEnv());
+        assertNull(back.getSecretExtraVars());
     }
 
     private static LockableResource resource(String name) {

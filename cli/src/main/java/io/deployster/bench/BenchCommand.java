@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,9 +24,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measure latency, throughput and footprint against the Redis round trip (docs/benchmarks.md).",
-                "Starts its own redis-server on loopback (or uses --redis) and its own workers, runs each scenario,",
-                "prints a table and writes a JSON result file. PASS/MISS beside a target is information only:",
-                "the exit code is 0 when every scenario completed, 1 otherwise."},
+                "Starts its own redis-server on loopback (or uses --redis) and its own workers, runs each scenario, "
+                        + "prints a table and writes a JSON result file.",
+                "PASS/MISS beside a target is information only: the exit code is 0 when every scenario completed, 1 otherwise."},
         footer = {"", "Scenarios: redis-rtt, submit-started, lock-handoff, log-lines, job-throughput, footprint, scale."})
 public final class BenchCommand implements Callable<Integer> {
     static final List<Scenario> SCENARIOS = List.of(new RedisRtt(), new SubmitToStarted(), new LockHandoff(), new LogLines(),
@@ -34,8 +35,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
     @Option(names = "--redis", paramLabel = "URI",
-            description = "Benchmark this Redis instead of starting one (a scratch instance: the footprint figures read its INFO). "
-                    + "Keys go under a namespace of their own and are deleted at the end.")
+            description = "Benchmark this Redis instead of starting one. Use a scratch instance: its INFO is read, and the idle "
+                    + "worker serves a queue of the default namespace. The benchmark's keys are deleted at the end.")
     String redisUri;
     @Option(names = "--smoke", description = "Tiny counts: checks that every scenario runs (CI), the figures mean nothing.")
     boolean smoke;
@@ -160,7 +161,7 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             scenario.run(ctx, result);
             result.ended(true, null, (System.nanoTime() - t0) / 1e9);
-            ctx.progress(String.format(java.util.Locale.ROOT, "%s done in %.1f s", scenario.name(), (System.nanoTime() - t0) / 1e9));
+            ctx.progress(String.format(Locale.ROOT, "%s done in %.1f s", scenario.name(), (System.nanoTime() - t0) / 1e9));
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {

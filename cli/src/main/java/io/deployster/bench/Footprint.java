@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -75,9 +76,9 @@ final class Footprint implements Scenario {
             m.put("peakRssMiB", ScenarioResult.round(after.peakRssKiB() / 1024.0));
             m.put("threads", after.threads());
             result.put(key, m);
-            result.row("idle worker, " + label + ": CPU", String.format(java.util.Locale.ROOT, "%.2f %%", cpu), null,
+            result.row("idle worker, " + label + ": CPU", String.format(Locale.ROOT, "%.2f %%", cpu), null,
                     "~0 % (<= 1 %)", cpu <= TARGET_CPU_PERCENT);
-            result.row("idle worker, " + label + ": RSS", String.format(java.util.Locale.ROOT, "%.1f MiB (peak %.1f)", rss,
+            result.row("idle worker, " + label + ": RSS", String.format(Locale.ROOT, "%.1f MiB (peak %.1f)", rss,
                     after.peakRssKiB() / 1024.0), null, "<= 64 MiB", rss <= TARGET_RSS_MIB);
         } finally {
             stop(process);
@@ -135,7 +136,7 @@ final class Footprint implements Scenario {
         m.put("queueStreamBytesPerJob", ScenarioResult.round(queuePerJob));
         result.put("redisMemory", m);
         result.row("Redis memory per finished job (" + ScenarioResult.count(n) + ", kept for retention)",
-                String.format(java.util.Locale.ROOT, "%,.0f B (job hash %,d + log %,d, queue stream %,.0f)", perJob, hash, logStream,
+                String.format(Locale.ROOT, "%,.0f B (job hash %,d + log %,d, queue stream %,.0f)", perJob, hash, logStream,
                         queuePerJob), null, null, null);
     }
 }

@@ -5,6 +5,7 @@ import io.deployster.worker.Worker;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -60,7 +61,7 @@ final class JobThroughput implements Scenario {
             m.put("spawnsPerSecond", ScenarioResult.round(spawns));
             result.put("concurrency" + concurrency, m);
             result.row("'true' jobs, concurrency " + concurrency + " (" + ScenarioResult.count(n) + ")",
-                    String.format(java.util.Locale.ROOT, "%,.0f jobs/s (bare spawns: %,.0f/s)", rate, spawns), null, null, null);
+                    String.format(Locale.ROOT, "%,.0f jobs/s (bare spawns: %,.0f/s)", rate, spawns), null, null, null);
             if (rate > best) {
                 best = rate;
                 bestConcurrency = concurrency;
@@ -69,7 +70,7 @@ final class JobThroughput implements Scenario {
         result.put("bestJobsPerSecond", ScenarioResult.round(best));
         result.put("bestConcurrency", bestConcurrency);
         result.put("noOpMode", "none: every job runs at least one process");
-        result.row("best of the above (concurrency " + bestConcurrency + ")", String.format(java.util.Locale.ROOT, "%,.0f jobs/s", best),
+        result.row("best of the above (concurrency " + bestConcurrency + ")", String.format(Locale.ROOT, "%,.0f jobs/s", best),
                 null, ">= 1,000 jobs/s", best >= TARGET_JOBS_PER_SECOND);
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.StreamEntryID;
@@ -40,7 +41,7 @@ final class LogLines implements Scenario {
             latency(ctx, result);
             oneFollower(ctx, result);
             manyFollowers(ctx, result);
-            redisCeiling(ctx, result);
+            redisReference(ctx, result);
         } finally {
             ctx.stopWorker(worker);
         }
@@ -145,13 +146,13 @@ final class LogLines implements Scenario {
     }
 
     /**
-     * What Redis itself manages on this machine with one stream entry per line, the way the worker
-     * writes them (pipelined XADD, batches of 2,000) and a follower reads them (XREAD COUNT 5000):
-     * the ceiling of the two figures above, measured in the same run.
+     * For reference, what one client gets from Redis on this machine with one stream entry per line,
+     * written as the worker writes them (pipelined XADD, batches of 2,000) and then read as a follower
+     * reads them (XREAD COUNT 5000), with nothing else running: the cost the figures above pay per line.
      */
-    private void redisCeiling(BenchContext ctx, ScenarioResult result) {
+    private void redisReference(BenchContext ctx, ScenarioResult result) {
         int lines = ctx.config.logThroughputLines();
-        String key = ctx.keys.log("ceiling");
+        String key = ctx.keys.log("reference");
         XAddParams trim = XAddParams.xAddParams().maxLen(QueueSettings.DEFAULT.logMaxLen()).approximateTrimming();
         long t0 = System.nanoTime();
         for (int start = 0; start < lines; start += 2000) {
@@ -184,13 +185,13 @@ final class LogLines implements Scenario {
         m.put("lines", lines);
         m.put("xaddPerSecond", (double) Math.round(written));
         m.put("xreadEntriesPerSecond", (double) Math.round(readRate));
-        result.put("redisCeiling", m);
-        result.row("Redis alone, 1 entry per line: pipelined XADD / XREAD",
+        result.put("redisReference", m);
+        result.row("reference: 1 client alone, XADD / XREAD, 1 entry per line",
                 ScenarioResult.count(written) + " / " + ScenarioResult.count(readRate) + " lines/s", null, null, null);
     }
 
-    private static java.util.Map<String, Object> figures(int lines, int followers, double seconds, double perFollower, double delivered) {
-        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    private static Map<String, Object> figures(int lines, int followers, double seconds, double perFollower, double delivered) {
+        Map<String, Object> m = new LinkedHashMap<>();
         m.put("lines", lines);
         m.put("followers", followers);
         m.put("seconds", ScenarioResult.round(seconds));
@@ -200,7 +201,7 @@ final class LogLines implements Scenario {
     }
 
     /** Counts one follower's output lines and when the first and the last arrived. */
-    private static final class LineCounter implements java.util.function.Consumer<LogEntry> {
+    private static final class LineCounter implements Consumer<LogEntry> {
         volatile long count;
         volatile long first;
         volatile long last;

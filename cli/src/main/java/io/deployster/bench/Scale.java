@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
@@ -76,7 +77,7 @@ final class Scale implements Scenario {
         result.put("maxWaitMs", ScenarioResult.round(stats.maxMs()));
         result.put("outOfProjectOrder", overtaken);
         result.row(ScenarioResult.count(n) + " jobs / " + ScenarioResult.count(projects) + " projects, concurrency " + concurrency
-                + ": drain", String.format(java.util.Locale.ROOT, "%.1f s (%,.0f jobs/s)", drain, n / drain), null, null, null);
+                + ": drain", String.format(Locale.ROOT, "%.1f s (%,.0f jobs/s)", drain, n / drain), null, null, null);
         result.latencyRow("wait, submitted -> started (ms clock)", stats, ctx.rttMs(), "every job runs, in project order",
                 overtaken == 0 && stats.maxMs() <= drain * 1000);
     }

@@ -39,7 +39,7 @@ class BenchSmokeTest {
             "lock-handoff", new Expected(List.of("handoffs", "warmupHandoffs", "notParked", "holdSeconds"), Map.of("latency", LATENCY)),
             "log-lines", new Expected(List.of("latencyLines", "latencyWarmupLines", "latencyRateLinesPerSecond"), Map.of(
                     "latency", LATENCY, "oneFollower", LOG_RATE, "manyFollowers", LOG_RATE,
-                    "redisCeiling", List.of("lines", "xaddPerSecond", "xreadEntriesPerSecond"))),
+                    "redisReference", List.of("lines", "xaddPerSecond", "xreadEntriesPerSecond"))),
             "job-throughput", new Expected(List.of("bestJobsPerSecond", "bestConcurrency", "noOpMode"), Map.of(
                     "concurrency1", THROUGHPUT, "concurrency4", THROUGHPUT, "concurrency16", THROUGHPUT)),
             "footprint", new Expected(List.of("idleSeconds"), Map.of("defaultJvm", IDLE, "tunedJvm", IDLE,

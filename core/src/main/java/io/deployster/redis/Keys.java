@@ -52,6 +52,11 @@ public final class Keys {
         return prefix + "waiting-projects";
     }
 
+    /** Set: ids of jobs handed their project's lock but not started yet; the sweep keeps their locks alive. */
+    public String handedOver() {
+        return prefix + "handed-over";
+    }
+
     /** Set: ids of the jobs running now, checked against their workers' heartbeats. */
     public String running() {
         return prefix + "running";
@@ -83,6 +88,7 @@ public final class Keys {
                 + "local function waiting_projects_key() return " + p + " .. 'waiting-projects' end\n"
                 + "local function cancel_channel() return " + p + " .. 'cancel' end\n"
                 + "local function running_key() return " + p + " .. 'running' end\n"
+                + "local function handed_over_key() return " + p + " .. 'handed-over' end\n"
                 + "local function worker_key(w) return " + p + " .. 'worker:' .. w end\n"
                 + "local function seen_key(id) return " + p + " .. 'seen:' .. id end\n";
     }

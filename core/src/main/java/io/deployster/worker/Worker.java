@@ -59,6 +59,7 @@ public final class Worker implements AutoCloseable {
     private final Thread cancelListener;
     private final JedisPubSub cancels = new CancelSubscriber();
     private volatile boolean stopping;
+    private final java.util.concurrent.atomic.AtomicInteger dispatching = new java.util.concurrent.atomic.AtomicInteger();
 
     private record Taken(String queue, StreamEntry entry) {
     }
@@ -150,10 +151,15 @@ public final class Worker implements AutoCloseable {
                     if (next == null) {
                         next = read(jedis, 1 + slots.availablePermits());
                     }
-                    boolean started = next != null && dispatch(next);
                     holdingSlot = false;
-                    if (!started) {
+                    if (next == null) {
                         slots.release();
+                    } else {
+                        // checks, start script and process launch run on the job's thread, so the
+                        // reader goes straight back to the queue and jobs start in parallel
+                        Taken taken = next;
+                        dispatching.incrementAndGet();
+                        jobs.execute(() -> dispatchHoldingSlot(taken));
                     }
                     backoff = 100;
                 }
@@ -216,6 +222,23 @@ public final class Worker implements AutoCloseable {
             }
         }
         throw new IllegalStateException("reply for a stream this worker did not read: " + key);
+    }
+
+    private void dispatchHoldingSlot(Taken taken) {
+        boolean started = false;
+        try {
+            // a stopping worker starts nothing more; the entry stays pending for another worker
+            started = !stopping && dispatch(taken);
+        } catch (RuntimeException e) {
+            // Redis unreachable mid-way: the entry stays pending and is taken over after claim-idle
+            LOG.log(Level.WARNING, "worker {0}: could not act on queue entry {1} ({2}); it will be delivered again",
+                    options.name(), taken.entry().getID(), e.toString());
+        } finally {
+            dispatching.decrementAndGet();
+            if (!started) {
+                slots.release();
+            }
+        }
     }
 
     /** @return true when a job started and holds the slot until it ends */
@@ -407,6 +430,9 @@ public final class Worker implements AutoCloseable {
         }
         try {
             reader.join(Redis.BLOCK_MILLIS * 3L);
+            while (dispatching.get() > 0) {
+                Thread.sleep(5);
+            }
             long deadline = System.nanoTime() + options.shutdownGrace().toNanos();
             while (!running.isEmpty() && System.nanoTime() < deadline) {
                 Thread.sleep(20);

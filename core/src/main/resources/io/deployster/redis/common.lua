@@ -26,6 +26,7 @@ local function hand_off(project, ttl)
     local jk = job_key(next_id)
     if redis.call('HGET', jk, 'status') == 'waiting' then
       redis.call('SET', lk, next_id, 'PX', ttl)
+      redis.call('SADD', handed_over_key(), next_id)
       local f = redis.call('HMGET', jk, 'queue', 'spec', 'kid', 'iat', 'sig')
       redis.call('XADD', queue_key(f[1]), '*', 'job', next_id, 'spec', f[2], 'kid', f[3] or '', 'iat', f[4] or '', 'sig', f[5] or '')
       if redis.call('LLEN', wk) == 0 then
@@ -45,6 +46,7 @@ local function finish(id, status, exit, failed, reason, now, ttl, maxlen, retent
   if failed ~= '' then redis.call('HSET', jk, 'failedCommand', failed) end
   log_event(id, maxlen, 'e', 'finished', 'ts', now, 'status', status, 'exit', exit, 'failed', failed, 'reason', reason)
   redis.call('SREM', running_key(), id)
+  redis.call('SREM', handed_over_key(), id)
   redis.call('EXPIRE', jk, retention)
   redis.call('EXPIRE', log_key(id), retention)
   local project = redis.call('HGET', jk, 'project')

@@ -27,6 +27,7 @@ if (not holder) or holder == id then
   redis.call('HSET', jk, 'status', 'running', 'worker', worker, 'startedAt', now)
   redis.call('HDEL', jk, 'waitingBehind')
   redis.call('SADD', running_key(), id)
+  redis.call('SREM', handed_over_key(), id)
   if ARGV[10] ~= '0' then
     redis.call('SET', seen_key(id), now, 'EX', ARGV[10])
   end

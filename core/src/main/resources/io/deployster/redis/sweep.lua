@@ -19,6 +19,16 @@ for _, id in ipairs(redis.call('SMEMBERS', running_key())) do
     end
   end
 end
+-- a job handed a lock waits in its queue behind others: keep its lock until it starts, so the
+-- project's order holds however long the queue is
+for _, id in ipairs(redis.call('SMEMBERS', handed_over_key())) do
+  local f = redis.call('HMGET', job_key(id), 'status', 'project')
+  if f[1] == 'waiting' and f[2] and redis.call('GET', lock_key(f[2])) == id then
+    redis.call('PEXPIRE', lock_key(f[2]), ARGV[1])
+  else
+    redis.call('SREM', handed_over_key(), id)
+  end
+end
 for _, project in ipairs(redis.call('SMEMBERS', waiting_projects_key())) do
   if redis.call('EXISTS', lock_key(project)) == 0 then
     local next_id = hand_off(project, ARGV[1])

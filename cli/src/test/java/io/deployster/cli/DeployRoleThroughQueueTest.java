@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deployster.testing.Deployment;
 import io.deployster.testing.RealRedis;
-import java.io.File;
+import io.deployster.testing.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,16 +24,7 @@ class DeployRoleThroughQueueTest {
 
     @BeforeAll
     static void ansibleIsInstalled() {
-        for (String p : System.getenv("PATH").split(File.pathSeparator)) {
-            if (new File(p, "ansible-playbook").canExecute()) {
-                return;
-            }
-        }
-        String message = "ansible-playbook is not installed; install it (apt-get install -y ansible) or run .ci/run, which does";
-        if ("1".equals(System.getenv("DEPLOYSTER_ALLOW_SKIP"))) {
-            Assumptions.abort(message);
-        }
-        throw new AssertionError(message);
+        Tools.require("ansible-playbook", "apt-get install -y ansible");
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.deployster.job.JobStatus;
 import io.deployster.log.LogFollower;
 import io.deployster.testing.Deployment;
 import io.deployster.testing.RealRedis;
+import io.deployster.testing.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

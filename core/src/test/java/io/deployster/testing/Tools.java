@@ -1,14 +1,14 @@
-package io.deployster.worker;
+package io.deployster.testing;
 
 import java.io.File;
 import org.junit.jupiter.api.Assumptions;
 
 /** Tests that need an external tool fail loudly when it is missing, unless skipping was asked for. */
-final class Tools {
+public final class Tools {
     private Tools() {
     }
 
-    static void require(String program, String install) {
+    public static void require(String program, String install) {
         for (String dir : System.getenv("PATH").split(File.pathSeparator)) {
             if (new File(dir, program).canExecute()) {
                 return;

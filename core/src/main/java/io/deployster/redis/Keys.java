@@ -1,13 +1,44 @@
 package io.deployster.redis;
 
+import java.util.Map;
+
 /**
- * The one place that knows the Redis key layout (docs/protocol.md). Lua scripts get the same layout
- * through {@link #luaPreamble()}, so a key's shape is written down exactly once.
+ * The one place that knows the Redis key layout (docs/protocol.md). Each kind of key is spelled once,
+ * below; the Java methods and the Lua scripts' key functions ({@link #luaPreamble()}) are both built
+ * from it.
  */
 public final class Keys {
     /** Consumer group every worker of a queue joins. */
     public static final String GROUP = "workers";
     public static final String DEFAULT_NAMESPACE = "deployster";
+
+    /** Hash per job: spec, status and result. */
+    private static final String JOB = "job:";
+    /** Stream per job: output lines and events. */
+    private static final String LOG = "log:";
+    /** Stream per queue: jobs ready to be taken by its workers. */
+    private static final String QUEUE = "queue:";
+    /** String per project: id of the job holding its deploy lock. */
+    private static final String LOCK = "lock:";
+    /** List per project: ids of jobs waiting for its lock, oldest first. */
+    private static final String WAITERS = "waiters:";
+    /** String per worker, with a TTL: present while the worker is alive. */
+    private static final String WORKER = "worker:";
+    /** String per signed job that started, with a TTL: a replay of it is refused. */
+    private static final String SEEN = "seen:";
+    /** Set: projects with waiting jobs, for the abandoned-lock sweep. */
+    private static final String WAITING_PROJECTS = "waiting-projects";
+    /** Set: jobs running now, checked against their workers' heartbeats. */
+    private static final String RUNNING = "running";
+    /** Set: jobs handed their project's lock but not started yet; the sweep keeps those locks alive. */
+    private static final String HANDED_OVER = "handed-over";
+    /** Pub/sub channel: ids of running jobs someone asked to cancel. */
+    private static final String CANCEL = "cancel";
+
+    private static final Map<String, String> LUA_PER_ID = Map.of("job_key", JOB, "log_key", LOG, "queue_key", QUEUE,
+            "lock_key", LOCK, "waiters_key", WAITERS, "worker_key", WORKER, "seen_key", SEEN);
+    private static final Map<String, String> LUA_SINGLE = Map.of("waiting_projects_key", WAITING_PROJECTS,
+            "running_key", RUNNING, "handed_over_key", HANDED_OVER, "cancel_channel", CANCEL);
 
     private final String prefix;
 
@@ -22,74 +53,33 @@ public final class Keys {
         return new Keys(DEFAULT_NAMESPACE);
     }
 
-    /** Hash: the job's spec, status and result. */
     public String job(String jobId) {
-        return prefix + "job:" + jobId;
+        return prefix + JOB + jobId;
     }
 
-    /** Stream: the job's output lines and events. */
     public String log(String jobId) {
-        return prefix + "log:" + jobId;
+        return prefix + LOG + jobId;
     }
 
-    /** Stream: jobs ready to be taken by the workers of this queue. */
     public String queue(String queue) {
-        return prefix + "queue:" + queue;
+        return prefix + QUEUE + queue;
     }
 
-    /** String: id of the job that holds the project's deploy lock. */
-    public String lock(String project) {
-        return prefix + "lock:" + project;
-    }
-
-    /** List: ids of jobs waiting for the project's lock, oldest first. */
-    public String waiters(String project) {
-        return prefix + "waiters:" + project;
-    }
-
-    /** Set: projects that have jobs waiting for their lock, so a sweep can find an abandoned lock. */
-    public String waitingProjects() {
-        return prefix + "waiting-projects";
-    }
-
-    /** Set: ids of jobs handed their project's lock but not started yet; the sweep keeps their locks alive. */
-    public String handedOver() {
-        return prefix + "handed-over";
-    }
-
-    /** Set: ids of the jobs running now, checked against their workers' heartbeats. */
-    public String running() {
-        return prefix + "running";
-    }
-
-    /** String with a TTL: present while the worker of that name is alive. */
     public String worker(String name) {
-        return prefix + "worker:" + name;
+        return prefix + WORKER + name;
     }
 
-    /** String with a TTL: a signed job with this id has started; a replay of it is refused. */
-    public String seen(String jobId) {
-        return prefix + "seen:" + jobId;
-    }
-
-    /** Pub/sub channel: ids of running jobs someone asked to cancel. */
     public String cancelChannel() {
-        return prefix + "cancel";
+        return prefix + CANCEL;
     }
 
     /** Lua functions returning the same keys, for the scripts. */
     String luaPreamble() {
-        String p = "'" + prefix + "'";
-        return "local function job_key(id) return " + p + " .. 'job:' .. id end\n"
-                + "local function log_key(id) return " + p + " .. 'log:' .. id end\n"
-                + "local function queue_key(q) return " + p + " .. 'queue:' .. q end\n"
-                + "local function lock_key(p) return " + p + " .. 'lock:' .. p end\n"
-                + "local function waiters_key(p) return " + p + " .. 'waiters:' .. p end\n"
-                + "local function waiting_projects_key() return " + p + " .. 'waiting-projects' end\n"
-                + "local function cancel_channel() return " + p + " .. 'cancel' end\n"
-                + "local function running_key() return " + p + " .. 'running' end\n"
-                + "local function handed_over_key() return " + p + " .. 'handed-over' end\n"
-                + "local function worker_key(w) return " + p + " .. 'worker:' .. w end\n"
-                + "local function seen_key(id) return " + p + " .. 'seen:' .. id end\n";
+        StringBuilder lua = new StringBuilder();
+        LUA_PER_ID.forEach((function, kind) -> lua.append("local function ").append(function).append("(x) return '")
+                .append(prefix).append(kind).append("' .. x end\n"));
+        LUA_SINGLE.forEach((function, kind) -> lua.append("local function ").append(function).append("() return '")
+                .append(prefix).append(kind).append("' end\n"));
+        return lua.toString();
     }
 }

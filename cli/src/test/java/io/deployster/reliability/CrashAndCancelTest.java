@@ -50,7 +50,7 @@ class CrashAndCancelTest {
     }
 
     private WorkerProcess worker(String name, List<String> jvm, String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of("--lost-after", "1s", "--claim-idle", "1s", "--kill-grace", "2s"));
+        List<String> all = new ArrayList<>(List.of("--lost-after", "2s", "--claim-idle", "1s", "--kill-grace", "2s"));
         all.addAll(List.of(args));
         WorkerProcess w = WorkerProcess.start(redis.client(), dir, name, jvm, all.toArray(String[]::new));
         workers.add(w);

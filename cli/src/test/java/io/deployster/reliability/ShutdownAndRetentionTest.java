@@ -35,6 +35,7 @@ class ShutdownAndRetentionTest {
             Await.until("running", Duration.ofSeconds(30), () -> deployment.client.status(running).status() == JobStatus.RUNNING);
 
             worker.signal("TERM");
+            Await.until("the worker acknowledged the shutdown", Duration.ofSeconds(30), () -> worker.output().contains("shutdown requested"));
             String later = deployment.client.submit(JobSpec.commands("blog", dir.toString(), List.of("echo later")).build());
             Files.createFile(go);
             assertEquals(0, worker.awaitExit(Duration.ofSeconds(60)), worker.output());

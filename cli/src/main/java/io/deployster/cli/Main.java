@@ -3,8 +3,8 @@ package io.deployster.cli;
 import io.deployster.client.NoSuchJobException;
 import io.deployster.job.InvalidJobException;
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
 @Command(name = "deployster", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,

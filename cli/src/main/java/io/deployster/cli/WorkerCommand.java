@@ -2,20 +2,23 @@ package io.deployster.cli;
 
 import io.deployster.job.JobLimits;
 import io.deployster.job.JobSpecValidator;
+import io.deployster.policy.WorkerPolicy;
 import io.deployster.queue.JobQueue;
 import io.deployster.queue.QueueSettings;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
-import io.deployster.policy.WorkerPolicy;
 import io.deployster.sign.JobSigner;
 import io.deployster.worker.Worker;
 import io.deployster.worker.WorkerOptions;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,7 +32,7 @@ final class WorkerCommand implements Callable<Integer> {
     @Mixin
     KeysOption keys;
     @Option(names = "--policy", paramLabel = "FILE", description = "What jobs may do on this host: projects, directories, commands, variables (docs/security.md).")
-    java.nio.file.Path policyFile;
+    Path policyFile;
     @Option(names = "--queues", split = ",", defaultValue = "deploy", paramLabel = "Q1,Q2", description = "Queues to serve (default: deploy).")
     List<String> queues;
     @Option(names = "--concurrency", defaultValue = "1", paramLabel = "N", description = "Jobs run at once; jobs waiting for a project lock take no slot (default: 1).")
@@ -58,7 +61,7 @@ final class WorkerCommand implements Callable<Integer> {
     int maxLineBytes;
 
     @Override
-    public Integer call() throws InterruptedException, java.io.IOException {
+    public Integer call() throws InterruptedException, IOException {
         for (String q : queues) {
             if (!q.matches("[A-Za-z0-9._-]{1,100}")) {
                 throw new IllegalArgumentException("queue '" + q + "' (--queues) is not allowed; use 1 to 100 of A-Z a-z 0-9 . _ -");
@@ -79,7 +82,7 @@ final class WorkerCommand implements Callable<Integer> {
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> stop.countDown());
         worker.start();
         stop.await();
-        java.util.logging.Logger.getLogger(WorkerCommand.class.getName()).info("worker " + options.name()
+        Logger.getLogger(WorkerCommand.class.getName()).info("worker " + options.name()
                 + ": shutdown requested; taking no new jobs, waiting up to " + shutdownGrace.toSeconds() + " s for " + worker.running() + " running job(s)");
         worker.close();
         pool.close();

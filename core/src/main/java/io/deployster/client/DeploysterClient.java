@@ -1,8 +1,8 @@
 package io.deployster.client;
 
+import io.deployster.job.JobLimits;
 import io.deployster.job.JobSpec;
 import io.deployster.job.JobSpecValidator;
-import io.deployster.job.JobLimits;
 import io.deployster.job.JobState;
 import io.deployster.log.LogEntry;
 import io.deployster.log.LogFollower;
@@ -10,6 +10,8 @@ import io.deployster.queue.JobQueue;
 import io.deployster.queue.QueueSettings;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
+import io.deployster.secret.Secrets;
+import io.deployster.sign.JobSigner;
 import java.time.Clock;
 import java.util.function.Consumer;
 
@@ -40,12 +42,12 @@ public final class DeploysterClient implements AutoCloseable {
     }
 
     /** As {@link #connect(String, QueueSettings)}, signing jobs with {@code signer} when it is not null. */
-    public static DeploysterClient connect(String uri, QueueSettings settings, io.deployster.sign.JobSigner signer) {
+    public static DeploysterClient connect(String uri, QueueSettings settings, JobSigner signer) {
         return open(Redis.connect(uri), settings, signer);
     }
 
     /** A client over {@code redis} that closes it when closed; signs jobs with {@code signer} unless null. */
-    public static DeploysterClient open(Redis redis, QueueSettings settings, io.deployster.sign.JobSigner signer) {
+    public static DeploysterClient open(Redis redis, QueueSettings settings, JobSigner signer) {
         Keys keys = Keys.defaults();
         JobQueue queue = new JobQueue(redis, keys, settings, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC(), signer);
         return new DeploysterClient(redis, queue, new LogFollower(redis, keys), true);
@@ -57,7 +59,7 @@ public final class DeploysterClient implements AutoCloseable {
     }
 
     /** Submits with secret values, which are sealed for the workers and masked in the log. */
-    public String submit(JobSpec spec, io.deployster.secret.Secrets secrets) {
+    public String submit(JobSpec spec, Secrets secrets) {
         return queue.submit(spec, secrets);
     }
 

@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import com.google.gson.ToNumberPolicy;
+import java.util.List;
 
 /** JSON form of a spec: the one wire format every producer and worker share. */
 public final class JobCodec {
@@ -23,7 +24,7 @@ public final class JobCodec {
     /** @throws InvalidJobException when the text is not a JSON object of a spec */
     public static JobSpec parseSpec(String json) {
         if (json == null || json.isBlank()) {
-            throw new InvalidJobException(java.util.List.of(new Problem("spec", null, "a job spec is a JSON object")));
+            throw new InvalidJobException(List.of(new Problem("spec", null, "a job spec is a JSON object")));
         }
         try {
             JobSpec spec = GSON.fromJson(json, JobSpec.class);
@@ -33,7 +34,7 @@ public final class JobCodec {
             return spec;
         } catch (JsonParseException | IllegalStateException | ClassCastException e) {
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new InvalidJobException(java.util.List.of(new Problem("spec", json,
+            throw new InvalidJobException(List.of(new Problem("spec", json,
                     "a job spec is a JSON object as described in docs/protocol.md (" + reason + ")")));
         }
     }

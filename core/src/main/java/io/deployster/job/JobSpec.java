@@ -1,5 +1,7 @@
 package io.deployster.job;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -41,7 +43,7 @@ public record JobSpec(
         env = env == null ? null : Map.copyOf(env);
         secretEnv = secretEnv == null ? null : Map.copyOf(secretEnv);
         secretExtraVars = secretExtraVars == null ? null : Map.copyOf(secretExtraVars);
-        extraVars = extraVars == null ? null : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(extraVars));
+        extraVars = extraVars == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(extraVars));
     }
 
     /** @return the mode, or null when it is missing or not one of {@link Mode} */

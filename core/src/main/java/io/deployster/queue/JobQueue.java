@@ -15,7 +15,10 @@ import io.deployster.sign.JobSignature;
 import io.deployster.sign.JobSigner;
 import io.deployster.sign.KeyRing;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -110,9 +113,9 @@ public final class JobQueue {
         if (box == null) {
             throw new IllegalArgumentException("secret values need a signing key to be encrypted with: set " + KeyRing.ENV + " or " + KeyRing.ENV_FILE);
         }
-        Map<String, String> env = new java.util.LinkedHashMap<>();
+        Map<String, String> env = new LinkedHashMap<>();
         secrets.env().forEach((name, value) -> env.put(name, box.seal(id, "env." + name, checkLength(name, value))));
-        Map<String, String> vars = new java.util.LinkedHashMap<>();
+        Map<String, String> vars = new LinkedHashMap<>();
         secrets.extraVars().forEach((name, value) -> vars.put(name, box.seal(id, "extraVars." + name,
                 checkLength(name, JobCodec.toJson(value)))));
         return spec.toBuilder().secretEnv(env.isEmpty() ? null : env).secretExtraVars(vars.isEmpty() ? null : vars).build();
@@ -142,7 +145,7 @@ public final class JobQueue {
         List<?> reply = (List<?>) redis.call(j -> start.eval(j, List.of(), List.of(id, worker, now(), ttl(), maxLen(),
                 queue, entryId, entry.get("spec"), project, Long.toString(seenSeconds),
                 entry.getOrDefault("kid", ""), entry.getOrDefault("iat", ""), entry.getOrDefault("sig", ""))));
-        return new Start(Decision.valueOf(((String) reply.get(0)).toUpperCase(java.util.Locale.ROOT)), (String) reply.get(1),
+        return new Start(Decision.valueOf(((String) reply.get(0)).toUpperCase(Locale.ROOT)), (String) reply.get(1),
                 (String) reply.get(2));
     }
 
@@ -175,11 +178,11 @@ public final class JobQueue {
         if (box == null) {
             throw new IllegalArgumentException("the job has secrets but this worker has no keys to open them");
         }
-        Map<String, String> env = new java.util.LinkedHashMap<>();
+        Map<String, String> env = new LinkedHashMap<>();
         if (spec.secretEnv() != null) {
             spec.secretEnv().forEach((name, sealed) -> env.put(name, box.open(id, "env." + name, sealed)));
         }
-        Map<String, Object> vars = new java.util.LinkedHashMap<>();
+        Map<String, Object> vars = new LinkedHashMap<>();
         if (spec.secretExtraVars() != null) {
             spec.secretExtraVars().forEach((name, sealed) -> vars.put(name, JobCodec.parseValue(box.open(id, "extraVars." + name, sealed))));
         }
@@ -216,7 +219,7 @@ public final class JobQueue {
     public CancelOutcome cancel(String id, String reason) {
         List<?> reply = (List<?>) redis.call(j -> cancel.eval(j, List.of(), List.of(JobIds.check(id), reason, now(), ttl(),
                 maxLen(), retention())));
-        return CancelOutcome.valueOf(((String) reply.get(0)).toUpperCase(java.util.Locale.ROOT));
+        return CancelOutcome.valueOf(((String) reply.get(0)).toUpperCase(Locale.ROOT));
     }
 
     /** What a sweep did: jobs ended as lost, and jobs that got a lock whose holder had vanished. */
@@ -231,7 +234,7 @@ public final class JobQueue {
     }
 
     /** Marks {@code worker} alive for {@code ttl}; its running jobs are lost once it stops renewing this. */
-    public void heartbeat(String worker, java.time.Duration ttl, String description) {
+    public void heartbeat(String worker, Duration ttl, String description) {
         redis.run(j -> heartbeat.eval(j, List.of(), List.of(worker, Long.toString(ttl.toMillis()), description)));
     }
 

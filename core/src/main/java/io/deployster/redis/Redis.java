@@ -1,7 +1,9 @@
 package io.deployster.redis;
 
+import java.nio.file.Path;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import javax.net.ssl.SSLParameters;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
@@ -27,7 +29,7 @@ public final class Redis implements AutoCloseable {
      * @param caFile PEM file of the CA that signed the server's certificate (rediss:// only); null
      *     to trust the JVM's default CAs
      */
-    public Redis(RedisUri uri, int maxConnections, java.nio.file.Path caFile) {
+    public Redis(RedisUri uri, int maxConnections, Path caFile) {
         this.uri = uri;
         GenericObjectPoolConfig<Jedis> poolConfig = new GenericObjectPoolConfig<>();
         poolConfig.setMaxTotal(maxConnections);
@@ -65,8 +67,8 @@ public final class Redis implements AutoCloseable {
         return new Redis(RedisUri.parse(uri), 32);
     }
 
-    private static javax.net.ssl.SSLParameters verifyHostName() {
-        javax.net.ssl.SSLParameters params = new javax.net.ssl.SSLParameters();
+    private static SSLParameters verifyHostName() {
+        SSLParameters params = new SSLParameters();
         params.setEndpointIdentificationAlgorithm("HTTPS");
         return params;
     }

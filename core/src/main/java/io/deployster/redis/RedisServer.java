@@ -9,7 +9,11 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * A real redis-server process this program starts and stops itself, for the demo, the benchmark and
@@ -70,12 +74,12 @@ public final class RedisServer implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IOException("redis-server exited with " + process.exitValue() + " on start; see " + dir.resolve("redis.log"));
             }
-            try (Jedis jedis = new Jedis(new redis.clients.jedis.HostAndPort("127.0.0.1", port),
-                    redis.clients.jedis.DefaultJedisClientConfig.builder().timeoutMillis(500).autoNegotiateProtocol(false).build())) {
+            try (Jedis jedis = new Jedis(new HostAndPort("127.0.0.1", port),
+                    DefaultJedisClientConfig.builder().timeoutMillis(500).autoNegotiateProtocol(false).build())) {
                 if ("PONG".equals(jedis.ping())) {
                     return;
                 }
-            } catch (redis.clients.jedis.exceptions.JedisDataException answered) {
+            } catch (JedisDataException answered) {
                 return; // NOAUTH and the like: the server is up, it just wants credentials
             } catch (RuntimeException notYet) {
                 // still starting
@@ -96,7 +100,7 @@ public final class RedisServer implements AutoCloseable {
     public void close() {
         process.destroy();
         try {
-            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
         } catch (InterruptedException e) {

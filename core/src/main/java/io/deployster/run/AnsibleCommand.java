@@ -2,8 +2,11 @@ package io.deployster.run;
 
 import io.deployster.job.JobCodec;
 import io.deployster.job.JobSpec;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The ansible-playbook argv for an ansible-mode job. An argv list, never a shell string, so no field
@@ -18,7 +21,7 @@ public final class AnsibleCommand {
     }
 
     /** @param secretVarsFile a private JSON file of secret extra vars, passed as @file; or null */
-    public static List<String> argv(JobSpec spec, java.nio.file.Path secretVarsFile) {
+    public static List<String> argv(JobSpec spec, Path secretVarsFile) {
         List<String> argv = new ArrayList<>();
         argv.add("ansible-playbook");
         if (spec.inventory() != null) {
@@ -54,7 +57,7 @@ public final class AnsibleCommand {
 
     // The deploy role reads the release from these; explicit extraVars of the same name win.
     private static List<String> deployVars(JobSpec spec) {
-        java.util.Map<String, Object> vars = new java.util.LinkedHashMap<>();
+        Map<String, Object> vars = new LinkedHashMap<>();
         if (spec.ref() != null) {
             vars.put("deploy_ref", spec.ref());
         }

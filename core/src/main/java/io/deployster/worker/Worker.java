@@ -6,9 +6,9 @@ import io.deployster.job.JobIds;
 import io.deployster.job.JobSpec;
 import io.deployster.job.JobSpecValidator;
 import io.deployster.job.JobStatus;
+import io.deployster.policy.WorkerPolicy;
 import io.deployster.queue.JobQueue;
 import io.deployster.redis.Keys;
-import io.deployster.policy.WorkerPolicy;
 import io.deployster.redis.Redis;
 import io.deployster.secret.Secrets;
 import io.deployster.sign.JobSigner;
@@ -26,7 +26,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.StreamEntryID;
@@ -59,7 +61,7 @@ public final class Worker implements AutoCloseable {
     private final Thread cancelListener;
     private final JedisPubSub cancels = new CancelSubscriber();
     private volatile boolean stopping;
-    private final java.util.concurrent.atomic.AtomicInteger dispatching = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger dispatching = new AtomicInteger();
 
     private record Taken(String queue, StreamEntry entry) {
     }
@@ -474,7 +476,7 @@ public final class Worker implements AutoCloseable {
         };
     }
 
-    private java.util.concurrent.ThreadFactory daemon(String role) {
+    private ThreadFactory daemon(String role) {
         return r -> {
             Thread t = new Thread(r, "worker-" + role);
             t.setDaemon(true);

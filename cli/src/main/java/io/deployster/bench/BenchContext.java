@@ -103,7 +103,7 @@ final class BenchContext implements AutoCloseable {
         Redis pool = new Redis(RedisUri.parse(uri), concurrency * 2 + 8);
         WorkerOptions options = WorkerOptions.defaults(List.of(queueName)).withName(namespace + "-" + name)
                 .withConcurrency(concurrency).withKillGrace(Duration.ofSeconds(2));
-        Worker worker = new Worker(pool, jobQueue(pool), new JobSpecValidator(JobLimits.DEFAULT), options);
+        Worker worker = new Worker(pool, jobQueue(pool), options);
         worker.start();
         workers.put(worker, pool);
         return worker;

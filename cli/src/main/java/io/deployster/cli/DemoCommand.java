@@ -63,8 +63,8 @@ final class DemoCommand implements Callable<Integer> {
             WorkerPolicy policy = WorkerPolicy.of(Map.of("cd.*", work.toString(), "playbooks.*", work.toString()));
             JobQueue queue = new JobQueue(redis, Keys.defaults(), QueueSettings.DEFAULT, new JobSpecValidator(JobLimits.DEFAULT),
                     Clock.systemUTC(), signer);
-            try (Worker worker = new Worker(redis, queue, new JobSpecValidator(JobLimits.DEFAULT),
-                    WorkerOptions.defaults(List.of(job.queueOrDefault())).withName("demo-worker"), signer, policy)) {
+            try (Worker worker = new Worker(redis, queue,
+                    WorkerOptions.defaults(List.of(job.queueOrDefault())).withName("demo-worker"), policy)) {
                 worker.start();
                 err.println("[demo] worker demo-worker serving queue '" + job.queueOrDefault() + "', signed jobs only, confined to "
                         + work + "; submitting " + file);

@@ -75,7 +75,7 @@ final class WorkerCommand implements Callable<Integer> {
         WorkerPolicy policy = policyFile == null ? null : WorkerPolicy.load(policyFile);
         Redis pool = redis.connect(concurrency * 2 + 8);
         JobQueue queue = new JobQueue(pool, Keys.defaults(), settings, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC(), signer);
-        Worker worker = new Worker(pool, queue, new JobSpecValidator(JobLimits.DEFAULT), options, signer, policy);
+        Worker worker = new Worker(pool, queue, options, policy);
         // TERM (systemd stop) and INT (Ctrl-C) mean a graceful shutdown that ends with exit code 0
         CountDownLatch stop = new CountDownLatch(1);
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> stop.countDown());

@@ -14,6 +14,7 @@ import io.deployster.secret.Secrets;
 import io.deployster.sign.JobSignature;
 import io.deployster.sign.JobSigner;
 import io.deployster.sign.KeyRing;
+import io.deployster.sign.RejectedJobException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -74,6 +75,25 @@ public final class JobQueue {
 
     public QueueSettings settings() {
         return settings;
+    }
+
+    /** True when this queue signs and verifies jobs (it has keys). */
+    public boolean signs() {
+        return signer != null;
+    }
+
+    /**
+     * The checks a worker makes on a spec it took: valid, and signed by a known key when this queue
+     * has keys (an unsigned queue accepts unsigned jobs).
+     *
+     * @throws io.deployster.job.InvalidJobException when the spec is invalid
+     * @throws RejectedJobException when the signature is missing, unknown, wrong, expired or in the future
+     */
+    public void check(String id, JobSpec spec, String specJson, Map<String, String> entry) throws RejectedJobException {
+        validator.validate(spec, specJson);
+        if (signer != null) {
+            signer.verify(id, specJson, entry.get("kid"), entry.get("iat"), entry.get("sig"));
+        }
     }
 
     /** A fresh job id. */

@@ -42,10 +42,6 @@ final class JobExecution implements Runnable {
         return spec.project();
     }
 
-    Integer timeoutSeconds() {
-        return spec.timeoutSeconds();
-    }
-
     /** Cancels or times out the job; returns once its processes are gone. */
     void stop(JobStatus status, String reason) {
         try {

@@ -4,14 +4,12 @@ import io.deployster.job.InvalidJobException;
 import io.deployster.job.JobCodec;
 import io.deployster.job.JobIds;
 import io.deployster.job.JobSpec;
-import io.deployster.job.JobSpecValidator;
 import io.deployster.job.JobStatus;
 import io.deployster.policy.WorkerPolicy;
 import io.deployster.queue.JobQueue;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
 import io.deployster.secret.Secrets;
-import io.deployster.sign.JobSigner;
 import io.deployster.sign.RejectedJobException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -49,8 +47,6 @@ public final class Worker implements AutoCloseable {
     private final JobQueue queue;
     private final Keys keys;
     private final WorkerOptions options;
-    private final JobSpecValidator validator;
-    private final JobSigner signer;
     private final WorkerPolicy policy;
     private final Semaphore slots;
     private final Deque<Taken> backlog = new ArrayDeque<>();
@@ -66,22 +62,20 @@ public final class Worker implements AutoCloseable {
     private record Taken(String queue, StreamEntry entry) {
     }
 
-    /** A worker that runs every valid job, signed or not. */
-    public Worker(Redis redis, JobQueue queue, JobSpecValidator validator, WorkerOptions options) {
-        this(redis, queue, validator, options, null, null);
+    /** A worker without a policy: it runs every valid job (signed, when {@code queue} has keys). */
+    public Worker(Redis redis, JobQueue queue, WorkerOptions options) {
+        this(redis, queue, options, null);
     }
 
     /**
-     * @param signer when given, only jobs signed with one of its keys run
+     * @param queue validates jobs and, when it has keys, runs only jobs signed with one of them
      * @param policy when given, only jobs within it run
      */
-    public Worker(Redis redis, JobQueue queue, JobSpecValidator validator, WorkerOptions options, JobSigner signer, WorkerPolicy policy) {
-        this.signer = signer;
+    public Worker(Redis redis, JobQueue queue, WorkerOptions options, WorkerPolicy policy) {
         this.policy = policy;
         this.redis = redis;
         this.queue = queue;
         this.keys = queue.keys();
-        this.validator = validator;
         this.options = options;
         this.slots = new Semaphore(options.concurrency());
         this.jobs = Executors.newCachedThreadPool(daemon("job"));
@@ -113,7 +107,7 @@ public final class Worker implements AutoCloseable {
         }), sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
         LOG.log(Level.INFO, "worker {0} serving queues {1} with {2} slot(s) on {3}", options.name(), options.queues(),
                 options.concurrency(), redis.uri());
-        if (signer == null) {
+        if (!queue.signs()) {
             LOG.log(Level.WARNING, "worker {0} runs UNSIGNED jobs: anyone who can write to this Redis can run commands on this host. "
                     + "Give it keys (DEPLOYSTER_KEYS or --keys-file) to accept signed jobs only.", options.name());
         }
@@ -257,27 +251,23 @@ public final class Worker implements AutoCloseable {
                     options.name(), entryId, taken.queue(), newId);
             return false;
         }
-        JobSpec spec;
-        try {
-            spec = JobCodec.parseSpec(specJson);
-            validator.validate(spec, specJson);
-        } catch (InvalidJobException e) {
-            queue.reject(id, taken.queue(), entryId, JobStatus.FAILED, e.getMessage(), raw(fields));
-            LOG.log(Level.WARNING, "worker {0}: job {1} is invalid, not run: {2}", options.name(), id, e.getMessage());
-            return false;
-        }
+        JobSpec spec = null;
         Secrets secrets;
         try {
-            if (signer != null) {
-                signer.verify(id, specJson, fields.get("kid"), fields.get("iat"), fields.get("sig"));
-            }
+            spec = JobCodec.parseSpec(specJson);
+            queue.check(id, spec, specJson, fields);
             if (policy != null) {
                 policy.check(spec);
             }
             secrets = queue.open(id, spec);
+        } catch (InvalidJobException e) {
+            queue.reject(id, taken.queue(), entryId, JobStatus.FAILED, e.getMessage(), raw(fields));
+            LOG.log(Level.WARNING, "worker {0}: job {1} is invalid, not run: {2}", options.name(), id, e.getMessage());
+            return false;
         } catch (RejectedJobException | IllegalArgumentException e) {
             queue.reject(id, taken.queue(), entryId, JobStatus.REJECTED, e.getMessage(), raw(fields));
-            LOG.log(Level.WARNING, "worker {0}: job {1} of project {2} rejected, not run: {3}", options.name(), id, spec.project(), e.getMessage());
+            LOG.log(Level.WARNING, "worker {0}: job {1} of project {2} rejected, not run: {3}", options.name(), id, spec.project(),
+                    e.getMessage());
             return false;
         }
         pauseBeforeStart();

@@ -38,7 +38,7 @@ class RedisAccessTest {
         Keys keys = Keys.defaults();
         JobSpecValidator validator = new JobSpecValidator(JobLimits.DEFAULT);
         try (Worker worker = new Worker(workerRedis, new JobQueue(workerRedis, keys, QueueSettings.DEFAULT, validator, Clock.systemUTC()),
-                validator, WorkerOptions.defaults(List.of("deploy")).withName("acl-worker"))) {
+                WorkerOptions.defaults(List.of("deploy")).withName("acl-worker"))) {
             worker.start();
             DeploysterClient client = new DeploysterClient(clientRedis,
                     new JobQueue(clientRedis, keys, QueueSettings.DEFAULT, validator, Clock.systemUTC()), new LogFollower(clientRedis, keys));

@@ -56,7 +56,7 @@ public final class Deployment implements AutoCloseable {
         Redis redis = Redis.connect(uri);
         WorkerOptions options = WorkerOptions.defaults(List.of(queues.length == 0 ? new String[] {"deploy"} : queues))
                 .withName(name).withConcurrency(concurrency).withKillGrace(Duration.ofSeconds(2));
-        Worker worker = new Worker(redis, queue(redis, signer), new JobSpecValidator(JobLimits.DEFAULT), options, signer, policy);
+        Worker worker = new Worker(redis, queue(redis, signer), options, policy);
         worker.start();
         open.add(0, redis);
         open.add(0, worker);

@@ -38,6 +38,9 @@ final class StatusCommand implements Callable<Integer> {
             if (state.waitingBehind() != null && state.status() == io.deployster.job.JobStatus.WAITING) {
                 out.println("  waiting behind job: " + state.waitingBehind());
             }
+            if (state.fencingToken() != null) {
+                out.println("  fencing token: " + state.fencingToken() + " (grant of project " + state.project() + "'s lock it ran under)");
+            }
             if (state.failedCommand() != null) {
                 out.println("  failed command: " + (state.failedCommand() + 1));
             }

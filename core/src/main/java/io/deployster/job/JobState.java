@@ -3,7 +3,11 @@ package io.deployster.job;
 import java.time.Instant;
 import java.util.Map;
 
-/** A job as recorded in its Redis hash: where it is in its life and, once ended, its result. */
+/**
+ * A job as recorded in its Redis hash: where it is in its life and, once ended, its result.
+ *
+ * @param fencingToken number of the project lock grant the job ran under (docs/design.md), null before it got the lock
+ */
 public record JobState(
         String id,
         JobStatus status,
@@ -17,7 +21,8 @@ public record JobState(
         Integer exitCode,
         Integer failedCommand,
         String reason,
-        String waitingBehind) {
+        String waitingBehind,
+        Long fencingToken) {
 
     public static JobState fromHash(String id, Map<String, String> hash) {
         return new JobState(id,
@@ -32,7 +37,8 @@ public record JobState(
                 integer(hash.get("exitCode")),
                 integer(hash.get("failedCommand")),
                 emptyToNull(hash.get("reason")),
-                hash.get("waitingBehind"));
+                hash.get("waitingBehind"),
+                hash.get("fencingToken") == null ? null : Long.valueOf(hash.get("fencingToken")));
     }
 
     /** Milliseconds from start to end, or null while the job has not both started and ended. */

@@ -17,6 +17,7 @@ import io.deployster.sign.KeyRing;
 import io.deployster.sign.RejectedJobException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -152,10 +153,14 @@ public final class JobQueue {
     /**
      * What a worker must do with an entry it took.
      *
-     * @param detail the lock holder (WAIT) or the job's status (SKIP)
+     * @param detail the fencing token of the job's lock grant (RUN), the lock holder (WAIT) or the job's status (SKIP)
      * @param startedEntry id of the 'started' log entry (RUN); the worker's own entries follow it
      */
     public record Start(Decision decision, String detail, String startedEntry) {
+        /** The fencing token of a RUN decision: the project's grants are numbered 1, 2, 3, ... */
+        public long fencingToken() {
+            return Long.parseLong(detail);
+        }
     }
 
     public enum Decision { RUN, WAIT, SKIP, REPLAYED }
@@ -209,28 +214,50 @@ public final class JobQueue {
         return new Secrets(env, vars);
     }
 
-    /** What a renewal found: the lock's state, and a pending cancel's reason (or null). */
-    public record Renewal(LockState lock, String cancelReason) {
+    /** A running job's lease to renew: its project, id and the fencing token of its lock grant. */
+    public record Lease(String project, String id, long fencingToken) {
     }
 
-    public enum LockState {
-        /** still the job's */
+    /** What a renewal found: the lease's state, and a pending cancel's reason (or null). */
+    public record Renewal(LeaseState lease, String cancelReason) {
+    }
+
+    public enum LeaseState {
+        /** still the job's: renewed for another lease length */
         HELD,
-        /** it had lapsed (a long stall) and nobody took it: the job holds it again */
+        /** it had lapsed and no other job was granted it since: the job holds it again */
         RETAKEN,
-        /** another job holds it now: two deploys of the project may overlap */
-        TAKEN_BY_ANOTHER
+        /** another job holds it, or was granted it since: the job must be stopped at once */
+        LOST,
+        /** the job is no longer running in Redis (ended elsewhere, e.g. marked lost): stop it at once */
+        ENDED
     }
 
-    public Renewal renew(String project, String id) {
-        List<?> reply = (List<?>) redis.call(j -> renew.eval(j, List.of(), List.of(project, id, ttl())));
-        String reason = (String) reply.get(1);
-        LockState state = switch (((Long) reply.get(0)).intValue()) {
-            case 1 -> LockState.HELD;
-            case 2 -> LockState.RETAKEN;
-            default -> LockState.TAKEN_BY_ANOTHER;
-        };
-        return new Renewal(state, reason.isEmpty() ? null : reason);
+    /**
+     * Renews the leases of running jobs in one round trip (renew.lua).
+     *
+     * @return one renewal per lease, in the order given
+     */
+    public List<Renewal> renew(List<Lease> leases) {
+        if (leases.isEmpty()) {
+            return List.of();
+        }
+        List<String> args = new ArrayList<>(1 + 3 * leases.size());
+        args.add(ttl());
+        for (Lease lease : leases) {
+            args.add(lease.project());
+            args.add(lease.id());
+            args.add(Long.toString(lease.fencingToken()));
+        }
+        List<?> reply = (List<?>) redis.call(j -> renew.eval(j, List.of(), args));
+        List<Renewal> renewals = new ArrayList<>(reply.size());
+        for (Object item : reply) {
+            List<?> pair = (List<?>) item;
+            String reason = (String) pair.get(1);
+            renewals.add(new Renewal(LeaseState.valueOf(((String) pair.get(0)).toUpperCase(Locale.ROOT)),
+                    reason.isEmpty() ? null : reason));
+        }
+        return renewals;
     }
 
     public enum CancelOutcome { CANCELLED, REQUESTED, FINISHED, UNKNOWN }
@@ -242,11 +269,11 @@ public final class JobQueue {
         return CancelOutcome.valueOf(((String) reply.get(0)).toUpperCase(Locale.ROOT));
     }
 
-    /** What a sweep did: jobs ended as lost, and jobs that got a lock whose holder had vanished. */
+    /** What a sweep did: jobs ended as lost (their lease ran out), and jobs that got a free lock. */
     public record Sweep(List<String> lost, List<String> handedOver) {
     }
 
-    /** Ends jobs of workers that stopped sending heartbeats, and hands on abandoned locks. */
+    /** Ends running jobs whose lease ran out as lost, and hands on free locks to the oldest jobs waiting. */
     @SuppressWarnings("unchecked")
     public Sweep sweep() {
         List<?> reply = (List<?>) redis.call(j -> sweep.eval(j, List.of(), List.of(ttl(), maxLen(), retention(), now())));

@@ -20,15 +20,17 @@ public final class Keys {
     private static final String QUEUE = "queue:";
     /** String per project: id of the job holding its deploy lock. */
     private static final String LOCK = "lock:";
-    /** List per project: ids of jobs waiting for its lock, oldest first. */
+    /** List per project: ids of its jobs not started yet, in the order their submits were acknowledged. */
     private static final String WAITERS = "waiters:";
+    /** Counter per project: the fencing token of its latest lock grant (never reset, only increased). */
+    private static final String FENCE = "fence:";
     /** String per worker, with a TTL: present while the worker is alive. */
     private static final String WORKER = "worker:";
     /** String per signed job that started, with a TTL: a replay of it is refused. */
     private static final String SEEN = "seen:";
-    /** Set: projects with waiting jobs, for the abandoned-lock sweep. */
+    /** Set: projects with jobs not started yet, for the abandoned-lock sweep. */
     private static final String WAITING_PROJECTS = "waiting-projects";
-    /** Set: jobs running now, checked against their workers' heartbeats. */
+    /** Set: jobs running now, checked against their leases (the project locks). */
     private static final String RUNNING = "running";
     /** Set: jobs handed their project's lock but not started yet; the sweep keeps those locks alive. */
     private static final String HANDED_OVER = "handed-over";
@@ -36,7 +38,7 @@ public final class Keys {
     private static final String CANCEL = "cancel";
 
     private static final Map<String, String> LUA_PER_ID = Map.of("job_key", JOB, "log_key", LOG, "queue_key", QUEUE,
-            "lock_key", LOCK, "waiters_key", WAITERS, "worker_key", WORKER, "seen_key", SEEN);
+            "lock_key", LOCK, "waiters_key", WAITERS, "worker_key", WORKER, "seen_key", SEEN, "fence_key", FENCE);
     private static final Map<String, String> LUA_SINGLE = Map.of("waiting_projects_key", WAITING_PROJECTS,
             "running_key", RUNNING, "handed_over_key", HANDED_OVER, "cancel_channel", CANCEL);
 

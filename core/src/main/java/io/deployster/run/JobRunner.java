@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -25,7 +26,9 @@ import java.util.Map;
 
 /**
  * Runs one job's processes on this host and streams their output into the job's log. One instance
- * per job; {@link #stop} may be called from any thread to end it early.
+ * per job; {@link #stop} may be called from any thread to end it early. {@link #run} returns only once
+ * every process of the job is gone (see {@link JobProcesses}): what a command leaves running is stopped
+ * at the end of the job, so the next job of the project never meets it.
  */
 public final class JobRunner {
     /** How long output may still arrive after a command exited (from children it left behind). */
@@ -38,12 +41,19 @@ public final class JobRunner {
     private final LogWriter log;
     private final LineReader lines;
     private final long killGraceMillis;
-    private ProcessGroup current;
+    private final JobProcesses processes;
+    private final long fencingToken;
+    private final List<Thread> pumps = new ArrayList<>();
     private JobStatus stopStatus;
     private String stopReason;
 
-    /** @param secrets the job's opened secrets: exported or passed privately, and masked in every line */
-    public JobRunner(String jobId, JobSpec spec, Secrets secrets, LogWriter log, LineReader lines, long killGraceMillis) {
+    /**
+     * @param secrets the job's opened secrets: exported or passed privately, and masked in every line
+     * @param processes where the job's processes are started, found and stopped
+     * @param fencingToken the number of the lock grant the job runs under, exported as DEPLOYSTER_FENCING_TOKEN
+     */
+    public JobRunner(String jobId, JobSpec spec, Secrets secrets, LogWriter log, LineReader lines, long killGraceMillis,
+                     JobProcesses processes, long fencingToken) {
         this.jobId = jobId;
         this.spec = spec;
         this.secrets = secrets;
@@ -51,31 +61,59 @@ public final class JobRunner {
         this.log = log;
         this.lines = lines;
         this.killGraceMillis = killGraceMillis;
+        this.processes = processes;
+        this.fencingToken = fencingToken;
     }
 
+    /** Runs the job; returns once it ended and no process of it is left. */
     public Outcome run() throws InterruptedException {
-        return spec.kind() == Mode.ANSIBLE ? runAnsible() : runCommands();
+        Outcome outcome = spec.kind() == Mode.ANSIBLE ? runAnsible() : runCommands();
+        List<ProcessTable.Proc> left = processes.terminate(killGraceMillis);
+        if (!left.isEmpty() && !stopping()) {
+            log.event("note", "message", left.size() + " process(es) the job left running were stopped at its end (TERM, then KILL after "
+                    + killGraceMillis + " ms): " + describe(left) + ". To keep a daemon running after a deploy, start it under "
+                    + "a process supervisor (e.g. supervisorctl start), not from the job");
+        }
+        for (Thread pump : pumps) {
+            pump.join(DRAIN_MILLIS);
+        }
+        return outcome;
+    }
+
+    private static String describe(List<ProcessTable.Proc> procs) {
+        String text = procs.stream().limit(10).map(ProcessTable.Proc::toString).reduce((a, b) -> a + ", " + b).orElse("");
+        return procs.size() > 10 ? text + ", ..." : text;
     }
 
     /**
-     * Ends the run: TERM to the running process group, KILL after the grace period.
+     * Ends the run: TERM to every process of the job, KILL to what is left after the kill grace; returns
+     * once none is left. The first stop's status and reason are recorded.
      *
      * @param status CANCELLED or TIMED_OUT
      */
     public void stop(JobStatus status, String reason) throws InterruptedException {
-        ProcessGroup group;
         synchronized (this) {
             if (stopStatus != null) {
                 return;
             }
             stopStatus = status;
             stopReason = reason;
-            group = current;
         }
         log.event("stopping", "message", reason);
-        if (group != null) {
-            group.terminate(killGraceMillis);
+        processes.terminate(killGraceMillis);
+    }
+
+    /**
+     * Fences the job: KILL to every process at once, without grace, because its lease is lost and
+     * another deploy of the project may start. Overrides an earlier stop's status and reason.
+     */
+    public void fence(String reason) throws InterruptedException {
+        synchronized (this) {
+            stopStatus = JobStatus.LOST;
+            stopReason = reason;
         }
+        log.event("fenced", "message", reason);
+        processes.kill();
     }
 
     private Outcome runCommands() throws InterruptedException {
@@ -164,8 +202,9 @@ public final class JobRunner {
     // Lets commands and playbooks know which deploy they are part of.
     private Map<String, String> describeJob() {
         Map<String, String> env = new HashMap<>();
-        env.put("DEPLOYSTER_JOB_ID", jobId);
+        env.put(JobProcesses.MARKER, jobId);
         env.put("DEPLOYSTER_PROJECT", spec.project());
+        env.put("DEPLOYSTER_FENCING_TOKEN", Long.toString(fencingToken));
         if (spec.ref() != null) {
             env.put("DEPLOYSTER_REF", spec.ref());
         }
@@ -175,36 +214,28 @@ public final class JobRunner {
         return env;
     }
 
+    private synchronized boolean stopping() {
+        return stopStatus != null;
+    }
+
     private synchronized Outcome stopped(int exit, int index) {
         return stopStatus == null ? null : new Outcome(stopStatus, exit, index, stopReason);
     }
 
     private int runProcess(List<String> argv, File dir, Map<String, String> env) throws IOException, InterruptedException {
-        ProcessGroup group;
+        Process p;
         synchronized (this) {
             if (stopStatus != null) {
                 return -1;
             }
-            group = ProcessGroup.start(argv, dir, env);
-            current = group;
+            p = processes.start(argv, dir, env);
         }
-        Process p = group.process();
         Thread out = pump(p.getInputStream(), LogEntry.STDOUT);
         Thread err = pump(p.getErrorStream(), LogEntry.STDERR);
-        try {
-            int exit = p.waitFor();
-            out.join(DRAIN_MILLIS);
-            err.join(DRAIN_MILLIS);
-            if (out.isAlive() || err.isAlive()) {
-                log.event("note", "message", "a background process of this command still holds its output open; "
-                        + "later output of it is not captured (redirect a daemon's output, or run it under supervisor)");
-            }
-            return exit;
-        } finally {
-            synchronized (this) {
-                current = null;
-            }
-        }
+        int exit = p.waitFor();
+        out.join(DRAIN_MILLIS);
+        err.join(DRAIN_MILLIS);
+        return exit;
     }
 
     private Thread pump(InputStream in, String stream) {
@@ -217,6 +248,7 @@ public final class JobRunner {
         }, "job-" + jobId + "-" + stream);
         t.setDaemon(true);
         t.start();
+        pumps.add(t);
         return t;
     }
 

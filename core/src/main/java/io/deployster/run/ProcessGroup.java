@@ -5,11 +5,10 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
- * A child process started in a session of its own, so that signalling its process group reaches
- * everything it started, including children that double-forked and were re-parented to init.
+ * A child process started in a session of its own, so that its pid is also its session and process
+ * group id: signalling the group reaches its children and pipelines.
  */
 public final class ProcessGroup {
     private final Process process;
@@ -33,51 +32,5 @@ public final class ProcessGroup {
 
     public Process process() {
         return process;
-    }
-
-    public long pid() {
-        return process.pid();
-    }
-
-    /** Sends {@code signal} (TERM, KILL, ...) to every process of the group. */
-    public void signal(String signal) {
-        try {
-            Process kill = new ProcessBuilder("kill", "-s", signal, "--", "-" + process.pid())
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            kill.waitFor(10, TimeUnit.SECONDS);
-        } catch (IOException e) {
-            throw new IllegalStateException("could not signal process group " + process.pid() + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** TERM to the whole group, then KILL to what is left after {@code graceMillis}. */
-    public void terminate(long graceMillis) throws InterruptedException {
-        signal("TERM");
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
-        while (groupAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        if (groupAlive()) {
-            signal("KILL");
-        }
-    }
-
-    /** True while any process of the group is alive (the leader may have exited before its children). */
-    public boolean groupAlive() {
-        if (process.isAlive()) {
-            return true;
-        }
-        try {
-            Process probe = new ProcessBuilder("kill", "-0", "--", "-" + process.pid())
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return probe.waitFor() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }

@@ -6,12 +6,18 @@ import io.deployster.log.LineReader;
 import io.deployster.log.LogWriter;
 import io.deployster.queue.JobQueue;
 import io.deployster.redis.Redis;
+import io.deployster.run.JobProcesses;
 import io.deployster.run.JobRunner;
 import io.deployster.run.Outcome;
+import io.deployster.run.Subreaper;
 import io.deployster.secret.Secrets;
 import java.lang.System.Logger.Level;
+import java.util.function.Consumer;
 
-/** One job this worker started: runs it, streams its log, records its end and frees the lock. */
+/**
+ * One job this worker started: runs it, streams its log, and records its end (which frees the lock)
+ * only once every process of it is gone.
+ */
 final class JobExecution implements Runnable {
     private static final System.Logger LOG = System.getLogger(JobExecution.class.getName());
     private static final int LOG_BUFFER = 50_000;
@@ -20,18 +26,25 @@ final class JobExecution implements Runnable {
     private final JobSpec spec;
     private final JobQueue queue;
     private final LogWriter log;
+    private final JobProcesses processes;
     private final JobRunner runner;
-    private final Runnable onEnd;
-    private volatile boolean lockLapseReported;
+    private final LeaseKeeper leases;
+    private final long fencingToken;
+    private final Consumer<JobExecution> onEnd;
+    private volatile boolean recorded;
 
-    JobExecution(String id, JobSpec spec, Secrets secrets, String startedEntry, JobQueue queue, Redis redis, WorkerOptions options,
-                 Runnable onEnd) {
+    JobExecution(String id, JobSpec spec, Secrets secrets, JobQueue.Start start, JobQueue queue, Redis redis, WorkerOptions options,
+                 Subreaper subreaper, LeaseKeeper leases, Consumer<JobExecution> onEnd) {
         this.id = id;
         this.spec = spec;
         this.queue = queue;
+        this.leases = leases;
+        this.fencingToken = start.fencingToken();
         this.onEnd = onEnd;
-        this.log = new LogWriter(redis, queue.keys(), id, startedEntry, queue.settings().logMaxLen(), LOG_BUFFER);
-        this.runner = new JobRunner(id, spec, secrets, log, new LineReader(options.maxLineBytes()), options.killGrace().toMillis());
+        this.log = new LogWriter(redis, queue.keys(), id, start.startedEntry(), queue.settings().logMaxLen(), LOG_BUFFER);
+        this.processes = new JobProcesses(id, subreaper);
+        this.runner = new JobRunner(id, spec, secrets, log, new LineReader(options.maxLineBytes()), options.killGrace().toMillis(),
+                processes, fencingToken);
     }
 
     String id() {
@@ -40,6 +53,20 @@ final class JobExecution implements Runnable {
 
     String project() {
         return spec.project();
+    }
+
+    long fencingToken() {
+        return fencingToken;
+    }
+
+    /** Process group of the command running now (0 when none), for the lease watchdog. */
+    long currentGroup() {
+        return processes.currentGroup();
+    }
+
+    /** True once the job's end is in Redis: its lock is no longer this job's to renew. */
+    boolean recorded() {
+        return recorded;
     }
 
     /** Cancels or times out the job; returns once its processes are gone. */
@@ -51,17 +78,14 @@ final class JobExecution implements Runnable {
         }
     }
 
-    // Reported once per job: a lapse is rare, and a flood of the same warning would hide the output.
-    void lockLapsed(JobQueue.LockState state) {
-        if (lockLapseReported) {
-            return;
+    /** Kills the job's processes at once because its lease is lost; the job ends as lost with {@code reason}. */
+    void fence(String reason) {
+        LOG.log(Level.ERROR, "job {0} of project {1}: {2}", id, spec.project(), reason);
+        try {
+            runner.fence(reason);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        lockLapseReported = true;
-        String what = state == JobQueue.LockState.RETAKEN
-                ? "the project lock lapsed while this job ran (no renewal for a whole lock TTL) and was taken again; no other deploy started meanwhile"
-                : "the project lock lapsed while this job ran and ANOTHER JOB OF THE PROJECT HOLDS IT: two deploys may overlap";
-        LOG.log(Level.ERROR, "job {0} of project {1}: {2}. Check Redis latency and this worker''s load; the job goes on.", id, spec.project(), what);
-        log.event("lock-lost", "message", what);
     }
 
     @Override
@@ -75,11 +99,18 @@ final class JobExecution implements Runnable {
         } catch (RuntimeException e) {
             outcome = new Outcome(JobStatus.FAILED, null, null, "worker error: " + e);
         }
+        // a lease that ran out before the job ended means its processes may have been killed by the
+        // watchdog while this worker was stopped: the job did not end the way its exit code says
+        String lapsed = leases.lapsedReason(id);
+        if (lapsed != null && outcome.status() != JobStatus.LOST) {
+            outcome = new Outcome(JobStatus.LOST, outcome.exitCode(), outcome.failedCommand(), lapsed);
+        }
         log.close();
         try {
             record(outcome);
         } finally {
-            onEnd.run();
+            recorded = true;
+            onEnd.accept(this);
         }
     }
 
@@ -89,11 +120,10 @@ final class JobExecution implements Runnable {
         long backoff = 50;
         while (true) {
             try {
-                boolean recorded = queue.finish(id, outcome.status(), outcome.exitCode(), outcome.failedCommand(), outcome.reason());
-                if (!recorded) {
+                boolean done = queue.finish(id, outcome.status(), outcome.exitCode(), outcome.failedCommand(), outcome.reason());
+                if (!done) {
                     LOG.log(Level.WARNING, "job {0} of project {1} ended ({2}) after it had already been ended by someone else "
-                            + "(cancelled, or marked lost while this worker could not reach Redis)", id, spec.project(),
-                            outcome.status().wireName());
+                            + "(cancelled, or marked lost when its lease ran out)", id, spec.project(), outcome.status().wireName());
                     return;
                 }
                 LOG.log(outcome.status() == JobStatus.SUCCEEDED ? Level.INFO : Level.WARNING, "job {0} of project {1} {2}{3}",

@@ -9,6 +9,9 @@ import io.deployster.policy.WorkerPolicy;
 import io.deployster.queue.JobQueue;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
+import io.deployster.run.LeaseWatchdog;
+import io.deployster.run.Posix;
+import io.deployster.run.Subreaper;
 import io.deployster.secret.Secrets;
 import io.deployster.sign.RejectedJobException;
 import java.lang.System.Logger.Level;
@@ -53,6 +56,11 @@ public final class Worker implements AutoCloseable {
     private final Map<String, JobExecution> running = new ConcurrentHashMap<>();
     private final ExecutorService jobs;
     private final ScheduledExecutorService timers;
+    private final ScheduledExecutorService leaseTimer;
+    private final Map<String, ScheduledFuture<?>> timeouts = new ConcurrentHashMap<>();
+    private Subreaper subreaper;
+    private LeaseWatchdog watchdog;
+    private LeaseKeeper leases;
     private final Thread reader;
     private final Thread cancelListener;
     private final JedisPubSub cancels = new CancelSubscriber();
@@ -80,6 +88,7 @@ public final class Worker implements AutoCloseable {
         this.slots = new Semaphore(options.concurrency());
         this.jobs = Executors.newCachedThreadPool(daemon("job"));
         this.timers = Executors.newScheduledThreadPool(1, daemon("timers"));
+        this.leaseTimer = Executors.newSingleThreadScheduledExecutor(daemon("leases"));
         this.reader = daemon("reader").newThread(this::readLoop);
         this.cancelListener = daemon("cancels").newThread(this::listenForCancels);
     }
@@ -92,18 +101,23 @@ public final class Worker implements AutoCloseable {
         for (String q : options.queues()) {
             createGroup(q);
         }
+        subreaper = Subreaper.install(Posix.load());
+        watchdog = LeaseWatchdog.start(id -> leases.watchdogFenced(id));
+        leases = new LeaseKeeper(queue, queue.settings().lockTtl(), watchdog, jobs);
         heartbeat();
         cancelListener.start();
         reader.start();
         long beatMillis = options.heartbeatEvery().toMillis();
-        long renewMillis = Math.max(50, queue.settings().lockTtl().toMillis() / 3);
-        timers.scheduleWithFixedDelay(guarded(this::renewLocks), renewMillis, renewMillis, TimeUnit.MILLISECONDS);
+        // a thread of its own: a slow sweep must never delay a renewal
+        long renewMillis = leases.renewEvery().toMillis();
+        leaseTimer.scheduleWithFixedDelay(guarded(leases::renewAll), renewMillis, renewMillis, TimeUnit.MILLISECONDS);
         // one task: the heartbeat goes out before each sweep, so after an outage longer than lost-after
         // this worker's own jobs are not taken for lost
         long sweepMillis = Math.min(SWEEP_EVERY.toMillis(), beatMillis);
         timers.scheduleWithFixedDelay(guarded(() -> {
             heartbeat();
             sweep();
+            subreaper.reapOrphans();
         }), sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
         LOG.log(Level.INFO, "worker {0} serving queues {1} with {2} slot(s) on {3}", options.name(), options.queues(),
                 options.concurrency(), redis.uri());
@@ -271,10 +285,11 @@ public final class Worker implements AutoCloseable {
             return false;
         }
         pauseBeforeStart();
+        long sentAt = System.nanoTime();
         JobQueue.Start start = queue.start(id, options.name(), taken.queue(), entryId, fields, spec.project());
         switch (start.decision()) {
             case RUN -> {
-                run(id, spec, secrets, start.startedEntry());
+                run(id, spec, secrets, start, sentAt);
                 return true;
             }
             case WAIT -> LOG.log(Level.INFO, "job {0} of project {1} waits for the lock held by job {2}", id, spec.project(), start.detail());
@@ -302,38 +317,31 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private void run(String id, JobSpec spec, Secrets secrets, String startedEntry) {
-        ScheduledFuture<?>[] timeout = new ScheduledFuture<?>[1];
-        JobExecution execution = new JobExecution(id, spec, secrets, startedEntry, queue, redis, options, () -> {
-            running.remove(id);
-            if (timeout[0] != null) {
-                timeout[0].cancel(false);
-            }
-            slots.release();
-        });
+    private void run(String id, JobSpec spec, Secrets secrets, JobQueue.Start start, long sentAt) {
+        JobExecution execution = new JobExecution(id, spec, secrets, start, queue, redis, options, subreaper, leases, this::ended);
         running.put(id, execution);
-        LOG.log(Level.INFO, "job {0} of project {1} started", id, spec.project());
+        leases.add(execution, sentAt);
+        LOG.log(Level.INFO, "job {0} of project {1} started (fencing token {2})", id, spec.project(), start.fencingToken());
         if (spec.timeoutSeconds() != null) {
-            timeout[0] = timers.schedule(() -> stopAsync(execution, JobStatus.TIMED_OUT,
-                    "timed out after " + spec.timeoutSeconds() + " s (timeoutSeconds)"), spec.timeoutSeconds(), TimeUnit.SECONDS);
+            timeouts.put(id, timers.schedule(() -> stopAsync(execution, JobStatus.TIMED_OUT,
+                    "timed out after " + spec.timeoutSeconds() + " s (timeoutSeconds)"), spec.timeoutSeconds(), TimeUnit.SECONDS));
         }
         jobs.execute(execution);
     }
 
-    private void stopAsync(JobExecution execution, JobStatus status, String reason) {
-        jobs.execute(() -> execution.stop(status, reason));
+    // The job's processes are gone and its end is recorded (or could not be): its slot is free.
+    private void ended(JobExecution execution) {
+        running.remove(execution.id());
+        leases.remove(execution);
+        ScheduledFuture<?> timeout = timeouts.remove(execution.id());
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
+        slots.release();
     }
 
-    private void renewLocks() {
-        for (JobExecution execution : running.values()) {
-            JobQueue.Renewal renewal = queue.renew(execution.project(), execution.id());
-            if (renewal.lock() != JobQueue.LockState.HELD && running.containsKey(execution.id())) {
-                execution.lockLapsed(renewal.lock());
-            }
-            if (renewal.cancelReason() != null) {
-                stopAsync(execution, JobStatus.CANCELLED, renewal.cancelReason());
-            }
-        }
+    private void stopAsync(JobExecution execution, JobStatus status, String reason) {
+        jobs.execute(() -> execution.stop(status, reason));
     }
 
     private void heartbeat() {
@@ -344,7 +352,7 @@ public final class Worker implements AutoCloseable {
     private void sweep() {
         JobQueue.Sweep sweep = queue.sweep();
         for (String lost : sweep.lost()) {
-            LOG.log(Level.WARNING, "job {0} marked lost: its worker stopped sending heartbeats", lost);
+            LOG.log(Level.WARNING, "job {0} marked lost: its lease ran out (its worker crashed, stalled or lost Redis)", lost);
         }
         for (String started : sweep.handedOver()) {
             LOG.log(Level.INFO, "job {0} got a project lock whose holder had ended or vanished", started);
@@ -439,6 +447,10 @@ public final class Worker implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         timers.shutdownNow();
+        leaseTimer.shutdownNow();
+        if (watchdog != null) {
+            watchdog.close();
+        }
         jobs.shutdown();
         try {
             // gone at once, not after lost-after: nothing of ours is running any more

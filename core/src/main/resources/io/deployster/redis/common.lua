@@ -11,24 +11,37 @@ local function consume(queue, entry)
   redis.call('XDEL', queue_key(queue), entry)
 end
 
--- Gives the project's lock to the oldest job still waiting for it and puts that job back on its
--- queue, so an idle worker starts it at once; frees the lock when nobody waits.
+-- Grants the project's lock to job id for one lease (ms) and numbers the grant with the project's
+-- next fencing token, recorded on the job. Returns the token.
+local function grant(project, id, ttl)
+  redis.call('SET', lock_key(project), id, 'PX', ttl)
+  local token = redis.call('INCR', fence_key(project))
+  redis.call('HSET', job_key(id), 'fencingToken', token)
+  return token
+end
+
+-- Gives the project's lock to its oldest job not started yet (the head of waiters:, which is in submit
+-- order) and frees it when there is none. A waiting job is put back on its queue so an idle worker
+-- starts it at once; a queued one is still in its queue and starts when a worker takes it. Returns the
+-- id of the job that got the lock, or ''.
 local function hand_off(project, ttl)
-  local lk = lock_key(project)
   local wk = waiters_key(project)
   while true do
     local next_id = redis.call('LPOP', wk)
     if not next_id then
-      redis.call('DEL', lk)
+      redis.call('DEL', lock_key(project))
       redis.call('SREM', waiting_projects_key(), project)
       return ''
     end
     local jk = job_key(next_id)
-    if redis.call('HGET', jk, 'status') == 'waiting' then
-      redis.call('SET', lk, next_id, 'PX', ttl)
+    local status = redis.call('HGET', jk, 'status')
+    if status == 'waiting' or status == 'queued' then
+      grant(project, next_id, ttl)
       redis.call('SADD', handed_over_key(), next_id)
-      local f = redis.call('HMGET', jk, 'queue', 'spec', 'kid', 'iat', 'sig')
-      redis.call('XADD', queue_key(f[1]), '*', 'job', next_id, 'spec', f[2], 'kid', f[3] or '', 'iat', f[4] or '', 'sig', f[5] or '')
+      if status == 'waiting' then
+        local f = redis.call('HMGET', jk, 'queue', 'spec', 'kid', 'iat', 'sig')
+        redis.call('XADD', queue_key(f[1]), '*', 'job', next_id, 'spec', f[2], 'kid', f[3] or '', 'iat', f[4] or '', 'sig', f[5] or '')
+      end
       if redis.call('LLEN', wk) == 0 then
         redis.call('SREM', waiting_projects_key(), project)
       end
@@ -50,6 +63,10 @@ local function finish(id, status, exit, failed, reason, now, ttl, maxlen, retent
   redis.call('EXPIRE', jk, retention)
   redis.call('EXPIRE', log_key(id), retention)
   local project = redis.call('HGET', jk, 'project')
+  if project then
+    -- a job that ends before it started must not hold up the project's order
+    redis.call('LREM', waiters_key(project), 0, id)
+  end
   if project and redis.call('GET', lock_key(project)) == id then
     return hand_off(project, ttl)
   end

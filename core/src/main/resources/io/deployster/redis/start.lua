@@ -21,9 +21,28 @@ if ARGV[10] ~= '0' and redis.call('EXISTS', seen_key(id)) == 1 then
 end
 local project = redis.call('HGET', jk, 'project')
 local lk = lock_key(project)
+local wk = waiters_key(project)
 local holder = redis.call('GET', lk)
+if not holder then
+  -- a free lock goes to the project's oldest job not started yet, not to whichever entry a worker
+  -- happened to take first: jobs start in submit order whatever the concurrency
+  local head = redis.call('LINDEX', wk, 0)
+  if head and head ~= id then
+    holder = hand_off(project, ttl)
+    if holder == '' or holder == id then
+      holder = redis.call('GET', lk)
+    end
+  end
+end
 if (not holder) or holder == id then
-  redis.call('SET', lk, id, 'PX', ttl)
+  local token = redis.call('HGET', jk, 'fencingToken')
+  if holder ~= id or not token then
+    token = grant(project, id, ttl)
+  end
+  redis.call('LREM', wk, 0, id)
+  if redis.call('LLEN', wk) == 0 then
+    redis.call('SREM', waiting_projects_key(), project)
+  end
   redis.call('HSET', jk, 'status', 'running', 'worker', worker, 'startedAt', now)
   redis.call('HDEL', jk, 'waitingBehind')
   redis.call('SADD', running_key(), id)
@@ -32,10 +51,10 @@ if (not holder) or holder == id then
     redis.call('SET', seen_key(id), now, 'EX', ARGV[10])
   end
   -- the worker numbers its own log entries after this one, so a resent batch is never duplicated
-  return {'run', '', log_event(id, maxlen, 'e', 'started', 'ts', now, 'worker', worker)}
+  return {'run', tostring(token), log_event(id, maxlen, 'e', 'started', 'ts', now, 'worker', worker, 'fencingToken', tostring(token))}
 end
-if not redis.call('LPOS', waiters_key(project), id) then
-  redis.call('RPUSH', waiters_key(project), id)
+if not redis.call('LPOS', wk, id) then
+  redis.call('RPUSH', wk, id)
 end
 redis.call('SADD', waiting_projects_key(), project)
 redis.call('HSET', jk, 'status', 'waiting', 'waitingBehind', holder)

@@ -1,29 +1,38 @@
--- Run every few seconds by every worker. Ends running jobs whose worker stopped sending heartbeats
--- as 'lost' (never re-run: deploys are not idempotent), and hands on locks that expired while jobs
--- waited for them. ARGV: ttl, maxlen, retention, now
+-- Run every few seconds by every worker. Ends as 'lost' the running jobs whose lease ran out: the
+-- project lock no longer names them because their worker did not renew it for a whole lease (it
+-- crashed, stalled or lost Redis). A lost job is never re-run (deploys are not idempotent), and its
+-- lock passes on only now, once its lease is over, so a stalled holder never overlaps the next job.
+-- Also keeps alive the locks of jobs granted them but not started yet, and hands on free locks of
+-- projects with jobs not started.
+-- ARGV: ttl (lease, ms), maxlen, retention, now
 -- Returns {ids of jobs marked lost, ids of jobs that got a lock}.
 local lost, started = {}, {}
+local lease_s = string.format('%g', tonumber(ARGV[1]) / 1000)
 for _, id in ipairs(redis.call('SMEMBERS', running_key())) do
   local jk = job_key(id)
-  local status = redis.call('HGET', jk, 'status')
-  if status ~= 'running' then
+  local f = redis.call('HMGET', jk, 'status', 'project', 'worker')
+  if f[1] ~= 'running' then
     redis.call('SREM', running_key(), id)
-  else
-    local worker = redis.call('HGET', jk, 'worker') or ''
+  elseif redis.call('GET', lock_key(f[2])) ~= id then
+    local worker = f[3] or ''
+    local why
     if redis.call('EXISTS', worker_key(worker)) == 0 then
-      local next_id = finish(id, 'lost', '', '', 'worker ' .. worker .. ' stopped sending heartbeats while the job ran '
-        .. '(it crashed, was killed or lost its network); the deploy may have stopped part-way: check the host '
-        .. 'before deploying again', ARGV[4], ARGV[1], ARGV[2], ARGV[3])
-      table.insert(lost, id)
-      if next_id ~= '' then table.insert(started, next_id) end
+      why = 'stopped sending heartbeats (it crashed, was killed or lost its network)'
+    else
+      why = 'is alive but could not renew it (stalled, or cannot reach Redis in time)'
     end
+    finish(id, 'lost', '', '', 'the lease of this job (the lock of project ' .. f[2] .. ', ' .. lease_s
+      .. ' s) ran out: worker ' .. worker .. ' ' .. why .. '. The worker stops a job whose lease it cannot renew, '
+      .. 'so the deploy may have stopped part-way: check the host before deploying again',
+      ARGV[4], ARGV[1], ARGV[2], ARGV[3])
+    table.insert(lost, id)
   end
 end
 -- a job handed a lock waits in its queue behind others: keep its lock until it starts, so the
 -- project's order holds however long the queue is
 for _, id in ipairs(redis.call('SMEMBERS', handed_over_key())) do
   local f = redis.call('HMGET', job_key(id), 'status', 'project')
-  if f[1] == 'waiting' and f[2] and redis.call('GET', lock_key(f[2])) == id then
+  if (f[1] == 'waiting' or f[1] == 'queued') and f[2] and redis.call('GET', lock_key(f[2])) == id then
     redis.call('PEXPIRE', lock_key(f[2]), ARGV[1])
   else
     redis.call('SREM', handed_over_key(), id)

@@ -11,6 +11,7 @@ import io.deployster.log.LogFollower;
 import io.deployster.queue.QueueSettings;
 import io.deployster.testing.Await;
 import io.deployster.testing.Deployment;
+import io.deployster.testing.HostProcesses;
 import io.deployster.testing.RealRedis;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,24 +116,30 @@ class ProjectLockTest {
             assertEquals(JobStatus.SUCCEEDED, second.status(), second.reason());
             assertEquals(longJob, second.waitingBehind() == null ? longJob : second.waitingBehind());
             assertTrue(deployment.client.follower().read(longJob, LogFollower.START, 100).stream()
-                    .noneMatch(e -> "lock-lost".equals(e.event())), "the lock must be renewed, never lost");
+                    .noneMatch(e -> "fenced".equals(e.event())), "the lease must be renewed, never lost");
         }
     }
 
     @Test
-    void aJobWhoseLockVanishesIsToldAndTheLogSaysSoLoudly() throws Exception {
-        Path release = dir.resolve("release");
-        try (Deployment deployment = new Deployment(redis.uri(), QueueSettings.DEFAULT.withLockTtl(Duration.ofMillis(300)))) {
+    void aJobWhoseLockWasGrantedToAnotherJobIsFencedAtOnce() throws Exception {
+        Path marks = dir.resolve("marks");
+        try (Deployment deployment = new Deployment(redis.uri(), QueueSettings.DEFAULT.withLockTtl(Duration.ofSeconds(5)))) {
             deployment.worker("w1", 1);
             String id = deployment.client.submit(JobSpec.commands("shop", dir.toString(),
-                    List.of("while [ ! -e " + release + " ]; do sleep 0.02; done")).build());
-            Await.until("running", Duration.ofSeconds(20), () -> deployment.client.status(id).status() == JobStatus.RUNNING);
+                    List.of("trap '' TERM; while true; do echo x >> " + marks + "; sleep 0.05; done")).build());
+            Await.until("running", Duration.ofSeconds(20), () -> Files.exists(marks));
 
-            redis.client().run(j -> j.del("deployster:lock:shop")); // as if it had expired during a long stall
-            Await.until("lock-lost event", Duration.ofSeconds(20), () -> deployment.client.follower().read(id, LogFollower.START, 100)
-                    .stream().anyMatch(e -> "lock-lost".equals(e.event())));
-            Files.createFile(release);
-            assertEquals(JobStatus.SUCCEEDED, deployment.client.await(id).status(), "the job goes on");
+            // as if the lease had run out during a stall and the next deploy had been granted the lock
+            redis.client().run(j -> {
+                j.set("deployster:lock:shop", "20990101-000000-othrjob1");
+                j.incr("deployster:fence:shop");
+            });
+            JobState state = deployment.client.await(id);
+            assertEquals(JobStatus.LOST, state.status());
+            assertTrue(state.reason().contains("another job of project shop was granted its lock"), state.reason());
+            assertTrue(deployment.client.follower().read(id, LogFollower.START, 100_000).stream()
+                    .anyMatch(e -> "fenced".equals(e.event())), "the log says the job was fenced");
+            assertEquals(List.of(), HostProcesses.ofJob(id), "no process of the fenced job is left once it is recorded lost");
         }
     }
 }

@@ -1,0 +1,111 @@
+package io.deployster.run;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One snapshot of this host's processes, read from {@code /proc/PID/stat} (Linux proc(5)). Processes
+ * that end while it is read are left out.
+ */
+final class ProcessTable {
+    private static final Path PROC = Path.of("/proc");
+
+    /**
+     * One process: ids from proc(5) fields 1 and 4-6, state (field 3: 'Z' is a zombie, already dead),
+     * start time (field 22, clock ticks after boot; tells a reused pid apart) and the command name.
+     */
+    record Proc(long pid, long ppid, long pgrp, long session, char state, long startTime, String name) {
+        boolean zombie() {
+            return state == 'Z' || state == 'X';
+        }
+
+        @Override
+        public String toString() {
+            return pid + " (" + name + ")";
+        }
+    }
+
+    private final Map<Long, Proc> byPid;
+
+    private ProcessTable(Map<Long, Proc> byPid) {
+        this.byPid = byPid;
+    }
+
+    static ProcessTable read() {
+        Map<Long, Proc> procs = new HashMap<>(512);
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC)) {
+            for (Path dir : dirs) {
+                String name = dir.getFileName().toString();
+                if (!name.isEmpty() && Character.isDigit(name.charAt(0))) {
+                    Proc p = parse(dir.resolve("stat"));
+                    if (p != null) {
+                        procs.put(p.pid(), p);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list " + PROC + " (the worker needs Linux procfs): " + e.getMessage(), e);
+        }
+        return new ProcessTable(procs);
+    }
+
+    Collection<Proc> all() {
+        return byPid.values();
+    }
+
+    Proc get(long pid) {
+        return byPid.get(pid);
+    }
+
+    private static Proc parse(Path stat) {
+        String text;
+        try {
+            text = Files.readString(stat, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return null; // ended meanwhile
+        }
+        // the command name (field 2) may hold spaces and parentheses: it ends at the last ')'
+        int open = text.indexOf('(');
+        int close = text.lastIndexOf(')');
+        if (open < 0 || close < open) {
+            return null;
+        }
+        String[] f = text.substring(close + 2).split(" ");
+        if (f.length < 20) {
+            return null;
+        }
+        return new Proc(Long.parseLong(text.substring(0, open).trim()), Long.parseLong(f[1]), Long.parseLong(f[2]),
+                Long.parseLong(f[3]), f[0].charAt(0), Long.parseLong(f[19]), text.substring(open + 1, close));
+    }
+
+    /**
+     * True when process {@code pid}'s environment holds exactly {@code entry} ("NAME=value"). False when
+     * it does not, has ended, or belongs to a user whose environment this process may not read.
+     */
+    static boolean environmentHas(long pid, String entry) {
+        byte[] env;
+        try {
+            env = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("environ"));
+        } catch (IOException e) {
+            return false;
+        }
+        byte[] want = entry.getBytes(StandardCharsets.UTF_8);
+        int start = 0;
+        for (int i = 0; i <= env.length; i++) {
+            if (i == env.length || env[i] == 0) {
+                if (i - start == want.length && Arrays.equals(env, start, i, want, 0, want.length)) {
+                    return true;
+                }
+                start = i + 1;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,66 @@
+# The lease watchdog of one Deployster worker (docs/design.md, "Lease and fencing"). It runs beside
+# the worker's JVM, so it still acts while the worker is stopped (SIGSTOP, a long GC pause) or dead.
+#
+# stdin, one line each, from the worker:
+#   lease JOB PGID MILLIS   JOB's lease holds for MILLIS more ms; PGID is its command's process group
+#   end JOB                 JOB ended: forget it
+# stdout, to the worker:
+#   fenced JOB              JOB's lease ran out before the next 'lease' line: its processes were killed
+#
+# When stdin closes (the worker died) every job still known is fenced at once.
+set -u
+declare -A deadline=() group=()
+now=0
+
+tick() { # sets now: ms since boot (monotonic, unlike the wall clock)
+  local up rest
+  read -r up rest < /proc/uptime
+  now=$(( 10#${up/./} * 10 ))
+}
+
+fence() { # JOB: KILL its process group, then every process whose environment names it
+  local job=$1 p v
+  local -a env
+  if [ -n "${group[$job]:-}" ] && [ "${group[$job]}" != 0 ]; then
+    kill -KILL -- "-${group[$job]}" 2>/dev/null
+  fi
+  for p in /proc/[0-9]*; do
+    [ "${p#/proc/}" = "$$" ] && continue
+    mapfile -d "" -t env 2>/dev/null < "$p/environ" || continue
+    for v in "${env[@]}"; do
+      if [ "$v" = "DEPLOYSTER_JOB_ID=$job" ]; then
+        kill -KILL "${p#/proc/}" 2>/dev/null
+        break
+      fi
+    done
+  done
+  unset "deadline[$job]" "group[$job]"
+  echo "fenced $job"
+}
+
+while true; do
+  tick
+  next=""
+  for job in "${!deadline[@]}"; do
+    if [ "${deadline[$job]}" -le "$now" ]; then
+      fence "$job"
+    elif [ -z "$next" ] || [ "${deadline[$job]}" -lt "$next" ]; then
+      next=${deadline[$job]}
+    fi
+  done
+  wait_ms=3600000
+  [ -n "$next" ] && wait_ms=$(( next - now ))
+  [ "$wait_ms" -lt 1 ] && wait_ms=1
+  printf -v timeout '%d.%03d' $(( wait_ms / 1000 )) $(( wait_ms % 1000 ))
+  if IFS=' ' read -r -t "$timeout" cmd job pg ms; then
+    case "$cmd" in
+      lease) tick; deadline[$job]=$(( now + ms )); group[$job]=$pg ;;
+      end) unset "deadline[$job]" "group[$job]" ;;
+    esac
+  elif [ $? -le 128 ]; then
+    for job in "${!deadline[@]}"; do
+      fence "$job"
+    done
+    exit 0
+  fi
+done

@@ -40,10 +40,12 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "Worker name shown on its jobs (default: host name and pid).")
     String name;
     @Option(names = "--lock-ttl", defaultValue = "30s", converter = DurationConverter.class, paramLabel = "TIME",
-            description = "Project lock lifetime without renewal; a dead holder frees it this fast (default: 30s).")
+            description = "Lease: a job's project lock lasts this long without renewal (renewed every tenth of it). A job that "
+                    + "cannot renew it for four fifths of it is killed; a crashed or stalled holder's job is marked lost and "
+                    + "its lock passes on once it has run out (default: 30s).")
     Duration lockTtl;
     @Option(names = "--lost-after", defaultValue = "15s", converter = DurationConverter.class, paramLabel = "TIME",
-            description = "A worker silent this long is dead and its running jobs are marked lost (default: 15s).")
+            description = "A worker silent this long is shown as dead; its jobs are marked lost when their lease runs out (default: 15s).")
     Duration lostAfter;
     @Option(names = "--claim-idle", defaultValue = "30s", converter = DurationConverter.class, paramLabel = "TIME",
             description = "A job taken but not started by a worker for this long is run by another (default: 30s).")

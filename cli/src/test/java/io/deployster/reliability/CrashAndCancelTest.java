@@ -9,6 +9,7 @@ import io.deployster.job.JobStatus;
 import io.deployster.queue.JobQueue.CancelOutcome;
 import io.deployster.testing.Await;
 import io.deployster.testing.Deployment;
+import io.deployster.testing.HostProcesses;
 import io.deployster.testing.RealRedis;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ class CrashAndCancelTest {
     }
 
     private WorkerProcess worker(String name, List<String> jvm, String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of("--lost-after", "2s", "--claim-idle", "1s", "--kill-grace", "2s"));
+        List<String> all = new ArrayList<>(List.of("--lost-after", "2s", "--lock-ttl", "2s", "--claim-idle", "1s", "--kill-grace", "2s"));
         all.addAll(List.of(args));
         WorkerProcess w = WorkerProcess.start(redis.client(), dir, name, jvm, all.toArray(String[]::new));
         workers.add(w);
@@ -71,7 +72,7 @@ class CrashAndCancelTest {
     }
 
     @Test
-    void aKilledWorkersJobIsLostItsLockFreedAndTheNextJobRuns() throws Exception {
+    void aKilledWorkersJobIsKilledTooThenLostAndTheNextJobRuns() throws Exception {
         WorkerProcess doomed = worker("doomed", List.of());
         String first = deployment.client.submit(JobSpec.commands("shop", dir.toString(), List.of(recordingGroup("first", "sleep 300"))).build());
         group("first");
@@ -80,6 +81,9 @@ class CrashAndCancelTest {
         Await.until("second waiting", Duration.ofSeconds(30), () -> deployment.client.status(second).status() == JobStatus.WAITING);
 
         doomed.signal("KILL");
+        // the worker's lease watchdog sees it die and kills its job at once, well before the lease ends
+        Await.until("the dead worker's job killed", Duration.ofSeconds(30), () -> HostProcesses.ofJob(first).isEmpty());
+        assertEquals(JobStatus.RUNNING, deployment.client.status(first).status(), "still running in Redis until its lease runs out");
         JobState lost = deployment.client.await(first);
         assertEquals(JobStatus.LOST, lost.status());
         assertTrue(lost.reason().contains("worker doomed stopped sending heartbeats"), lost.reason());

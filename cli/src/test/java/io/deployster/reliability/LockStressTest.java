@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Hundreds of short and long jobs over several projects and three worker processes, with a 1 s lock TTL. */
+/** Hundreds of short and long jobs over several projects and three worker processes, with a 2 s lease. */
 class LockStressTest {
     @RegisterExtension
     static RealRedis redis = new RealRedis();
@@ -30,26 +30,26 @@ class LockStressTest {
         List<WorkerProcess> workers = new ArrayList<>();
         try (Deployment deployment = new Deployment(redis.uri())) {
             for (int w = 1; w <= 3; w++) {
-                workers.add(WorkerProcess.start(redis.client(), dir, "w" + w, "--concurrency", "4", "--lock-ttl", "1s"));
+                workers.add(WorkerProcess.start(redis.client(), dir, "w" + w, "--concurrency", "4", "--lock-ttl", "2s"));
             }
             Path overlaps = dir.resolve("overlaps");
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < 240; i++) {
                 String project = "p" + (i % 4);
                 Path inside = dir.resolve(project + ".inside");
-                String work = i % 60 < 2 ? "sleep 3.5" : "sleep 0.01"; // two jobs per project outlive 3 lock TTLs
+                String work = i % 60 < 2 ? "sleep 4.5" : "sleep 0.01"; // two jobs per project outlive 2 leases
                 ids.add(deployment.client.submit(JobSpec.commands(project, dir.toString(), List.of(
                         "mkdir " + inside + " || { echo " + project + " >> " + overlaps + "; exit 99; }; " + work + "; rmdir " + inside)).build()));
             }
-            int lockLost = 0;
+            int fenced = 0;
             for (String id : ids) {
                 JobState state = deployment.client.await(id);
                 assertEquals(JobStatus.SUCCEEDED, state.status(), "job " + id + ": " + state.reason());
-                lockLost += (int) deployment.client.follower().read(id, LogFollower.START, 1000).stream()
-                        .filter(e -> "lock-lost".equals(e.event())).count();
+                fenced += (int) deployment.client.follower().read(id, LogFollower.START, 1000).stream()
+                        .filter(e -> "fenced".equals(e.event())).count();
             }
             assertTrue(Files.notExists(overlaps), "overlapping jobs recorded");
-            assertEquals(0, lockLost, "no lock lost");
+            assertEquals(0, fenced, "a live worker never loses a lease");
         } finally {
             for (WorkerProcess w : workers) {
                 w.close();

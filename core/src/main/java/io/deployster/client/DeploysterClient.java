@@ -14,6 +14,7 @@ import io.deployster.secret.Secrets;
 import io.deployster.sign.JobSigner;
 import java.time.Clock;
 import java.util.function.Consumer;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * What a producer needs: submit a job, follow its log, read its state, cancel it. Used by the CLI
@@ -63,9 +64,17 @@ public final class DeploysterClient implements AutoCloseable {
         return queue.submit(spec, secrets);
     }
 
-    /** @return the job's state, or null when Redis has no such job (never submitted, or expired) */
+    /**
+     * @return the job's state, or null when Redis has no such job (never submitted, or expired)
+     * @throws JedisConnectionException when Redis cannot be reached, even on a second try with a fresh connection
+     */
     public JobState status(String id) {
-        return queue.status(id);
+        try {
+            return queue.status(id);
+        } catch (JedisConnectionException e) {
+            // a read is safe to repeat; the failed call dropped the pool's stale connections
+            return queue.status(id);
+        }
     }
 
     public JobQueue.CancelOutcome cancel(String id, String reason) {

@@ -8,6 +8,7 @@ import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.util.JedisURIHelper;
 
 /**
@@ -77,16 +78,25 @@ public final class Redis implements AutoCloseable {
         return uri;
     }
 
+    /**
+     * Runs {@code action} on a pooled connection. When the connection turns out broken (the server
+     * restarted or failed over), every idle connection is dropped too, so the caller's retry gets a
+     * fresh one instead of the next stale one.
+     */
     public <T> T call(Function<Jedis, T> action) {
         try (Jedis jedis = pool.getResource()) {
             return action.apply(jedis);
+        } catch (JedisConnectionException e) {
+            pool.clear();
+            throw e;
         }
     }
 
     public void run(Consumer<Jedis> action) {
-        try (Jedis jedis = pool.getResource()) {
+        call(jedis -> {
             action.accept(jedis);
-        }
+            return null;
+        });
     }
 
     /** A connection for the caller to hold (blocking reads); close it to give it back. */

@@ -1,0 +1,193 @@
+package io.deployster.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.deployster.job.JobSpec;
+import io.deployster.job.JobState;
+import io.deployster.job.JobStatus;
+import io.deployster.queue.JobQueue.CancelOutcome;
+import io.deployster.log.LogFollower;
+import io.deployster.redis.Redis;
+import io.deployster.redis.RedisServer;
+import io.deployster.testing.Await;
+import io.deployster.testing.Deployment;
+import io.deployster.testing.HostProcesses;
+import io.deployster.testing.RealRedis;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Two deploys of one project never overlap, whatever ends the first: a timeout or cancel while a child
+ * ignores TERM, a child that left the job's session, a worker stopped for longer than the lease, a
+ * Redis outage longer than the lease. Job A writes a timestamped mark every 50 ms from a child process;
+ * job B of the same project records when it started; no mark of A may come after that.
+ */
+class OverlapTest {
+    @RegisterExtension
+    static RealRedis redis = new RealRedis();
+
+    @TempDir
+    Path dir;
+
+    private final List<WorkerProcess> workers = new ArrayList<>();
+
+    @AfterEach
+    void stopWorkers() throws Exception {
+        for (WorkerProcess w : workers) {
+            w.signal("CONT");
+            w.close();
+        }
+    }
+
+    private WorkerProcess worker(Redis redis, String name, String... args) throws Exception {
+        WorkerProcess w = WorkerProcess.start(redis, dir, name, args);
+        workers.add(w);
+        return w;
+    }
+
+    /** A child that ignores TERM and writes a mark every 50 ms; {@code detach} moves it to a session of its own. */
+    private String marking(boolean detach) {
+        String loop = "trap \\\"\\\" TERM; while true; do date +%s%N >> " + dir.resolve("a.marks") + "; sleep 0.05; done";
+        return detach ? "(setsid sh -c \"" + loop + "\" &); sleep 300" : "sh -c \"" + loop + "\" & wait";
+    }
+
+    private JobSpec.Builder jobB(String queue) {
+        return JobSpec.commands("ov", dir.toString(), List.of("date +%s%N > " + dir.resolve("b.start"))).queue(queue);
+    }
+
+    private void awaitMarks() {
+        Await.until("A writing marks", Duration.ofSeconds(30), () -> Files.exists(dir.resolve("a.marks")));
+    }
+
+    /**
+     * Asserts B started after A's last mark, prints the margin (the figure docs/design.md reports) and
+     * returns how many marks A wrote.
+     */
+    private int assertNoMarkAfterB(String failure) throws Exception {
+        long bStart = Long.parseLong(Files.readString(dir.resolve("b.start")).trim());
+        List<Long> marks = Files.readAllLines(dir.resolve("a.marks")).stream().filter(l -> !l.isBlank()).map(Long::parseLong).toList();
+        long after = marks.stream().filter(m -> m > bStart).count();
+        assertEquals(0, after, after + " of A's " + marks.size() + " marks came after B started: the deploys overlapped");
+        long margin = bStart - marks.stream().mapToLong(Long::longValue).max().orElse(bStart);
+        System.out.printf("overlap check, %s: 0 of %d marks of A after B started; A's last mark %.0f ms before B started%n",
+                failure, marks.size(), margin / 1e6);
+        return marks.size();
+    }
+
+    @ParameterizedTest(name = "{0}, child {1}")
+    @CsvSource({"timeout, in the job's process group", "timeout, in a session of its own (setsid, double fork)",
+            "cancel, in the job's process group", "cancel, in a session of its own (setsid, double fork)"})
+    void aJobEndsAndHandsOnItsLockOnlyOnceEveryProcessOfItIsGone(String stopBy, String child) throws Exception {
+        try (Deployment deployment = new Deployment(redis.uri())) {
+            worker(redis.client(), "w1", "--concurrency", "2", "--kill-grace", "2s");
+            JobSpec.Builder a = JobSpec.commands("ov", dir.toString(), List.of(marking(child.contains("setsid"))));
+            if (stopBy.equals("timeout")) {
+                a.timeoutSeconds(2);
+            }
+            String idA = deployment.client.submit(a.build());
+            awaitMarks();
+            String idB = deployment.client.submit(jobB("deploy").build());
+            if (stopBy.equals("cancel")) {
+                assertEquals(CancelOutcome.REQUESTED, deployment.client.cancel(idA, "operator pressed stop"));
+            }
+
+            JobState stateA = deployment.client.await(idA);
+            assertEquals(stopBy.equals("timeout") ? JobStatus.TIMED_OUT : JobStatus.CANCELLED, stateA.status(), stateA.reason());
+            assertEquals(List.of(), HostProcesses.ofJob(idA), "A is recorded ended only once its processes are gone");
+            JobState stateB = deployment.client.await(idB);
+            assertEquals(JobStatus.SUCCEEDED, stateB.status(), stateB.reason());
+            assertTrue(!stateB.startedAt().isBefore(stateA.endedAt()), "B started after A ended");
+            assertTrue(assertNoMarkAfterB(stopBy + ", child " + child) > 0);
+        }
+    }
+
+    @Test
+    void aDaemonLeftRunningByASuccessfulJobIsStoppedBeforeTheNextJobStarts() throws Exception {
+        try (Deployment deployment = new Deployment(redis.uri())) {
+            worker(redis.client(), "w1", "--kill-grace", "1s");
+            String idA = deployment.client.submit(JobSpec.commands("ov", dir.toString(),
+                    List.of(marking(true).replace("sleep 300", "sleep 0.5; echo deployed"))).build());
+            String idB = deployment.client.submit(jobB("deploy").build());
+            JobState stateA = deployment.client.await(idA);
+            assertEquals(JobStatus.SUCCEEDED, stateA.status(), stateA.reason());
+            assertEquals(JobStatus.SUCCEEDED, deployment.client.await(idB).status());
+            assertTrue(deployment.client.follower().read(idA, LogFollower.START, 1000).stream()
+                    .anyMatch(e -> "note".equals(e.event()) && e.fields().get("message").contains("left running were stopped")),
+                    "A's log says what was stopped at its end");
+            assertNoMarkAfterB("daemon left by a successful job");
+        }
+    }
+
+    @Test
+    void aWorkerStoppedForLongerThanTheLeaseHasItsJobFencedBeforeTheLockPassesOn() throws Exception {
+        try (Deployment deployment = new Deployment(redis.uri())) {
+            WorkerProcess w1 = worker(redis.client(), "w1", "--queues", "q1", "--lock-ttl", "3s");
+            worker(redis.client(), "w2", "--queues", "q2", "--lock-ttl", "3s");
+            String idA = deployment.client.submit(JobSpec.commands("ov", dir.toString(), List.of(marking(true))).queue("q1").build());
+            awaitMarks();
+            String idB = deployment.client.submit(jobB("q2").build());
+            Await.until("B waiting", Duration.ofSeconds(30), () -> deployment.client.status(idB).status() == JobStatus.WAITING);
+
+            w1.signal("STOP"); // longer than the lease: until B has run
+            JobState stateB = deployment.client.await(idB);
+            assertEquals(JobStatus.SUCCEEDED, stateB.status(), stateB.reason());
+            assertEquals("w2", stateB.worker());
+            JobState stateA = deployment.client.status(idA);
+            assertEquals(JobStatus.LOST, stateA.status());
+            assertTrue(stateA.reason().contains("the lease of this job (the lock of project ov, 3 s) ran out: worker w1 is alive")
+                    || stateA.reason().contains("worker w1 stopped sending heartbeats"), stateA.reason());
+            assertTrue(!stateB.startedAt().isBefore(stateA.endedAt()), "B started after A was recorded lost");
+            assertEquals(List.of(), HostProcesses.ofJob(idA), "the watchdog killed A while w1 was stopped");
+            assertNoMarkAfterB("worker stopped (SIGSTOP) for longer than the lease");
+
+            w1.signal("CONT");
+            Await.until("w1 says it fenced A", Duration.ofSeconds(30), () -> w1.output().contains("job " + idA + " of project ov: ")
+                    && w1.output().contains("stopped before another deploy of project ov could start"));
+            String idC = deployment.client.submit(JobSpec.commands("ov", dir.toString(), List.of("echo C")).queue("q1").build());
+            assertEquals(JobStatus.SUCCEEDED, deployment.client.await(idC).status(), "w1 goes on serving");
+        }
+    }
+
+    @Test
+    void aRedisOutageLongerThanTheLeaseStopsTheJobBeforeTheLockCanPassOn() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path data = dir.resolve("redis");
+        String[] aof = {"--appendonly", "yes", "--appendfsync", "always"};
+        RedisServer server = RedisServer.start(data, port, aof);
+        try (Redis own = Redis.connect(server.uri()); Deployment deployment = new Deployment(server.uri())) {
+            worker(own, "w1", "--concurrency", "2", "--lock-ttl", "2s");
+            String idA = deployment.client.submit(JobSpec.commands("ov", dir.toString(), List.of(marking(true))).build());
+            awaitMarks();
+            String idB = deployment.client.submit(jobB("deploy").build());
+            Await.until("B waiting", Duration.ofSeconds(30), () -> deployment.client.status(idB).status() == JobStatus.WAITING);
+
+            server.close();
+            Await.until("A's processes stopped by its worker", Duration.ofSeconds(30), () -> HostProcesses.ofJob(idA).isEmpty());
+            server = RedisServer.start(data, port, aof);
+
+            JobState stateA = deployment.client.await(idA);
+            assertEquals(JobStatus.LOST, stateA.status());
+            assertTrue(stateA.reason().contains("could not renew the job's lease") || stateA.reason().contains("lease of this job"),
+                    stateA.reason());
+            JobState stateB = deployment.client.await(idB);
+            assertEquals(JobStatus.SUCCEEDED, stateB.status(), stateB.reason());
+            assertNoMarkAfterB("Redis outage longer than the lease");
+        } finally {
+            server.close();
+        }
+    }
+}

@@ -61,8 +61,11 @@ class ChaosTest {
                 String project = "chaos-" + (i % PROJECTS);
                 Path marks = dir.resolve(project + ".marks");
                 String mark = "echo \"$DEPLOYSTER_JOB_ID %s $(date +%%s%%N)\" >> " + marks;
+                // one job in four outlives the lease, so a stall or a kill during it would let the next job overlap
+                int ticks = i % 4 == 0 ? 60 : 5;
                 String id = deployment.client.submit(JobSpec.commands(project, dir.toString(), List.of(String.format(mark, "enter")
-                        + "; for i in 1 2 3 4 5; do sleep 0.04; " + String.format(mark, "tick") + "; done; " + String.format(mark, "leave"))).build());
+                        + "; i=0; while [ $i -lt " + ticks + " ]; do i=$((i+1)); sleep 0.04; " + String.format(mark, "tick") + "; done; "
+                        + String.format(mark, "leave"))).build());
                 ids.add(id);
                 submitted.computeIfAbsent(project, k -> new ArrayList<>()).add(id);
             }
@@ -73,7 +76,7 @@ class ChaosTest {
             long deadline = System.nanoTime() + Duration.ofMinutes(jobs / 40 + 3).toNanos();
             while (!allEnded(deployment, ids)) {
                 assertTrue(System.nanoTime() < deadline, "jobs still not ended after chaos");
-                WorkerProcess victim = workers.get(random.nextInt(workers.size()));
+                WorkerProcess victim = victim(workers, random);
                 if (random.nextInt(4) == 0) {
                     victim.signal("KILL");
                     victim.awaitExit(Duration.ofSeconds(30));
@@ -116,6 +119,19 @@ class ChaosTest {
                 w.close();
             }
         }
+    }
+
+    // Mostly a worker running a job now: a fault there is one that could make deploys overlap.
+    private static WorkerProcess victim(List<WorkerProcess> workers, Random random) {
+        if (random.nextInt(4) > 0) {
+            List<String> busy = redis.client().call(j -> j.smembers("deployster:running")).stream()
+                    .map(id -> redis.client().call(j -> j.hget("deployster:job:" + id, "worker"))).toList();
+            List<WorkerProcess> candidates = workers.stream().filter(w -> busy.contains(w.name)).toList();
+            if (!candidates.isEmpty()) {
+                return candidates.get(random.nextInt(candidates.size()));
+            }
+        }
+        return workers.get(random.nextInt(workers.size()));
     }
 
     private static boolean allEnded(Deployment deployment, List<String> ids) {

@@ -9,7 +9,7 @@ local status = redis.call('HGET', jk, 'status')
 if not status then
   -- written straight to the queue by a producer that skipped submit: adopt it
   redis.call('HSET', jk, 'spec', ARGV[8], 'project', ARGV[9], 'queue', ARGV[6], 'submittedAt', now,
-    'status', 'queued', 'protocol', '1', 'kid', ARGV[11], 'iat', ARGV[12], 'sig', ARGV[13])
+    'status', 'queued', 'protocol', '2', 'kid', ARGV[11], 'iat', ARGV[12], 'sig', ARGV[13])
   status = 'queued'
 end
 if status ~= 'queued' and status ~= 'waiting' then

@@ -5,7 +5,7 @@ if redis.call('EXISTS', jk) == 1 then
   return redis.error_reply('DUPLICATE job ' .. id .. ' already exists')
 end
 redis.call('HSET', jk, 'spec', ARGV[2], 'project', ARGV[3], 'queue', ARGV[4], 'submittedBy', ARGV[5],
-  'submittedAt', ARGV[6], 'status', 'queued', 'protocol', '1', 'kid', ARGV[8], 'iat', ARGV[9], 'sig', ARGV[10])
+  'submittedAt', ARGV[6], 'status', 'queued', 'protocol', '2', 'kid', ARGV[8], 'iat', ARGV[9], 'sig', ARGV[10])
 -- the project's start order is the order of acknowledged submits, whatever order workers take entries in
 redis.call('RPUSH', waiters_key(ARGV[3]), id)
 redis.call('SADD', waiting_projects_key(), ARGV[3])

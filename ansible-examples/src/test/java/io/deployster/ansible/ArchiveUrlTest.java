@@ -47,7 +47,10 @@ class ArchiveUrlTest {
             site.assertCurrent("v1", v1);
             site.assertServes("v1");
             Path release = site.deployTo.resolve("releases/v1");
-            assertTrue(Files.readString(release.resolve(".deploy-release.json")).contains("\"source\": \"archive\""));
+            String marker = Files.readString(release.resolve(".deploy-release.json"));
+            assertTrue(marker.contains("\"source\": \"archive\""), marker);
+            assertTrue(marker.contains("\"role_version\": \"" + Collection.version() + "\""),
+                    "a checkout's role reads its version from galaxy.yml: " + marker);
             assertFalse(Files.exists(release.resolve(".deploy-archive.download")), "the download is removed once unpacked");
             long pid = site.supervisor().appPid();
 

@@ -1,6 +1,7 @@
 package io.deployster.ansible;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /** The role's contract: every variable documented in defaults/main.yml, and a consistent version. */
 class RoleConventionsTest {
 
-    private static final Path ROLE = Ansible.examplesDir().resolve("roles/deploy");
+    private static final Path COLLECTION = Ansible.examplesDir().resolve("collection");
+    private static final Path ROLE = COLLECTION.resolve("roles/deploy");
 
     @Test
     void everyDefaultHasAComment() throws IOException {
@@ -59,11 +61,21 @@ class RoleConventionsTest {
     }
 
     @Test
-    void versionIsSemanticAndHasAChangelogEntry() throws IOException {
-        String version = Files.readString(ROLE.resolve("VERSION")).trim();
-        assertTrue(version.matches("\\d+\\.\\d+\\.\\d+"), "VERSION: " + version);
-        assertTrue(Files.readString(ROLE.resolve("CHANGELOG.md")).contains("## " + version),
+    void versionLivesOnlyInGalaxyYmlAndHasAChangelogEntry() throws IOException {
+        Matcher m = Pattern.compile("(?m)^version: (\\S+)$").matcher(Files.readString(COLLECTION.resolve("galaxy.yml")));
+        assertTrue(m.find(), "galaxy.yml has no version line");
+        String version = m.group(1);
+        assertTrue(version.matches("\\d+\\.\\d+\\.\\d+"), "galaxy.yml version: " + version);
+        assertTrue(Files.readString(COLLECTION.resolve("CHANGELOG.md")).contains("\n## " + version + "\n"),
                 "CHANGELOG.md has no entry for " + version);
+        assertFalse(Files.exists(ROLE.resolve("VERSION")), "a second copy of the version would drift from galaxy.yml");
+    }
+
+    @Test
+    void theOldRolePathIsTheCollectionsRole() throws IOException {
+        Path old = Ansible.examplesDir().resolve("roles/deploy");
+        assertTrue(Files.isSymbolicLink(old), old + " should link to the collection's role, not be a copy");
+        assertEquals(ROLE.toRealPath(), old.toRealPath());
     }
 
     private static Set<String> names(String text, String regex) {

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,9 +63,13 @@ class SourcesTest {
                 content.getParent().toString(), "shop-1.2"), tmp, null, Duration.ofSeconds(60));
         assertEquals(0, tar.exitCode(), tar::describe);
 
+        // A path on the controller, checked against its sha256 there before it is copied over.
+        String sha256 = HexFormat.of().formatHex(
+                MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(archive)));
         Ansible.Result fromArchive = site.deploy("unused", Map.of(
                 "deploy_source", "archive",
                 "deploy_archive", archive.toString(),
+                "deploy_archive_checksum", "sha256:" + sha256,
                 "deploy_archive_strip_components", 1,
                 "ref", "v1.2")).assertSucceeded();
         site.assertCurrent("v1.2", fromArchive);

@@ -60,8 +60,32 @@ public final class JobProcesses {
     public List<ProcessTable.Proc> alive() {
         // read under the lock, so a command being started is already counted as a leader
         synchronized (this) {
+            if (surelyNone()) {
+                return List.of();
+            }
             return alive(ProcessTable.read(), Set.copyOf(leaders));
         }
+    }
+
+    // The common case at a job's end, without reading every process: a live process of the job is in
+    // one of its commands' process groups, or descends from one that is (its parent chain never leaves
+    // the job's groups without an orphan on the way), or from an orphan of the worker.
+    private boolean surelyNone() {
+        for (long leader : leaders) {
+            if (subreaper.posix().groupExists(leader)) {
+                return false;
+            }
+        }
+        List<Long> orphans = subreaper.orphans();
+        if (orphans == null) {
+            return false;
+        }
+        for (long pid : orphans) {
+            if (ProcessTable.environmentHas(pid, marker)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private List<ProcessTable.Proc> alive(ProcessTable table, Set<Long> leaderPids) {

@@ -43,6 +43,7 @@ public final class JobRunner {
     private final long killGraceMillis;
     private final JobProcesses processes;
     private final long fencingToken;
+    private final LeaseGuard lease;
     private final List<Thread> pumps = new ArrayList<>();
     private JobStatus stopStatus;
     private String stopReason;
@@ -51,9 +52,11 @@ public final class JobRunner {
      * @param secrets the job's opened secrets: exported or passed privately, and masked in every line
      * @param processes where the job's processes are started, found and stopped
      * @param fencingToken the number of the lock grant the job runs under, exported as DEPLOYSTER_FENCING_TOKEN
+     * @param lease asked before and after each process start: a worker that was stopped must not start
+     *     a command of a job whose lease ran out meanwhile
      */
     public JobRunner(String jobId, JobSpec spec, Secrets secrets, LogWriter log, LineReader lines, long killGraceMillis,
-                     JobProcesses processes, long fencingToken) {
+                     JobProcesses processes, long fencingToken, LeaseGuard lease) {
         this.jobId = jobId;
         this.spec = spec;
         this.secrets = secrets;
@@ -63,6 +66,7 @@ public final class JobRunner {
         this.killGraceMillis = killGraceMillis;
         this.processes = processes;
         this.fencingToken = fencingToken;
+        this.lease = lease;
     }
 
     /** Runs the job; returns once it ended and no process of it is left. */
@@ -108,11 +112,15 @@ public final class JobRunner {
      * another deploy of the project may start. Overrides an earlier stop's status and reason.
      */
     public void fence(String reason) throws InterruptedException {
+        boolean first;
         synchronized (this) {
+            first = stopStatus != JobStatus.LOST;
             stopStatus = JobStatus.LOST;
-            stopReason = reason;
+            stopReason = first ? reason : stopReason;
         }
-        log.event("fenced", "message", reason);
+        if (first) {
+            log.event("fenced", "message", reason);
+        }
         processes.kill();
     }
 
@@ -228,7 +236,19 @@ public final class JobRunner {
             if (stopStatus != null) {
                 return -1;
             }
+            String lapsed = lease.lapsed();
+            if (lapsed != null) {
+                stopStatus = JobStatus.LOST;
+                stopReason = lapsed;
+                log.event("fenced", "message", lapsed);
+                return -1;
+            }
             p = processes.start(argv, dir, env);
+        }
+        // a stall between the check above and the start: the process must not go on under a lost lease
+        String lapsed = lease.lapsed();
+        if (lapsed != null) {
+            fence(lapsed);
         }
         Thread out = pump(p.getInputStream(), LogEntry.STDOUT);
         Thread err = pump(p.getErrorStream(), LogEntry.STDERR);

@@ -1,5 +1,6 @@
 package io.deployster.run;
 
+import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import java.io.IOException;
@@ -15,6 +16,7 @@ public final class Posix {
     /** prctl option that makes the caller the reaper of its orphaned descendants (linux/prctl.h). */
     private static final int PR_SET_CHILD_SUBREAPER = 36;
     private static final int WNOHANG = 1;
+    private static final int ESRCH = 3;
 
     /** Signal numbers, the same on every Linux architecture the worker runs on (signal(7)). */
     public enum Signal {
@@ -30,7 +32,7 @@ public final class Posix {
     private interface LibC extends Library {
         int prctl(int option, long arg2, long arg3, long arg4, long arg5);
 
-        int kill(int pid, int sig);
+        int kill(int pid, int sig) throws LastErrorException;
 
         int waitpid(int pid, int[] status, int options);
     }
@@ -72,7 +74,11 @@ public final class Posix {
      */
     boolean kill(long pid, Signal signal) {
         if (libc != null) {
-            return libc.kill((int) pid, signal.number) == 0;
+            try {
+                return libc.kill((int) pid, signal.number) == 0;
+            } catch (LastErrorException e) {
+                return false;
+            }
         }
         try {
             Process kill = new ProcessBuilder("kill", "-s", signal.name(), "--", Long.toString(pid))
@@ -83,6 +89,21 @@ public final class Posix {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /**
+     * True when process group {@code pgid} has a member (kill(2) with signal 0: it exists, whether or not
+     * it may be signalled), or when that cannot be told without native calls.
+     */
+    boolean groupExists(long pgid) {
+        if (libc == null) {
+            return true;
+        }
+        try {
+            return libc.kill((int) -pgid, 0) == 0;
+        } catch (LastErrorException e) {
+            return e.getErrorCode() != ESRCH;
         }
     }
 

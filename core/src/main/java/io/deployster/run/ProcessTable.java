@@ -56,6 +56,18 @@ final class ProcessTable {
         return new ProcessTable(procs);
     }
 
+    /** The given processes that are still there (a zombie is there until reaped). */
+    static Collection<Proc> read(Collection<Long> pids) {
+        Map<Long, Proc> procs = new HashMap<>();
+        for (long pid : pids) {
+            Proc p = parse(PROC.resolve(Long.toString(pid)).resolve("stat"));
+            if (p != null) {
+                procs.put(p.pid(), p);
+            }
+        }
+        return procs.values();
+    }
+
     Collection<Proc> all() {
         return byPid.values();
     }

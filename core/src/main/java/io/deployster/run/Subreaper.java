@@ -1,7 +1,14 @@
 package io.deployster.run;
 
+import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -21,6 +28,7 @@ public final class Subreaper {
     private final Posix posix;
     private final boolean active;
     private final long self = ProcessHandle.current().pid();
+    private final Path childrenOfMainThread = Path.of("/proc", Long.toString(self), "task", Long.toString(self), "children");
     private final Map<Long, long[]> zombies = new HashMap<>();
 
     private Subreaper(Posix posix, boolean active) {
@@ -56,14 +64,42 @@ public final class Subreaper {
         return active ? ppid == self : ppid == 1;
     }
 
+    /**
+     * Pids of the processes re-parented to this worker, or null when that cannot be read cheaply. The
+     * kernel hands orphans to the subreaper's main thread (the thread group leader, which in a JVM waits
+     * for the java launcher's main thread all along), and {@code /proc/PID/task/PID/children} (proc(5))
+     * lists that thread's children: one read instead of a scan of every process. Processes the JVM
+     * starts are children of the threads that started them, so they are rarely in it.
+     */
+    List<Long> orphans() {
+        if (!active) {
+            return null;
+        }
+        String text;
+        try {
+            text = Files.readString(childrenOfMainThread, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            return null; // a kernel without CONFIG_PROC_CHILDREN
+        }
+        List<Long> pids = new ArrayList<>();
+        for (String pid : text.trim().split(" ")) {
+            if (!pid.isEmpty()) {
+                pids.add(Long.parseLong(pid));
+            }
+        }
+        return pids;
+    }
+
     /** Collects orphaned children of this worker that have been dead for a while. Called every few seconds. */
     public synchronized void reapOrphans() {
         if (!active || !posix.nativeCalls()) {
             return;
         }
+        List<Long> orphans = orphans();
+        Collection<ProcessTable.Proc> candidates = orphans == null ? ProcessTable.read().all() : ProcessTable.read(orphans);
         long now = System.nanoTime();
         Map<Long, long[]> seen = new HashMap<>();
-        for (ProcessTable.Proc p : ProcessTable.read().all()) {
+        for (ProcessTable.Proc p : candidates) {
             if (p.ppid() != self || !p.zombie()) {
                 continue;
             }

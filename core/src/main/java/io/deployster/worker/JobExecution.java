@@ -31,6 +31,7 @@ final class JobExecution implements Runnable {
     private final LeaseKeeper leases;
     private final long fencingToken;
     private final Consumer<JobExecution> onEnd;
+    private volatile boolean processesGone;
     private volatile boolean recorded;
 
     JobExecution(String id, JobSpec spec, Secrets secrets, JobQueue.Start start, JobQueue queue, Redis redis, WorkerOptions options,
@@ -44,7 +45,7 @@ final class JobExecution implements Runnable {
         this.log = new LogWriter(redis, queue.keys(), id, start.startedEntry(), queue.settings().logMaxLen(), LOG_BUFFER);
         this.processes = new JobProcesses(id, subreaper);
         this.runner = new JobRunner(id, spec, secrets, log, new LineReader(options.maxLineBytes()), options.killGrace().toMillis(),
-                processes, fencingToken);
+                processes, fencingToken, () -> leases.lapsedReason(id));
     }
 
     String id() {
@@ -62,6 +63,14 @@ final class JobExecution implements Runnable {
     /** Process group of the command running now (0 when none), for the lease watchdog. */
     long currentGroup() {
         return processes.currentGroup();
+    }
+
+    /**
+     * True once every process of the job is gone and its end is being recorded: a renewal that finds the
+     * job ended then sees this worker's own finish, nothing to fence.
+     */
+    boolean processesGone() {
+        return processesGone;
     }
 
     /** True once the job's end is in Redis: its lock is no longer this job's to renew. */
@@ -105,6 +114,7 @@ final class JobExecution implements Runnable {
         if (lapsed != null && outcome.status() != JobStatus.LOST) {
             outcome = new Outcome(JobStatus.LOST, outcome.exitCode(), outcome.failedCommand(), lapsed);
         }
+        processesGone = true;
         log.close();
         try {
             record(outcome);

@@ -108,7 +108,7 @@ final class LeaseKeeper {
             if (h.fenced || h.execution.recorded()) {
                 continue;
             }
-            if (now >= h.validUntil) {
+            if (now >= h.validUntil && !h.execution.processesGone()) {
                 fence(h, notRenewed(h, now));
             } else {
                 renewing.add(h);
@@ -131,6 +131,9 @@ final class LeaseKeeper {
         for (int i = 0; i < renewing.size(); i++) {
             Held h = renewing.get(i);
             Renewal r = renewals.get(i);
+            if (h.execution.processesGone() && r.lease() != JobQueue.LeaseState.HELD && r.lease() != JobQueue.LeaseState.RETAKEN) {
+                continue; // its own finish raced this renewal: nothing runs any more
+            }
             switch (r.lease()) {
                 case HELD, RETAKEN -> {
                     h.lastRenewed = sentAt;
@@ -144,12 +147,8 @@ final class LeaseKeeper {
                 }
                 case LOST -> fence(h, "another job of project " + h.execution.project() + " was granted its lock: this job's lease is "
                         + "lost, so it was stopped at once to keep two deploys of the project from overlapping");
-                case ENDED -> {
-                    if (!h.execution.recorded()) {
-                        fence(h, "the job was ended elsewhere while it ran here (its lease had run out and it was marked lost): "
-                                + "it was stopped at once");
-                    }
-                }
+                case ENDED -> fence(h, "the job was ended elsewhere while it ran here (its lease had run out and it was marked lost): "
+                        + "it was stopped at once");
             }
             if (r.cancelReason() != null && !h.fenced) {
                 JobExecution e = h.execution;

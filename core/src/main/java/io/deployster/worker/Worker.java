@@ -111,8 +111,7 @@ public final class Worker implements AutoCloseable {
         // a thread of its own: a slow sweep must never delay a renewal
         long renewMillis = leases.renewEvery().toMillis();
         leaseTimer.scheduleWithFixedDelay(guarded(leases::renewAll), renewMillis, renewMillis, TimeUnit.MILLISECONDS);
-        // one task: the heartbeat goes out before each sweep, so after an outage longer than lost-after
-        // this worker's own jobs are not taken for lost
+        // heartbeat (liveness shown to operators), sweep (lapsed leases, free locks) and orphan reaping
         long sweepMillis = Math.min(SWEEP_EVERY.toMillis(), beatMillis);
         timers.scheduleWithFixedDelay(guarded(() -> {
             heartbeat();

@@ -29,6 +29,7 @@ public final class SessionFollower {
     private final JenkinsResources resources;
     private final Runnable checkpoint;
     private final ConsoleRenderer renderer;
+    private final Masker masker;
     private final BooleanSupplier halted;
     private final long saveEveryMillis;
     private long lastSave;
@@ -46,6 +47,7 @@ public final class SessionFollower {
         this.resources = resources;
         this.checkpoint = checkpoint;
         this.renderer = new ConsoleRenderer(session.quiet(), masker);
+        this.masker = masker;
         this.halted = halted;
         this.saveEveryMillis = saveEveryMillis;
     }
@@ -70,13 +72,13 @@ public final class SessionFollower {
                     }
                     checkpoint.run();
                     print(ConsoleRenderer.summary(state));
-                    end = ResultMapper.fromState(state, session.stopRequested());
+                    end = ResultMapper.fromState(state, session.stopRequested()).masked(masker);
                     return end;
                 } catch (Halted h) {
                     end = Termination.halted();
                     return end;
                 } catch (NoSuchJobException e) {
-                    end = Termination.failure("deployster job " + session.jobId() + ": " + e.getMessage());
+                    end = Termination.failure("deployster job " + session.jobId() + ": " + e.getMessage()).masked(masker);
                     return end;
                 } catch (JedisConnectionException e) {
                     if (halted.getAsBoolean()) {
@@ -127,9 +129,10 @@ public final class SessionFollower {
         }
     }
 
+    // Summaries and errors quote the job's reason and Redis's messages, which may hold a secret.
     private void print(String line) {
         synchronized (session) {
-            console.println(line);
+            console.println(masker.mask(line));
         }
     }
 

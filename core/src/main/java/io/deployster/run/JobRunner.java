@@ -49,12 +49,12 @@ public final class JobRunner {
         this.secrets = secrets;
         this.masker = secrets.masker();
         this.log = log;
-        this.lines = lines;
+        this.lines = lines.masking(masker);
         this.killGraceMillis = killGraceMillis;
     }
 
     public Outcome run() throws InterruptedException {
-        return spec.kind() == Mode.ANSIBLE ? runAnsible() : runCommands();
+        return (spec.kind() == Mode.ANSIBLE ? runAnsible() : runCommands()).masked(masker);
     }
 
     /**
@@ -210,7 +210,7 @@ public final class JobRunner {
     private Thread pump(InputStream in, String stream) {
         Thread t = new Thread(() -> {
             try (in) {
-                lines.read(in, text -> log.line(stream, masker.mask(text)));
+                lines.readLive(in, log.sink(stream));
             } catch (IOException | IllegalStateException e) {
                 // the stream closes when the process ends; nothing left to read
             }

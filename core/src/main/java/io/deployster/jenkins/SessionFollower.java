@@ -19,6 +19,11 @@ public final class SessionFollower {
     /** Where the lines go: the build console. */
     public interface Console {
         void println(String line);
+
+        /** Appends text without a line end (the start of an unfinished line); a console that cannot gets it as a line. */
+        default void print(String text) {
+            println(text);
+        }
     }
 
     private static final long MAX_BACKOFF_MILLIS = 30_000;
@@ -105,8 +110,11 @@ public final class SessionFollower {
             if (halted.getAsBoolean()) {
                 throw new Halted();
             }
+            String part = renderer.partial(entry);
             String line = renderer.render(entry);
-            if (line != null) {
+            if (part != null) {
+                console.print(part);
+            } else if (line != null) {
                 console.println(line);
             }
             session.advance(entry);

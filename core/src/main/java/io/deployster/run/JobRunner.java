@@ -80,8 +80,8 @@ public final class JobRunner {
 
     private Outcome runCommands() throws InterruptedException {
         File dir = new File(spec.cd());
-        if (!dir.isDirectory()) {
-            return new Outcome(JobStatus.FAILED, null, null, "directory '" + spec.cd() + "' (field 'cd') does not exist on this host");
+        if (WorkingDirectory.problem(dir, "cd") != null) {
+            return new Outcome(JobStatus.FAILED, null, null, WorkingDirectory.problem(dir, "cd"));
         }
         Map<String, String> jobEnv = new HashMap<>(spec.env() == null ? Map.of() : spec.env());
         jobEnv.putAll(secrets.env());
@@ -118,8 +118,8 @@ public final class JobRunner {
 
     private Outcome runAnsible() throws InterruptedException {
         File dir = new File(spec.cwd() == null ? System.getProperty("user.dir") : spec.cwd());
-        if (!dir.isDirectory()) {
-            return new Outcome(JobStatus.FAILED, null, null, "directory '" + dir + "' (field 'cwd') does not exist on this host");
+        if (WorkingDirectory.problem(dir, "cwd") != null) {
+            return new Outcome(JobStatus.FAILED, null, null, WorkingDirectory.problem(dir, "cwd"));
         }
         Path privateDir = null;
         try {

@@ -1,5 +1,6 @@
 package io.deployster.job;
 
+import io.deployster.run.DotEnv;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,8 +80,10 @@ public final class JobSpecValidator {
                 if (!ENV_NAME.matcher(e.getKey()).matches()) {
                     problems.add(new Problem("env", e.getKey(), "variable names are a letter or _ followed by letters, digits or _"));
                 }
-                if (e.getValue() == null || e.getValue().indexOf('\0') >= 0) {
-                    problems.add(new Problem("env." + e.getKey(), e.getValue(), "a value is text without NUL (null is not a value)"));
+                if (e.getValue() == null) {
+                    problems.add(new Problem("env." + e.getKey(), null, "give a text value (null is not a value)"));
+                } else if (DotEnv.problem(e.getValue()) != null) {
+                    problems.add(new Problem("env." + e.getKey(), e.getValue(), DotEnv.problem(e.getValue())));
                 } else {
                     length(problems, "env." + e.getKey(), e.getValue());
                 }

@@ -15,11 +15,10 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -83,12 +82,12 @@ public final class JobRunner {
         if (WorkingDirectory.problem(dir, "cd") != null) {
             return new Outcome(JobStatus.FAILED, null, null, WorkingDirectory.problem(dir, "cd"));
         }
-        Map<String, String> jobEnv = new HashMap<>(spec.env() == null ? Map.of() : spec.env());
+        Map<String, String> jobEnv = new LinkedHashMap<>(spec.env() == null ? Map.of() : spec.env());
         jobEnv.putAll(secrets.env());
         if (!jobEnv.isEmpty()) {
             try {
-                writeEnvFile(dir.toPath().resolve(".env"), jobEnv);
-            } catch (IOException e) {
+                DotEnv.write(dir.toPath().resolve(".env"), jobEnv);
+            } catch (IOException | IllegalArgumentException e) {
                 return new Outcome(JobStatus.FAILED, null, null, "could not write " + spec.cd() + "/.env: " + e.getMessage());
             }
         }
@@ -219,21 +218,4 @@ public final class JobRunner {
         t.start();
         return t;
     }
-
-    private static void writeEnvFile(Path file, Map<String, String> env) throws IOException {
-        StringBuilder text = new StringBuilder();
-        env.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .forEach(e -> text.append(e.getKey()).append('=').append(quote(e.getValue())).append('\n'));
-        Path tmp = file.resolveSibling(".env.deployster-tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tmp, text, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    // Single quotes keep $, ` and \ literal for the shells and dotenv readers that source the file.
-    private static String quote(String value) {
-        return "'" + value.replace("'", "'\\''") + "'";
-    }
-
 }

@@ -26,6 +26,8 @@ public final class Main {
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);
+        // values arrive as typed: no @file expansion by picocli (--extra-var @vars.json is ours to read)
+        cli.setExpandAtFiles(false);
         // one line naming the option and a pointer to help; the whole usage would bury the message
         cli.setParameterExceptionHandler((e, given) -> {
             CommandLine command = e.getCommandLine();

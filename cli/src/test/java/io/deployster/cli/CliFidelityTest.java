@@ -130,4 +130,21 @@ class CliFidelityTest {
             assertTrue(lines.stream().anyMatch(l -> l.contains(code)), code + " on one line in:\n" + help.out());
         }
     }
+
+    @Test
+    void extraVarsTakeJsonValuesAndFilesAsAnsiblePlaybookDoes() throws Exception {
+        Files.writeString(dir.resolve("vars.json"), "{\"from_file\":{\"x\":null},\"big\":123456789012345678901234567890}");
+        CliTest.Run r = CliTest.run("submit", "--redis", redis.uri(), "--project", "shop", "--queue", "nobody", "--no-follow",
+                "--playbook", "site.yml", "--extra-var-json", "hosts=[\"a\",\"b\"]", "--extra-var-json", "n=null",
+                "--extra-var", "@" + dir.resolve("vars.json"), "--extra-var", "s=text with \"quotes\"");
+        assertEquals(ExitCodes.SUCCEEDED, r.exit(), r.err());
+        String spec = redis.client().call(j -> j.hget(io.deployster.redis.Keys.defaults().job(r.out().trim()), "spec"));
+        assertTrue(spec.contains("\"extraVars\":{\"from_file\":{\"x\":null},\"big\":123456789012345678901234567890,"
+                + "\"s\":\"text with \\\"quotes\\\"\",\"hosts\":[\"a\",\"b\"],\"n\":null}"), spec);
+
+        CliTest.Run bad = CliTest.run("submit", "--redis", redis.uri(), "--project", "shop", "--playbook", "site.yml",
+                "--extra-var-json", "hosts=[a");
+        assertEquals(ExitCodes.USAGE, bad.exit());
+        assertTrue(bad.err().contains("field '--extra-var-json': value 'hosts=[a' is not allowed; the value of hosts must be JSON"), bad.err());
+    }
 }

@@ -41,6 +41,9 @@ public final class SecretForms {
         forms.add(v);
         forms.add(jsonEscaped(v, false));
         forms.add(jsonEscaped(v, true));
+        // JSON inside JSON: Ansible's debug of a to_json result, a JSON document logged as a JSON string
+        forms.add(jsonEscaped(jsonEscaped(v, false), false));
+        forms.add(jsonEscaped(jsonEscaped(v, true), true));
         forms.add(pythonEscaped(v, '\''));
         forms.add(pythonEscaped(v, '"'));
         forms.add(pythonEscaped(v, (char) 0));

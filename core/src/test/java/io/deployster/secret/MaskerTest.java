@@ -41,6 +41,7 @@ class MaskerTest {
             assertMasked(v, print(v, "python3", "-c", "import json,os; print(json.dumps({'token': os.environ['S']}))"));
             assertMasked(v, print(v, "python3", "-c", "import json,os; print(json.dumps(os.environ['S'], ensure_ascii=False))"));
             assertMasked(v, print(v, "python3", "-c", "import os; print(repr(os.environ['S'])); print([os.environ['S']])"));
+            assertMasked(v, print(v, "python3", "-c", "import json,os; print(json.dumps(json.dumps({'k': os.environ['S']})))"));
             assertMasked(v, print(v, "python3", "-c", "import os,urllib.parse as u; print('?t=' + u.quote_plus(os.environ['S']))"));
             assertMasked(v, print(v, "python3", "-c", "import os,urllib.parse as u; print('/x/' + u.quote(os.environ['S'], safe=''))"));
             assertMasked(v, print(v, "bash", "-c", "printf 'token=%q\\n' \"$S\""));

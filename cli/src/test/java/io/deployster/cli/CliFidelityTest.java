@@ -115,7 +115,7 @@ class CliFidelityTest {
         CliTest.Run quiet = CliTest.run(submit("-q", "--command", "echo hi"));
         String id = quiet.outLines().get(0);
         assertEquals(List.of(id, "hi"), quiet.outLines());
-        assertTrue(CliTest.run("submit", "--help").out().contains("Print only the job id, its output"), "help says the id is printed");
+        assertTrue(CliTest.run("submit", "--help").out().replaceAll("\\s+", " ").contains("Print only the job id, its output"), "help says the id is printed");
         CliTest.Run status = CliTest.run("status", "--redis", redis.uri(), id);
         assertFalse(status.out().contains("submitted by:"), status.out());
     }
@@ -126,6 +126,8 @@ class CliFidelityTest {
         assertEquals(0, help.exit());
         List<String> lines = help.out().lines().toList();
         assertTrue(lines.stream().anyMatch(l -> l.trim().startsWith("demo") && l.trim().endsWith(".")), help.out());
+        assertTrue(CliTest.run("submit", "--help").out().replaceAll("\\s+", " ").contains("time queued or waiting for the project lock is not counted"),
+                "--timeout says what it counts");
         for (String code : List.of("0 succeeded", "8 Redis unreachable", "9 not ended yet (status)")) {
             assertTrue(lines.stream().anyMatch(l -> l.contains(code)), code + " on one line in:\n" + help.out());
         }

@@ -12,16 +12,31 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def read_env(path):
+    """Reads the .env format the deploy role and Deployster write: NAME='literal' or
+    NAME="text with \\\\ and \\" escaped", either of which may span lines; other lines are skipped."""
     values = {}
-    if os.path.exists(path):
-        with open(path, encoding="utf-8") as env:
-            for line in env:
-                line = line.strip()
-                if line and not line.startswith("#") and "=" in line:
-                    key, value = line.split("=", 1)
-                    if len(value) >= 2 and value[0] == value[-1] == '"':
-                        value = value[1:-1].replace('\\"', '"').replace("\\$", "$").replace("\\\\", "\\")
-                    values[key] = value
+    if not os.path.exists(path):
+        return values
+    with open(path, encoding="utf-8", newline="") as env:
+        text = env.read()
+    i = 0
+    while i < len(text):
+        end = text.find("\n", i)
+        line = text[i:] if end < 0 else text[i:end]
+        eq = line.find("=")
+        if line.startswith("#") or eq <= 0 or eq + 1 >= len(line) or line[eq + 1] not in "'\"":
+            i = len(text) if end < 0 else end + 1
+            continue
+        key, quote, j = line[:eq], line[eq + 1], i + eq + 2
+        value = []
+        while j < len(text) and text[j] != quote:
+            if quote == '"' and text[j] == "\\" and j + 1 < len(text) and text[j + 1] in '\\"':
+                j += 1
+            value.append(text[j])
+            j += 1
+        values[key] = "".join(value)
+        end = text.find("\n", j)
+        i = len(text) if end < 0 else end + 1
     return values
 
 

@@ -41,9 +41,9 @@ class EnvFileTest {
         assertTrue(Files.isRegularFile(env, LinkOption.NOFOLLOW_LINKS), result::describe);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(env)));
         List<String> lines = Files.readAllLines(env);
-        assertTrue(lines.contains("DATABASE_PASSWORD=" + secret), lines::toString);
-        assertTrue(lines.contains("GREETING=\"hello \\\"world\\\" \\$HOME\""), lines::toString);
-        assertTrue(lines.contains("DEBUG=false"), lines::toString);
+        assertTrue(lines.contains("DATABASE_PASSWORD='" + secret + "'"), lines::toString);
+        assertTrue(lines.contains("GREETING='hello \"world\" $HOME'"), lines::toString);
+        assertTrue(lines.contains("DEBUG='false'"), lines::toString);
 
         assertTrue(result.output().contains("Write the env file .env"), "the env task ran: " + result.describe());
         assertFalse(result.output().contains(secret), () -> "the secret leaked into the output:\n" + result.output());
@@ -53,7 +53,7 @@ class EnvFileTest {
         Map<String, Object> rotatedVars = Map.of("deploy_env", Map.of("DATABASE_PASSWORD", rotated));
         Ansible.Result again = site.deploy("r1", rotatedVars, "--diff", "-v").assertSucceeded();
         assertTrue(again.changed("localhost") > 0, again::describe);
-        assertEquals(List.of("DATABASE_PASSWORD=" + rotated), Files.readAllLines(env).subList(1, 2));
+        assertEquals(List.of("DATABASE_PASSWORD='" + rotated + "'"), Files.readAllLines(env).subList(1, 2));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(env)));
         assertFalse(again.output().contains(rotated), () -> "the secret leaked into the output:\n" + again.output());
         assertFalse(again.output().contains(secret), () -> "the old secret leaked into the output:\n" + again.output());

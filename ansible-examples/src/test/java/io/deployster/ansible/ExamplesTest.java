@@ -88,7 +88,7 @@ class ExamplesTest {
             Path current = root.resolve(host).resolve("current");
             assertEquals("releases/v7", Files.readSymbolicLink(current).toString(), result::describe);
             assertTrue(Files.isRegularFile(current.resolve("shop/tasks.py")), host);
-            assertTrue(Files.readString(current.resolve(".env")).contains("DJANGO_SETTINGS_MODULE=shop.settings"), host);
+            assertTrue(Files.readString(current.resolve(".env")).contains("DJANGO_SETTINGS_MODULE='shop.settings'"), host);
             assertTrue(Files.isSymbolicLink(current.resolve("media")), host + ": media is shared");
             assertEquals(0, result.failed(host), result::describe);
         }

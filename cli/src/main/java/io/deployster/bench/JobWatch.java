@@ -58,6 +58,9 @@ final class JobWatch implements Runnable {
     }
 
     private void accept(LogEntry entry) {
+        if (entry.isPartial()) {
+            return; // counted when its line ends
+        }
         long now = System.nanoTime();
         String event = entry.event();
         if (event == null) {

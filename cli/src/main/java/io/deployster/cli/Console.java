@@ -1,16 +1,22 @@
 package io.deployster.cli;
 
 import io.deployster.job.JobState;
+import io.deployster.log.LiveLines;
 import io.deployster.log.LogEntry;
 import io.deployster.log.LogFormat;
 import java.io.PrintWriter;
 import java.util.function.Consumer;
 
-/** Prints a job's log as it arrives: output lines to stdout, Deployster's own notes to stderr. */
+/**
+ * Prints a job's log as it arrives, as a terminal would have shown it: the job's stdout to stdout,
+ * its stderr and Deployster's own notes to stderr; unfinished lines (prompts, {@code \r} progress
+ * bars) at once, rewritten in place until their line ends.
+ */
 final class Console implements Consumer<LogEntry> {
     private final PrintWriter out;
     private final PrintWriter err;
     private final boolean quiet;
+    private final LiveLines live = new LiveLines(true);
 
     Console(PrintWriter out, PrintWriter err, boolean quiet) {
         this.out = out;
@@ -20,9 +26,12 @@ final class Console implements Consumer<LogEntry> {
 
     @Override
     public void accept(LogEntry entry) {
-        if (entry.isLine()) {
-            out.println(entry.text());
-            out.flush();
+        if (entry.isLine() || entry.isPartial()) {
+            boolean stderr = LogEntry.STDERR.equals(entry.stream());
+            PrintWriter target = stderr ? err : out;
+            (stderr ? out : err).flush();
+            target.print(entry.isPartial() ? live.partial(entry.stream(), entry.partialText()) : live.line(entry.stream(), entry.text()));
+            target.flush();
             return;
         }
         String note = LogFormat.render(entry);

@@ -33,8 +33,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run the example deploy end to end with nothing installed: starts its own redis-server and a worker,",
-                "submits examples/demo/deploy.json, prints its log live and exits with the deploy's result."})
+        description = {"Run the example deploy end to end, with nothing installed.",
+                "Starts its own redis-server and a worker, submits examples/demo/deploy.json, prints its log live",
+                "and exits with the deploy's result."})
 final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

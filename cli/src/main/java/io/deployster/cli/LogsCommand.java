@@ -30,7 +30,7 @@ final class LogsCommand implements Callable<Integer> {
     String after;
     @Option(names = "--show-ids", description = "Prefix each line with its log entry id, to resume from with --after.")
     boolean showIds;
-    @Option(names = {"-q", "--quiet"}, description = "Print only the job's output and its result.")
+    @Option(names = {"-q", "--quiet"}, description = "Print only the job's output and its result (no notes of Deployster's own).")
     boolean quiet;
 
     @Override
@@ -38,6 +38,9 @@ final class LogsCommand implements Callable<Integer> {
         try (DeploysterClient client = redis.client()) {
             Console console = new Console(spec.commandLine().getOut(), spec.commandLine().getErr(), quiet);
             java.util.function.Consumer<LogEntry> sink = showIds ? e -> {
+                if (e.isPartial()) {
+                    return; // an id per line: the finished line follows
+                }
                 spec.commandLine().getOut().print(e.id() + " ");
                 console.accept(e);
             } : console;

@@ -11,8 +11,9 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
         description = "Deploy jobs through a Redis queue to workers that stream their output back live.",
         subcommands = {SubmitCommand.class, StatusCommand.class, LogsCommand.class, CancelCommand.class,
                 WorkerCommand.class, DemoCommand.class, io.deployster.bench.BenchCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 succeeded, 1 failed, 2 bad usage or invalid job, 3 cancelled, 4 timed out,",
-                "5 lost, 6 rejected, 7 no such job, 8 Redis unreachable."})
+        footer = {"", "Exit codes (docs/cli.md):",
+                "  0 succeeded", "  1 failed", "  2 bad usage or invalid job", "  3 cancelled", "  4 timed out", "  5 lost",
+                "  6 rejected", "  7 no such job", "  8 Redis unreachable", "  9 not ended yet (status)"})
 public final class Main {
 
     public static void main(String[] args) {
@@ -25,8 +26,21 @@ public final class Main {
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);
+        // values arrive as typed: no @file expansion by picocli (--extra-var @vars.json is ours to read)
+        cli.setExpandAtFiles(false);
+        // one line naming the option and a pointer to help; the whole usage would bury the message
+        cli.setParameterExceptionHandler((e, given) -> {
+            CommandLine command = e.getCommandLine();
+            command.getErr().println("deployster: " + e.getMessage().replace("option option", "option"));
+            command.getErr().println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for the options.");
+            command.getErr().flush();
+            return ExitCodes.USAGE;
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("deployster: " + message(e));
+            if (exitCode(e) == ExitCodes.USAGE) {
+                commandLine.getErr().println("Try '" + commandLine.getCommandSpec().qualifiedName() + " --help' for the options.");
+            }
             commandLine.getErr().flush();
             return exitCode(e);
         });

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Print a job's state; the exit code is the job's (0 succeeded, 1 failed, ...) or 9 while it has not ended.")
 final class StatusCommand implements Callable<Integer> {
-    static final int NOT_ENDED = 9;
+    static final int NOT_ENDED = ExitCodes.NOT_ENDED;
 
     @Spec
     CommandSpec spec;
@@ -32,7 +32,7 @@ final class StatusCommand implements Callable<Integer> {
             var out = spec.commandLine().getOut();
             out.println(Console.summary(state));
             out.println("  project: " + state.project() + ", queue: " + state.queue());
-            if (state.submittedBy() != null) {
+            if (state.submittedBy() != null && !state.submittedBy().isBlank()) {
                 out.println("  submitted by: " + state.submittedBy());
             }
             if (state.waitingBehind() != null && state.status() == io.deployster.job.JobStatus.WAITING) {

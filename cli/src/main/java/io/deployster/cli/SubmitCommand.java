@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "submit", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Queue a deploy job, print its id, follow its log live and exit with its result.",
                 "Commands form: --cd DIR --command CMD [--command CMD ...] [--env K=V ...]",
-                "Ansible form:  --playbook FILE [--inventory I] [--limit L] [--tag T ...] [--extra-var K=V ...] [--check] [--diff]"})
+                "Ansible form:  --playbook FILE [--inventory I] [--limit L] [--tag T ...] [--extra-var K=V ...] [--extra-var-json K=JSON ...] [--check] [--diff]",
+                "The job's stdout goes to stdout and its stderr to stderr; Deployster's notes go to stderr."})
 final class SubmitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -43,7 +44,8 @@ final class SubmitCommand implements Callable<Integer> {
     String ref;
     @Option(names = "--commit", description = "Commit being deployed.")
     String commit;
-    @Option(names = "--timeout", paramLabel = "SECONDS", description = "End the job as timed out after this long.")
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = {"End the job as timed out after it has run this long.",
+            "Counts from its start on a worker: time queued or waiting for the project lock is not counted."})
     Integer timeoutSeconds;
     @Option(names = "--submitted-by", paramLabel = "TEXT", description = "Who or what submits (e.g. a build URL); shown to jobs waiting behind this one.")
     String submittedBy;
@@ -52,8 +54,8 @@ final class SubmitCommand implements Callable<Integer> {
     String cd;
     @Option(names = "--command", paramLabel = "CMD", description = "Command to run with /bin/sh -c; repeat in order. The job stops at the first failure.")
     List<String> commands;
-    @Option(names = "--env", paramLabel = "K=V", description = "Variable written to DIR/.env and exported to the commands; repeatable.")
-    Map<String, String> env;
+    @Option(names = "--env", paramLabel = "K=V", description = "Variable written to DIR/.env and exported to the commands, exactly as given; repeatable, kept in order.")
+    List<String> env;
 
     @Option(names = "--secret-env", paramLabel = "NAME[=V]", description = {"Secret variable, exported and written to DIR/.env like --env,",
             "but encrypted in Redis and masked as **** in the log. NAME alone takes the value of $NAME. Needs a signing key."})
@@ -67,8 +69,10 @@ final class SubmitCommand implements Callable<Integer> {
     String limit;
     @Option(names = "--tag", paramLabel = "T", description = "Ansible tag to run; repeatable.")
     List<String> tags;
-    @Option(names = "--extra-var", paramLabel = "K=V", description = "Ansible extra variable; repeatable.")
-    Map<String, String> extraVars;
+    @Option(names = "--extra-var", paramLabel = "K=V|@FILE", description = "Ansible extra variable as text, or @FILE: a JSON object of variables; repeatable.")
+    List<String> extraVars;
+    @Option(names = "--extra-var-json", paramLabel = "K=JSON", description = "Ansible extra variable as a JSON value (list, object, number, true, null...), e.g. 'hosts=[\"a\",\"b\"]'; repeatable.")
+    List<String> extraVarsJson;
     @Option(names = "--secret-extra-var", paramLabel = "NAME[=V]", description = "Secret Ansible extra variable (see --secret-env); passed in a private file.")
     List<String> secretExtraVars;
     @Option(names = "--check", description = "Ansible check mode.")
@@ -82,7 +86,7 @@ final class SubmitCommand implements Callable<Integer> {
 
     @Option(names = "--no-follow", description = "Print the job id and exit without waiting for the job.")
     boolean noFollow;
-    @Option(names = {"-q", "--quiet"}, description = "Print only the job's output and its result.")
+    @Option(names = {"-q", "--quiet"}, description = "Print only the job id, its output and its result (no notes of Deployster's own).")
     boolean quiet;
 
     @Override
@@ -125,7 +129,7 @@ final class SubmitCommand implements Callable<Integer> {
         String mode = base.mode();
         if (commands != null || cd != null || env != null || secretEnv != null) {
             mode = Mode.COMMANDS.wireName();
-        } else if (playbook != null) {
+        } else if (playbook != null || extraVars != null || extraVarsJson != null) {
             mode = Mode.ANSIBLE.wireName();
         }
         JobSpec.Builder b = base.toBuilder().mode(mode);
@@ -137,12 +141,17 @@ final class SubmitCommand implements Callable<Integer> {
         if (submittedBy != null) b.submittedBy(submittedBy);
         if (cd != null) b.cd(cd);
         if (commands != null) b.commands(commands);
-        if (env != null) b.env(env);
+        if (env != null) b.env(NameValues.text("--env", env));
         if (playbook != null) b.playbook(playbook);
         if (inventory != null) b.inventory(inventory);
         if (limit != null) b.limit(limit);
         if (tags != null) b.tags(String.join(",", tags));
-        if (extraVars != null) b.extraVars(new LinkedHashMap<>(extraVars));
+        if (extraVars != null || extraVarsJson != null) {
+            Map<String, Object> vars = new LinkedHashMap<>(base.extraVars() == null ? Map.of() : base.extraVars());
+            vars.putAll(NameValues.extraVars("--extra-var", extraVars == null ? List.of() : extraVars, false));
+            vars.putAll(NameValues.extraVars("--extra-var-json", extraVarsJson == null ? List.of() : extraVarsJson, true));
+            b.extraVars(vars);
+        }
         if (check) b.check(true);
         if (diff) b.diff(true);
         if (verbosity != null) b.verbosity(verbosity);

@@ -3,6 +3,7 @@ package io.deployster.jenkins;
 import io.deployster.job.JobSpec;
 import io.deployster.job.JobState;
 import io.deployster.job.Mode;
+import io.deployster.log.LiveLines;
 import io.deployster.log.LogEntry;
 import io.deployster.log.LogFormat;
 import io.deployster.queue.JobQueue;
@@ -21,22 +22,43 @@ public final class ConsoleRenderer {
 
     private final boolean quiet;
     private final Masker masker;
+    private final LiveLines live = new LiveLines(false);
 
     public ConsoleRenderer(boolean quiet, Masker masker) {
         this.quiet = quiet;
         this.masker = masker;
     }
 
-    /** @return the console line for a log entry, or null when it is not shown */
+    /**
+     * @return the console line for a log entry (without line end), or null when it is not shown; a
+     *     line whose start was already written by {@link #partial} gives only its rest
+     */
     public String render(LogEntry entry) {
+        if (entry.isPartial()) {
+            return null;
+        }
         if (entry.isLine()) {
-            return masker.mask(entry.text());
+            String out = live.line(entry.stream(), masker.mask(entry.text()));
+            return out.substring(0, out.length() - 1);
         }
         if (quiet && !entry.isFinished()) {
             return null;
         }
         String note = LogFormat.render(entry);
         return note == null ? null : masker.mask(note);
+    }
+
+    /**
+     * For a partial line (a prompt, progress dots): the characters to append to the console now,
+     * without a line end, or null. A build log cannot rewrite a line, so a {@code \r} progress bar
+     * shows its first state here and its final one when the line ends.
+     */
+    public String partial(LogEntry entry) {
+        if (!entry.isPartial()) {
+            return null;
+        }
+        String out = live.partial(entry.stream(), masker.maskCut(entry.partialText()));
+        return out.isEmpty() ? null : out;
     }
 
     /** A note of the step's own, or null in quiet mode. */

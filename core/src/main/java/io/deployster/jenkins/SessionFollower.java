@@ -19,6 +19,11 @@ public final class SessionFollower {
     /** Where the lines go: the build console. */
     public interface Console {
         void println(String line);
+
+        /** Appends text without a line end (the start of an unfinished line); a console that cannot gets it as a line. */
+        default void print(String text) {
+            println(text);
+        }
     }
 
     private static final long MAX_BACKOFF_MILLIS = 30_000;
@@ -29,6 +34,7 @@ public final class SessionFollower {
     private final JenkinsResources resources;
     private final Runnable checkpoint;
     private final ConsoleRenderer renderer;
+    private final Masker masker;
     private final BooleanSupplier halted;
     private final long saveEveryMillis;
     private long lastSave;
@@ -46,6 +52,7 @@ public final class SessionFollower {
         this.resources = resources;
         this.checkpoint = checkpoint;
         this.renderer = new ConsoleRenderer(session.quiet(), masker);
+        this.masker = masker;
         this.halted = halted;
         this.saveEveryMillis = saveEveryMillis;
     }
@@ -70,13 +77,13 @@ public final class SessionFollower {
                     }
                     checkpoint.run();
                     print(ConsoleRenderer.summary(state));
-                    end = ResultMapper.fromState(state, session.stopRequested());
+                    end = ResultMapper.fromState(state, session.stopRequested()).masked(masker);
                     return end;
                 } catch (Halted h) {
                     end = Termination.halted();
                     return end;
                 } catch (NoSuchJobException e) {
-                    end = Termination.failure("deployster job " + session.jobId() + ": " + e.getMessage());
+                    end = Termination.failure("deployster job " + session.jobId() + ": " + e.getMessage()).masked(masker);
                     return end;
                 } catch (JedisConnectionException e) {
                     if (halted.getAsBoolean()) {
@@ -103,8 +110,11 @@ public final class SessionFollower {
             if (halted.getAsBoolean()) {
                 throw new Halted();
             }
+            String part = renderer.partial(entry);
             String line = renderer.render(entry);
-            if (line != null) {
+            if (part != null) {
+                console.print(part);
+            } else if (line != null) {
                 console.println(line);
             }
             session.advance(entry);
@@ -127,9 +137,10 @@ public final class SessionFollower {
         }
     }
 
+    // Summaries and errors quote the job's reason and Redis's messages, which may hold a secret.
     private void print(String line) {
         synchronized (session) {
-            console.println(line);
+            console.println(masker.mask(line));
         }
     }
 

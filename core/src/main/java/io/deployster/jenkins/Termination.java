@@ -1,5 +1,7 @@
 package io.deployster.jenkins;
 
+import io.deployster.secret.Masker;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -23,6 +25,18 @@ public record Termination(Kind kind, Map<String, Object> result, String message)
 
     public static Termination aborted(String message) {
         return new Termination(Kind.ABORTED, null, message);
+    }
+
+    /** This termination with secrets masked in its message and in the text values of its result. */
+    public Termination masked(Masker masker) {
+        Map<String, Object> maskedResult = null;
+        if (result != null) {
+            maskedResult = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> e : result.entrySet()) {
+                maskedResult.put(e.getKey(), e.getValue() instanceof String s ? masker.mask(s) : e.getValue());
+            }
+        }
+        return new Termination(kind, maskedResult, masker.mask(message));
     }
 
     public static Termination halted() {

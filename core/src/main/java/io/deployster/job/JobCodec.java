@@ -3,15 +3,28 @@ package io.deployster.job;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
-import com.google.gson.ToNumberPolicy;
+import com.google.gson.Strictness;
 import java.util.List;
 
 /** JSON form of a spec: the one wire format every producer and worker share. */
 public final class JobCodec {
-    // Integers in extra vars stay integers (Gson's default would turn 1 into 1.0).
+    /** Deeper JSON is refused before parsing: a parser's recursion must not be the limit. */
+    static final int MAX_DEPTH = 64;
+
     private static final Gson GSON = new GsonBuilder()
             .disableHtmlEscaping()
-            .setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE)
+            .setStrictness(Strictness.STRICT)
+            .registerTypeAdapter(String.class, StrictScalars.TEXT)
+            .registerTypeAdapter(Boolean.class, StrictScalars.BOOLEAN)
+            .registerTypeAdapter(Integer.class, StrictScalars.INTEGER)
+            .create();
+
+    /** Free-form values (extra vars): nulls kept, numbers as given (Gson's default would turn 1 into 1.0). */
+    static final Gson VALUES = new GsonBuilder()
+            .disableHtmlEscaping()
+            .serializeNulls()
+            .setStrictness(Strictness.STRICT)
+            .setObjectToNumberStrategy(new JsonNumbers())
             .create();
 
     private JobCodec() {
@@ -27,25 +40,54 @@ public final class JobCodec {
             throw new InvalidJobException(List.of(new Problem("spec", null, "a job spec is a JSON object")));
         }
         try {
+            int depth = depth(json);
+            if (depth > MAX_DEPTH) {
+                throw new JsonParseException("nested " + depth + " levels deep; at most " + MAX_DEPTH + " are allowed");
+            }
             JobSpec spec = GSON.fromJson(json, JobSpec.class);
             if (spec == null) {
                 throw new JsonParseException("empty document");
             }
             return spec;
-        } catch (JsonParseException | IllegalStateException | ClassCastException e) {
+        } catch (RuntimeException | StackOverflowError e) {
+            // any input a producer or a writer to Redis can make must end as an invalid job, never as a crash
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             throw new InvalidJobException(List.of(new Problem("spec", json,
                     "a job spec is a JSON object as described in docs/protocol.md (" + reason + ")")));
         }
     }
 
-    /** A JSON value (object, list, string, number, boolean), as written by {@link #toJson}. */
-    public static Object parseValue(String json) {
-        return GSON.fromJson(json, Object.class);
+    // Bracket depth outside strings; malformed text is the parser's to report.
+    private static int depth(String json) {
+        int depth = 0;
+        int max = 0;
+        boolean inString = false;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '{' || c == '[') {
+                max = Math.max(max, ++depth);
+            } else if (c == '}' || c == ']') {
+                depth--;
+            }
+        }
+        return max;
     }
 
-    /** JSON for any value (ansible extra vars). */
+    /** A JSON value (object, list, string, number, boolean), as written by {@link #toJson}. */
+    public static Object parseValue(String json) {
+        return VALUES.fromJson(json, Object.class);
+    }
+
+    /** JSON for any value (ansible extra vars), nulls and numbers as they were read. */
     public static String toJson(Object value) {
-        return GSON.toJson(value);
+        return VALUES.toJson(value);
     }
 }

@@ -1,5 +1,7 @@
 package io.deployster.job;
 
+import com.google.gson.annotations.JsonAdapter;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +30,7 @@ public record JobSpec(
         String inventory,
         String limit,
         String tags,
-        Map<String, Object> extraVars,
+        @JsonAdapter(ExtraVarsAdapter.class) Map<String, Object> extraVars,
         Boolean check,
         Boolean diff,
         Integer verbosity,
@@ -38,11 +40,13 @@ public record JobSpec(
 
     public static final String DEFAULT_QUEUE = "deploy";
 
+    // Copies keep the given order (.env is written in it) and keep null elements, which come from
+    // malformed JSON: the validator names them instead of the decoder failing without a field.
     public JobSpec {
-        commands = commands == null ? null : List.copyOf(commands);
-        env = env == null ? null : Map.copyOf(env);
-        secretEnv = secretEnv == null ? null : Map.copyOf(secretEnv);
-        secretExtraVars = secretExtraVars == null ? null : Map.copyOf(secretExtraVars);
+        commands = commands == null ? null : Collections.unmodifiableList(new ArrayList<>(commands));
+        env = env == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(env));
+        secretEnv = secretEnv == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(secretEnv));
+        secretExtraVars = secretExtraVars == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(secretExtraVars));
         extraVars = extraVars == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(extraVars));
     }
 

@@ -1,5 +1,6 @@
 package io.deployster.job;
 
+import io.deployster.run.DotEnv;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,8 +80,10 @@ public final class JobSpecValidator {
                 if (!ENV_NAME.matcher(e.getKey()).matches()) {
                     problems.add(new Problem("env", e.getKey(), "variable names are a letter or _ followed by letters, digits or _"));
                 }
-                if (e.getValue() == null || e.getValue().indexOf('\n') >= 0 || e.getValue().indexOf('\0') >= 0) {
-                    problems.add(new Problem("env." + e.getKey(), String.valueOf(e.getValue()), "a value is one line of text without NUL"));
+                if (e.getValue() == null) {
+                    problems.add(new Problem("env." + e.getKey(), null, "give a text value (null is not a value)"));
+                } else if (DotEnv.problem(e.getValue()) != null) {
+                    problems.add(new Problem("env." + e.getKey(), e.getValue(), DotEnv.problem(e.getValue())));
                 } else {
                     length(problems, "env." + e.getKey(), e.getValue());
                 }
@@ -130,6 +133,9 @@ public final class JobSpecValidator {
             problems.add(new Problem(field, secrets.size() + " entries", "a job may have at most " + limits.maxEnvEntries() + " secrets"));
         }
         for (Map.Entry<String, String> e : secrets.entrySet()) {
+            if (e.getValue() == null) {
+                problems.add(new Problem(field + "." + e.getKey(), null, "give the sealed value (v1:key:data)"));
+            }
             if (!ENV_NAME.matcher(e.getKey()).matches()) {
                 problems.add(new Problem(field, e.getKey(), "names are a letter or _ followed by letters, digits or _"));
             } else if (plain != null && plain.containsKey(e.getKey())) {

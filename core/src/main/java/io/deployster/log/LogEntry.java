@@ -11,6 +11,11 @@ import java.util.Map;
 public record LogEntry(String id, Map<String, String> fields) {
     public static final String STDOUT = "out";
     public static final String STDERR = "err";
+    /**
+     * Field of a partial line's text, instead of {@code l}: readers that do not know it skip the
+     * entry, and the finished line follows anyway (docs/protocol.md).
+     */
+    public static final String PARTIAL = "pl";
 
     public LogEntry {
         fields = Map.copyOf(fields);
@@ -18,6 +23,19 @@ public record LogEntry(String id, Map<String, String> fields) {
 
     public boolean isLine() {
         return fields.containsKey("l");
+    }
+
+    /**
+     * True for the current state of a line without line end yet (a prompt, a progress bar): the same
+     * stream's next partial or finished line replaces it.
+     */
+    public boolean isPartial() {
+        return fields.containsKey(PARTIAL);
+    }
+
+    /** A partial line's text so far. */
+    public String partialText() {
+        return fields.get(PARTIAL);
     }
 
     /** The event name (queued, waiting, started, command, command-ended, finished, ...), or null for a line. */

@@ -61,9 +61,36 @@ public final class LogWriter implements AutoCloseable {
     }
 
     public void line(String stream, String text) {
-        Map<String, String> entry = new HashMap<>(4);
+        output(stream, text, false);
+    }
+
+    /**
+     * The current state of a line not ended yet (a prompt, a progress bar): followers show it at
+     * once and replace it with the stream's next entry (docs/protocol.md, field {@code pl}).
+     */
+    public void partialLine(String stream, String text) {
+        output(stream, text, true);
+    }
+
+    /** A {@link LineReader.Sink} writing the lines of one stream ({@link LogEntry#STDOUT} or {@link LogEntry#STDERR}). */
+    public LineReader.Sink sink(String stream) {
+        return new LineReader.Sink() {
+            @Override
+            public void line(String text) {
+                LogWriter.this.line(stream, text);
+            }
+
+            @Override
+            public void partial(String text) {
+                partialLine(stream, text);
+            }
+        };
+    }
+
+    private void output(String stream, String text, boolean partial) {
+        Map<String, String> entry = new HashMap<>(5);
         entry.put("s", stream);
-        entry.put("l", text);
+        entry.put(partial ? LogEntry.PARTIAL : "l", text);
         entry.put("ts", Long.toString(System.currentTimeMillis()));
         try {
             while (!buffer.offer(entry, 50, TimeUnit.MILLISECONDS)) {

@@ -15,12 +15,11 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -62,7 +61,7 @@ public final class JobRunner {
         this.secrets = secrets;
         this.masker = secrets.masker();
         this.log = log;
-        this.lines = lines;
+        this.lines = lines.masking(masker);
         this.killGraceMillis = killGraceMillis;
         this.processes = processes;
         this.fencingToken = fencingToken;
@@ -81,7 +80,7 @@ public final class JobRunner {
         for (Thread pump : pumps) {
             pump.join(DRAIN_MILLIS);
         }
-        return outcome;
+        return outcome.masked(masker);
     }
 
     private static String describe(List<ProcessTable.Proc> procs) {
@@ -126,15 +125,15 @@ public final class JobRunner {
 
     private Outcome runCommands() throws InterruptedException {
         File dir = new File(spec.cd());
-        if (!dir.isDirectory()) {
-            return new Outcome(JobStatus.FAILED, null, null, "directory '" + spec.cd() + "' (field 'cd') does not exist on this host");
+        if (WorkingDirectory.problem(dir, "cd") != null) {
+            return new Outcome(JobStatus.FAILED, null, null, WorkingDirectory.problem(dir, "cd"));
         }
-        Map<String, String> jobEnv = new HashMap<>(spec.env() == null ? Map.of() : spec.env());
+        Map<String, String> jobEnv = new LinkedHashMap<>(spec.env() == null ? Map.of() : spec.env());
         jobEnv.putAll(secrets.env());
         if (!jobEnv.isEmpty()) {
             try {
-                writeEnvFile(dir.toPath().resolve(".env"), jobEnv);
-            } catch (IOException e) {
+                DotEnv.write(dir.toPath().resolve(".env"), jobEnv);
+            } catch (IOException | IllegalArgumentException e) {
                 return new Outcome(JobStatus.FAILED, null, null, "could not write " + spec.cd() + "/.env: " + e.getMessage());
             }
         }
@@ -164,8 +163,8 @@ public final class JobRunner {
 
     private Outcome runAnsible() throws InterruptedException {
         File dir = new File(spec.cwd() == null ? System.getProperty("user.dir") : spec.cwd());
-        if (!dir.isDirectory()) {
-            return new Outcome(JobStatus.FAILED, null, null, "directory '" + dir + "' (field 'cwd') does not exist on this host");
+        if (WorkingDirectory.problem(dir, "cwd") != null) {
+            return new Outcome(JobStatus.FAILED, null, null, WorkingDirectory.problem(dir, "cwd"));
         }
         Path privateDir = null;
         try {
@@ -261,7 +260,7 @@ public final class JobRunner {
     private Thread pump(InputStream in, String stream) {
         Thread t = new Thread(() -> {
             try (in) {
-                lines.read(in, text -> log.line(stream, masker.mask(text)));
+                lines.readLive(in, log.sink(stream));
             } catch (IOException | IllegalStateException e) {
                 // the stream closes when the process ends; nothing left to read
             }
@@ -271,21 +270,4 @@ public final class JobRunner {
         pumps.add(t);
         return t;
     }
-
-    private static void writeEnvFile(Path file, Map<String, String> env) throws IOException {
-        StringBuilder text = new StringBuilder();
-        env.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .forEach(e -> text.append(e.getKey()).append('=').append(quote(e.getValue())).append('\n'));
-        Path tmp = file.resolveSibling(".env.deployster-tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tmp, text, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    // Single quotes keep $, ` and \ literal for the shells and dotenv readers that source the file.
-    private static String quote(String value) {
-        return "'" + value.replace("'", "'\\''") + "'";
-    }
-
 }

@@ -6,24 +6,37 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Replaces every occurrence of a secret value in a line with ****, longest values first. Works on
- * bytes too (each value's UTF-8 form), so output of any encoding can be masked without decoding it.
+ * Replaces every occurrence of a secret value in a line with ****, longest values first: the value as
+ * given and each form {@link SecretForms} derives from it (escaped, quoted, encoded, one line of a
+ * multi-line value). Works on bytes too (each form's UTF-8), so output of any encoding can be masked
+ * without decoding it.
  */
 public final class Masker {
     public static final String MASK = "****";
     private static final byte[] MASK_BYTES = MASK.getBytes(StandardCharsets.UTF_8);
     private static final Masker NONE = new Masker(List.of());
 
+    /** Derived forms shorter than this would mask ordinary words; the value itself is always masked. */
+    private static final int MIN_FORM_LENGTH = 4;
+
+    private final List<String> secrets;
     private final List<String> values;
     private final List<byte[]> valueBytes;
 
     public Masker(Collection<String> secrets) {
         // very short values would mask ordinary text everywhere; they are refused at submit instead
-        this.values = secrets.stream().filter(v -> v != null && !v.isEmpty()).distinct()
-                .sorted(Comparator.comparingInt(String::length).reversed()).toList();
+        this.secrets = secrets.stream().filter(v -> v != null && !v.isEmpty()).distinct().toList();
+        Set<String> forms = new LinkedHashSet<>();
+        for (String secret : this.secrets) {
+            forms.add(secret);
+            forms.addAll(SecretForms.of(secret, MIN_FORM_LENGTH));
+        }
+        this.values = forms.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
         this.valueBytes = values.stream().map(v -> v.getBytes(StandardCharsets.UTF_8)).toList();
     }
 
@@ -47,8 +60,8 @@ public final class Masker {
         if (values.isEmpty()) {
             return other;
         }
-        List<String> all = new ArrayList<>(values);
-        all.addAll(other.values);
+        List<String> all = new ArrayList<>(secrets);
+        all.addAll(other.secrets);
         return new Masker(all);
     }
 
@@ -68,6 +81,24 @@ public final class Masker {
             }
         }
         return out;
+    }
+
+    /**
+     * For the kept start of a line whose end was cut off: masked as {@link #mask(String)}, and a tail
+     * that could be the start of a secret cut in two is masked too, so no prefix of it shows.
+     */
+    public String maskCut(String kept) {
+        String out = mask(kept);
+        int longest = 0;
+        for (String v : values) {
+            for (int n = Math.min(v.length() - 1, out.length()); n > longest; n--) {
+                if (out.regionMatches(out.length() - n, v, 0, n)) {
+                    longest = n;
+                    break;
+                }
+            }
+        }
+        return longest == 0 ? out : out.substring(0, out.length() - longest) + MASK;
     }
 
     /**

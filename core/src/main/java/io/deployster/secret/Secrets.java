@@ -29,7 +29,21 @@ public record Secrets(Map<String, String> env, Map<String, Object> extraVars) {
     /** The values to mask in output: each env value, and the text of each extra var. */
     public Masker masker() {
         java.util.List<String> values = new java.util.ArrayList<>(env.values());
-        extraVars.values().forEach(v -> values.add(v instanceof String s ? s : io.deployster.job.JobCodec.toJson(v)));
+        extraVars.values().forEach(v -> {
+            values.add(v instanceof String s ? s : io.deployster.job.JobCodec.toJson(v));
+            addStrings(v, values);
+        });
         return new Masker(values);
+    }
+
+    // A structured secret (a map of passwords) is printed one field at a time as often as whole.
+    private static void addStrings(Object value, java.util.List<String> into) {
+        if (value instanceof String s && s.length() >= MIN_LENGTH) {
+            into.add(s);
+        } else if (value instanceof Map<?, ?> map) {
+            map.values().forEach(v -> addStrings(v, into));
+        } else if (value instanceof java.util.List<?> list) {
+            list.forEach(v -> addStrings(v, into));
+        }
     }
 }

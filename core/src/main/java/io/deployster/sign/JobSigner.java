@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
+import io.deployster.job.Durations;
 import java.time.Duration;
 import java.util.HexFormat;
 import javax.crypto.Mac;
@@ -61,11 +62,11 @@ public final class JobSigner {
         }
         long now = clock.millis();
         if (iat < now - maxAge.toMillis()) {
-            throw new RejectedJobException("expired: signed " + Duration.ofMillis(now - iat).toMinutes() + " min ago, more than the "
-                    + maxAge.toMinutes() + " min a job may wait; submit it again");
+            throw new RejectedJobException("expired: signed " + Durations.readable(Duration.ofMillis(now - iat)) + " ago, more than the "
+                    + Durations.readable(maxAge) + " a job may wait (--max-age); submit it again");
         }
         if (iat > now + CLOCK_SKEW.toMillis()) {
-            throw new RejectedJobException("signed " + Duration.ofMillis(iat - now).toSeconds() + " s in the future; check the producer's clock");
+            throw new RejectedJobException("signed " + Durations.readable(Duration.ofMillis(iat - now)) + " in the future; check the producer's clock");
         }
     }
 

@@ -46,6 +46,10 @@ public record WorkerOptions(String name, List<String> queues, int concurrency, D
         return new WorkerOptions(name, queues, concurrency, v, maxLineBytes, shutdownGrace, lostAfter, claimIdle);
     }
 
+    public WorkerOptions withMaxLineBytes(int v) {
+        return new WorkerOptions(name, queues, concurrency, killGrace, v, shutdownGrace, lostAfter, claimIdle);
+    }
+
     public WorkerOptions withShutdownGrace(Duration v) {
         return new WorkerOptions(name, queues, concurrency, killGrace, maxLineBytes, v, lostAfter, claimIdle);
     }

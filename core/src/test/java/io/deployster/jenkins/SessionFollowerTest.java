@@ -321,6 +321,59 @@ class SessionFollowerTest {
         }
     }
 
+    @Test
+    void aPromptShowsBeforeItsLineEndsAndAProgressBarEndsInItsFinalState() throws Exception {
+        try (Deployment deployment = new Deployment(redis.uri())) {
+            deployment.worker("w1", 1);
+            Path go = dir.resolve("go");
+            DeployRequest request = DeployPlanner.plan(commands(
+                    "printf 'Continue? '; while [ ! -e " + go + " ]; do sleep 0.05; done; echo yes",
+                    "i=0; while [ $i -lt 300 ]; do i=$((i+1)); printf '\\rdownloading %d/300' $i; done; echo"),
+                    new GlobalSettings(redis.uri(), "deploy", 30, 0, 7), BUILD);
+            String id = deployment.client.submit(request.spec());
+            StringBuffer transcript = new StringBuffer();
+            SessionFollower.Console console = new SessionFollower.Console() {
+                @Override
+                public void println(String line) {
+                    transcript.append(line).append('\n');
+                }
+
+                @Override
+                public void print(String text) {
+                    transcript.append(text);
+                }
+            };
+            SessionFollower follower = new SessionFollower(DeploySession.of(id, request), deployment.client, console,
+                    new LockMirrorTest.InMemoryResources("shop #41"), () -> { }, Masker.none(), () -> false, 200);
+            CompletableFuture<Termination> end = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return follower.run();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Await.until("the prompt in the console before its line ends", Duration.ofSeconds(30),
+                    () -> transcript.toString().endsWith("Continue? "));
+            Files.writeString(go, "");
+            assertEquals(Termination.Kind.SUCCESS, end.get(60, TimeUnit.SECONDS).kind(), transcript.toString());
+            assertTrue(transcript.toString().contains("\nContinue? yes\n"), transcript.toString());
+            assertTrue(transcript.toString().contains("downloading 300/300\n"), transcript.toString());
+        }
+    }
+
+    @Test
+    void aSecretInTheFailureReasonIsMaskedInTheStepsMessage() throws Exception {
+        try (Deployment deployment = new Deployment(redis.uri())) {
+            deployment.worker("w1", 1);
+            Step step = new Step(deployment, new LockMirrorTest.InMemoryResources("shop #41"))
+                    .submit(commands("echo hunter22 >/dev/null; exit 9"), BUILD);
+            Termination end = step.await();
+            assertEquals(Termination.Kind.FAILURE, end.kind());
+            assertTrue(end.message().contains("echo **** >/dev/null; exit 9"), end.message());
+            assertFalse(String.join("\n", step.console).contains("hunter22"), String.join("\n", step.console));
+        }
+    }
+
     private static DeploySession roundTrip(DeploySession session) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {

@@ -42,10 +42,21 @@ class JobSignerTest {
         assertTrue(reason("job-1", "{}", new JobSignature("k9", s.issuedAt(), s.mac())).startsWith("signed with unknown key 'k9'"));
         JobSigner later = new JobSigner(signer.keys(), Clock.offset(now, Duration.ofHours(2)), Duration.ofHours(1));
         assertTrue(assertThrows(RejectedJobException.class, () -> later.verify("job-1", "{}", "k1", Long.toString(s.issuedAt()), s.mac()))
-                .getMessage().startsWith("expired: signed 120 min ago"));
+                .getMessage().startsWith("expired: signed 2 h ago, more than the 1 h a job may wait"));
         JobSigner earlier = new JobSigner(signer.keys(), Clock.offset(now, Duration.ofHours(-1)), Duration.ofHours(1));
         assertTrue(assertThrows(RejectedJobException.class, () -> earlier.verify("job-1", "{}", "k1", Long.toString(s.issuedAt()), s.mac()))
                 .getMessage().contains("in the future"));
+    }
+
+    @Test
+    void aShortMaxAgeReadsInSecondsNotAsZeroMinutes() {
+        JobSigner strict = new JobSigner(signer.keys(), now, Duration.ofSeconds(3));
+        JobSignature s = strict.sign("job-1", "{}");
+        JobSigner later = new JobSigner(signer.keys(), Clock.offset(now, Duration.ofMillis(4500)), Duration.ofSeconds(3));
+        assertEquals("expired: signed 4.5 s ago, more than the 3 s a job may wait (--max-age); submit it again",
+                assertThrows(RejectedJobException.class, () -> later.verify("job-1", "{}", "k1", Long.toString(s.issuedAt()), s.mac())).getMessage());
+        assertEquals("1 d 2 h", io.deployster.job.Durations.readable(Duration.ofHours(26)));
+        assertEquals("2 min 5 s", io.deployster.job.Durations.readable(Duration.ofSeconds(125)));
     }
 
     @Test

@@ -63,6 +63,16 @@ public final class Deployment implements AutoCloseable {
         return worker;
     }
 
+    /** A worker with options of the test's own (its queues, name and limits), verifying with {@code signer} when given. */
+    public Worker worker(WorkerOptions options, JobSigner signer) {
+        Redis redis = Redis.connect(uri);
+        Worker worker = new Worker(redis, queue(redis, signer), options, null);
+        worker.start();
+        open.add(0, redis);
+        open.add(0, worker);
+        return worker;
+    }
+
     @Override
     public void close() throws Exception {
         client.close();

@@ -82,15 +82,23 @@ class CommandsJobTest {
     @Test
     void writesEnvAsPrivateDotEnvAndExportsItToTheCommands() throws Exception {
         String id = deployment.client.submit(JobSpec.commands("shop", dir.toString(),
-                List.of("echo \"$GREETING/$QUOTED\"")).env(Map.of("GREETING", "hello world", "QUOTED", "it's $HOME")).build());
+                List.of("echo \"$GREETING/$QUOTED/$PRICE\"")).env(envInOrder("GREETING", "hello world", "QUOTED", "it's", "PRICE", "$5 `each`")).build());
         List<String> lines = new ArrayList<>();
         JobState state = deployment.client.follow(id, LogFollower.START, e -> { if (e.isLine()) lines.add(e.text()); });
 
         assertEquals(JobStatus.SUCCEEDED, state.status());
-        assertEquals(List.of("hello world/it's $HOME"), lines);
+        assertEquals(List.of("hello world/it's/$5 `each`"), lines);
         Path env = dir.resolve(".env");
-        assertEquals("GREETING='hello world'\nQUOTED='it'\\''s $HOME'\n", Files.readString(env));
+        assertEquals("GREETING='hello world'\nQUOTED=\"it's\"\nPRICE='$5 `each`'\n", Files.readString(env));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(env)));
+    }
+
+    private static Map<String, String> envInOrder(String... namesAndValues) {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            env.put(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return env;
     }
 
     @Test

@@ -175,7 +175,19 @@ final class QueueExecution extends StepExecution {
                 TaskListener listener = getContext().get(TaskListener.class);
                 PrintStream console = listener.getLogger();
                 Run<?, ?> run = getContext().get(Run.class);
-                SessionFollower sessionFollower = new SessionFollower(current, client, console::println,
+                SessionFollower sessionFollower = new SessionFollower(current, client, new SessionFollower.Console() {
+                            @Override
+                            public void println(String line) {
+                                console.println(line);
+                            }
+
+                            @Override
+                            public void print(String text) {
+                                // a prompt or progress dots show in the build log before their line ends
+                                console.print(text);
+                                console.flush();
+                            }
+                        },
                         new LockableResourcesMirror(run), () -> getContext().saveState(), masker,
                         halted, SAVE_EVERY_MILLIS);
                 end = sessionFollower.run();

@@ -1,0 +1,163 @@
+package io.deployster.secret;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The texts a secret value turns into when programs print it: escaped for JSON, Python, shell or a
+ * URL, or base64-encoded. A masker that only looked for the value as given would let
+ * {@code json.dumps}, Ansible's {@code debug: var=}, {@code printf %q} or {@code curl -v} show it.
+ * Multi-line values (keys, certificates) also yield each of their lines, since programs print them
+ * one line at a time. docs/security.md lists what is covered and what is not.
+ */
+public final class SecretForms {
+    private SecretForms() {
+    }
+
+    /**
+     * @param minLength forms (and lines of multi-line values) shorter than this are left out
+     * @return the value itself first, then every distinct other form
+     */
+    public static Set<String> of(String value, int minLength) {
+        Set<String> forms = new LinkedHashSet<>();
+        addWithEncodings(forms, value);
+        if (value.indexOf('\n') >= 0) {
+            for (String line : value.split("\r?\n")) {
+                addWithEncodings(forms, line);
+            }
+        }
+        forms.removeIf(f -> f.length() < Math.max(1, minLength));
+        return forms;
+    }
+
+    private static void addWithEncodings(Set<String> forms, String v) {
+        if (v.isEmpty()) {
+            return;
+        }
+        forms.add(v);
+        forms.add(jsonEscaped(v, false));
+        forms.add(jsonEscaped(v, true));
+        // JSON inside JSON: Ansible's debug of a to_json result, a JSON document logged as a JSON string
+        forms.add(jsonEscaped(jsonEscaped(v, false), false));
+        forms.add(jsonEscaped(jsonEscaped(v, true), true));
+        forms.add(pythonEscaped(v, '\''));
+        forms.add(pythonEscaped(v, '"'));
+        forms.add(pythonEscaped(v, (char) 0));
+        forms.add(v.replace("'", "'\\''"));
+        forms.add(v.replace("'", "'\"'\"'"));
+        forms.add(backslashEscaped(v));
+        forms.add(doubleQuoteShellEscaped(v));
+        forms.add(URLEncoder.encode(v, StandardCharsets.UTF_8));
+        forms.add(URLEncoder.encode(v, StandardCharsets.UTF_8).replace("+", "%20"));
+        forms.add(lowerHexPercent(URLEncoder.encode(v, StandardCharsets.UTF_8).replace("+", "%20")));
+        byte[] bytes = v.getBytes(StandardCharsets.UTF_8);
+        byte[] withNewline = (v + "\n").getBytes(StandardCharsets.UTF_8);
+        // unpadded: the value's base64 inside a longer one (echo $X | base64, a Basic auth header) differs only at the end
+        for (String encoded : new String[] {Base64.getEncoder().encodeToString(bytes),
+                Base64.getEncoder().encodeToString(withNewline), Base64.getUrlEncoder().encodeToString(bytes)}) {
+            String unpadded = encoded.replaceAll("=+$", "");
+            forms.add(unpadded);
+            forms.add(certainGroups(unpadded));
+        }
+    }
+
+    /** JSON string content (no quotes), as Gson, Jackson, json.dumps and Ansible write it. */
+    static String jsonEscaped(String v, boolean asciiOnly) {
+        StringBuilder s = new StringBuilder(v.length() + 8);
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            switch (c) {
+                case '"' -> s.append("\\\"");
+                case '\\' -> s.append("\\\\");
+                case '\n' -> s.append("\\n");
+                case '\r' -> s.append("\\r");
+                case '\t' -> s.append("\\t");
+                case '\b' -> s.append("\\b");
+                case '\f' -> s.append("\\f");
+                default -> {
+                    if (c < 0x20 || (asciiOnly && c > 0x7e)) {
+                        s.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        s.append(c);
+                    }
+                }
+            }
+        }
+        return s.toString();
+    }
+
+    /** Python repr() content; {@code quote} is the quote repr chose (0: none escaped). */
+    static String pythonEscaped(String v, char quote) {
+        StringBuilder s = new StringBuilder(v.length() + 8);
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c == '\\') {
+                s.append("\\\\");
+            } else if (c == quote) {
+                s.append('\\').append(c);
+            } else if (c == '\n') {
+                s.append("\\n");
+            } else if (c == '\r') {
+                s.append("\\r");
+            } else if (c == '\t') {
+                s.append("\\t");
+            } else if (c < 0x20 || c == 0x7f) {
+                s.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
+            } else {
+                s.append(c);
+            }
+        }
+        return s.toString();
+    }
+
+    /** bash's printf %q and ${x@Q}-less quoting: a backslash before every character the shell treats specially. */
+    static String backslashEscaped(String v) {
+        StringBuilder s = new StringBuilder(v.length() + 8);
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (!(Character.isLetterOrDigit(c) || "_-./:@%+,=^".indexOf(c) >= 0 || c > 0x7f)) {
+                s.append('\\');
+            }
+            s.append(c);
+        }
+        return s.toString();
+    }
+
+    /** Inside shell double quotes: \ before $ ` " and \. */
+    static String doubleQuoteShellEscaped(String v) {
+        StringBuilder s = new StringBuilder(v.length() + 8);
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if ("$`\"\\".indexOf(c) >= 0) {
+                s.append('\\');
+            }
+            s.append(c);
+        }
+        return s.toString();
+    }
+
+    private static String lowerHexPercent(String encoded) {
+        StringBuilder s = new StringBuilder(encoded.length());
+        for (int i = 0; i < encoded.length(); i++) {
+            char c = encoded.charAt(i);
+            if (c == '%' && i + 2 < encoded.length()) {
+                s.append('%').append(encoded.substring(i + 1, i + 3).toLowerCase(Locale.ROOT));
+                i += 2;
+            } else {
+                s.append(c);
+            }
+        }
+        return s.toString();
+    }
+
+    // The last group of 4 also encodes whatever follows the value; the groups before it are the same
+    // wherever the value's base64 starts a longer one.
+    private static String certainGroups(String unpadded) {
+        int certain = (unpadded.length() / 4) * 4;
+        return certain >= 8 ? unpadded.substring(0, certain) : unpadded;
+    }
+}

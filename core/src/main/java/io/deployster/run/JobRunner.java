@@ -71,21 +71,17 @@ public final class JobRunner {
     /** Runs the job; returns once it ended and no process of it is left. */
     public Outcome run() throws InterruptedException {
         Outcome outcome = spec.kind() == Mode.ANSIBLE ? runAnsible() : runCommands();
-        List<ProcessTable.Proc> left = processes.terminate(killGraceMillis);
-        if (!left.isEmpty() && !stopping()) {
-            log.event("note", "message", left.size() + " process(es) the job left running were stopped at its end (TERM, then KILL after "
-                    + killGraceMillis + " ms): " + describe(left) + ". To keep a daemon running after a deploy, start it under "
-                    + "a process supervisor (e.g. supervisorctl start), not from the job");
+        JobProcesses.Stopped left = processes.terminate(killGraceMillis);
+        if (!left.found().isEmpty() && !stopping()) {
+            String how = left.killed() == 0 ? "TERM" : "TERM; " + left.killed() + " of them ignored it and got KILL after " + killGraceMillis + " ms";
+            log.event("note", "message", left.found().size() + " process(es) the job left running were stopped at its end (" + how
+                    + "): " + left.describe() + ". To keep a daemon running after a deploy, start it under a process supervisor "
+                    + "(e.g. supervisorctl start), not from the job");
         }
         for (Thread pump : pumps) {
             pump.join(DRAIN_MILLIS);
         }
         return outcome.masked(masker);
-    }
-
-    private static String describe(List<ProcessTable.Proc> procs) {
-        String text = procs.stream().limit(10).map(ProcessTable.Proc::toString).reduce((a, b) -> a + ", " + b).orElse("");
-        return procs.size() > 10 ? text + ", ..." : text;
     }
 
     /**

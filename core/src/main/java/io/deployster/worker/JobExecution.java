@@ -12,6 +12,7 @@ import io.deployster.run.Outcome;
 import io.deployster.run.Subreaper;
 import io.deployster.secret.Secrets;
 import java.lang.System.Logger.Level;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -43,7 +44,7 @@ final class JobExecution implements Runnable {
         this.fencingToken = start.fencingToken();
         this.onEnd = onEnd;
         this.log = new LogWriter(redis, queue.keys(), id, start.startedEntry(), queue.settings().logMaxLen(), LOG_BUFFER);
-        this.processes = new JobProcesses(id, subreaper);
+        this.processes = new JobProcesses(id, subreaper, () -> leases.sessionsChanged(this));
         this.runner = new JobRunner(id, spec, secrets, log, new LineReader(options.maxLineBytes()), options.killGrace().toMillis(),
                 processes, fencingToken, () -> leases.lapsedReason(id));
     }
@@ -60,9 +61,9 @@ final class JobExecution implements Runnable {
         return fencingToken;
     }
 
-    /** Process group of the command running now (0 when none), for the lease watchdog. */
-    long currentGroup() {
-        return processes.currentGroup();
+    /** Session ids of the job's commands so far, for the lease watchdog. */
+    List<Long> sessions() {
+        return processes.sessions();
     }
 
     /**

@@ -38,12 +38,15 @@ if (not holder) or holder == id then
   local token = redis.call('HGET', jk, 'fencingToken')
   if holder ~= id or not token then
     token = grant(project, id, ttl)
+  else
+    -- handed over earlier, with the TTL of whoever handed it: the lease starts now, at this worker's length
+    redis.call('SET', lk, id, 'PX', ttl)
   end
   redis.call('LREM', wk, 0, id)
   if redis.call('LLEN', wk) == 0 then
     redis.call('SREM', waiting_projects_key(), project)
   end
-  redis.call('HSET', jk, 'status', 'running', 'worker', worker, 'startedAt', now)
+  redis.call('HSET', jk, 'status', 'running', 'worker', worker, 'startedAt', now, 'lease', ttl)
   redis.call('HDEL', jk, 'waitingBehind')
   redis.call('SADD', running_key(), id)
   redis.call('SREM', handed_over_key(), id)

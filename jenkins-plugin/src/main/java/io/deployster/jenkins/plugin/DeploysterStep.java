@@ -352,7 +352,8 @@ public class DeploysterStep extends Step {
         @Override
         public Step newInstance(@CheckForNull StaplerRequest2 req, @NonNull JSONObject formData) throws FormException {
             JSONObject form = new JSONObject();
-            for (Object key : formData.keySet()) {
+            // JSONObject is a Map<String, Object>, so its keys are Strings (json-lib 2.4-jenkins)
+            for (String key : formData.keySet()) {
                 Object value = formData.get(key);
                 if (!(value instanceof String && ((String) value).isBlank())) {
                     form.put(key, value);

@@ -25,6 +25,11 @@ public record Termination(Kind kind, Map<String, Object> result, String message)
         return new Termination(Kind.ABORTED, null, message);
     }
 
+    /** The same end with its message masked: every text the step throws passes the masker. */
+    public Termination masked(io.deployster.secret.Masker masker) {
+        return message == null ? this : new Termination(kind, result, masker.mask(message));
+    }
+
     public static Termination halted() {
         return new Termination(Kind.HALTED, null, null);
     }

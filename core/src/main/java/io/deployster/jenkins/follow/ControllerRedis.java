@@ -23,6 +23,7 @@ public final class ControllerRedis implements AutoCloseable {
     private final Map<String, SharedRedis> byAddress = new HashMap<>();
     private final AtomicInteger readers = new AtomicInteger();
     private final ScheduledExecutorService work;
+    private final ResourceLedger locks = new ResourceLedger();
 
     public ControllerRedis() {
         AtomicInteger n = new AtomicInteger();
@@ -30,6 +31,11 @@ public final class ControllerRedis implements AutoCloseable {
                 daemon(() -> THREAD_PREFIX + "work-" + n.incrementAndGet()));
         pool.setRemoveOnCancelPolicy(true);
         this.work = pool;
+    }
+
+    /** Which deploy each mirrored lockable resource is held for, across all builds of this controller. */
+    public ResourceLedger locks() {
+        return locks;
     }
 
     /** Submits, status reads, cancels, lock mirror calls and the stop fallback run here, never on the pipeline's thread. */

@@ -15,7 +15,6 @@ import io.deployster.log.LogMultiplexer;
 import io.deployster.secret.Masker;
 import io.deployster.secret.Secrets;
 import io.deployster.sign.JobSigner;
-import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -47,6 +46,7 @@ public final class QueueDeploy implements LogMultiplexer.Listener {
 
     private final SharedRedis redis;
     private final ScheduledExecutorService work;
+    private final ResourceLedger locks;
     private final Masker masker;
     private final JenkinsResources resources;
     private final Host host;
@@ -59,9 +59,11 @@ public final class QueueDeploy implements LogMultiplexer.Listener {
     private volatile String stoppedBy;
     private long idleSince;
 
-    public QueueDeploy(SharedRedis redis, ScheduledExecutorService work, Masker masker, JenkinsResources resources, Host host) {
+    public QueueDeploy(SharedRedis redis, ScheduledExecutorService work, ResourceLedger locks, Masker masker,
+                       JenkinsResources resources, Host host) {
         this.redis = redis;
         this.work = work;
+        this.locks = locks;
         this.masker = masker;
         this.resources = resources;
         this.host = host;
@@ -171,8 +173,10 @@ public final class QueueDeploy implements LogMultiplexer.Listener {
             s.advance(entry);
         }
         idleSince = System.nanoTime();
-        if (!entry.isLine() && ("started".equals(entry.event()) || entry.isFinished())) {
-            serial.run(() -> notes(s.mirror().onEntry(entry, resources)));
+        if ("started".equals(entry.event())) {
+            serial.run(() -> locks.started(s.jobId(), s.mirror(), resources, this::note));
+        } else if (entry.isFinished()) {
+            serial.run(() -> locks.ended(s.jobId(), s.mirror(), resources, this::note));
         }
         if (entry.isFinished()) {
             serial.run(this::finishFromState);
@@ -241,7 +245,7 @@ public final class QueueDeploy implements LogMultiplexer.Listener {
     private void finish(Termination end) {
         DeploySession s = session;
         if (s != null) {
-            notes(s.mirror().release(resources));
+            locks.ended(s.jobId(), s.mirror(), resources, this::note);
         }
         end(end);
     }
@@ -256,13 +260,11 @@ public final class QueueDeploy implements LogMultiplexer.Listener {
         host.end(end.masked(masker));
     }
 
-    private void notes(List<String> notes) {
+    private void note(String note) {
         ConsoleRenderer r = renderer;
-        for (String note : notes) {
-            String line = r == null ? ConsoleRenderer.PREFIX + note : r.note(note);
-            if (line != null) {
-                println(line);
-            }
+        String line = r == null ? ConsoleRenderer.PREFIX + note : r.note(note);
+        if (line != null) {
+            println(line);
         }
     }
 

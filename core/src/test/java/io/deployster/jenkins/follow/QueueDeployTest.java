@@ -115,7 +115,7 @@ class QueueDeployTest {
     }
 
     private QueueDeploy deploy(String redisUri, Masker masker, Step host) {
-        return new QueueDeploy(controller.of(redisUri), controller.work(), masker, new NoResources(), host);
+        return new QueueDeploy(controller.of(redisUri), controller.work(), controller.locks(), masker, new NoResources(), host);
     }
 
     @Test

@@ -29,6 +29,7 @@ public final class JobProcesses {
     private final Subreaper subreaper;
     private final String marker;
     private final Set<Long> leaders = new HashSet<>();
+    private final List<Process> started = new ArrayList<>();
     private final Runnable onStart;
     private final Object termination = new Object();
     private volatile boolean killNow;
@@ -52,6 +53,7 @@ public final class JobProcesses {
         synchronized (this) {
             process = ProcessGroup.start(argv, dir, marked).process();
             leaders.add(process.pid());
+            started.add(process);
         }
         onStart.run();
         return process;
@@ -77,6 +79,12 @@ public final class JobProcesses {
     // one of its commands' process groups, or descends from one that is (its parent chain never leaves
     // the job's groups without an orphan on the way), or from an orphan of the worker.
     private boolean surelyNone() {
+        // a command just started may not have called setsid yet: its group does not exist, it does
+        for (Process p : started) {
+            if (p.isAlive()) {
+                return false;
+            }
+        }
         for (long leader : leaders) {
             if (subreaper.posix().groupExists(leader)) {
                 return false;

@@ -202,7 +202,7 @@ class QueueDeployTest {
             Step step = new Step();
             QueueDeploy deploy = deploy(redis.uri(), Masker.none(), step);
             deploy.submit(request(redis.uri(), "shop", "echo working; sleep 60"), Secrets.none(), null);
-            Await.until("job running", Duration.ofSeconds(20), () -> step.indexOf("working") >= 0);
+            Await.until("job running", Duration.ofSeconds(20), () -> step.console.contains("working"));
             deploy.stop("shop » main #41", "aborted");
             Termination end = step.await();
             assertEquals(Termination.Kind.ABORTED, end.kind(), String.join("\n", step.console));

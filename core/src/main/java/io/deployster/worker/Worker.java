@@ -123,8 +123,8 @@ public final class Worker implements AutoCloseable {
             subreaper.reapOrphans();
         }), sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
         // every worker drives workflows, so one goes on while any worker is alive (docs/workflows.md)
-        workflows = new WorkflowCoordinator(new WorkflowStore(redis, queue, java.time.Clock.systemUTC()),
-                new WorkflowEngine(new WorkflowStore(redis, queue, java.time.Clock.systemUTC()), options.name(), id -> { }), options.name()).start();
+        WorkflowStore store = new WorkflowStore(redis, queue, java.time.Clock.systemUTC());
+        workflows = new WorkflowCoordinator(store, new WorkflowEngine(store, options.name(), id -> { }), options.name()).start();
         LOG.log(Level.INFO, "worker {0} serving queues {1} with {2} slot(s) on {3}", options.name(), options.queues(),
                 options.concurrency(), redis.uri());
         if (!queue.signs()) {

@@ -34,12 +34,16 @@ public final class Keys {
     private static final String RUNNING = "running";
     /** Set: jobs handed their project's lock but not started yet; the sweep keeps those locks alive. */
     private static final String HANDED_OVER = "handed-over";
+    /** Set: workflows not yet wound up; every worker's coordinator drives them (docs/workflows.md). */
+    private static final String WORKFLOWS = "workflows";
+    /** String per workflow, with a TTL: the coordinator driving it now, so two never drive one at once. */
+    private static final String DRIVER = "driver:";
     /** Pub/sub channel: ids of running jobs someone asked to cancel. */
     private static final String CANCEL = "cancel";
 
     private static final Map<String, String> LUA_PER_ID = Map.of("job_key", JOB, "log_key", LOG, "queue_key", QUEUE,
             "lock_key", LOCK, "waiters_key", WAITERS, "worker_key", WORKER, "seen_key", SEEN, "fence_key", FENCE);
-    private static final Map<String, String> LUA_SINGLE = Map.of("waiting_projects_key", WAITING_PROJECTS,
+    private static final Map<String, String> LUA_SINGLE = Map.of("waiting_projects_key", WAITING_PROJECTS, "workflows_key", WORKFLOWS,
             "running_key", RUNNING, "handed_over_key", HANDED_OVER, "cancel_channel", CANCEL);
 
     private final String prefix;
@@ -69,6 +73,16 @@ public final class Keys {
 
     public String worker(String name) {
         return prefix + WORKER + name;
+    }
+
+    /** Set of the workflows not yet wound up. */
+    public String workflows() {
+        return prefix + WORKFLOWS;
+    }
+
+    /** Driver mutex of one workflow. */
+    public String driver(String workflowId) {
+        return prefix + DRIVER + workflowId;
     }
 
     public String cancelChannel() {

@@ -43,6 +43,7 @@ public final class JobRunner {
     private final JobProcesses processes;
     private final long fencingToken;
     private final LeaseGuard lease;
+    private final Path outputFile;
     private final List<Thread> pumps = new ArrayList<>();
     private JobStatus stopStatus;
     private String stopReason;
@@ -56,6 +57,13 @@ public final class JobRunner {
      */
     public JobRunner(String jobId, JobSpec spec, Secrets secrets, LogWriter log, LineReader lines, long killGraceMillis,
                      JobProcesses processes, long fencingToken, LeaseGuard lease) {
+        this(jobId, spec, secrets, log, lines, killGraceMillis, processes, fencingToken, lease, null);
+    }
+
+    /** @param outputFile exported as DEPLOYSTER_OUTPUT: where the job writes its {@code key=value} outputs (null: none) */
+    public JobRunner(String jobId, JobSpec spec, Secrets secrets, LogWriter log, LineReader lines, long killGraceMillis,
+                     JobProcesses processes, long fencingToken, LeaseGuard lease, Path outputFile) {
+        this.outputFile = outputFile;
         this.jobId = jobId;
         this.spec = spec;
         this.secrets = secrets;
@@ -208,6 +216,9 @@ public final class JobRunner {
         env.put(JobProcesses.MARKER, jobId);
         env.put("DEPLOYSTER_PROJECT", spec.project());
         env.put("DEPLOYSTER_FENCING_TOKEN", Long.toString(fencingToken));
+        if (outputFile != null) {
+            env.put("DEPLOYSTER_OUTPUT", outputFile.toString());
+        }
         if (spec.ref() != null) {
             env.put("DEPLOYSTER_REF", spec.ref());
         }

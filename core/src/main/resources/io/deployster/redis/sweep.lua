@@ -12,7 +12,7 @@ for _, id in ipairs(redis.call('SMEMBERS', running_key())) do
   local f = redis.call('HMGET', jk, 'status', 'project', 'worker', 'lease')
   if f[1] ~= 'running' then
     redis.call('SREM', running_key(), id)
-  elseif redis.call('GET', lock_key(f[2])) ~= id then
+  elseif redis.call('GET', lock_key(f[2])) ~= lock_owner(id) then
     local worker = f[3] or ''
     local heartbeat
     if redis.call('EXISTS', worker_key(worker)) == 0 then

@@ -26,8 +26,9 @@ import java.util.regex.Pattern;
  * Replies keep that service's shapes, including its {@code {"error": "Unauthorized"}}.
  */
 final class QueuedDeployRoutes {
-    /** The rule the service enforced on a deploy's last command. */
-    static final Pattern SUPERVISOR_RESTART = Pattern.compile("\\s*(sudo\\s+(-n\\s+)?)?supervisorctl\\s+(start|restart)\\s+[A-Za-z0-9_.:*-]+\\s*");
+    /** The rule the service enforced on a deploy's last command; supervisorctl may name its config (-c) or server (-s). */
+    static final Pattern SUPERVISOR_RESTART = Pattern.compile(
+            "\\s*(sudo\\s+(-n\\s+)?)?supervisorctl(\\s+(-[cs]\\s+\\S+|--(configuration|serverurl)=\\S+))*\\s+(start|restart)\\s+[A-Za-z0-9_.:*-]+\\s*");
     /** What a job refused by that rule runs instead: it prints the reason and fails; nothing the client sent runs. */
     static final String REFUSAL = "echo 'deployster: not deployed: the last command must be \"supervisorctl start <program>\" or "
             + "\"supervisorctl restart <program>\" (requireSupervisorRestart of this project in the gateway config); none of the "

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -83,8 +84,18 @@ public final class GatewayServer implements AutoCloseable {
             QueuedThreadPool threads = new QueuedThreadPool(listen.maxThreads(), Math.min(8, listen.maxThreads()), 60_000);
             threads.setName("gateway-http");
             cfg.jetty.threadPool = threads;
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             cfg.jetty.addConnector((server, httpConfig) -> {
                 httpConfig.setSendServerVersion(false);
+                if (sslFactory != null) {
+                    // clients often call the gateway by an address the certificate does not name (a proxy, a test)
+                    SecureRequestCustomizer secure = httpConfig.getCustomizer(SecureRequestCustomizer.class);
+                    if (secure == null) {
+                        secure = new SecureRequestCustomizer();
+                        httpConfig.addCustomizer(secure);
+                    }
+                    secure.setSniHostCheck(false);
+                }
                 ServerConnector c = sslFactory == null ? new ServerConnector(server, new HttpConnectionFactory(httpConfig))
                         : new ServerConnector(server, new SslConnectionFactory(sslFactory, "http/1.1"), new HttpConnectionFactory(httpConfig));
                 c.setHost(listen.host());

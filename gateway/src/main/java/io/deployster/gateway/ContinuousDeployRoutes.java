@@ -38,7 +38,7 @@ final class ContinuousDeployRoutes {
     }
 
     private Caller caller(Context ctx, Scope scope) {
-        return requests.caller(ctx, Requests.unauthenticated(ctx)).require(scope);
+        return requests.caller(ctx, () -> Requests.unauthenticated(ctx)).require(scope);
     }
 
     private void deploy(Context ctx) {

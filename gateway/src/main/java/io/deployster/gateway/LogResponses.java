@@ -72,7 +72,7 @@ final class LogResponses {
     /** Writes the entries there now and returns. */
     void snapshot(Context ctx, String jobId, String after, Format format) throws IOException {
         begin(ctx, format);
-        OutputStream out = ctx.outputStream();
+        OutputStream out = ctx.res().getOutputStream(); // Javalin's own stream holds writes until the handler returns
         String last = after;
         while (true) {
             List<LogEntry> page = follower.read(jobId, last, 5000);
@@ -90,7 +90,7 @@ final class LogResponses {
     /** Writes entries as they come, flushing each batch, until the job's 'finished' entry or the client leaves. */
     void follow(Context ctx, String jobId, String after, Format format) throws IOException, InterruptedException {
         begin(ctx, format);
-        OutputStream out = ctx.outputStream();
+        OutputStream out = ctx.res().getOutputStream(); // Javalin's own stream holds writes until the handler returns
         out.flush(); // headers now, so the client knows the stream is live
         try (LogSubscription sub = hub.subscribe(jobId, after)) {
             while (true) {

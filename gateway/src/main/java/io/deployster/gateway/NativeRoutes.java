@@ -42,7 +42,7 @@ final class NativeRoutes {
     }
 
     private Caller caller(Context ctx, Scope scope) {
-        return requests.caller(ctx, Requests.unauthenticated(ctx)).require(scope);
+        return requests.caller(ctx, () -> Requests.unauthenticated(ctx)).require(scope);
     }
 
     private void submit(Context ctx) throws InterruptedException {

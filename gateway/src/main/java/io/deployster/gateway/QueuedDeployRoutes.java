@@ -55,7 +55,7 @@ final class QueuedDeployRoutes {
     }
 
     private Caller caller(Context ctx, Scope scope) {
-        Caller c = requests.caller(ctx, ApiError.raw(403, Map.of("error", "Unauthorized")));
+        Caller c = requests.caller(ctx, () -> ApiError.raw(403, Map.of("error", "Unauthorized")));
         if (!c.token().allows(scope)) {
             throw ApiError.raw(403, Map.of("error", "Unauthorized"));
         }

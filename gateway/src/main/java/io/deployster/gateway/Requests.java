@@ -27,7 +27,7 @@ final class Requests {
      * @param refused the error for a missing or wrong token (routes of other services have their own)
      * @throws ApiError 429 when the client address failed too often, else {@code refused}
      */
-    Caller caller(Context ctx, ApiError refused) {
+    Caller caller(Context ctx, java.util.function.Supplier<ApiError> refused) {
         String address = ctx.ip();
         limiter.checkAllowed(address);
         String token = ctx.header(TOKEN_HEADER);
@@ -38,7 +38,7 @@ final class Requests {
         Caller caller = authenticator.authenticate(token);
         if (caller == null) {
             limiter.recordFailure(address);
-            throw refused;
+            throw refused.get();
         }
         return caller;
     }

@@ -96,6 +96,7 @@ class GatewayTest {
         String id = body.get("id").getAsString();
         assertEquals(gw.url + "/api/v1/jobs/" + id, r.headers().firstValue("Location").orElseThrow());
         assertEquals(gw.url + "/api/v1/jobs/" + id, body.get("url").getAsString());
+        assertTrue(r.headers().firstValue("WWW-Authenticate").isEmpty(), "no challenge on success");
         assertEquals("queued", body.get("status").getAsString());
 
         JsonObject job = awaitEnded(id);
@@ -149,6 +150,32 @@ class GatewayTest {
         assertEquals("line 1", lines.get(0));
         assertEquals("line 200", lines.get(199));
         assertEquals("finished", JsonParser.parseString(last).getAsJsonObject().get("e").getAsString());
+    }
+
+    @Test
+    void followDeliversEachLineWhileTheJobStillRuns() throws Exception {
+        Path go = dir.resolve("go");
+        String id = submit("{\"commands\": [\"echo ready; while [ ! -e '" + go + "' ]; do sleep 0.02; done; echo after\"]}");
+        HttpResponse<InputStream> r = gw.http.send(gw.request("/api/v1/jobs/" + id + "/log?follow=true", "shop-token").GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        java.util.concurrent.CompletableFuture<List<String>> read = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            List<String> got = new ArrayList<>();
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+                String l;
+                while ((l = in.readLine()) != null) {
+                    got.add(l);
+                    if (l.equals("ready")) {
+                        Files.createFile(go); // only a live stream gets here: the job waits for this file
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return got;
+        });
+        List<String> lines = read.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(lines.indexOf("ready") < lines.indexOf("after"), lines.toString());
+        assertEquals("[deployster] succeeded (exit code 0)", lines.get(lines.size() - 1));
     }
 
     @Test

@@ -66,7 +66,14 @@ class CompatibleRoutesTest {
                         inventory: hosts.ini
                         cwd: %s
                         tagVariable: release
-                """.formatted(GatewayFixture.sha256("shop-token"), app, GatewayFixture.sha256("recipes-token"), ansible),
+                  parked:
+                    queue: no-worker-serves-this
+                    tokens:
+                      - {name: cd, sha256: %s, scopes: [submit, read]}
+                    repos:
+                      parked-site: {playbook: deploy.yml}
+                """.formatted(GatewayFixture.sha256("shop-token"), app, GatewayFixture.sha256("recipes-token"), ansible,
+                GatewayFixture.sha256("parked-token")),
                 "shop-q", "recipes-q");
     }
 
@@ -238,13 +245,59 @@ class CompatibleRoutesTest {
         assertTrue(run.err().contains("HTTP 500"), run.err());
         assertTrue(run.out().contains("broken release") && run.out().contains("[deployster] failed"), run.out());
 
-        // a result asked for before the job ended: 409
-        HttpResponse<String> posted = gw.http.send(gw.request("/deploy/recipes-site/v10", "recipes-token")
+        // a job no worker has taken yet: /queue points back at itself, /job_result is 409
+        HttpResponse<String> posted = gw.http.send(gw.request("/deploy/parked-site/v10", "parked-token")
                 .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(202, posted.statusCode());
         String id = JsonParser.parseString(posted.body()).getAsJsonObject().get("id").getAsString();
-        gw.deployment.client.cancel(id, "test"); // ends it before a worker starts it, or stops it
-        HttpResponse<String> queue = gw.get("/queue/" + id, "recipes-token");
-        assertTrue(queue.statusCode() == 202 || queue.statusCode() == 303, queue.body());
+        assertEquals(gw.url + "/queue/" + id, posted.headers().firstValue("Location").orElseThrow());
+        HttpResponse<String> queue = gw.get("/queue/" + id, "parked-token");
+        assertEquals(202, queue.statusCode(), queue.body());
+        assertEquals(gw.url + "/queue/" + id, queue.headers().firstValue("Location").orElseThrow());
+        HttpResponse<String> early = gw.get("/job_result/" + id, "parked-token");
+        assertEquals(409, early.statusCode(), early.body());
+        assertTrue(early.body().contains("\"field\":\"id\"") && early.body().contains("is queued; its result is not there yet"), early.body());
+        assertEquals(404, gw.get("/queue/" + id, "recipes-token").statusCode(), "another project's token does not see the job");
+        gw.deployment.client.cancel(id, "test");
+        HttpResponse<String> ended = gw.get("/queue/" + id, "parked-token");
+        assertEquals(303, ended.statusCode());
+        assertEquals(gw.url + "/job_result/" + id, ended.headers().firstValue("Location").orElseThrow());
+    }
+
+    @Test
+    void pollsAnsweredByTwoGatewaysInTurnStillShowTheWholeLogExactlyOnce() throws Exception {
+        GatewayConfig config = GatewayConfigReader.parse(("projects: {shop: {tokens: [{name: ci, sha256: %s, "
+                + "scopes: [submit, read]}]}}").formatted(GatewayFixture.sha256("shop-token")), "gateway.yml");
+        try (io.deployster.redis.Redis pool = io.deployster.redis.Redis.connect(redis.uri());
+             io.deployster.client.DeploysterClient client = io.deployster.client.DeploysterClient.open(
+                     io.deployster.redis.Redis.connect(redis.uri()), io.deployster.queue.QueueSettings.DEFAULT, null);
+             GatewayServer second = GatewayServer.start(config, pool, io.deployster.redis.Keys.defaults(),
+                     io.deployster.queue.QueueSettings.DEFAULT, client, new GatewayServer.Listen("127.0.0.1", 0, null, null, 32))) {
+            Path go = dir.resolve("go");
+            String posted = curl("-X", "POST", gw.url + "/deploy", "-H", "x-deployster-token: shop-token", "-d",
+                    body(app.toString(), "for i in $(seq 1 20); do echo early $i; done; while [ ! -e " + go + " ]; do sleep 0.02; done; "
+                            + "for i in $(seq 1 20); do echo late $i; done", "supervisorctl restart shop--main"));
+            String id = JsonParser.parseString(posted).getAsJsonObject().get("job_id").getAsString();
+            StringBuilder printed = new StringBuilder();
+            String[] gateways = {gw.url, second.url("127.0.0.1")};
+            String status = "";
+            for (int poll = 0; poll < 2000 && !status.equals("complete") && !status.equals("failed"); poll++) {
+                JsonObject r = JsonParser.parseString(curl(gateways[poll % 2] + "/status/" + id, "-H", "x-deployster-token: shop-token"))
+                        .getAsJsonObject();
+                printed.append(r.get("logs").getAsString());
+                status = r.get("status").getAsString();
+                if (printed.indexOf("early 20\n") >= 0 && Files.notExists(go)) {
+                    Files.createFile(go);
+                }
+            }
+            // (its last command fails here, with no supervisord running; the log is what this test is about)
+            assertEquals("failed", status, printed.toString());
+            List<String> lines = List.of(printed.toString().split("\n"));
+            assertEquals(1, lines.stream().filter("[deployster] queued on 'shop-q'"::equals).count(), printed.toString());
+            for (int i = 1; i <= 20; i++) {
+                assertEquals(1, lines.stream().filter(("early " + i)::equals).count(), printed.toString());
+                assertEquals(1, lines.stream().filter(("late " + i)::equals).count(), printed.toString());
+            }
+        }
     }
 }

@@ -89,6 +89,31 @@ public final class Keys {
         return prefix + CANCEL;
     }
 
+    /** String per project: id of the job holding its deploy lock. */
+    public String lock(String project) {
+        return prefix + LOCK + project;
+    }
+
+    /** List per project: ids of its jobs not started yet, oldest first. */
+    public String waiters(String project) {
+        return prefix + WAITERS + project;
+    }
+
+    /** List per project, newest first: ids of the last jobs the HTTP gateway submitted for it. */
+    public String gatewayRecent(String project) {
+        return prefix + "gateway:recent:" + project;
+    }
+
+    /** String per reader and job: id of the last log entry the gateway's /status route gave that reader. */
+    public String gatewayReadPosition(String reader, String jobId) {
+        return prefix + "gateway:read:" + reader + ":" + jobId;
+    }
+
+    /** Counter per client address, with a TTL: failed authentications at the HTTP gateway. */
+    public String gatewayAuthFailures(String address) {
+        return prefix + "gateway:auth-failures:" + address;
+    }
+
     /** Lua functions returning the same keys, for the scripts. */
     String luaPreamble() {
         StringBuilder lua = new StringBuilder();

@@ -19,34 +19,29 @@ tick() { # sets now: ms since boot (monotonic, unlike the wall clock)
   now=$(( 10#${up/./} * 10 ))
 }
 
-fence() { # JOB: KILL its commands' process groups at once, then every process in their sessions or
-          # whose environment names the job (a process that left both is out of reach)
-  local job=$1 sid p line rest v
-  local -a f env
-  local -A mine=()
+kill_all() { # JOB SIDS: KILL every process in the sessions or process groups SIDS (comma-separated), or
+             # whose environment names JOB. One cat, awk and grep over /proc, not a loop in bash.
+  local job=$1 sids=$2 pid
+  for pid in $( { cat /proc/[0-9]*/stat 2>/dev/null | awk -v sids=",$sids," '{ pid = $1; sub(/^.*\) /, "");
+                    if (index(sids, "," $4 ",") || index(sids, "," $3 ",")) print pid }'
+                  grep -lsaxz -- "DEPLOYSTER_JOB_ID=$job" /proc/[0-9]*/environ 2>/dev/null | sed 's|^/proc/\([0-9]*\)/environ$|\1|'
+                } | sort -u ); do
+    [ "$pid" != "$$" ] && kill -KILL "$pid" 2>/dev/null
+  done
+}
+
+fence() { # JOB [ROUNDS]: kill its processes, looking again ROUNDS times 100 ms apart for one whose start
+          # was under way (a process forked but not yet in the job's session or environment)
+  local job=$1 rounds=${2:-3} sids="" sid i
   for sid in ${sessions[$job]//,/ }; do
     if [ "$sid" != 0 ]; then
-      mine[$sid]=1
       kill -KILL -- "-$sid" 2>/dev/null
+      sids="$sids,$sid"
     fi
   done
-  for p in /proc/[0-9]*; do
-    [ "${p#/proc/}" = "$$" ] && continue
-    read -r line 2>/dev/null < "$p/stat" || continue
-    rest=${line##*) }
-    read -r -a f <<< "$rest"
-    # f: state ppid pgrp session ... (proc(5) fields 3 to 6)
-    if [ -n "${mine[${f[3]:-x}]:-}" ] || [ -n "${mine[${f[2]:-x}]:-}" ]; then
-      kill -KILL "${p#/proc/}" 2>/dev/null
-      continue
-    fi
-    mapfile -d "" -t env 2>/dev/null < "$p/environ" || continue
-    for v in "${env[@]}"; do
-      if [ "$v" = "DEPLOYSTER_JOB_ID=$job" ]; then
-        kill -KILL "${p#/proc/}" 2>/dev/null
-        break
-      fi
-    done
+  for (( i = 0; i < rounds; i++ )); do
+    kill_all "$job" "${sids#,}"
+    sleep 0.1
   done
   unset "deadline[$job]" "sessions[$job]"
   echo "fenced $job"
@@ -72,8 +67,9 @@ while true; do
       end) unset "deadline[$job]" "sessions[$job]" ;;
     esac
   elif [ $? -le 128 ]; then
+    # the worker died: a command it was starting may still come up, so look for a whole second
     for job in "${!deadline[@]}"; do
-      fence "$job"
+      fence "$job" 10
     done
     exit 0
   fi

@@ -16,11 +16,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.params.XReadGroupParams;
 
 /** Workers killed with real signals, and cancels that must leave no process behind. */
 class CrashAndCancelTest {
@@ -99,12 +102,14 @@ class CrashAndCancelTest {
 
     @Test
     void anEntryTakenByAWorkerThatDiedBeforeStartingItRunsElsewhere() throws Exception {
-        WorkerProcess slow = worker("slow", List.of("-Ddeployster.test.pauseBeforeStartMillis=600000"));
         String id = deployment.client.submit(JobSpec.commands("shop", dir.toString(), List.of("echo ran")).build());
-        Await.until("entry taken by the slow worker", Duration.ofSeconds(30), () -> redis.client().call(j ->
-                j.xpending("deployster:queue:deploy", "workers").getTotal() == 1));
-        slow.signal("KILL");
-        slow.awaitExit(Duration.ofSeconds(30));
+        // the state a worker leaves that read the entry as consumer "slow" of the group and died before acting on it
+        redis.client().run(j -> {
+            j.xgroupCreate("deployster:queue:deploy", "workers", new StreamEntryID(0, 0), true);
+            j.xreadGroup("workers", "slow", XReadGroupParams.xReadGroupParams().count(1),
+                    Map.of("deployster:queue:deploy", StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+        });
+        assertEquals(1L, (long) redis.client().call(j -> j.xpending("deployster:queue:deploy", "workers").getTotal()), "left pending by the dead worker");
 
         worker("rescuer", List.of());
         JobState state = deployment.client.await(id);

@@ -306,6 +306,17 @@ public final class JobQueue {
         redis.run(j -> heartbeat.eval(j, List.of(), List.of(worker, Long.toString(ttl.toMillis()), description)));
     }
 
+    /** The reason someone gave when asking to cancel running job {@code id}, or null when nobody did. */
+    public String cancelReason(String id) {
+        String reason = redis.call(j -> j.hget(keys.job(id), "cancelRequested"));
+        return reason == null || reason.isEmpty() ? null : reason;
+    }
+
+    /** Removes {@code worker}'s heartbeat at once (it stopped cleanly), instead of letting it expire. */
+    public void forgetWorker(String worker) {
+        redis.run(j -> j.del(keys.worker(worker)));
+    }
+
     /** @return the job's state, or null when there is no such job (never submitted, or expired) */
     public JobState status(String id) {
         Map<String, String> hash = redis.call(j -> j.hgetAll(keys.job(JobIds.check(id))));

@@ -32,12 +32,13 @@ end
 
 -- Gives the project's lock to its oldest job not started yet (the head of waiters:, which is in submit
 -- order) and frees it when there is none. A waiting job is put back on its queue so an idle worker
--- starts it at once; a queued one is still in its queue and starts when a worker takes it. Returns the
--- id of the job that got the lock, or ''.
+-- starts it at once; a queued one is still in its queue and starts when a worker takes it. The job stays
+-- at the head until it starts: should its grant lapse first, it is granted again, still first. Returns
+-- the id of the job that got the lock, or ''.
 local function hand_off(project, ttl)
   local wk = waiters_key(project)
   while true do
-    local next_id = redis.call('LPOP', wk)
+    local next_id = redis.call('LINDEX', wk, 0)
     if not next_id then
       redis.call('DEL', lock_key(project))
       redis.call('SREM', waiting_projects_key(), project)
@@ -53,11 +54,9 @@ local function hand_off(project, ttl)
         local f = redis.call('HMGET', jk, 'queue', 'spec', 'kid', 'iat', 'sig')
         redis.call('XADD', queue_key(f[1]), '*', 'job', next_id, 'spec', f[2], 'kid', f[3] or '', 'iat', f[4] or '', 'sig', f[5] or '')
       end
-      if redis.call('LLEN', wk) == 0 then
-        redis.call('SREM', waiting_projects_key(), project)
-      end
       return next_id
     end
+    redis.call('LPOP', wk) -- it ended before it started
   end
 end
 

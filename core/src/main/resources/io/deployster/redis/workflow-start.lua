@@ -25,6 +25,8 @@ if (not holder) or holder == id then
   local token = redis.call('HGET', jk, 'fencingToken')
   if holder ~= id or not token then
     token = grant(project, id, ttl)
+  else
+    redis.call('SET', lk, id, 'PX', ttl) -- the lease starts now, at this worker's length
   end
   redis.call('LREM', wk, 0, id)
   if redis.call('LLEN', wk) == 0 then

@@ -84,6 +84,21 @@ class LeaseAndOrderTest {
     }
 
     @Test
+    void aJobGrantedTheLockStaysFirstWhenItsGrantLapsesBeforeItStarts() {
+        String a = submit("shop");
+        String b = submit("shop");
+        String c = submit("shop");
+        assertEquals(Decision.RUN, start(a, "shop").decision());
+        queue.finish(a, JobStatus.SUCCEEDED, 0, null, null);
+        assertEquals(b, holder("shop"), "b is granted the lock while still queued");
+        redis.client().run(j -> j.del("deployster:lock:shop")); // its grant lapsed: no sweep kept it alive
+
+        assertEquals(Decision.WAIT, start(c, "shop").decision(), "c must not overtake b");
+        assertEquals(b, holder("shop"), "b is granted the lock again");
+        assertEquals(Decision.RUN, start(b, "shop").decision());
+    }
+
+    @Test
     void aRunningJobIsLostOnlyOnceItsLeaseRanOutAndOnlyThenTheLockPassesOn() {
         String a = submit("shop");
         assertEquals(Decision.RUN, start(a, "shop").decision());

@@ -1,0 +1,93 @@
+package io.deployster.worker;
+
+import io.deployster.job.InvalidJobException;
+import io.deployster.job.JobCodec;
+import io.deployster.job.JobIds;
+import io.deployster.job.JobSpec;
+import io.deployster.job.JobStatus;
+import io.deployster.policy.WorkerPolicy;
+import io.deployster.queue.JobQueue;
+import io.deployster.queue.QueueEntry;
+import io.deployster.secret.Secrets;
+import io.deployster.sign.RejectedJobException;
+import java.lang.System.Logger.Level;
+import java.util.Optional;
+
+/**
+ * The one place that decides what becomes of a queue entry a worker took. In order:
+ * <ol>
+ *   <li>a valid job id, else the entry is recorded as a new failed job;</li>
+ *   <li>a spec that decodes and validates, else the job fails naming the field;</li>
+ *   <li>a signature by a known key when the worker has keys, else the job is rejected;</li>
+ *   <li>within the worker's policy, else rejected;</li>
+ *   <li>secrets this worker can open, else rejected;</li>
+ *   <li>the start script: run now, wait for the project lock, skip (already ended, a repeated
+ *       delivery) or refuse a replay of a signed job that already ran.</li>
+ * </ol>
+ * Every entry is acted on exactly once: run, or recorded and acknowledged by a script.
+ */
+final class Admission {
+    private static final System.Logger LOG = System.getLogger(Admission.class.getName());
+
+    /** A job to run now: it holds its project's lock. @param sentAt System.nanoTime() when the start request was sent */
+    record Admitted(String id, JobSpec spec, Secrets secrets, JobQueue.Start start, long sentAt) {
+    }
+
+    private final JobQueue queue;
+    private final WorkerPolicy policy;
+    private final String worker;
+
+    /** @param policy what jobs may do here; null for none */
+    Admission(JobQueue queue, WorkerPolicy policy, String worker) {
+        this.queue = queue;
+        this.policy = policy;
+        this.worker = worker;
+    }
+
+    /** @return the job to run, or empty when the entry was dealt with otherwise (recorded, parked or skipped) */
+    Optional<Admitted> admit(QueueEntry entry) {
+        String id = entry.jobId();
+        if (!JobIds.isValid(id)) {
+            String newId = queue.newId();
+            queue.reject(newId, entry.queue(), entry.entryId(), JobStatus.FAILED, "queue entry " + entry.entryId() + " on queue '"
+                    + entry.queue() + "' has no valid job id (field 'job'); it was recorded as job " + newId + " and not run", entry.raw());
+            LOG.log(Level.WARNING, "worker {0}: rejected queue entry {1} on {2}: no valid job id; recorded as job {3}",
+                    worker, entry.entryId(), entry.queue(), newId);
+            return Optional.empty();
+        }
+        JobSpec spec = null;
+        Secrets secrets;
+        try {
+            spec = JobCodec.parseSpec(entry.specJson());
+            queue.check(id, spec, entry.specJson(), entry.fields());
+            if (policy != null) {
+                policy.check(spec);
+            }
+            secrets = queue.open(id, spec);
+        } catch (InvalidJobException e) {
+            queue.reject(id, entry.queue(), entry.entryId(), JobStatus.FAILED, e.getMessage(), entry.raw());
+            LOG.log(Level.WARNING, "worker {0}: job {1} is invalid, not run: {2}", worker, id, e.getMessage());
+            return Optional.empty();
+        } catch (RejectedJobException | IllegalArgumentException e) {
+            queue.reject(id, entry.queue(), entry.entryId(), JobStatus.REJECTED, e.getMessage(), entry.raw());
+            LOG.log(Level.WARNING, "worker {0}: job {1} of project {2} rejected, not run: {3}", worker, id, spec.project(), e.getMessage());
+            return Optional.empty();
+        }
+        long sentAt = System.nanoTime();
+        JobQueue.Start start = queue.start(id, worker, entry.queue(), entry.entryId(), entry.fields(), spec.project());
+        switch (start.decision()) {
+            case RUN -> {
+                return Optional.of(new Admitted(id, spec, secrets, start, sentAt));
+            }
+            case WAIT -> LOG.log(Level.INFO, "job {0} of project {1} waits for the lock held by job {2}", id, spec.project(), start.detail());
+            case SKIP -> LOG.log(Level.INFO, "queue entry {0} for job {1} ignored: the job is already {2} (a repeated delivery or a replay)",
+                    entry.entryId(), id, start.detail());
+            case REPLAYED -> {
+                queue.reject(id, entry.queue(), entry.entryId(), JobStatus.REJECTED, "replayed: job " + id + " has already been started "
+                        + "once; a signed job runs at most once, submit a new one", entry.raw());
+                LOG.log(Level.WARNING, "worker {0}: job {1} rejected as a replay", worker, id);
+            }
+        }
+        return Optional.empty();
+    }
+}

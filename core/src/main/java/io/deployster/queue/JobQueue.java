@@ -8,6 +8,7 @@ import io.deployster.job.JobState;
 import io.deployster.job.JobStatus;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
+import io.deployster.redis.Redis.Shortfall;
 import io.deployster.redis.Script;
 import io.deployster.secret.SecretBox;
 import io.deployster.secret.Secrets;
@@ -107,6 +108,7 @@ public final class JobQueue {
      *
      * @return the new job's id
      * @throws io.deployster.job.InvalidJobException naming every field that is wrong
+     * @throws io.deployster.redis.NotReplicatedException when too few replicas confirmed the job in time
      */
     public String submit(JobSpec spec) {
         return submit(spec, Secrets.none());
@@ -124,7 +126,9 @@ public final class JobQueue {
         String json = JobCodec.specJson(sealed);
         validator.validate(sealed, json);
         JobSignature sig = signer == null ? null : signer.sign(id, json);
-        redis.run(j -> submit.eval(j, List.of(), List.of(id, json, spec.project(), spec.queueOrDefault(),
+        // acknowledged only once the replicas the Redis asks for have it: a failover then keeps it
+        redis.callReplicated("job " + id + " (submitted; see its state with 'deployster status " + id + "' before submitting it again)",
+                Shortfall.FAIL, j -> submit.eval(j, List.of(), List.of(id, json, spec.project(), spec.queueOrDefault(),
                 nullToEmpty(spec.submittedBy()), now(), maxLen(),
                 sig == null ? "" : sig.keyId(), sig == null ? "" : Long.toString(sig.issuedAt()), sig == null ? "" : sig.mac())));
         return id;
@@ -167,7 +171,9 @@ public final class JobQueue {
 
     public Start start(String id, String worker, String queue, String entryId, Map<String, String> entry, String project) {
         long seenSeconds = signer == null ? 0 : signer.maxAge().plus(JobSigner.CLOCK_SKEW).toSeconds();
-        List<?> reply = (List<?>) redis.call(j -> start.eval(j, List.of(), List.of(id, worker, now(), ttl(), maxLen(),
+        // a start lost in a failover would run the job a second time; the job runs either way, so a
+        // shortfall is only logged
+        List<?> reply = (List<?>) redis.callReplicated("the start of job " + id, Shortfall.WARN, j -> start.eval(j, List.of(), List.of(id, worker, now(), ttl(), maxLen(),
                 queue, entryId, entry.get("spec"), project, Long.toString(seenSeconds),
                 entry.getOrDefault("kid", ""), entry.getOrDefault("iat", ""), entry.getOrDefault("sig", ""))));
         return new Start(Decision.valueOf(((String) reply.get(0)).toUpperCase(Locale.ROOT)), (String) reply.get(1),
@@ -180,7 +186,8 @@ public final class JobQueue {
      * @return false when the job had already ended (cancelled meanwhile, or marked lost)
      */
     public boolean finish(String id, JobStatus status, Integer exitCode, Integer failedCommand, String reason) {
-        List<?> reply = (List<?>) redis.call(j -> finish.eval(j, List.of(), List.of(id, status.wireName(),
+        List<?> reply = (List<?>) redis.callReplicated("the end of job " + id + " and its lock hand-off", Shortfall.WARN,
+                j -> finish.eval(j, List.of(), List.of(id, status.wireName(),
                 text(exitCode), text(failedCommand), nullToEmpty(reason), now(), ttl(), maxLen(), retention())));
         return "done".equals(reply.get(0));
     }
@@ -191,7 +198,8 @@ public final class JobQueue {
      * @param status FAILED for an invalid entry, REJECTED for one refused by signature or policy
      */
     public void reject(String id, String queue, String entryId, JobStatus status, String reason, String rawEntry) {
-        redis.run(j -> reject.eval(j, List.of(), List.of(id, queue, entryId, reason, now(), ttl(), maxLen(), retention(), rawEntry,
+        redis.callReplicated("the end of job " + id + " (" + status.wireName() + ")", Shortfall.WARN,
+                j -> reject.eval(j, List.of(), List.of(id, queue, entryId, reason, now(), ttl(), maxLen(), retention(), rawEntry,
                 status.wireName())));
     }
 
@@ -264,7 +272,8 @@ public final class JobQueue {
 
     /** Cancels a queued or waiting job at once; asks the worker of a running job to kill it. */
     public CancelOutcome cancel(String id, String reason) {
-        List<?> reply = (List<?>) redis.call(j -> cancel.eval(j, List.of(), List.of(JobIds.check(id), reason, now(), ttl(),
+        List<?> reply = (List<?>) redis.callReplicated("the cancel of job " + id, Shortfall.FAIL,
+                j -> cancel.eval(j, List.of(), List.of(JobIds.check(id), reason, now(), ttl(),
                 maxLen(), retention())));
         return CancelOutcome.valueOf(((String) reply.get(0)).toUpperCase(Locale.ROOT));
     }
@@ -276,7 +285,10 @@ public final class JobQueue {
     /** Ends running jobs whose lease ran out as lost, and hands on free locks to the oldest jobs waiting. */
     @SuppressWarnings("unchecked")
     public Sweep sweep() {
-        List<?> reply = (List<?>) redis.call(j -> sweep.eval(j, List.of(), List.of(ttl(), maxLen(), retention(), now())));
+        // waits for replicas only when it ended a job or handed on a lock, not on every idle round
+        List<?> reply = (List<?>) redis.callReplicated("a sweep's lost jobs and lock hand-offs", Shortfall.WARN,
+                j -> sweep.eval(j, List.of(), List.of(ttl(), maxLen(), retention(), now())),
+                r -> !((List<?>) ((List<?>) r).get(0)).isEmpty() || !((List<?>) ((List<?>) r).get(1)).isEmpty());
         return new Sweep((List<String>) reply.get(0), (List<String>) reply.get(1));
     }
 

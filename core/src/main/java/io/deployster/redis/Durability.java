@@ -71,7 +71,7 @@ public record Durability(int minReplicas, Duration timeout) {
      *
      * @return how many replicas confirmed (at least {@link #minReplicas} unless the timeout passed)
      */
-    long await(Jedis jedis) {
+    public long await(Jedis jedis) {
         return waits() ? jedis.waitReplicas(minReplicas, timeout.toMillis()) : 0;
     }
 

@@ -23,12 +23,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * The job life cycle in Redis: every state change is one Lua script, so producers, workers and
  * cancels never see a half-done transition (docs/protocol.md).
  */
 public final class JobQueue {
+    /** How long a start whose connection broke is retried: longer than a Sentinel failover takes. */
+    static final Duration START_RETRY = Duration.ofSeconds(20);
     private final Redis redis;
     private final Keys keys;
     private final QueueSettings settings;
@@ -169,13 +173,41 @@ public final class JobQueue {
 
     public enum Decision { RUN, WAIT, SKIP, REPLAYED }
 
+    /**
+     * Decides whether the job of a taken entry runs now. A connection broken before the answer came (a
+     * failover) is retried for up to {@link #START_RETRY}: the start may have happened, and only a retry
+     * tells the worker to run it rather than leave it to be marked lost.
+     */
     public Start start(String id, String worker, String queue, String entryId, Map<String, String> entry, String project) {
+        long deadline = System.nanoTime() + START_RETRY.toNanos();
+        long backoff = 50;
+        boolean retry = false;
+        while (true) {
+            try {
+                return start(id, worker, queue, entryId, entry, project, retry);
+            } catch (JedisConnectionException e) {
+                if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff) > deadline) {
+                    throw e;
+                }
+                retry = true;
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                backoff = Math.min(backoff * 2, 1000);
+            }
+        }
+    }
+
+    private Start start(String id, String worker, String queue, String entryId, Map<String, String> entry, String project, boolean retry) {
         long seenSeconds = signer == null ? 0 : signer.maxAge().plus(JobSigner.CLOCK_SKEW).toSeconds();
         // a start lost in a failover would run the job a second time; the job runs either way, so a
         // shortfall is only logged
         List<?> reply = (List<?>) redis.callReplicated("the start of job " + id, Shortfall.WARN, j -> start.eval(j, List.of(), List.of(id, worker, now(), ttl(), maxLen(),
                 queue, entryId, entry.get("spec"), project, Long.toString(seenSeconds),
-                entry.getOrDefault("kid", ""), entry.getOrDefault("iat", ""), entry.getOrDefault("sig", ""))));
+                entry.getOrDefault("kid", ""), entry.getOrDefault("iat", ""), entry.getOrDefault("sig", ""), retry ? "1" : "")));
         return new Start(Decision.valueOf(((String) reply.get(0)).toUpperCase(Locale.ROOT)), (String) reply.get(1),
                 (String) reply.get(2));
     }

@@ -67,6 +67,11 @@ public final class Keys {
         return prefix + QUEUE + queue;
     }
 
+    /** The project's lock: the id of the job holding it. */
+    public String lock(String project) {
+        return prefix + LOCK + project;
+    }
+
     public String worker(String name) {
         return prefix + WORKER + name;
     }

@@ -56,20 +56,21 @@ public final class Redis implements AutoCloseable {
         }
         if (uri.sentinel()) {
             SentinelAddress sentinel = uri.sentinelAddress();
-            // the sentinels get the same TLS, and the credentials only when they need them (sentinel-auth=yes)
-            this.pool = sentinel.pool(poolConfig, clientConfig(uri, caFile, true, sentinel.database()),
-                    clientConfig(uri, caFile, sentinel.authSentinels(), 0));
+            // the sentinels get the same TLS, and the credentials only when they need them (sentinel-auth=yes);
+            // no read timeout, as the pool's +switch-master listeners wait on them for as long as the primary lives
+            this.pool = sentinel.pool(poolConfig, clientConfig(uri, caFile, true, sentinel.database(), 10_000),
+                    clientConfig(uri, caFile, sentinel.authSentinels(), 0, 0));
         } else {
             int db = JedisURIHelper.hasDbIndex(uri.uri()) ? JedisURIHelper.getDBIndex(uri.uri()) : 0;
-            this.pool = new JedisPool(poolConfig, JedisURIHelper.getHostAndPort(uri.uri()), clientConfig(uri, caFile, true, db));
+            this.pool = new JedisPool(poolConfig, JedisURIHelper.getHostAndPort(uri.uri()), clientConfig(uri, caFile, true, db, 10_000));
         }
     }
 
-    private static DefaultJedisClientConfig clientConfig(RedisUri uri, Path caFile, boolean credentials, int database) {
+    private static DefaultJedisClientConfig clientConfig(RedisUri uri, Path caFile, boolean credentials, int database, int readTimeoutMillis) {
         DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(5000)
-                .socketTimeoutMillis(10_000)
-                .blockingSocketTimeoutMillis(BLOCK_MILLIS + 10_000)
+                .socketTimeoutMillis(readTimeoutMillis)
+                .blockingSocketTimeoutMillis(readTimeoutMillis == 0 ? 0 : BLOCK_MILLIS + readTimeoutMillis)
                 .ssl(uri.tls())
                 .sslParameters(verifyHostName())
                 .clientName("deployster")

@@ -32,6 +32,7 @@ final class JobExecution implements Runnable {
     private final long fencingToken;
     private final Consumer<JobExecution> onEnd;
     private volatile boolean recorded;
+    private volatile boolean processesEnded;
 
     JobExecution(String id, JobSpec spec, Secrets secrets, JobQueue.Start start, JobQueue queue, Redis redis, WorkerOptions options,
                  Subreaper subreaper, LeaseKeeper leases, Consumer<JobExecution> onEnd) {
@@ -67,6 +68,15 @@ final class JobExecution implements Runnable {
     /** True once the job's end is in Redis: its lock is no longer this job's to renew. */
     boolean recorded() {
         return recorded;
+    }
+
+    /**
+     * True once every process of the job is gone and its end is being recorded: a renewal that finds
+     * the job already ended in Redis (its own end, written just before the replicas confirmed it) has
+     * nothing left to stop.
+     */
+    boolean processesEnded() {
+        return processesEnded;
     }
 
     /** Cancels or times out the job; returns once its processes are gone. */
@@ -105,6 +115,7 @@ final class JobExecution implements Runnable {
         if (lapsed != null && outcome.status() != JobStatus.LOST) {
             outcome = new Outcome(JobStatus.LOST, outcome.exitCode(), outcome.failedCommand(), lapsed);
         }
+        processesEnded = true;
         log.close();
         try {
             record(outcome);

@@ -145,7 +145,7 @@ final class LeaseKeeper {
                 case LOST -> fence(h, "another job of project " + h.execution.project() + " was granted its lock: this job's lease is "
                         + "lost, so it was stopped at once to keep two deploys of the project from overlapping");
                 case ENDED -> {
-                    if (!h.execution.recorded()) {
+                    if (!h.execution.recorded() && !h.execution.processesEnded()) {
                         fence(h, "the job was ended elsewhere while it ran here (its lease had run out and it was marked lost): "
                                 + "it was stopped at once");
                     }

@@ -25,13 +25,16 @@ public final class SentinelCluster implements AutoCloseable {
             .autoNegotiateProtocol(false).build();
 
     private final Path dir;
+    private final String[] redisConfig;
     private final RedisServer primary;
     private final RedisServer replica;
+    private RedisServer restarted;
     private final List<Process> sentinels = new ArrayList<>();
     private final List<Integer> sentinelPorts = new ArrayList<>();
 
-    private SentinelCluster(Path dir, RedisServer primary, RedisServer replica) {
+    private SentinelCluster(Path dir, String[] redisConfig, RedisServer primary, RedisServer replica) {
         this.dir = dir;
+        this.redisConfig = redisConfig;
         this.primary = primary;
         this.replica = replica;
     }
@@ -48,7 +51,7 @@ public final class SentinelCluster implements AutoCloseable {
         List<String> replicaConfig = new ArrayList<>(List.of(redisConfig));
         replicaConfig.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(primary.port())));
         RedisServer replica = RedisServer.start(dir.resolve("replica"), replicaConfig.toArray(String[]::new));
-        SentinelCluster cluster = new SentinelCluster(dir, primary, replica);
+        SentinelCluster cluster = new SentinelCluster(dir, redisConfig, primary, replica);
         try {
             for (int i = 1; i <= 3; i++) {
                 cluster.startSentinel(dir.resolve("sentinel-" + i));
@@ -151,6 +154,18 @@ public final class SentinelCluster implements AutoCloseable {
         });
     }
 
+    /**
+     * Brings the killed primary back, empty, as a replica of the promoted one (what its supervisor and
+     * Sentinel do in production), and waits until it is in sync: writes that wait for a replica get one again.
+     */
+    public void restartOldPrimaryAsReplica() throws IOException {
+        List<String> config = new ArrayList<>(List.of(redisConfig));
+        config.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(replica.port())));
+        restarted = RedisServer.start(dir.resolve("primary-restarted"), primary.port(), config.toArray(String[]::new));
+        Await.until("the old primary back as a replica of the new one", Duration.ofSeconds(30),
+                () -> info(primary.port(), "replication").contains("master_link_status:up"));
+    }
+
     /** The fields of INFO {@code section} of the server on {@code port}, as text ("" when it does not answer). */
     public static String info(int port, String section) {
         try (Jedis j = new Jedis(new HostAndPort("127.0.0.1", port), PROBE)) {
@@ -179,6 +194,9 @@ public final class SentinelCluster implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (restarted != null) {
+            restarted.close();
         }
         replica.close();
         primary.close();

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.params.ScanParams;
@@ -38,7 +39,8 @@ class SentinelFailoverTest {
     private static final String DURABLE = "min-replicas-acked=1&replica-ack-timeout=2s";
     private static final String[] WORKER_ARGS = {"--concurrency", "4", "--lock-ttl", "10s", "--lost-after", "5s", "--claim-idle", "3s"};
 
-    @TempDir
+    // kept when a test fails: the redis, sentinel and worker logs are in it
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
 
     @Test

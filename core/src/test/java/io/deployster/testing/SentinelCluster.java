@@ -161,6 +161,9 @@ public final class SentinelCluster implements AutoCloseable {
     public void restartOldPrimaryAsReplica() throws IOException {
         List<String> config = new ArrayList<>(List.of(redisConfig));
         config.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(replica.port())));
+        // it comes back empty: should the new primary look down for a moment (a loaded machine), Sentinel
+        // must not promote this node before it has synced, or the deployment would start over empty
+        config.addAll(List.of("--replica-priority", "0"));
         restarted = RedisServer.start(dir.resolve("primary-restarted"), primary.port(), config.toArray(String[]::new));
         Await.until("the old primary back as a replica of the new one", Duration.ofSeconds(30),
                 () -> info(primary.port(), "replication").contains("master_link_status:up"));

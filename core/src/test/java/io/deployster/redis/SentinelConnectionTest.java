@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deployster.job.JobSpec;
 import io.deployster.job.JobState;
+import io.deployster.jenkins.RedisProbe;
 import io.deployster.job.JobStatus;
 import io.deployster.testing.Await;
 import io.deployster.testing.Deployment;
@@ -33,6 +34,8 @@ class SentinelConnectionTest {
             try (var primary = SentinelCluster.direct(cluster.primary().port())) {
                 assertEquals("master", primary.role().get(0), "the client writes to the primary the sentinels name");
             }
+            RedisProbe.Result probe = RedisProbe.ping(cluster.uri());
+            assertTrue(probe.ok() && probe.message().startsWith("Connected to " + cluster.uri() + ": PONG"), probe.message());
 
             long killed = System.nanoTime();
             cluster.killPrimary();

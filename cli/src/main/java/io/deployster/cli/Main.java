@@ -2,6 +2,7 @@ package io.deployster.cli;
 
 import io.deployster.client.NoSuchJobException;
 import io.deployster.job.InvalidJobException;
+import io.deployster.redis.NotReplicatedException;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
@@ -55,7 +56,7 @@ public final class Main {
     }
 
     private static int exitCode(Exception e) {
-        if (e instanceof JedisConnectionException) {
+        if (e instanceof JedisConnectionException || e instanceof NotReplicatedException) {
             return ExitCodes.REDIS_UNREACHABLE;
         }
         if (e instanceof NoSuchJobException) {

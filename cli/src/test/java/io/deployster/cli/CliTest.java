@@ -62,6 +62,22 @@ class CliTest {
     }
 
     @Test
+    void aSubmitNoReplicaConfirmsExitsEightNamingTheJobAndWrongRedisSettingsExitTwo() {
+        // this Redis has no replica: the job is queued on it, but not confirmed
+        Run unconfirmed = run(submit("--min-replicas-acked", "1", "--replica-ack-timeout", "50ms", "--no-follow", "--command", "true"));
+        assertEquals(ExitCodes.REDIS_UNREACHABLE, unconfirmed.exit(), unconfirmed.err());
+        assertTrue(unconfirmed.err().contains("only 0 of 1 required replica(s) confirmed it within 50 ms"), unconfirmed.err());
+        assertTrue(unconfirmed.err().matches("(?s).*see its state with 'deployster status \\S+' before submitting it again.*"), unconfirmed.err());
+
+        Run badUri = run("status", "--redis", "redis-sentinel://s1:26379,s2:99999/mymaster", "20260101-000000-abcdefgh");
+        assertEquals(ExitCodes.USAGE, badUri.exit());
+        assertTrue(badUri.err().contains("sentinel port '99999'") && badUri.err().contains("1 to 65535"), badUri.err());
+        Run badOption = run(submit("--min-replicas-acked", "lots", "--command", "true"));
+        assertEquals(ExitCodes.USAGE, badOption.exit());
+        assertTrue(badOption.err().contains("min-replicas-acked 'lots'") && badOption.err().contains("0 to 16"), badOption.err());
+    }
+
+    @Test
     void submitPrintsTheIdThenTheLiveLogAndExitsZeroOnSuccess() {
         Run r = run(submit("--command", "echo hello", "--command", "echo $GREETING", "--env", "GREETING=hi there"));
         assertEquals(ExitCodes.SUCCEEDED, r.exit(), r.err());

@@ -32,14 +32,14 @@ public final class Checks {
         }
     }
 
-    /** The global Redis URI: required, redis:// or rediss://, and no password in it. */
+    /** The global Redis URI: required, redis://, rediss:// or redis-sentinel://..., and no password in it. */
     public static Check redisUri(String value) {
         if (value == null || value.isBlank()) {
             return Check.error("Set the Redis every deployster step uses, e.g. redis://redis.internal:6379 (rediss:// for TLS)");
         }
         try {
             RedisUri uri = RedisUri.parse(value);
-            if (uri.uri().getUserInfo() != null && uri.uri().getUserInfo().contains(":")) {
+            if (uri.password() != null) {
                 return Check.warning("The password is stored in clear in the configuration: leave it out of the URI "
                         + "and choose a credential under 'Redis password' instead");
             }
@@ -56,7 +56,7 @@ public final class Checks {
         }
         try {
             RedisUri uri = RedisUri.parse(value);
-            return uri.uri().getUserInfo() == null ? Check.OK
+            return uri.userInfo() == null ? Check.OK
                     : Check.error("Leave credentials out of the URI: the Redis credentials of the global configuration are used");
         } catch (IllegalArgumentException e) {
             return Check.error(e.getMessage());

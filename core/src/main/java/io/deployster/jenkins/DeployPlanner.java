@@ -151,7 +151,7 @@ public final class DeployPlanner {
         if (given != null) {
             try {
                 RedisUri uri = RedisUri.parse(given);
-                if (uri.uri().getUserInfo() != null) {
+                if (uri.userInfo() != null) {
                     problems.add(new Problem("redis", uri.toString(),
                             "leave credentials out of the URI: the Redis credentials of the global configuration are used"));
                 }

@@ -24,7 +24,7 @@ public final class RedisProbe {
         } catch (IllegalArgumentException e) {
             return new Result(false, RedisAddress.redact(e.getMessage()));
         }
-        Masker masker = CredentialMasks.of(password(parsed));
+        Masker masker = CredentialMasks.of(parsed.password());
         try (Redis redis = new Redis(parsed, 1)) {
             long start = System.nanoTime();
             String pong = redis.call(j -> j.ping());
@@ -49,14 +49,5 @@ public final class RedisProbe {
             }
         }
         return "(version unknown)";
-    }
-
-    private static String password(RedisUri uri) {
-        String info = uri.uri().getUserInfo();
-        if (info == null) {
-            return null;
-        }
-        int colon = info.indexOf(':');
-        return colon < 0 ? null : info.substring(colon + 1);
     }
 }

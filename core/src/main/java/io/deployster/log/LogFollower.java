@@ -15,6 +15,11 @@ import redis.clients.jedis.resps.StreamEntry;
 /**
  * Reads a job's log from any position with blocking reads, so a line reaches the follower as soon as
  * the worker ships it; reading from the id of the last entry seen resumes with no gap and no repeat.
+ *
+ * <p>A running job's entries are numbered one after the other within the millisecond of its 'started'
+ * entry (LogWriter), so a hole in the numbers is entries that are gone: written to a primary that
+ * failed before its replica had them, or trimmed by the log's length cap. The follower reports such a
+ * hole as a 'gap' entry instead of passing over it in silence.
  */
 public final class LogFollower {
     /** Reads from the very beginning of the log. */
@@ -58,6 +63,10 @@ public final class LogFollower {
                         continue;
                     }
                     for (StreamEntry e : reply.get(0).getValue()) {
+                        LogEntry gap = gap(last, e.getID());
+                        if (gap != null) {
+                            sink.accept(gap);
+                        }
                         last = e.getID();
                         LogEntry entry = new LogEntry(e.getID().toString(), e.getFields());
                         sink.accept(entry);
@@ -71,6 +80,19 @@ public final class LogFollower {
                 backoff = Math.min(backoff * 2, 2000);
             }
         }
+    }
+
+    /** A 'gap' entry when {@code next} does not follow {@code last} directly in a job's numbering, else null. */
+    static LogEntry gap(StreamEntryID last, StreamEntryID next) {
+        long missing = next.getSequence() - last.getSequence() - 1;
+        if (last.getTime() != next.getTime() || missing <= 0) {
+            return null;
+        }
+        // the id of the entry before the hole: resuming after it reads on from the entry after the hole
+        return new LogEntry(last.toString(), Map.of("e", "gap", "ts", Long.toString(System.currentTimeMillis()), "missing",
+                Long.toString(missing), "message", missing + " log entr" + (missing == 1 ? "y is" : "ies are") + " missing here (entries "
+                        + last.getTime() + "-" + (last.getSequence() + 1) + " to " + next.getTime() + "-" + (next.getSequence() - 1)
+                        + "): written to a Redis primary that failed before its replica had them, or trimmed by the log's length cap"));
     }
 
     /** The entries after {@code afterId} that are there now, without waiting. */

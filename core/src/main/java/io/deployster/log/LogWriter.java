@@ -185,6 +185,9 @@ public final class LogWriter implements AutoCloseable {
                     }
                 }
             }
+            // with durability asked for, a batch counts as shipped once the replicas have it: a failover
+            // before that breaks this connection, and the batch is resent to the new primary
+            redis.durability().await(jedis);
         }
     }
 

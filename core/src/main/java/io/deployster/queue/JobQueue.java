@@ -8,6 +8,7 @@ import io.deployster.job.JobState;
 import io.deployster.job.JobStatus;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
+import io.deployster.redis.Redis.Shortfall;
 import io.deployster.redis.Script;
 import io.deployster.secret.SecretBox;
 import io.deployster.secret.Secrets;
@@ -22,12 +23,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * The job life cycle in Redis: every state change is one Lua script, so producers, workers and
  * cancels never see a half-done transition (docs/protocol.md).
  */
 public final class JobQueue {
+    /** How long a start whose connection broke is retried: longer than a Sentinel failover takes. */
+    static final Duration START_RETRY = Duration.ofSeconds(20);
     private final Redis redis;
     private final Keys keys;
     private final QueueSettings settings;
@@ -107,6 +112,7 @@ public final class JobQueue {
      *
      * @return the new job's id
      * @throws io.deployster.job.InvalidJobException naming every field that is wrong
+     * @throws io.deployster.redis.NotReplicatedException when too few replicas confirmed the job in time
      */
     public String submit(JobSpec spec) {
         return submit(spec, Secrets.none());
@@ -133,7 +139,9 @@ public final class JobQueue {
         String json = JobCodec.specJson(sealed);
         validator.validate(sealed, json);
         JobSignature sig = signer == null ? null : signer.sign(id, json);
-        redis.run(j -> submit.eval(j, List.of(), List.of(id, json, spec.project(), spec.queueOrDefault(),
+        // acknowledged only once the replicas the Redis asks for have it: a failover then keeps it
+        redis.callReplicated("job " + id + " (submitted; see its state with 'deployster status " + id + "' before submitting it again)",
+                Shortfall.FAIL, j -> submit.eval(j, List.of(), List.of(id, json, spec.project(), spec.queueOrDefault(),
                 nullToEmpty(spec.submittedBy()), now(), maxLen(),
                 sig == null ? "" : sig.keyId(), sig == null ? "" : Long.toString(sig.issuedAt()), sig == null ? "" : sig.mac(),
                 nullToEmpty(spec.workflow()), nullToEmpty(spec.workflowTask()))));
@@ -175,11 +183,41 @@ public final class JobQueue {
 
     public enum Decision { RUN, WAIT, SKIP, REPLAYED }
 
+    /**
+     * Decides whether the job of a taken entry runs now. A connection broken before the answer came (a
+     * failover) is retried for up to {@link #START_RETRY}: the start may have happened, and only a retry
+     * tells the worker to run it rather than leave it to be marked lost.
+     */
     public Start start(String id, String worker, String queue, String entryId, Map<String, String> entry, String project) {
+        long deadline = System.nanoTime() + START_RETRY.toNanos();
+        long backoff = 50;
+        boolean retry = false;
+        while (true) {
+            try {
+                return start(id, worker, queue, entryId, entry, project, retry);
+            } catch (JedisConnectionException e) {
+                if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff) > deadline) {
+                    throw e;
+                }
+                retry = true;
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                backoff = Math.min(backoff * 2, 1000);
+            }
+        }
+    }
+
+    private Start start(String id, String worker, String queue, String entryId, Map<String, String> entry, String project, boolean retry) {
         long seenSeconds = signer == null ? 0 : signer.maxAge().plus(JobSigner.CLOCK_SKEW).toSeconds();
-        List<?> reply = (List<?>) redis.call(j -> start.eval(j, List.of(), List.of(id, worker, now(), ttl(), maxLen(),
+        // a start lost in a failover would run the job a second time; the job runs either way, so a
+        // shortfall is only logged
+        List<?> reply = (List<?>) redis.callReplicated("the start of job " + id, Shortfall.WARN, j -> start.eval(j, List.of(), List.of(id, worker, now(), ttl(), maxLen(),
                 queue, entryId, entry.get("spec"), project, Long.toString(seenSeconds),
-                entry.getOrDefault("kid", ""), entry.getOrDefault("iat", ""), entry.getOrDefault("sig", ""))));
+                entry.getOrDefault("kid", ""), entry.getOrDefault("iat", ""), entry.getOrDefault("sig", ""), retry ? "1" : "")));
         return new Start(Decision.valueOf(((String) reply.get(0)).toUpperCase(Locale.ROOT)), (String) reply.get(1),
                 (String) reply.get(2));
     }
@@ -201,7 +239,8 @@ public final class JobQueue {
      * @param outputsJson a JSON object of text values, or null for none
      */
     public boolean finish(String id, JobStatus status, Integer exitCode, Integer failedCommand, String reason, String outputsJson) {
-        List<?> reply = (List<?>) redis.call(j -> finish.eval(j, List.of(), List.of(id, status.wireName(),
+        List<?> reply = (List<?>) redis.callReplicated("the end of job " + id + " and its lock hand-off", Shortfall.WARN,
+                j -> finish.eval(j, List.of(), List.of(id, status.wireName(),
                 text(exitCode), text(failedCommand), nullToEmpty(reason), now(), ttl(), maxLen(), retention(), nullToEmpty(outputsJson))));
         return "done".equals(reply.get(0));
     }
@@ -212,7 +251,8 @@ public final class JobQueue {
      * @param status FAILED for an invalid entry, REJECTED for one refused by signature or policy
      */
     public void reject(String id, String queue, String entryId, JobStatus status, String reason, String rawEntry) {
-        redis.run(j -> reject.eval(j, List.of(), List.of(id, queue, entryId, reason, now(), ttl(), maxLen(), retention(), rawEntry,
+        redis.callReplicated("the end of job " + id + " (" + status.wireName() + ")", Shortfall.WARN,
+                j -> reject.eval(j, List.of(), List.of(id, queue, entryId, reason, now(), ttl(), maxLen(), retention(), rawEntry,
                 status.wireName())));
     }
 
@@ -285,7 +325,8 @@ public final class JobQueue {
 
     /** Cancels a queued or waiting job at once; asks the worker of a running job to kill it. */
     public CancelOutcome cancel(String id, String reason) {
-        List<?> reply = (List<?>) redis.call(j -> cancel.eval(j, List.of(), List.of(JobIds.check(id), reason, now(), ttl(),
+        List<?> reply = (List<?>) redis.callReplicated("the cancel of job " + id, Shortfall.FAIL,
+                j -> cancel.eval(j, List.of(), List.of(JobIds.check(id), reason, now(), ttl(),
                 maxLen(), retention())));
         return CancelOutcome.valueOf(((String) reply.get(0)).toUpperCase(Locale.ROOT));
     }
@@ -297,7 +338,10 @@ public final class JobQueue {
     /** Ends running jobs whose lease ran out as lost, and hands on free locks to the oldest jobs waiting. */
     @SuppressWarnings("unchecked")
     public Sweep sweep() {
-        List<?> reply = (List<?>) redis.call(j -> sweep.eval(j, List.of(), List.of(ttl(), maxLen(), retention(), now())));
+        // waits for replicas only when it ended a job or handed on a lock, not on every idle round
+        List<?> reply = (List<?>) redis.callReplicated("a sweep's lost jobs and lock hand-offs", Shortfall.WARN,
+                j -> sweep.eval(j, List.of(), List.of(ttl(), maxLen(), retention(), now())),
+                r -> !((List<?>) ((List<?>) r).get(0)).isEmpty() || !((List<?>) ((List<?>) r).get(1)).isEmpty());
         return new Sweep((List<String>) reply.get(0), (List<String>) reply.get(1));
     }
 

@@ -71,6 +71,11 @@ public final class Keys {
         return prefix + QUEUE + queue;
     }
 
+    /** The project's lock: the id of the job holding it. */
+    public String lock(String project) {
+        return prefix + LOCK + project;
+    }
+
     public String worker(String name) {
         return prefix + WORKER + name;
     }
@@ -87,11 +92,6 @@ public final class Keys {
 
     public String cancelChannel() {
         return prefix + CANCEL;
-    }
-
-    /** String per project: id of the job holding its deploy lock. */
-    public String lock(String project) {
-        return prefix + LOCK + project;
     }
 
     /** List per project: ids of its jobs not started yet, oldest first. */

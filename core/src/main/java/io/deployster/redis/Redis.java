@@ -1,8 +1,10 @@
 package io.deployster.redis;
 
+import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import javax.net.ssl.SSLParameters;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -10,17 +12,21 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.util.JedisURIHelper;
+import redis.clients.jedis.util.Pool;
 
 /**
- * A pool of connections to one Redis server. Blocking readers (followers, the worker's queue reader)
- * hold a connection for the whole block, so the pool is sized for them.
+ * A pool of connections to one Redis server, or to the current primary of a Sentinel-monitored one
+ * (redis-sentinel://, see {@link SentinelAddress}). Blocking readers (followers, the worker's queue
+ * reader) hold a connection for the whole block, so the pool is sized for them.
  */
 public final class Redis implements AutoCloseable {
     /** Blocking reads wait at most this long so a reader notices shutdown and lost connections. */
     public static final int BLOCK_MILLIS = 1000;
+    private static final System.Logger LOG = System.getLogger(Redis.class.getName());
 
     private final RedisUri uri;
-    private final JedisPool pool;
+    private final Pool<Jedis> pool;
+    private final Durability durability;
 
     public Redis(RedisUri uri, int maxConnections) {
         this(uri, maxConnections, null);
@@ -31,42 +37,65 @@ public final class Redis implements AutoCloseable {
      *     to trust the JVM's default CAs
      */
     public Redis(RedisUri uri, int maxConnections, Path caFile) {
-        this(uri, maxConnections, caFile, "deployster");
+        this(uri, maxConnections, caFile, uri.durability());
+    }
+
+    /**
+     * @param durability replicas that must confirm the writes that must survive a failover (see
+     *     {@link #callReplicated}); {@link Durability#NONE} to wait for none
+     */
+    public Redis(RedisUri uri, int maxConnections, Path caFile, Durability durability) {
+        this(uri, maxConnections, caFile, durability, "deployster");
     }
 
     /** @param clientName the name CLIENT LIST shows for these connections (lets a bench or an admin count them) */
     public Redis(RedisUri uri, int maxConnections, Path caFile, String clientName) {
+        this(uri, maxConnections, caFile, uri.durability(), clientName);
+    }
+
+    private Redis(RedisUri uri, int maxConnections, Path caFile, Durability durability, String clientName) {
         this.uri = uri;
+        this.durability = durability;
         GenericObjectPoolConfig<Jedis> poolConfig = new GenericObjectPoolConfig<>();
         poolConfig.setMaxTotal(maxConnections);
         poolConfig.setMaxIdle(maxConnections);
         poolConfig.setJmxEnabled(false);
+        if (caFile != null && !uri.tls()) {
+            throw new IllegalArgumentException("a Redis CA file (" + caFile + ") only applies to rediss:// and rediss-sentinel:// URIs, not " + uri);
+        }
+        if (uri.sentinel()) {
+            SentinelAddress sentinel = uri.sentinelAddress();
+            // the sentinels get the same TLS, and the credentials only when they need them (sentinel-auth=yes);
+            // no read timeout, as the pool's +switch-master listeners wait on them for as long as the primary lives
+            this.pool = sentinel.pool(poolConfig, clientConfig(uri, caFile, true, sentinel.database(), 10_000, clientName),
+                    clientConfig(uri, caFile, sentinel.authSentinels(), 0, 0, clientName));
+        } else {
+            int db = JedisURIHelper.hasDbIndex(uri.uri()) ? JedisURIHelper.getDBIndex(uri.uri()) : 0;
+            this.pool = new JedisPool(poolConfig, JedisURIHelper.getHostAndPort(uri.uri()), clientConfig(uri, caFile, true, db, 10_000, clientName));
+        }
+    }
+
+    private static DefaultJedisClientConfig clientConfig(RedisUri uri, Path caFile, boolean credentials, int database, int readTimeoutMillis,
+                                                        String clientName) {
         DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(5000)
-                .socketTimeoutMillis(10_000)
-                .blockingSocketTimeoutMillis(BLOCK_MILLIS + 10_000)
+                .socketTimeoutMillis(readTimeoutMillis)
+                .blockingSocketTimeoutMillis(readTimeoutMillis == 0 ? 0 : BLOCK_MILLIS + readTimeoutMillis)
                 .ssl(uri.tls())
                 .sslParameters(verifyHostName())
                 .clientName(clientName)
-                .autoNegotiateProtocol(false);
-        String user = JedisURIHelper.getUser(uri.uri());
-        String password = JedisURIHelper.getPassword(uri.uri());
-        if (user != null && !user.isEmpty()) {
-            client.user(user);
+                .autoNegotiateProtocol(false)
+                .database(database);
+        if (credentials && uri.user() != null) {
+            client.user(uri.user());
         }
-        if (password != null) {
-            client.password(password);
+        if (credentials && uri.password() != null) {
+            client.password(uri.password());
         }
         if (caFile != null) {
-            if (!uri.tls()) {
-                throw new IllegalArgumentException("a Redis CA file (" + caFile + ") only applies to rediss:// URIs, not " + uri);
-            }
             client.sslSocketFactory(Tls.trusting(caFile));
         }
-        if (JedisURIHelper.hasDbIndex(uri.uri())) {
-            client.database(JedisURIHelper.getDBIndex(uri.uri()));
-        }
-        this.pool = new JedisPool(poolConfig, JedisURIHelper.getHostAndPort(uri.uri()), client.build());
+        return client.build();
     }
 
     public static Redis connect(String uri) {
@@ -95,6 +124,50 @@ public final class Redis implements AutoCloseable {
             pool.clear();
             throw e;
         }
+    }
+
+    /** The replicas the writes passed to {@link #callReplicated} wait for. */
+    public Durability durability() {
+        return durability;
+    }
+
+    /** What to do when fewer replicas than required confirm a write in time. */
+    public enum Shortfall {
+        /** throw {@link NotReplicatedException}: the caller tells its user (a producer's submit or cancel) */
+        FAIL,
+        /** log a warning and go on: the write happened and the caller cannot take it back (a worker's start or finish) */
+        WARN
+    }
+
+    /**
+     * Runs a write that must survive a failover, then waits on the same connection until the
+     * {@link #durability()}'s replicas have it (Redis WAIT). Without durability this is {@link #call}.
+     *
+     * @param what the write, for messages, e.g. "the submit of job X"
+     * @throws NotReplicatedException with {@link Shortfall#FAIL} when too few replicas confirmed in time
+     */
+    public <T> T callReplicated(String what, Shortfall shortfall, Function<Jedis, T> action) {
+        return callReplicated(what, shortfall, action, result -> true);
+    }
+
+    /** As {@link #callReplicated(String, Shortfall, Function)}, waiting only when {@code wrote} says the action changed something. */
+    public <T> T callReplicated(String what, Shortfall shortfall, Function<Jedis, T> action, Predicate<T> wrote) {
+        long[] acked = {Long.MAX_VALUE};
+        T result = call(jedis -> {
+            T value = action.apply(jedis);
+            if (durability.waits() && wrote.test(value)) {
+                acked[0] = durability.await(jedis);
+            }
+            return value;
+        });
+        if (acked[0] < durability.minReplicas()) {
+            NotReplicatedException e = new NotReplicatedException(what, acked[0], durability);
+            if (shortfall == Shortfall.FAIL) {
+                throw e;
+            }
+            LOG.log(Level.WARNING, e.getMessage());
+        }
+        return result;
     }
 
     public void run(Consumer<Jedis> action) {

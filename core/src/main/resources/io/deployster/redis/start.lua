@@ -1,11 +1,20 @@
 -- A worker took a queue entry: run the job now if its project's lock is free (or was handed to it),
 -- otherwise park it behind the holder. The entry is acknowledged here, atomically with the decision,
 -- so an entry is never both dropped and unstarted.
--- ARGV: id, worker, now, ttl, maxlen, queue, entryId, spec, project, seen ttl (s, 0: no replay check), kid, iat, sig
+-- ARGV: id, worker, now, ttl, maxlen, queue, entryId, spec, project, seen ttl (s, 0: no replay check), kid, iat, sig,
+--   retry ('1' when this worker sent this start before and lost the connection before the answer)
 local id, worker, now, ttl, maxlen = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 consume(ARGV[6], ARGV[7])
 local jk = job_key(id)
 local status = redis.call('HGET', jk, 'status')
+if ARGV[14] == '1' and status == 'running' and redis.call('HGET', jk, 'worker') == worker then
+  -- the first attempt started it (and, after a failover, was replicated) but its answer was lost:
+  -- the worker has not run it, so it gets the same answer again instead of leaving it to be marked lost
+  local f = redis.call('HMGET', jk, 'fencingToken', 'startedEntry')
+  if f[2] then
+    return {'run', f[1], f[2]}
+  end
+end
 if not status then
   -- written straight to the queue by a producer that skipped submit: adopt it
   redis.call('HSET', jk, 'spec', ARGV[8], 'project', ARGV[9], 'queue', ARGV[6], 'submittedAt', now,
@@ -70,7 +79,9 @@ if (not holder) or holder == id then
     redis.call('SET', seen_key(id), now, 'EX', ARGV[10])
   end
   -- the worker numbers its own log entries after this one, so a resent batch is never duplicated
-  return {'run', tostring(token), log_event(id, maxlen, 'e', 'started', 'ts', now, 'worker', worker, 'fencingToken', tostring(token))}
+  local started = log_event(id, maxlen, 'e', 'started', 'ts', now, 'worker', worker, 'fencingToken', tostring(token))
+  redis.call('HSET', jk, 'startedEntry', started)
+  return {'run', tostring(token), started}
 end
 if not redis.call('LPOS', wk, id) then
   redis.call('RPUSH', wk, id)

@@ -59,6 +59,9 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--retention", defaultValue = "7d", converter = DurationConverter.class, paramLabel = "TIME",
             description = "How long finished jobs and their logs are kept (default: 7d).")
     Duration retention;
+    @Option(names = "--history-limit", defaultValue = "1000", paramLabel = "N",
+            description = "Ended deploys kept per project for 'deployster history', beyond --retention (default: 1000).")
+    int historyLimit;
     @Option(names = "--max-line-bytes", defaultValue = "16384", paramLabel = "BYTES", description = "Longer output lines are cut and marked (default: 16384).")
     int maxLineBytes;
 
@@ -70,7 +73,7 @@ final class WorkerCommand implements Callable<Integer> {
             }
         }
         Logging.setLevel(Level.INFO);
-        QueueSettings settings = new QueueSettings(lockTtl, QueueSettings.DEFAULT.logMaxLen(), retention);
+        QueueSettings settings = new QueueSettings(lockTtl, QueueSettings.DEFAULT.logMaxLen(), retention, historyLimit);
         WorkerOptions options = new WorkerOptions(name == null ? WorkerOptions.defaultName() : name, queues, concurrency,
                 killGrace, maxLineBytes, shutdownGrace, lostAfter, claimIdle);
         JobSigner signer = keys.signer();

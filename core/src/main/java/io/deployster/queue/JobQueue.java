@@ -181,7 +181,7 @@ public final class JobQueue {
      */
     public boolean finish(String id, JobStatus status, Integer exitCode, Integer failedCommand, String reason) {
         List<?> reply = (List<?>) redis.call(j -> finish.eval(j, List.of(), List.of(id, status.wireName(),
-                text(exitCode), text(failedCommand), nullToEmpty(reason), now(), ttl(), maxLen(), retention())));
+                text(exitCode), text(failedCommand), nullToEmpty(reason), now(), ttl(), maxLen(), retention(), historyLimit())));
         return "done".equals(reply.get(0));
     }
 
@@ -192,7 +192,7 @@ public final class JobQueue {
      */
     public void reject(String id, String queue, String entryId, JobStatus status, String reason, String rawEntry) {
         redis.run(j -> reject.eval(j, List.of(), List.of(id, queue, entryId, reason, now(), ttl(), maxLen(), retention(), rawEntry,
-                status.wireName())));
+                status.wireName(), historyLimit())));
     }
 
     /** Opens the sealed secrets of a spec a worker is about to run. */
@@ -265,7 +265,7 @@ public final class JobQueue {
     /** Cancels a queued or waiting job at once; asks the worker of a running job to kill it. */
     public CancelOutcome cancel(String id, String reason) {
         List<?> reply = (List<?>) redis.call(j -> cancel.eval(j, List.of(), List.of(JobIds.check(id), reason, now(), ttl(),
-                maxLen(), retention())));
+                maxLen(), retention(), historyLimit())));
         return CancelOutcome.valueOf(((String) reply.get(0)).toUpperCase(Locale.ROOT));
     }
 
@@ -276,7 +276,7 @@ public final class JobQueue {
     /** Ends running jobs whose lease ran out as lost, and hands on free locks to the oldest jobs waiting. */
     @SuppressWarnings("unchecked")
     public Sweep sweep() {
-        List<?> reply = (List<?>) redis.call(j -> sweep.eval(j, List.of(), List.of(ttl(), maxLen(), retention(), now())));
+        List<?> reply = (List<?>) redis.call(j -> sweep.eval(j, List.of(), List.of(ttl(), maxLen(), retention(), now(), historyLimit())));
         return new Sweep((List<String>) reply.get(0), (List<String>) reply.get(1));
     }
 
@@ -305,6 +305,10 @@ public final class JobQueue {
 
     private String retention() {
         return Long.toString(Math.max(1, settings.retention().toSeconds()));
+    }
+
+    private String historyLimit() {
+        return Integer.toString(settings.historyLimit());
     }
 
     private static String text(Integer value) {

@@ -24,6 +24,8 @@ public final class Keys {
     private static final String WAITERS = "waiters:";
     /** Counter per project: the fencing token of its latest lock grant (never reset, only increased). */
     private static final String FENCE = "fence:";
+    /** List per project, newest first: its last deploys that ended (JSON each), kept longer than the jobs. */
+    private static final String HISTORY = "history:";
     /** String per worker, with a TTL: present while the worker is alive. */
     private static final String WORKER = "worker:";
     /** String per signed job that started, with a TTL: a replay of it is refused. */
@@ -38,7 +40,8 @@ public final class Keys {
     private static final String CANCEL = "cancel";
 
     private static final Map<String, String> LUA_PER_ID = Map.of("job_key", JOB, "log_key", LOG, "queue_key", QUEUE,
-            "lock_key", LOCK, "waiters_key", WAITERS, "worker_key", WORKER, "seen_key", SEEN, "fence_key", FENCE);
+            "lock_key", LOCK, "waiters_key", WAITERS, "worker_key", WORKER, "seen_key", SEEN, "fence_key", FENCE,
+            "history_key", HISTORY);
     private static final Map<String, String> LUA_SINGLE = Map.of("waiting_projects_key", WAITING_PROJECTS,
             "running_key", RUNNING, "handed_over_key", HANDED_OVER, "cancel_channel", CANCEL);
 
@@ -63,6 +66,46 @@ public final class Keys {
         return prefix + LOG + jobId;
     }
 
+    /** List per project: its ended deploys, newest first, as JSON (the last N of them). */
+    public String history(String project) {
+        return prefix + HISTORY + project;
+    }
+
+    /** Counter per project: the fencing token of its latest lock grant. */
+    public String fence(String project) {
+        return prefix + FENCE + project;
+    }
+
+    /** Pattern matching every worker's liveness key, for SCAN. */
+    public String workerPattern() {
+        return prefix + WORKER + "*";
+    }
+
+    /** Pattern matching every queue stream, for SCAN. */
+    public String queuePattern() {
+        return prefix + QUEUE + "*";
+    }
+
+    /** Pattern matching every job hash, for SCAN. */
+    public String jobPattern() {
+        return prefix + JOB + "*";
+    }
+
+    /** Pattern matching every project's fencing counter: a project that ever ran a job has one. */
+    public String fencePattern() {
+        return prefix + FENCE + "*";
+    }
+
+    /** The name inside a key of the given kind's pattern (e.g. the queue of a queue key). */
+    public String nameIn(String key, String pattern) {
+        return key.substring(pattern.length() - 1);
+    }
+
+    /** Set: ids of running jobs. */
+    public String running() {
+        return prefix + RUNNING;
+    }
+
     public String queue(String queue) {
         return prefix + QUEUE + queue;
     }
@@ -73,6 +116,16 @@ public final class Keys {
 
     public String cancelChannel() {
         return prefix + CANCEL;
+    }
+
+    /** String per project: id of the job holding its deploy lock. */
+    public String lock(String project) {
+        return prefix + LOCK + project;
+    }
+
+    /** List per project: ids of its jobs not started yet, oldest first. */
+    public String waiters(String project) {
+        return prefix + WAITERS + project;
     }
 
     /** Lua functions returning the same keys, for the scripts. */

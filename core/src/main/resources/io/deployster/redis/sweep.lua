@@ -4,7 +4,7 @@
 -- lock passes on only now, once its lease is over, so a stalled holder never overlaps the next job.
 -- Also keeps alive the locks of jobs granted them but not started yet, and hands on free locks of
 -- projects with jobs not started.
--- ARGV: ttl (lease, ms), maxlen, retention, now
+-- ARGV: ttl (lease, ms), maxlen, retention, now, history limit
 -- Returns {ids of jobs marked lost, ids of jobs that got a lock}.
 local lost, started = {}, {}
 local lease_s = string.format('%g', tonumber(ARGV[1]) / 1000)
@@ -24,7 +24,7 @@ for _, id in ipairs(redis.call('SMEMBERS', running_key())) do
     finish(id, 'lost', '', '', 'the lease of this job (the lock of project ' .. f[2] .. ', ' .. lease_s
       .. ' s) ran out: worker ' .. worker .. ' ' .. why .. '. The worker stops a job whose lease it cannot renew, '
       .. 'so the deploy may have stopped part-way: check the host before deploying again',
-      ARGV[4], ARGV[1], ARGV[2], ARGV[3])
+      ARGV[4], ARGV[1], ARGV[2], ARGV[3], ARGV[5])
     table.insert(lost, id)
   end
 end

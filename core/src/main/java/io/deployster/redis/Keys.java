@@ -30,6 +30,8 @@ public final class Keys {
     private static final String WORKER = "worker:";
     /** String per signed job that started, with a TTL: a replay of it is refused. */
     private static final String SEEN = "seen:";
+    /** Hash: each worker's last heartbeat text, kept after it stops, so a dead worker shows as dead. */
+    private static final String WORKERS = "workers";
     /** Set: projects with jobs not started yet, for the abandoned-lock sweep. */
     private static final String WAITING_PROJECTS = "waiting-projects";
     /** Set: jobs running now, checked against their leases (the project locks). */
@@ -42,7 +44,7 @@ public final class Keys {
     private static final Map<String, String> LUA_PER_ID = Map.of("job_key", JOB, "log_key", LOG, "queue_key", QUEUE,
             "lock_key", LOCK, "waiters_key", WAITERS, "worker_key", WORKER, "seen_key", SEEN, "fence_key", FENCE,
             "history_key", HISTORY);
-    private static final Map<String, String> LUA_SINGLE = Map.of("waiting_projects_key", WAITING_PROJECTS,
+    private static final Map<String, String> LUA_SINGLE = Map.of("workers_key", WORKERS, "waiting_projects_key", WAITING_PROJECTS,
             "running_key", RUNNING, "handed_over_key", HANDED_OVER, "cancel_channel", CANCEL);
 
     private final String prefix;
@@ -96,9 +98,14 @@ public final class Keys {
         return prefix + FENCE + "*";
     }
 
-    /** The name inside a key of the given kind's pattern (e.g. the queue of a queue key). */
-    public String nameIn(String key, String pattern) {
-        return key.substring(pattern.length() - 1);
+    /** Hash: worker name to its last heartbeat text. */
+    public String workers() {
+        return prefix + WORKERS;
+    }
+
+    /** Set: projects with jobs not started yet. */
+    public String waitingProjects() {
+        return prefix + WAITING_PROJECTS;
     }
 
     /** Set: ids of running jobs. */

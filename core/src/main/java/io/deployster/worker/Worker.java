@@ -344,8 +344,8 @@ public final class Worker implements AutoCloseable {
     }
 
     private void heartbeat() {
-        queue.heartbeat(options.name(), options.lostAfter(), "queues=" + String.join(",", options.queues())
-                + " running=" + running.size() + "/" + options.concurrency());
+        queue.heartbeat(options.name(), options.lostAfter(), io.deployster.ops.WorkerInfo.describe(options.queues(), running.size(),
+                options.concurrency(), System.currentTimeMillis()));
     }
 
     private void sweep() {

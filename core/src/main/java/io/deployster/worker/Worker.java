@@ -66,6 +66,7 @@ public final class Worker implements AutoCloseable {
     private final JedisPubSub cancels = new CancelSubscriber();
     private volatile boolean stopping;
     private final AtomicInteger dispatching = new AtomicInteger();
+    private final WorkerEvents events;
 
     private record Taken(String queue, StreamEntry entry) {
     }
@@ -80,6 +81,12 @@ public final class Worker implements AutoCloseable {
      * @param policy when given, only jobs within it run
      */
     public Worker(Redis redis, JobQueue queue, WorkerOptions options, WorkerPolicy policy) {
+        this(redis, queue, options, policy, WorkerEvents.NONE);
+    }
+
+    /** @param events told of starts, ends, refusals, losses and log shipping (metrics) */
+    public Worker(Redis redis, JobQueue queue, WorkerOptions options, WorkerPolicy policy, WorkerEvents events) {
+        this.events = events;
         this.policy = policy;
         this.redis = redis;
         this.queue = queue;
@@ -260,6 +267,7 @@ public final class Worker implements AutoCloseable {
             String newId = queue.newId();
             queue.reject(newId, taken.queue(), entryId, JobStatus.FAILED, "queue entry " + entryId + " on queue '" + taken.queue()
                     + "' has no valid job id (field 'job'); it was recorded as job " + newId + " and not run", raw(fields));
+            events.rejected(taken.queue(), WorkerEvents.Refusal.INVALID_ENTRY);
             LOG.log(Level.WARNING, "worker {0}: rejected queue entry {1} on {2}: no valid job id; recorded as job {3}",
                     options.name(), entryId, taken.queue(), newId);
             return false;
@@ -275,10 +283,12 @@ public final class Worker implements AutoCloseable {
             secrets = queue.open(id, spec);
         } catch (InvalidJobException e) {
             queue.reject(id, taken.queue(), entryId, JobStatus.FAILED, e.getMessage(), raw(fields));
+            events.rejected(taken.queue(), WorkerEvents.Refusal.INVALID_SPEC);
             LOG.log(Level.WARNING, "worker {0}: job {1} is invalid, not run: {2}", options.name(), id, e.getMessage());
             return false;
         } catch (RejectedJobException | IllegalArgumentException e) {
             queue.reject(id, taken.queue(), entryId, JobStatus.REJECTED, e.getMessage(), raw(fields));
+            events.rejected(taken.queue(), WorkerEvents.Refusal.REFUSED);
             LOG.log(Level.WARNING, "worker {0}: job {1} of project {2} rejected, not run: {3}", options.name(), id, spec.project(),
                     e.getMessage());
             return false;
@@ -297,6 +307,7 @@ public final class Worker implements AutoCloseable {
             case REPLAYED -> {
                 queue.reject(id, taken.queue(), entryId, JobStatus.REJECTED, "replayed: job " + id + " has already been started once; "
                         + "a signed job runs at most once, submit a new one", raw(fields));
+                events.rejected(taken.queue(), WorkerEvents.Refusal.REPLAYED);
                 LOG.log(Level.WARNING, "worker {0}: job {1} rejected as a replay", options.name(), id);
             }
         }
@@ -317,7 +328,7 @@ public final class Worker implements AutoCloseable {
     }
 
     private void run(String id, JobSpec spec, Secrets secrets, JobQueue.Start start, long sentAt) {
-        JobExecution execution = new JobExecution(id, spec, secrets, start, queue, redis, options, subreaper, leases, this::ended);
+        JobExecution execution = new JobExecution(id, spec, secrets, start, queue, redis, options, subreaper, leases, this::ended, events);
         running.put(id, execution);
         leases.add(execution, sentAt);
         LOG.log(Level.INFO, "job {0} of project {1} started (fencing token {2})", id, spec.project(), start.fencingToken());
@@ -326,6 +337,7 @@ public final class Worker implements AutoCloseable {
                     "timed out after " + spec.timeoutSeconds() + " s (timeoutSeconds)"), spec.timeoutSeconds(), TimeUnit.SECONDS));
         }
         jobs.execute(execution);
+        events.started(id, spec.queueOrDefault(), spec.project());
     }
 
     // The job's processes are gone and its end is recorded (or could not be): its slot is free.
@@ -351,6 +363,7 @@ public final class Worker implements AutoCloseable {
     private void sweep() {
         JobQueue.Sweep sweep = queue.sweep();
         for (String lost : sweep.lost()) {
+            events.lost(WorkerEvents.Loss.LEASE_EXPIRED);
             LOG.log(Level.WARNING, "job {0} marked lost: its lease ran out (its worker crashed, stalled or lost Redis)", lost);
         }
         for (String started : sweep.handedOver()) {

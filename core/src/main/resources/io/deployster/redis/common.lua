@@ -82,7 +82,10 @@ local function finish(id, status, exit, failed, reason, now, ttl, maxlen, retent
     redis.call('LREM', waiters_key(project), 0, id)
   end
   if project and redis.call('GET', lock_key(project)) == id then
-    return hand_off(project, ttl)
+    local next_id = hand_off(project, ttl)
+    -- when the lock passed on: the next job's start then tells the hand-off latency (metrics)
+    if next_id ~= '' then redis.call('HSET', job_key(next_id), 'lockHandedAt', now) end
+    return next_id
   end
   return ''
 end

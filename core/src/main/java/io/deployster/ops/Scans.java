@@ -8,8 +8,13 @@ import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /** SCANs a key pattern in batches (never KEYS: it would block Redis for the workers). */
-final class Scans {
+public final class Scans {
     private Scans() {
+    }
+
+    /** Every queue that has a stream, by name. */
+    public static List<String> queues(Redis redis, io.deployster.redis.Keys keys) {
+        return names(redis, keys.queuePattern(), "stream");
     }
 
     /** The names inside the keys matching {@code pattern} (its text before the final '*' cut off), sorted. */

@@ -16,6 +16,12 @@ import io.deployster.redis.RedisServer;
 import io.deployster.sign.JobSigner;
 import io.deployster.sign.KeyRing;
 import io.deployster.sign.SigningKey;
+import io.deployster.metrics.Registry;
+import io.deployster.metrics.WorkerMetrics;
+import io.deployster.web.OpsWeb;
+import io.deployster.web.OpsWebServer;
+import io.deployster.web.Role;
+import io.deployster.web.WebAccess;
 import io.deployster.worker.Worker;
 import io.deployster.worker.WorkerOptions;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +49,10 @@ final class DemoCommand implements Callable<Integer> {
     Path specFile;
     @Option(names = "--dir", paramLabel = "DIR", description = "Where to keep Redis's files and deploy to (default: a new temporary directory).")
     Path dir;
+    @Option(names = "--serve", arity = "0..1", fallbackValue = "127.0.0.1:8080", paramLabel = "HOST:PORT",
+            description = "Also serve the operations page and /metrics (default address 127.0.0.1:8080), print its URL and "
+                    + "an operator token, and keep running after the deploy until Ctrl-C.")
+    String serve;
 
     @Override
     public Integer call() throws Exception {
@@ -64,9 +74,14 @@ final class DemoCommand implements Callable<Integer> {
             WorkerPolicy policy = WorkerPolicy.of(Map.of("cd.*", work.toString(), "playbooks.*", work.toString()));
             JobQueue queue = new JobQueue(redis, Keys.defaults(), QueueSettings.DEFAULT, new JobSpecValidator(JobLimits.DEFAULT),
                     Clock.systemUTC(), signer);
+            HostPort listen = serve == null ? null : HostPort.parse("--serve", serve);
+            Registry registry = new Registry();
+            WorkerMetrics metrics = new WorkerMetrics(registry.meters(), redis, Keys.defaults());
             try (Worker worker = new Worker(redis, queue,
-                    WorkerOptions.defaults(List.of(job.queueOrDefault())).withName("demo-worker"), policy)) {
+                    WorkerOptions.defaults(List.of(job.queueOrDefault())).withName("demo-worker"), policy, metrics);
+                 OpsWebServer web = listen == null ? null : serve(listen, redis, queue, registry, err)) {
                 worker.start();
+                metrics.slots(worker.name(), 1, worker::running);
                 err.println("[demo] worker demo-worker serving queue '" + job.queueOrDefault() + "', signed jobs only, confined to "
                         + work + "; submitting " + file);
                 DeploysterClient client = new DeploysterClient(redis, queue, new LogFollower(redis, Keys.defaults()));
@@ -77,9 +92,35 @@ final class DemoCommand implements Callable<Integer> {
                 if (job.cd() != null) {
                     err.println("[demo] deployed into " + job.cd());
                 }
+                if (web != null) {
+                    err.println("[demo] still serving the operations page; Ctrl-C stops the demo");
+                    err.flush();
+                    awaitStop();
+                }
                 return ExitCodes.of(state.status());
             }
         }
+    }
+
+    // The gateway (deployster serve) is to mount the same page: until then the demo serves it on its own.
+    private static OpsWebServer serve(HostPort listen, Redis redis, JobQueue queue, Registry registry, java.io.PrintWriter err) {
+        byte[] random = new byte[18];
+        new SecureRandom().nextBytes(random);
+        String token = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        OpsWeb page = new OpsWeb(WebAccess.of(Map.of(token, Role.OPERATE)), redis, Keys.defaults(), queue, Clock.systemUTC(), false);
+        OpsWebServer server = OpsWebServer.start(listen.host(), listen.port(), page, registry, redis, Keys.defaults());
+        String host = listen.host().contains(":") ? "[" + listen.host() + "]" : listen.host();
+        err.println("[demo] operations page: http://" + host + ":" + server.port() + OpsWeb.PREFIX + "/ (sign in with token " + token
+                + ", role operate); metrics: http://" + host + ":" + server.port() + "/metrics");
+        err.flush();
+        return server;
+    }
+
+    private static void awaitStop() throws InterruptedException {
+        java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> stop.countDown());
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> stop.countDown());
+        stop.await();
     }
 
     private static Path defaultSpec() {

@@ -9,6 +9,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.deployster.job.JobSpec;
 import io.deployster.job.JobStatus;
+import io.deployster.reliability.WorkerProcess;
 import io.deployster.testing.Await;
 import io.deployster.testing.Deployment;
 import io.deployster.testing.RealRedis;
@@ -85,8 +86,14 @@ class OpsViewsTest {
     private void check(Deployment d, Path go) throws Exception {
         {
             d.worker("ops-w1", 1, "deploy");
-            Worker gone = d.worker("ops-w2", 1, "other");
-            gone.close();
+            Worker stopped = d.worker("ops-w3", 1, "other");
+            stopped.close();
+            // a worker process that is killed outright stops its heartbeats: it shows as dead once its lost-after has passed
+            try (WorkerProcess crashed = WorkerProcess.start(redis.client(), dir, "ops-w2", "--queues", "other", "--lost-after", "1s")) {
+                crashed.signal("KILL");
+            }
+            Await.until("ops-w2 shows as dead", Duration.ofSeconds(10),
+                    () -> !named(json("workers"), "name", "ops-w2").get("alive").getAsBoolean());
             // the running job holds shop's lock and ops-w1's only slot until the test lets it go
             String a = d.client.submit(JobSpec.commands("shop", dir.toString(),
                     List.of("while [ ! -e " + go + " ]; do sleep 0.05; done")).submittedBy("alice").build());
@@ -120,6 +127,7 @@ class OpsViewsTest {
             assertEquals("[\"" + a + "\"]", w1.get("running").toString());
             JsonObject w2 = named(workers, "name", "ops-w2");
             assertTrue(!w2.get("alive").getAsBoolean(), "a stopped worker shows as dead: " + w2);
+            assertTrue(workers.toString().indexOf("ops-w3") < 0, "a worker that stopped cleanly is not shown: " + workers);
             Run wt = run("workers");
             assertTrue(wt.line("ops-w1").matches("ops-w1 +alive +deploy +1/1 +\\d+ s ago +" + a), wt.out());
             assertTrue(wt.line("ops-w2").matches("ops-w2 +dead +other +0/1 +\\d+ s ago +-"), wt.out());

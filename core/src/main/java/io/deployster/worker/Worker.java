@@ -466,7 +466,11 @@ public final class Worker implements AutoCloseable {
         jobs.shutdown();
         try {
             // gone at once, not after lost-after: nothing of ours is running any more
-            redis.run(j -> j.del(keys.worker(options.name())));
+            redis.run(j -> {
+                j.del(keys.worker(options.name()));
+                // a clean stop is not a death: operators see dead workers only when they crashed or were cut off
+                j.hdel(keys.workers(), options.name());
+            });
         } catch (RuntimeException e) {
             // Redis unreachable: the key expires by itself
         }

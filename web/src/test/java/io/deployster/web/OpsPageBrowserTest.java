@@ -207,6 +207,7 @@ class OpsPageBrowserTest {
         String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertTrue(metrics.contains("deployster_queue_depth{queue=\"nightly\"} 1.0"), metrics);
         assertTrue(metrics.contains("jvm_threads_live_threads"), metrics);
+        assertTrue(metrics.contains("deployster_workers{state=\"alive\"} 1.0"), metrics);
         assertEquals(JobStatus.QUEUED, deployment.client.status(nightly).status());
     }
 }

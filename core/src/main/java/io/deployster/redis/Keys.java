@@ -32,6 +32,8 @@ public final class Keys {
     private static final String SEEN = "seen:";
     /** Hash: each worker's last heartbeat text, kept after it stops, so a dead worker shows as dead. */
     private static final String WORKERS = "workers";
+    /** Hash: queue name to the number of jobs ever submitted to it (by any producer), for metrics. */
+    private static final String SUBMITTED = "submitted";
     /** Set: projects with jobs not started yet, for the abandoned-lock sweep. */
     private static final String WAITING_PROJECTS = "waiting-projects";
     /** Set: jobs running now, checked against their leases (the project locks). */
@@ -44,7 +46,7 @@ public final class Keys {
     private static final Map<String, String> LUA_PER_ID = Map.of("job_key", JOB, "log_key", LOG, "queue_key", QUEUE,
             "lock_key", LOCK, "waiters_key", WAITERS, "worker_key", WORKER, "seen_key", SEEN, "fence_key", FENCE,
             "history_key", HISTORY);
-    private static final Map<String, String> LUA_SINGLE = Map.of("workers_key", WORKERS, "waiting_projects_key", WAITING_PROJECTS,
+    private static final Map<String, String> LUA_SINGLE = Map.of("workers_key", WORKERS, "submitted_key", SUBMITTED, "waiting_projects_key", WAITING_PROJECTS,
             "running_key", RUNNING, "handed_over_key", HANDED_OVER, "cancel_channel", CANCEL);
 
     private final String prefix;
@@ -101,6 +103,11 @@ public final class Keys {
     /** Hash: worker name to its last heartbeat text. */
     public String workers() {
         return prefix + WORKERS;
+    }
+
+    /** Hash: queue name to the count of jobs submitted to it. */
+    public String submitted() {
+        return prefix + SUBMITTED;
     }
 
     /** Set: projects with jobs not started yet. */

@@ -9,5 +9,6 @@ redis.call('HSET', jk, 'spec', ARGV[2], 'project', ARGV[3], 'queue', ARGV[4], 's
 -- the project's start order is the order of acknowledged submits, whatever order workers take entries in
 redis.call('RPUSH', waiters_key(ARGV[3]), id)
 redis.call('SADD', waiting_projects_key(), ARGV[3])
+redis.call('HINCRBY', submitted_key(), ARGV[4], 1) -- every producer's submits, for the metrics
 log_event(id, ARGV[7], 'e', 'queued', 'ts', ARGV[6], 'queue', ARGV[4])
 return redis.call('XADD', queue_key(ARGV[4]), '*', 'job', id, 'spec', ARGV[2], 'kid', ARGV[8], 'iat', ARGV[9], 'sig', ARGV[10])

@@ -2,6 +2,7 @@ package io.deployster.web;
 
 import io.deployster.metrics.QueueGauges;
 import io.deployster.metrics.Registry;
+import io.deployster.metrics.SubmittedCounters;
 import io.deployster.metrics.WorkerGauges;
 import io.deployster.ops.WorkersView;
 import java.time.Clock;
@@ -23,6 +24,7 @@ public final class OpsWebServer implements AutoCloseable {
     /** @param port 0 for any free port */
     public static OpsWebServer start(String host, int port, OpsWeb web, Registry registry, Redis redis, Keys keys) {
         registry.beforeScrape(new QueueGauges(registry.meters(), redis, keys, () -> io.deployster.ops.Scans.queues(redis, keys)));
+        registry.beforeScrape(new SubmittedCounters(registry.meters(), redis, keys));
         registry.beforeScrape(new WorkerGauges(registry.meters(), new WorkersView(redis, keys, Clock.systemUTC())));
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;

@@ -11,6 +11,10 @@ import io.deployster.metrics.Registry;
 import io.deployster.queue.JobQueue;
 import io.deployster.queue.QueueSettings;
 import io.deployster.redis.Keys;
+import io.deployster.secret.Secrets;
+import io.deployster.sign.JobSigner;
+import io.deployster.sign.KeyRing;
+import io.deployster.sign.SigningKey;
 import io.deployster.testing.Await;
 import io.deployster.testing.Deployment;
 import io.deployster.testing.RealRedis;
@@ -47,6 +51,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class OpsPageBrowserTest {
     private static final String OPERATOR = "operator-token-for-the-browser-test";
     private static final String READER = "reader-token-for-the-browser-test";
+    private static final String SECRET = "s3cr3t-api-token-value";
     private static final Path SHOTS = Path.of("target", "screenshots");
 
     @RegisterExtension
@@ -64,8 +69,10 @@ class OpsPageBrowserTest {
     void start() throws Exception {
         Tools.require("chromium", "apt-get install -y chromium chromium-driver");
         Tools.require("chromedriver", "apt-get install -y chromium chromium-driver");
-        deployment = new Deployment(redis.uri());
-        deployment.worker("web-worker", 2);
+        // signed jobs, as in production: a job's secret env is sealed in Redis and masked in its log
+        JobSigner signer = new JobSigner(new KeyRing(List.of(new SigningKey("test", new byte[32]))), Clock.systemUTC(), Duration.ofHours(1));
+        deployment = new Deployment(redis.uri(), QueueSettings.DEFAULT, signer);
+        deployment.worker("web-worker", 2, signer, null);
         Keys keys = Keys.defaults();
         JobQueue jobs = new JobQueue(redis.client(), keys, QueueSettings.DEFAULT, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC());
         OpsWeb web = new OpsWeb(WebAccess.of(Map.of(OPERATOR, Role.OPERATE, READER, Role.READ)), redis.client(), keys, jobs,
@@ -140,8 +147,8 @@ class OpsPageBrowserTest {
         signIn(OPERATOR);
         markPage();
         String a = deployment.client.submit(JobSpec.commands("shop", dir.toString(),
-                List.of("echo first line; " + wait("step") + "; echo second line; " + wait("never"))).ref("v2.0.0")
-                .submittedBy("https://ci.example.org/job/shop/7/").build());
+                List.of("echo first line with $API_TOKEN; " + wait("step") + "; echo second line; " + wait("never"))).ref("v2.0.0")
+                .submittedBy("https://ci.example.org/job/shop/7/").build(), new Secrets(Map.of("API_TOKEN", SECRET), Map.of()));
         String b = deployment.client.submit(JobSpec.commands("shop", dir.toString(), List.of("echo b done")).ref("v2.0.1").build());
         String nightly = deployment.client.submit(JobSpec.commands("reports", dir.toString(), List.of("true")).queue("nightly").build());
 
@@ -161,6 +168,8 @@ class OpsPageBrowserTest {
         Files.writeString(dir.resolve("step"), "");
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "second line"));
         assertTrue(samePage(), "the new line came without a reload");
+        assertTrue(browser.findElement(By.id("log")).getText().contains("first line with ****"), browser.findElement(By.id("log")).getText());
+        assertTrue(!browser.getPageSource().contains(SECRET), "the secret is nowhere on the page");
         assertTrue(browser.findElement(By.id("submitted")).getText().contains("https://ci.example.org/job/shop/7/"));
         shoot("job");
 
@@ -208,6 +217,8 @@ class OpsPageBrowserTest {
         assertTrue(metrics.contains("deployster_queue_depth{queue=\"nightly\"} 1.0"), metrics);
         assertTrue(metrics.contains("jvm_threads_live_threads"), metrics);
         assertTrue(metrics.contains("deployster_workers{state=\"alive\"} 1.0"), metrics);
+        assertTrue(metrics.contains("deployster_jobs_submitted_total{queue=\"deploy\"} 3.0"), "A, B and D: " + metrics);
+        assertTrue(metrics.contains("deployster_jobs_submitted_total{queue=\"nightly\"} 1.0"), metrics);
         assertEquals(JobStatus.QUEUED, deployment.client.status(nightly).status());
     }
 }

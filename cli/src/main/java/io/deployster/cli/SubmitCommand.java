@@ -7,6 +7,8 @@ import io.deployster.job.JobState;
 import io.deployster.job.Mode;
 import io.deployster.log.LogFollower;
 import io.deployster.secret.Secrets;
+import io.deployster.workflow.WorkflowParser;
+import io.deployster.workflow.WorkflowSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,6 +36,9 @@ final class SubmitCommand implements Callable<Integer> {
     @Mixin
     KeysOption keys;
 
+    @Option(names = "--workflow", paramLabel = "FILE", description = {"Submit a workflow (YAML or JSON, docs/workflows.md) instead of a job;",
+            "--project, --ref, --commit, --submitted-by and --timeout override its fields. Its log is the combined log of its tasks."})
+    Path workflowFile;
     @Option(names = "--spec", paramLabel = "FILE", description = "Start from a job spec in JSON (see docs/protocol.md); other options override its fields.")
     Path specFile;
     @Option(names = "--project", description = "Project name; deploys of one project never overlap.")
@@ -91,6 +96,9 @@ final class SubmitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (workflowFile != null) {
+            return submitWorkflow();
+        }
         JobSpec job = build();
         Secrets secrets = new Secrets(secretValues(secretEnv), new LinkedHashMap<>(secretValues(secretExtraVars)));
         try (DeploysterClient client = redis.client(keys.signer())) {
@@ -105,6 +113,28 @@ final class SubmitCommand implements Callable<Integer> {
             spec.commandLine().getErr().println(Console.summary(state));
             return ExitCodes.of(state.status());
         }
+    }
+
+    private Integer submitWorkflow() throws Exception {
+        WorkflowSpec wf = new WorkflowParser().parse(Files.readString(workflowFile, StandardCharsets.UTF_8));
+        wf = new WorkflowSpec(project != null ? project : wf.project(), submittedBy != null ? submittedBy : wf.submittedBy(),
+                ref != null ? ref : wf.ref(), commit != null ? commit : wf.commit(),
+                timeoutSeconds != null ? timeoutSeconds : wf.timeoutSeconds(), wf.callbackUrl(), wf.tasks());
+        try (DeploysterClient client = redis.client(keys.signer())) {
+            String id = client.submitWorkflow(wf);
+            return follow(client, id);
+        }
+    }
+
+    private Integer follow(DeploysterClient client, String id) throws InterruptedException {
+        spec.commandLine().getOut().println(id);
+        spec.commandLine().getOut().flush();
+        if (noFollow) {
+            return ExitCodes.SUCCEEDED;
+        }
+        JobState state = client.follow(id, LogFollower.START, new Console(spec.commandLine().getOut(), spec.commandLine().getErr(), quiet));
+        spec.commandLine().getErr().println(Console.summary(state));
+        return ExitCodes.of(state.status());
     }
 
     private static Map<String, String> secretValues(List<String> given) {

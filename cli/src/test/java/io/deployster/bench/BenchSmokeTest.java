@@ -46,7 +46,13 @@ class BenchSmokeTest {
                     "redisMemory", List.of("jobs", "usedMemoryDeltaBytes", "bytesPerJob", "jobHashBytes", "logStreamBytes",
                             "queueStreamBytes", "queueStreamBytesPerJob"))),
             "scale", new Expected(List.of("jobs", "projects", "concurrency", "submitSeconds", "drainSeconds", "jobsPerSecond",
-                    "maxWaitMs", "outOfProjectOrder"), Map.of("wait", LATENCY)));
+                    "maxWaitMs", "outOfProjectOrder"), Map.of("wait", LATENCY)),
+            "controller-follow", new Expected(List.of(), Map.of(
+                    "n3", List.of("deploys", "threads", "connections", "lines", "latency"),
+                    "n10", List.of("deploys", "threads", "connections", "lines", "latency"))));)),
+            "gateway", new Expected(List.of(), Map.of("submit", LATENCY, "sseLine", LATENCY, "sseFollowers", List.of("followers", "lines",
+                    "allDelivered", "seconds", "linesPerSecondDelivered", "gatewayThreads", "gatewayRssMiB", "gatewayPeakRssMiB",
+                    "gatewayCpuPercent"))));
 
     private record Expected(List<String> figures, Map<String, List<String>> objects) {
     }

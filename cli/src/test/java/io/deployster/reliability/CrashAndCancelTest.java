@@ -86,7 +86,7 @@ class CrashAndCancelTest {
         assertEquals(JobStatus.RUNNING, deployment.client.status(first).status(), "still running in Redis until its lease runs out");
         JobState lost = deployment.client.await(first);
         assertEquals(JobStatus.LOST, lost.status());
-        assertTrue(lost.reason().contains("worker doomed stopped sending heartbeats"), lost.reason());
+        assertTrue(lost.reason().contains("ran out: worker doomed did not renew it"), lost.reason());
         java.io.StringWriter out = new java.io.StringWriter();
         int exit = io.deployster.cli.Main.run(new String[] {"status", "--redis", redis.uri(), first},
                 new java.io.PrintWriter(out), new java.io.PrintWriter(new java.io.StringWriter()));

@@ -145,8 +145,8 @@ class OverlapTest {
             assertEquals("w2", stateB.worker());
             JobState stateA = deployment.client.status(idA);
             assertEquals(JobStatus.LOST, stateA.status());
-            assertTrue(stateA.reason().contains("the lease of this job (the lock of project ov, 3 s) ran out: worker w1 is alive")
-                    || stateA.reason().contains("worker w1 stopped sending heartbeats"), stateA.reason());
+            assertTrue(stateA.reason().contains("the lease of this job (the lock of project ov, 3 s) ran out: worker w1 did not renew it"),
+                    stateA.reason());
             assertTrue(!stateB.startedAt().isBefore(stateA.endedAt()), "B started after A was recorded lost");
             assertEquals(List.of(), HostProcesses.ofJob(idA), "the watchdog killed A while w1 was stopped");
             assertNoMarkAfterB("worker stopped (SIGSTOP) for longer than the lease");
@@ -156,6 +156,71 @@ class OverlapTest {
                     && w1.output().contains("stopped before another deploy of project ov could start"));
             String idC = deployment.client.submit(JobSpec.commands("ov", dir.toString(), List.of("echo C")).queue("q1").build());
             assertEquals(JobStatus.SUCCEEDED, deployment.client.await(idC).status(), "w1 goes on serving");
+        }
+    }
+
+    /**
+     * The watchdog alone acts here (the worker is stopped or dead), on processes that dropped
+     * DEPLOYSTER_JOB_ID but stayed in the job's sessions: in a process group of their own, or started
+     * by an earlier command of the job.
+     */
+    @ParameterizedTest(name = "worker {0}, child {1}")
+    @CsvSource({"killed, in a process group of its own", "killed, left by an earlier command",
+            "stopped, in a process group of its own", "stopped, left by an earlier command"})
+    void theWatchdogKillsEveryProcessInTheJobsSessionsEvenWithoutTheJobsVariable(String fault, String child) throws Exception {
+        try (Deployment deployment = new Deployment(redis.uri())) {
+            WorkerProcess w1 = worker(redis.client(), "w1", "--queues", "q1", "--lock-ttl", "3s");
+            worker(redis.client(), "w2", "--queues", "q2", "--lock-ttl", "3s");
+            String loop = "env -u DEPLOYSTER_JOB_ID sh -c 'while true; do date +%s%N >> " + dir.resolve("a.marks") + "; sleep 0.05; done'";
+            List<String> commands = child.contains("own")
+                    ? List.of("set -m; " + loop + " & sleep 300")
+                    : List.of("(" + loop + " >/dev/null 2>&1 &)", "sleep 300");
+            String idA = deployment.client.submit(JobSpec.commands("ov", dir.toString(), commands).queue("q1").build());
+            awaitMarks();
+            String idB = deployment.client.submit(jobB("q2").build());
+            Await.until("B waiting", Duration.ofSeconds(30), () -> deployment.client.status(idB).status() == JobStatus.WAITING);
+
+            w1.signal(fault.equals("killed") ? "KILL" : "STOP");
+            JobState stateB = deployment.client.await(idB);
+            assertEquals(JobStatus.SUCCEEDED, stateB.status(), stateB.reason());
+            assertEquals(JobStatus.LOST, deployment.client.status(idA).status());
+            assertNoMarkAfterB("worker " + fault + ", child " + child + ", without DEPLOYSTER_JOB_ID");
+        }
+    }
+
+    @Test
+    void aWatchdogThatDiesIsReplacedAndStillFencesAStoppedWorkersJob() throws Exception {
+        try (Deployment deployment = new Deployment(redis.uri())) {
+            WorkerProcess w1 = worker(redis.client(), "w1", "--queues", "q1", "--lock-ttl", "3s");
+            worker(redis.client(), "w2", "--queues", "q2", "--lock-ttl", "3s");
+            long first = watchdogOf(w1);
+            new ProcessBuilder("kill", "-KILL", Long.toString(first)).start().waitFor();
+            Await.until("a new watchdog", Duration.ofSeconds(30), () -> {
+                long now = watchdogOf(w1);
+                return now != 0 && now != first;
+            });
+            Await.until("the worker says so", Duration.ofSeconds(30), () -> w1.output().contains("the lease watchdog (pid " + first + ") died"));
+
+            String idA = deployment.client.submit(JobSpec.commands("ov", dir.toString(), List.of(marking(true))).queue("q1").build());
+            awaitMarks();
+            String idB = deployment.client.submit(jobB("q2").build());
+            Await.until("B waiting", Duration.ofSeconds(30), () -> deployment.client.status(idB).status() == JobStatus.WAITING);
+            w1.signal("STOP");
+            assertEquals(JobStatus.SUCCEEDED, deployment.client.await(idB).status());
+            assertEquals(JobStatus.LOST, deployment.client.status(idA).status());
+            assertNoMarkAfterB("worker stopped after its watchdog was replaced");
+        }
+    }
+
+    /** Pid of the worker's lease watchdog, 0 while there is none. */
+    private static long watchdogOf(WorkerProcess worker) {
+        try {
+            Process pgrep = new ProcessBuilder("pgrep", "-P", Long.toString(worker.pid()), "-f", "deployster-lease-watchdog").start();
+            String out = new String(pgrep.getInputStream().readAllBytes()).trim();
+            pgrep.waitFor();
+            return out.isEmpty() ? 0 : Long.parseLong(out.split("\\s+")[0]);
+        } catch (Exception e) {
+            throw new AssertionError(e);
         }
     }
 

@@ -12,6 +12,10 @@ import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
 import io.deployster.secret.Secrets;
 import io.deployster.sign.JobSigner;
+import io.deployster.workflow.WorkflowResult;
+import io.deployster.workflow.WorkflowSpec;
+import io.deployster.workflow.WorkflowStore;
+import io.deployster.workflow.WorkflowValidator;
 import java.time.Clock;
 import java.util.function.Consumer;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -25,6 +29,7 @@ public final class DeploysterClient implements AutoCloseable {
     private final JobQueue queue;
     private final LogFollower follower;
     private final boolean ownsRedis;
+    private final WorkflowStore workflows;
 
     public DeploysterClient(Redis redis, JobQueue queue, LogFollower follower) {
         this(redis, queue, follower, false);
@@ -35,6 +40,7 @@ public final class DeploysterClient implements AutoCloseable {
         this.queue = queue;
         this.follower = follower;
         this.ownsRedis = ownsRedis;
+        this.workflows = new WorkflowStore(redis, queue, Clock.systemUTC());
     }
 
     /** A client with its own connection pool and the default settings; closing it closes the pool. */
@@ -75,6 +81,22 @@ public final class DeploysterClient implements AutoCloseable {
             // a read is safe to repeat; the failed call dropped the pool's stale connections
             return queue.status(id);
         }
+    }
+
+    /**
+     * Validates and queues a workflow (docs/workflows.md). Its id works wherever a job id does: status,
+     * {@link #follow} (the combined log of its tasks, each line prefixed with the task's name) and cancel.
+     *
+     * @throws io.deployster.job.InvalidJobException naming every field that is wrong
+     */
+    public String submitWorkflow(WorkflowSpec spec) {
+        new WorkflowValidator(new JobSpecValidator(JobLimits.DEFAULT)).validate(spec);
+        return workflows.submit(spec);
+    }
+
+    /** @return the workflow's state and each task's result, or null when there is no such workflow */
+    public WorkflowResult workflow(String id) {
+        return workflows.result(id);
     }
 
     public JobQueue.CancelOutcome cancel(String id, String reason) {

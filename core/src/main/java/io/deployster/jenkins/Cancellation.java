@@ -19,12 +19,12 @@ public final class Cancellation {
      * Marks the session as stopping and asks Redis to cancel its job. The follower then sees the job
      * end (at once when it was queued or waiting, once the worker killed it when it was running).
      *
-     * @return the console lines saying what happened
+     * @return the console lines saying what the cancel did (the caller printed "cancelling" before calling,
+     *     so the lines appear in the order things happen)
      */
     public static List<String> request(DeploysterClient client, DeploySession session, String reason) {
         session.requestStop();
         List<String> lines = new ArrayList<>();
-        lines.add(ConsoleRenderer.cancelling(session.jobId()));
         try {
             JobQueue.CancelOutcome outcome = client.cancel(session.jobId(), reason);
             lines.add(ConsoleRenderer.cancelOutcome(session.jobId(), outcome));

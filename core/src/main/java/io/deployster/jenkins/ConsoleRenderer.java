@@ -100,6 +100,11 @@ public final class ConsoleRenderer {
         return PREFIX + "Redis " + redactedUri(redisUri) + " is unreachable (" + why + "); retrying";
     }
 
+    /** The step's failure when the submit itself could not reach Redis. */
+    public static String notSubmitted(String redisUri, String why) {
+        return "deployster: Redis " + redactedUri(redisUri) + " is unreachable (" + why + "); the job was not submitted";
+    }
+
     public static String redisBack(String redisUri) {
         return PREFIX + "Redis " + redactedUri(redisUri) + " is reachable again";
     }

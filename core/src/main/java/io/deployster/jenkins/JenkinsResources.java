@@ -16,4 +16,9 @@ public interface JenkinsResources {
 
     /** Who holds the resource, for a message, or null when nobody does. */
     String holder(String name);
+
+    /** Which build this is (Jenkins: {@code Run.getExternalizableId()}), to tell sibling deploys of one build from others. */
+    default String buildId() {
+        return String.valueOf(System.identityHashCode(this));
+    }
 }

@@ -55,6 +55,23 @@ public final class LockMirror implements Serializable {
         return List.of();
     }
 
+    /** This deploy's build holds the resource for it (the controller's ResourceLedger decided so). */
+    public synchronized void recordHeld() {
+        held = true;
+    }
+
+    /** The build holds the resource through a lock step around this deploy: leave it to that step. */
+    public synchronized void recordLockStep() {
+        heldByLockStep = true;
+    }
+
+    /** @return whether the resource was recorded as held for this deploy; it no longer is */
+    public synchronized boolean takeHeld() {
+        boolean was = held;
+        held = false;
+        return was;
+    }
+
     /** Frees the resource if this mirror took it (the step ended some other way). */
     public synchronized List<String> release(JenkinsResources resources) {
         if (!held) {

@@ -3,7 +3,10 @@ package io.deployster.jenkins;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
-import com.google.gson.ToNumberPolicy;
+import com.google.gson.stream.JsonReader;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,10 +22,30 @@ public final class StepForm {
     private static final Gson GSON = new GsonBuilder()
             .disableHtmlEscaping()
             .setPrettyPrinting()
-            .setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE)
+            .setObjectToNumberStrategy(StepForm::groovyNumber)
             .create();
 
     private StepForm() {
+    }
+
+    /**
+     * Reads a JSON number as Groovy would type the same literal (Integer, Long, BigInteger, BigDecimal),
+     * so a map that went through the form comes back equal: {@code [replicas: 2]} keeps an Integer 2.
+     */
+    private static Number groovyNumber(JsonReader in) throws IOException {
+        String text = in.nextString();
+        try {
+            if (text.contains(".") || text.contains("e") || text.contains("E")) {
+                return new BigDecimal(text);
+            }
+            BigInteger big = new BigInteger(text);
+            if (big.bitLength() < Integer.SIZE) {
+                return big.intValue();
+            }
+            return big.bitLength() < Long.SIZE ? (Number) big.longValue() : big;
+        } catch (NumberFormatException e) {
+            throw new IOException("'" + text + "' is not a number", e);
+        }
     }
 
     /** One item per line, for a text area. */

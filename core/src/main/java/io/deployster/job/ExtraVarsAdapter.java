@@ -11,7 +11,7 @@ import java.util.Map;
  * The spec's {@code extraVars}: JSON in, the same JSON out, nulls included (the rest of a spec leaves
  * absent fields out, but a null extra var is a value the play can test for).
  */
-final class ExtraVarsAdapter extends TypeAdapter<Map<String, Object>> {
+public final class ExtraVarsAdapter extends TypeAdapter<Map<String, Object>> {
     @Override
     public void write(JsonWriter out, Map<String, Object> value) throws IOException {
         JobCodec.VALUES.toJson(value, Map.class, out);

@@ -14,6 +14,10 @@ import java.util.Map;
  * <p>Commands mode uses {@code cd}, {@code commands}, {@code env} and {@code secretEnv}; ansible mode
  * uses {@code playbook} through {@code cwd} and {@code secretExtraVars}. The common fields apply to
  * both. The secret maps hold values sealed by {@link io.deployster.secret.SecretBox}, never clear text.
+ *
+ * <p>{@code workflow} and {@code workflowTask} name the workflow and task a job runs for (it then runs
+ * under the workflow's project lock, docs/workflows.md); {@code callbackUrl} receives the job's result
+ * as signed JSON when it ends.
  */
 public record JobSpec(
         String mode,
@@ -36,7 +40,10 @@ public record JobSpec(
         Integer verbosity,
         String cwd,
         Map<String, String> secretEnv,
-        Map<String, String> secretExtraVars) {
+        Map<String, String> secretExtraVars,
+        String workflow,
+        String workflowTask,
+        String callbackUrl) {
 
     public static final String DEFAULT_QUEUE = "deploy";
 
@@ -84,6 +91,9 @@ public record JobSpec(
         b.cwd = cwd;
         b.secretEnv = secretEnv;
         b.secretExtraVars = secretExtraVars;
+        b.workflow = workflow;
+        b.workflowTask = workflowTask;
+        b.callbackUrl = callbackUrl;
         return b;
     }
 
@@ -118,6 +128,9 @@ public record JobSpec(
         private String cwd;
         private Map<String, String> secretEnv;
         private Map<String, String> secretExtraVars;
+        private String workflow;
+        private String workflowTask;
+        private String callbackUrl;
 
         public Builder mode(Mode v) { mode = v.wireName(); return this; }
         public Builder project(String v) { project = v; return this; }
@@ -141,10 +154,14 @@ public record JobSpec(
         public Builder mode(String v) { mode = v; return this; }
         public Builder secretEnv(Map<String, String> v) { secretEnv = v; return this; }
         public Builder secretExtraVars(Map<String, String> v) { secretExtraVars = v; return this; }
+        public Builder workflow(String v) { workflow = v; return this; }
+        public Builder workflowTask(String v) { workflowTask = v; return this; }
+        public Builder callbackUrl(String v) { callbackUrl = v; return this; }
 
         public JobSpec build() {
             return new JobSpec(mode, project, queue, ref, commit, timeoutSeconds, submittedBy, cd, commands, env,
-                    playbook, inventory, limit, tags, extraVars, check, diff, verbosity, cwd, secretEnv, secretExtraVars);
+                    playbook, inventory, limit, tags, extraVars, check, diff, verbosity, cwd, secretEnv, secretExtraVars,
+                    workflow, workflowTask, callbackUrl);
         }
     }
 }

@@ -40,6 +40,9 @@ public final class JobSpecValidator {
         length(problems, "ref", spec.ref());
         length(problems, "commit", spec.commit());
         length(problems, "submittedBy", spec.submittedBy());
+        name(problems, "workflow", spec.workflow(), false);
+        name(problems, "workflowTask", spec.workflowTask(), spec.workflow() != null);
+        CallbackUrls.check(problems, "callbackUrl", spec.callbackUrl());
         if (spec.timeoutSeconds() != null && (spec.timeoutSeconds() < 1 || spec.timeoutSeconds() > MAX_TIMEOUT_SECONDS)) {
             problems.add(new Problem("timeoutSeconds", String.valueOf(spec.timeoutSeconds()),
                     "use 1 to " + MAX_TIMEOUT_SECONDS + " seconds, or leave it out for no timeout"));

@@ -119,14 +119,24 @@ public final class JobQueue {
      * @throws IllegalArgumentException when secrets are given without a signing key, or are too short
      */
     public String submit(JobSpec spec, Secrets secrets) {
-        String id = ids.next();
+        return submit(ids.next(), spec, secrets);
+    }
+
+    /**
+     * As {@link #submit(JobSpec, Secrets)} under an id the caller chose (a workflow's task: derived from the
+     * workflow's id, so submitting it twice fails with DUPLICATE instead of running it twice).
+     *
+     * @throws redis.clients.jedis.exceptions.JedisDataException starting with DUPLICATE when the id exists
+     */
+    public String submit(String id, JobSpec spec, Secrets secrets) {
         JobSpec sealed = secrets.isEmpty() ? spec : seal(id, spec, secrets);
         String json = JobCodec.specJson(sealed);
         validator.validate(sealed, json);
         JobSignature sig = signer == null ? null : signer.sign(id, json);
         redis.run(j -> submit.eval(j, List.of(), List.of(id, json, spec.project(), spec.queueOrDefault(),
                 nullToEmpty(spec.submittedBy()), now(), maxLen(),
-                sig == null ? "" : sig.keyId(), sig == null ? "" : Long.toString(sig.issuedAt()), sig == null ? "" : sig.mac())));
+                sig == null ? "" : sig.keyId(), sig == null ? "" : Long.toString(sig.issuedAt()), sig == null ? "" : sig.mac(),
+                nullToEmpty(spec.workflow()), nullToEmpty(spec.workflowTask()))));
         return id;
     }
 
@@ -180,8 +190,20 @@ public final class JobQueue {
      * @return false when the job had already ended (cancelled meanwhile, or marked lost)
      */
     public boolean finish(String id, JobStatus status, Integer exitCode, Integer failedCommand, String reason) {
+        return finish(id, status, exitCode, failedCommand, reason, null);
+    }
+
+    /**
+     * As {@link #finish(String, JobStatus, Integer, Integer, String)}, recording the job's outputs (the
+     * {@code key=value} lines it wrote to {@code $DEPLOYSTER_OUTPUT}) in the same step, so whoever sees
+     * the job ended sees its outputs.
+     *
+     * @param outputsJson a JSON object of text values, or null for none
+     */
+    public boolean finish(String id, JobStatus status, Integer exitCode, Integer failedCommand, String reason, String outputsJson) {
         List<?> reply = (List<?>) redis.call(j -> finish.eval(j, List.of(), List.of(id, status.wireName(),
-                text(exitCode), text(failedCommand), nullToEmpty(reason), now(), ttl(), maxLen(), retention(), historyLimit())));
+                text(exitCode), text(failedCommand), nullToEmpty(reason), now(), ttl(), maxLen(), retention(), nullToEmpty(outputsJson),
+                historyLimit())));
         return "done".equals(reply.get(0));
     }
 

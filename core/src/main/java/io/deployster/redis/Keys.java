@@ -40,13 +40,18 @@ public final class Keys {
     private static final String RUNNING = "running";
     /** Set: jobs handed their project's lock but not started yet; the sweep keeps those locks alive. */
     private static final String HANDED_OVER = "handed-over";
+    /** Set: workflows not yet wound up; every worker's coordinator drives them (docs/workflows.md). */
+    private static final String WORKFLOWS = "workflows";
+    /** String per workflow, with a TTL: the coordinator driving it now, so two never drive one at once. */
+    private static final String DRIVER = "driver:";
     /** Pub/sub channel: ids of running jobs someone asked to cancel. */
     private static final String CANCEL = "cancel";
 
     private static final Map<String, String> LUA_PER_ID = Map.of("job_key", JOB, "log_key", LOG, "queue_key", QUEUE,
             "lock_key", LOCK, "waiters_key", WAITERS, "worker_key", WORKER, "seen_key", SEEN, "fence_key", FENCE,
             "history_key", HISTORY);
-    private static final Map<String, String> LUA_SINGLE = Map.of("workers_key", WORKERS, "submitted_key", SUBMITTED, "waiting_projects_key", WAITING_PROJECTS,
+    private static final Map<String, String> LUA_SINGLE = Map.of("workers_key", WORKERS, "submitted_key", SUBMITTED,
+            "waiting_projects_key", WAITING_PROJECTS, "workflows_key", WORKFLOWS,
             "running_key", RUNNING, "handed_over_key", HANDED_OVER, "cancel_channel", CANCEL);
 
     private final String prefix;
@@ -128,6 +133,16 @@ public final class Keys {
         return prefix + WORKER + name;
     }
 
+    /** Set of the workflows not yet wound up. */
+    public String workflows() {
+        return prefix + WORKFLOWS;
+    }
+
+    /** Driver mutex of one workflow. */
+    public String driver(String workflowId) {
+        return prefix + DRIVER + workflowId;
+    }
+
     public String cancelChannel() {
         return prefix + CANCEL;
     }
@@ -140,6 +155,21 @@ public final class Keys {
     /** List per project: ids of its jobs not started yet, oldest first. */
     public String waiters(String project) {
         return prefix + WAITERS + project;
+    }
+
+    /** List per project, newest first: ids of the last jobs the HTTP gateway submitted for it. */
+    public String gatewayRecent(String project) {
+        return prefix + "gateway:recent:" + project;
+    }
+
+    /** String per reader and job: id of the last log entry the gateway's /status route gave that reader. */
+    public String gatewayReadPosition(String reader, String jobId) {
+        return prefix + "gateway:read:" + reader + ":" + jobId;
+    }
+
+    /** Counter per client address, with a TTL: failed authentications at the HTTP gateway. */
+    public String gatewayAuthFailures(String address) {
+        return prefix + "gateway:auth-failures:" + address;
     }
 
     /** Lua functions returning the same keys, for the scripts. */

@@ -31,6 +31,11 @@ public final class Redis implements AutoCloseable {
      *     to trust the JVM's default CAs
      */
     public Redis(RedisUri uri, int maxConnections, Path caFile) {
+        this(uri, maxConnections, caFile, "deployster");
+    }
+
+    /** @param clientName the name CLIENT LIST shows for these connections (lets a bench or an admin count them) */
+    public Redis(RedisUri uri, int maxConnections, Path caFile, String clientName) {
         this.uri = uri;
         GenericObjectPoolConfig<Jedis> poolConfig = new GenericObjectPoolConfig<>();
         poolConfig.setMaxTotal(maxConnections);
@@ -42,7 +47,7 @@ public final class Redis implements AutoCloseable {
                 .blockingSocketTimeoutMillis(BLOCK_MILLIS + 10_000)
                 .ssl(uri.tls())
                 .sslParameters(verifyHostName())
-                .clientName("deployster")
+                .clientName(clientName)
                 .autoNegotiateProtocol(false);
         String user = JedisURIHelper.getUser(uri.uri());
         String password = JedisURIHelper.getPassword(uri.uri());

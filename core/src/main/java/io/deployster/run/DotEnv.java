@@ -53,11 +53,15 @@ public final class DotEnv {
     /** Writes the file with mode 0600, replacing it atomically. */
     public static void write(Path file, Map<String, String> env) throws IOException {
         String text = format(env);
-        Path tmp = file.resolveSibling(".env.deployster-tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tmp, text, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        // a name of its own: two jobs writing into one directory at once must not share a temporary file
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".env.deployster-", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     private static String quote(String name, String value) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Every process of one job, wherever it went. A process is the job's when it is one of the job's
@@ -28,11 +29,14 @@ public final class JobProcesses {
     private final Subreaper subreaper;
     private final String marker;
     private final Set<Long> leaders = new HashSet<>();
+    private final List<Process> started = new ArrayList<>();
+    private final Runnable onStart;
     private final Object termination = new Object();
     private volatile boolean killNow;
-    private long current;
 
-    public JobProcesses(String jobId, Subreaper subreaper) {
+    /** @param onStart called after each command started, e.g. to tell the lease watchdog its session */
+    public JobProcesses(String jobId, Subreaper subreaper, Runnable onStart) {
+        this.onStart = onStart;
         this.jobId = jobId;
         this.subreaper = subreaper;
         this.marker = MARKER + "=" + jobId;
@@ -42,18 +46,22 @@ public final class JobProcesses {
      * Starts one of the job's commands in a session of its own, with {@value #MARKER} set in its
      * environment, stdin from /dev/null.
      */
-    public synchronized Process start(List<String> argv, File dir, Map<String, String> env) throws IOException {
+    public Process start(List<String> argv, File dir, Map<String, String> env) throws IOException {
         Map<String, String> marked = new HashMap<>(env);
         marked.put(MARKER, jobId);
-        Process process = ProcessGroup.start(argv, dir, marked).process();
-        leaders.add(process.pid());
-        current = process.pid();
+        Process process;
+        synchronized (this) {
+            process = ProcessGroup.start(argv, dir, marked).process();
+            leaders.add(process.pid());
+            started.add(process);
+        }
+        onStart.run();
         return process;
     }
 
-    /** Pid (and process group) of the command started last, 0 before the first. */
-    public synchronized long currentGroup() {
-        return current;
+    /** Session (and process group) ids of the job's commands so far: their leaders' pids. */
+    public synchronized List<Long> sessions() {
+        return List.copyOf(leaders);
     }
 
     /** The job's processes alive now (zombies are dead and left out). */
@@ -71,6 +79,12 @@ public final class JobProcesses {
     // one of its commands' process groups, or descends from one that is (its parent chain never leaves
     // the job's groups without an orphan on the way), or from an orphan of the worker.
     private boolean surelyNone() {
+        // a command just started may not have called setsid yet: its group does not exist, it does
+        for (Process p : started) {
+            if (p.isAlive()) {
+                return false;
+            }
+        }
         for (long leader : leaders) {
             if (subreaper.posix().groupExists(leader)) {
                 return false;
@@ -129,17 +143,30 @@ public final class JobProcesses {
     }
 
     /**
+     * What a termination found and did.
+     *
+     * @param found the job's processes alive when it began
+     * @param killed how many got KILL because TERM and the grace were not enough
+     */
+    public record Stopped(List<ProcessTable.Proc> found, int killed) {
+        /** "pid (name), ..." for people, at most ten. */
+        public String describe() {
+            String text = found.stream().limit(10).map(ProcessTable.Proc::toString).collect(Collectors.joining(", "));
+            return found.size() > 10 ? text + ", ..." : text;
+        }
+    }
+
+    /**
      * Ends every process of the job: TERM, then KILL to what is left after {@code graceMillis}, and
      * returns only once none is alive. Concurrent calls wait for each other.
      *
-     * @return the processes that were alive when it was called
      * @throws InterruptedException when interrupted while waiting; processes may then be left
      */
-    public List<ProcessTable.Proc> terminate(long graceMillis) throws InterruptedException {
+    public Stopped terminate(long graceMillis) throws InterruptedException {
         synchronized (termination) {
             List<ProcessTable.Proc> first = alive();
             if (first.isEmpty()) {
-                return first;
+                return new Stopped(first, 0);
             }
             if (graceMillis > 0) {
                 signal(first, Signal.TERM);
@@ -149,11 +176,13 @@ public final class JobProcesses {
                 }
             }
             // KILL until nothing is left: a process may fork between a look and the signal
+            int killed = 0;
             for (List<ProcessTable.Proc> left = alive(); !left.isEmpty(); left = alive()) {
+                killed = Math.max(killed, left.size());
                 signal(left, Signal.KILL);
                 Thread.sleep(POLL_MILLIS);
             }
-            return first;
+            return new Stopped(first, killed);
         }
     }
 

@@ -43,6 +43,7 @@ public final class JobRunner {
     private final JobProcesses processes;
     private final long fencingToken;
     private final LeaseGuard lease;
+    private final Path outputFile;
     private final List<Thread> pumps = new ArrayList<>();
     private JobStatus stopStatus;
     private String stopReason;
@@ -56,6 +57,13 @@ public final class JobRunner {
      */
     public JobRunner(String jobId, JobSpec spec, Secrets secrets, LogWriter log, LineReader lines, long killGraceMillis,
                      JobProcesses processes, long fencingToken, LeaseGuard lease) {
+        this(jobId, spec, secrets, log, lines, killGraceMillis, processes, fencingToken, lease, null);
+    }
+
+    /** @param outputFile exported as DEPLOYSTER_OUTPUT: where the job writes its {@code key=value} outputs (null: none) */
+    public JobRunner(String jobId, JobSpec spec, Secrets secrets, LogWriter log, LineReader lines, long killGraceMillis,
+                     JobProcesses processes, long fencingToken, LeaseGuard lease, Path outputFile) {
+        this.outputFile = outputFile;
         this.jobId = jobId;
         this.spec = spec;
         this.secrets = secrets;
@@ -71,21 +79,17 @@ public final class JobRunner {
     /** Runs the job; returns once it ended and no process of it is left. */
     public Outcome run() throws InterruptedException {
         Outcome outcome = spec.kind() == Mode.ANSIBLE ? runAnsible() : runCommands();
-        List<ProcessTable.Proc> left = processes.terminate(killGraceMillis);
-        if (!left.isEmpty() && !stopping()) {
-            log.event("note", "message", left.size() + " process(es) the job left running were stopped at its end (TERM, then KILL after "
-                    + killGraceMillis + " ms): " + describe(left) + ". To keep a daemon running after a deploy, start it under "
-                    + "a process supervisor (e.g. supervisorctl start), not from the job");
+        JobProcesses.Stopped left = processes.terminate(killGraceMillis);
+        if (!left.found().isEmpty() && !stopping()) {
+            String how = left.killed() == 0 ? "TERM" : "TERM; " + left.killed() + " of them ignored it and got KILL after " + killGraceMillis + " ms";
+            log.event("note", "message", left.found().size() + " process(es) the job left running were stopped at its end (" + how
+                    + "): " + left.describe() + ". To keep a daemon running after a deploy, start it under a process supervisor "
+                    + "(e.g. supervisorctl start), not from the job");
         }
         for (Thread pump : pumps) {
             pump.join(DRAIN_MILLIS);
         }
         return outcome.masked(masker);
-    }
-
-    private static String describe(List<ProcessTable.Proc> procs) {
-        String text = procs.stream().limit(10).map(ProcessTable.Proc::toString).reduce((a, b) -> a + ", " + b).orElse("");
-        return procs.size() > 10 ? text + ", ..." : text;
     }
 
     /**
@@ -212,6 +216,9 @@ public final class JobRunner {
         env.put(JobProcesses.MARKER, jobId);
         env.put("DEPLOYSTER_PROJECT", spec.project());
         env.put("DEPLOYSTER_FENCING_TOKEN", Long.toString(fencingToken));
+        if (outputFile != null) {
+            env.put("DEPLOYSTER_OUTPUT", outputFile.toString());
+        }
         if (spec.ref() != null) {
             env.put("DEPLOYSTER_REF", spec.ref());
         }

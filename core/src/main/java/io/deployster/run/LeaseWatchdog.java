@@ -9,27 +9,29 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * A small bash process beside the worker's JVM that kills a job's processes when the job's lease runs
  * out before the worker renews it, or when the worker dies (its stdin closes). It is what keeps a
  * stopped or crashed worker's job from overlapping the next job of its project: the JVM cannot act
- * while it is stopped, this process can. The script and its line protocol: lease-watchdog.sh.
+ * while it is stopped, this process can. The script and its line protocol: lease-watchdog.sh. A
+ * watchdog that dies is started again at once; the worker's next renewal tells it every lease.
  */
 public final class LeaseWatchdog implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LeaseWatchdog.class.getName());
 
-    private final Process process;
-    private final Writer toWatchdog;
-    private final Thread reader;
+    private final String script;
+    private final Consumer<String> onFenced;
+    private Process process;
+    private Writer toWatchdog;
+    private boolean closing;
 
-    private LeaseWatchdog(Process process, Consumer<String> onFenced) {
-        this.process = process;
-        this.toWatchdog = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        this.reader = new Thread(() -> readReports(process.getInputStream(), onFenced), "lease-watchdog");
-        reader.setDaemon(true);
-        reader.start();
+    private LeaseWatchdog(String script, Consumer<String> onFenced) {
+        this.script = script;
+        this.onFenced = onFenced;
     }
 
     /**
@@ -40,16 +42,42 @@ public final class LeaseWatchdog implements AutoCloseable {
      */
     public static LeaseWatchdog start(Consumer<String> onFenced) {
         try (InputStream in = LeaseWatchdog.class.getResourceAsStream("lease-watchdog.sh")) {
-            String script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            Process process = new ProcessBuilder("bash", "-c", script, "deployster-lease-watchdog")
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            return new LeaseWatchdog(process, onFenced);
+            LeaseWatchdog watchdog = new LeaseWatchdog(new String(in.readAllBytes(), StandardCharsets.UTF_8), onFenced);
+            watchdog.spawn();
+            return watchdog;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the lease watchdog (bash): " + e.getMessage(), e);
         }
     }
 
-    private static void readReports(InputStream in, Consumer<String> onFenced) {
+    private synchronized void spawn() throws IOException {
+        Process p = new ProcessBuilder("bash", "-c", script, "deployster-lease-watchdog")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        process = p;
+        toWatchdog = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
+        Thread reader = new Thread(() -> readReports(p.getInputStream()), "lease-watchdog-" + p.pid());
+        reader.setDaemon(true);
+        reader.start();
+        p.onExit().thenRun(() -> exited(p));
+    }
+
+    private void exited(Process p) {
+        synchronized (this) {
+            if (closing || p != process) {
+                return;
+            }
+        }
+        LOG.log(Level.ERROR, "the lease watchdog (pid {0}) died (exit code {1}); starting a new one, so that a stopped worker''s "
+                + "jobs are still killed when their lease runs out", String.valueOf(p.pid()), p.exitValue());
+        try {
+            spawn();
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "cannot start a new lease watchdog ({0}): while this worker is stopped its jobs are not killed "
+                    + "when their lease runs out; restart the worker", e.getMessage());
+        }
+    }
+
+    private void readReports(InputStream in) {
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 if (line.startsWith("fenced ")) {
@@ -62,11 +90,12 @@ public final class LeaseWatchdog implements AutoCloseable {
     }
 
     /**
-     * Job {@code jobId}'s lease holds {@code millis} more ms; {@code group} is its current command's
-     * process group (0 when none runs).
+     * Job {@code jobId}'s lease holds {@code millis} more ms; {@code sessions} are its commands' session
+     * (and process group) ids so far.
      */
-    public void lease(String jobId, long group, long millis) {
-        send("lease " + jobId + " " + group + " " + Math.max(0, millis));
+    public void lease(String jobId, List<Long> sessions, long millis) {
+        String sids = sessions.isEmpty() ? "0" : sessions.stream().map(String::valueOf).collect(Collectors.joining(","));
+        send("lease " + jobId + " " + sids + " " + Math.max(0, millis));
     }
 
     /** Job {@code jobId} ended: its processes are gone, nothing to guard. */
@@ -74,8 +103,9 @@ public final class LeaseWatchdog implements AutoCloseable {
         send("end " + jobId);
     }
 
-    public boolean alive() {
-        return process.isAlive();
+    /** Pid of the watchdog process now. */
+    public synchronized long pid() {
+        return process.pid();
     }
 
     private synchronized void send(String line) {
@@ -83,18 +113,21 @@ public final class LeaseWatchdog implements AutoCloseable {
             toWatchdog.write(line + "\n");
             toWatchdog.flush();
         } catch (IOException e) {
-            LOG.log(Level.ERROR, "the lease watchdog (pid {0}) is gone: a stalled worker's jobs are no longer fenced "
-                    + "while it is stopped; restart the worker ({1})", process.pid(), e.getMessage());
+            // it died: exited() starts a new one, which the next renewal tells every lease
         }
     }
 
     /** Stops the watchdog without fencing: call once no job runs. */
     @Override
     public void close() {
-        process.destroy();
+        Process p;
+        synchronized (this) {
+            closing = true;
+            p = process;
+        }
+        p.destroy();
         try {
-            process.waitFor();
-            reader.join(1000);
+            p.waitFor();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -11,7 +11,11 @@ import io.deployster.run.JobRunner;
 import io.deployster.run.Outcome;
 import io.deployster.run.Subreaper;
 import io.deployster.secret.Secrets;
+import io.deployster.workflow.Outputs;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -34,6 +38,8 @@ final class JobExecution implements Runnable {
     private volatile boolean processesGone;
     private volatile boolean recorded;
     private final WorkerEvents events;
+    private final Path outputFile;
+    private String outputsJson;
 
     JobExecution(String id, JobSpec spec, Secrets secrets, JobQueue.Start start, JobQueue queue, Redis redis, WorkerOptions options,
                  Subreaper subreaper, LeaseKeeper leases, Consumer<JobExecution> onEnd, WorkerEvents events) {
@@ -45,9 +51,10 @@ final class JobExecution implements Runnable {
         this.fencingToken = start.fencingToken();
         this.onEnd = onEnd;
         this.log = new LogWriter(redis, queue.keys(), id, start.startedEntry(), queue.settings().logMaxLen(), LOG_BUFFER, events);
-        this.processes = new JobProcesses(id, subreaper);
+        this.processes = new JobProcesses(id, subreaper, () -> leases.sessionsChanged(this));
+        this.outputFile = outputFile(id);
         this.runner = new JobRunner(id, spec, secrets, log, new LineReader(options.maxLineBytes()), options.killGrace().toMillis(),
-                processes, fencingToken, () -> leases.lapsedReason(id));
+                processes, fencingToken, () -> leases.lapsedReason(id), outputFile);
     }
 
     String id() {
@@ -62,9 +69,9 @@ final class JobExecution implements Runnable {
         return fencingToken;
     }
 
-    /** Process group of the command running now (0 when none), for the lease watchdog. */
-    long currentGroup() {
-        return processes.currentGroup();
+    /** Session ids of the job's commands so far, for the lease watchdog. */
+    List<Long> sessions() {
+        return processes.sessions();
     }
 
     /**
@@ -118,11 +125,33 @@ final class JobExecution implements Runnable {
         }
         processesGone = true;
         log.close();
+        readOutputs();
         try {
             record(outcome);
         } finally {
             recorded = true;
             onEnd.accept(this);
+        }
+    }
+
+    // A file for the job's key=value outputs (docs/workflows.md); without one the job simply has none.
+    private static Path outputFile(String id) {
+        try {
+            return Outputs.createFile(id);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "job {0}: no file for its outputs ({1}); DEPLOYSTER_OUTPUT is not set", id, e.getMessage());
+            return null;
+        }
+    }
+
+    private void readOutputs() {
+        if (outputFile == null) {
+            return;
+        }
+        try {
+            outputsJson = Outputs.toJson(Outputs.readAndDelete(outputFile));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "job {0}: its outputs ($DEPLOYSTER_OUTPUT) could not be read: {1}", id, e.getMessage());
         }
     }
 
@@ -132,7 +161,7 @@ final class JobExecution implements Runnable {
         long backoff = 50;
         while (true) {
             try {
-                boolean done = queue.finish(id, outcome.status(), outcome.exitCode(), outcome.failedCommand(), outcome.reason());
+                boolean done = queue.finish(id, outcome.status(), outcome.exitCode(), outcome.failedCommand(), outcome.reason(), outputsJson);
                 if (!done) {
                     LOG.log(Level.WARNING, "job {0} of project {1} ended ({2}) after it had already been ended by someone else "
                             + "(cancelled, or marked lost when its lease ran out)", id, spec.project(), outcome.status().wireName());

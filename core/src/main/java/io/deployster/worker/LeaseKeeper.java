@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps the leases of this worker's running jobs (docs/design.md, "Lease and fencing"). Every tenth
- * of a lease it renews all of them in one round trip. A lease counts as held until a fifth of a lease
- * before it would end at Redis, measured from when the last successful renewal was sent; past that,
+ * of a lease it renews all of them in one round trip. A lease counts as held until a margin (a fifth
+ * of the lease, at least half a lease or 1 s) before it would end at Redis, measured from when the
+ * last successful renewal was sent; past that,
  * or when Redis says another job has the lock or the job was ended elsewhere, the job is fenced:
  * killed at once. The {@link LeaseWatchdog} gets the same deadline, so the job is killed in time even
  * while this JVM cannot run.
@@ -54,7 +55,8 @@ final class LeaseKeeper {
         this.watchdog = watchdog;
         this.fencing = fencing;
         this.leaseNanos = lease.toNanos();
-        this.holdNanos = leaseNanos - leaseNanos / 5;
+        // the margin covers the kill itself and the gap between sending a renewal and Redis applying it
+        this.holdNanos = leaseNanos - Math.max(leaseNanos / 5, Math.min(leaseNanos / 2, TimeUnit.SECONDS.toNanos(1)));
     }
 
     /** How often {@link #renewAll} should run. */
@@ -70,7 +72,15 @@ final class LeaseKeeper {
     void add(JobExecution execution, long sentAt) {
         Held h = new Held(execution, sentAt, holdNanos);
         held.put(execution.id(), h);
-        watchdog.lease(execution.id(), execution.currentGroup(), TimeUnit.NANOSECONDS.toMillis(h.validUntil - System.nanoTime()));
+        watchdog.lease(execution.id(), execution.sessions(), TimeUnit.NANOSECONDS.toMillis(h.validUntil - System.nanoTime()));
+    }
+
+    /** The job started a command: the watchdog must know its session at once, not at the next renewal. */
+    void sessionsChanged(JobExecution execution) {
+        Held h = held.get(execution.id());
+        if (h != null && !h.fenced) {
+            watchdog.lease(execution.id(), execution.sessions(), TimeUnit.NANOSECONDS.toMillis(h.validUntil - System.nanoTime()));
+        }
     }
 
     /** The job ended and its end is recorded: nothing left to guard. */
@@ -138,7 +148,7 @@ final class LeaseKeeper {
                 case HELD, RETAKEN -> {
                     h.lastRenewed = sentAt;
                     h.validUntil = sentAt + holdNanos;
-                    watchdog.lease(h.execution.id(), h.execution.currentGroup(),
+                    watchdog.lease(h.execution.id(), h.execution.sessions(),
                             TimeUnit.NANOSECONDS.toMillis(h.validUntil - System.nanoTime()));
                     if (r.lease() == JobQueue.LeaseState.RETAKEN) {
                         LOG.log(Level.WARNING, "job {0} of project {1}: its lock had lapsed at Redis (a restart or failover that lost it?) "

@@ -14,6 +14,9 @@ import io.deployster.run.Posix;
 import io.deployster.run.Subreaper;
 import io.deployster.secret.Secrets;
 import io.deployster.sign.RejectedJobException;
+import io.deployster.workflow.WorkflowCoordinator;
+import io.deployster.workflow.WorkflowEngine;
+import io.deployster.workflow.WorkflowStore;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -65,6 +68,7 @@ public final class Worker implements AutoCloseable {
     private final Thread cancelListener;
     private final JedisPubSub cancels = new CancelSubscriber();
     private volatile boolean stopping;
+    private WorkflowCoordinator workflows;
     private final AtomicInteger dispatching = new AtomicInteger();
     private final WorkerEvents events;
 
@@ -125,6 +129,9 @@ public final class Worker implements AutoCloseable {
             sweep();
             subreaper.reapOrphans();
         }), sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+        // every worker drives workflows, so one goes on while any worker is alive (docs/workflows.md)
+        WorkflowStore store = new WorkflowStore(redis, queue, java.time.Clock.systemUTC());
+        workflows = new WorkflowCoordinator(store, new WorkflowEngine(store, options.name(), id -> { }), options.name()).start();
         LOG.log(Level.INFO, "worker {0} serving queues {1} with {2} slot(s) on {3}", options.name(), options.queues(),
                 options.concurrency(), redis.uri());
         if (!queue.signs()) {
@@ -457,6 +464,9 @@ public final class Worker implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (workflows != null) {
+            workflows.close();
         }
         timers.shutdownNow();
         leaseTimer.shutdownNow();

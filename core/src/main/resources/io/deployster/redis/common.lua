@@ -11,6 +11,16 @@ local function consume(queue, entry)
   redis.call('XDEL', queue_key(queue), entry)
 end
 
+-- The job the project's lock must name for job id to run: its workflow, for a task of one (a
+-- workflow holds its project's lock for its whole run, and its tasks run under it), else the job itself.
+local function lock_owner(id)
+  local wf = redis.call('HGET', job_key(id), 'workflow')
+  if wf and wf ~= '' then
+    return wf
+  end
+  return id
+end
+
 -- Grants the project's lock to job id for one lease (ms) and numbers the grant with the project's
 -- next fencing token, recorded on the job. Returns the token.
 local function grant(project, id, ttl)
@@ -38,7 +48,8 @@ local function hand_off(project, ttl)
     if status == 'waiting' or status == 'queued' then
       grant(project, next_id, ttl)
       redis.call('SADD', handed_over_key(), next_id)
-      if status == 'waiting' then
+      -- a workflow has no queue: its coordinator starts it once it holds the lock
+      if status == 'waiting' and redis.call('HGET', jk, 'kind') ~= 'workflow' then
         local f = redis.call('HMGET', jk, 'queue', 'spec', 'kid', 'iat', 'sig')
         redis.call('XADD', queue_key(f[1]), '*', 'job', next_id, 'spec', f[2], 'kid', f[3] or '', 'iat', f[4] or '', 'sig', f[5] or '')
       end

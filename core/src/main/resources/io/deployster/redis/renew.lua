@@ -16,11 +16,11 @@ for i = 2, #ARGV, 3 do
   local state
   if f[1] ~= 'running' then
     state = 'ended'
-  elseif holder == id then
+  elseif holder == lock_owner(id) then
     redis.call('PEXPIRE', lk, ttl)
     state = 'held'
   elseif not holder and redis.call('GET', fence_key(project)) == token then
-    redis.call('SET', lk, id, 'PX', ttl)
+    redis.call('SET', lk, lock_owner(id), 'PX', ttl)
     state = 'retaken'
   else
     state = 'lost'

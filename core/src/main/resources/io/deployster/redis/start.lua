@@ -21,6 +21,22 @@ if ARGV[10] ~= '0' and redis.call('EXISTS', seen_key(id)) == 1 then
 end
 local project = redis.call('HGET', jk, 'project')
 local lk = lock_key(project)
+local wf = redis.call('HGET', jk, 'workflow')
+if wf and wf ~= '' then
+  -- the lock exemption of a workflow's task (docs/protocol.md, Workflows): it runs while its workflow
+  -- holds the project's lock, under the workflow's fencing token; otherwise it is left for the
+  -- workflow's coordinator to cancel, never run outside the lock
+  if redis.call('GET', lk) ~= wf then
+    return {'skip', 'outside its workflow ' .. wf, ''}
+  end
+  local token = redis.call('HGET', job_key(wf), 'fencingToken')
+  redis.call('HSET', jk, 'status', 'running', 'worker', worker, 'startedAt', now, 'fencingToken', token)
+  redis.call('SADD', running_key(), id)
+  if ARGV[10] ~= '0' then
+    redis.call('SET', seen_key(id), now, 'EX', ARGV[10])
+  end
+  return {'run', tostring(token), log_event(id, maxlen, 'e', 'started', 'ts', now, 'worker', worker, 'fencingToken', tostring(token))}
+end
 local wk = waiters_key(project)
 local holder = redis.call('GET', lk)
 if not holder then
@@ -38,12 +54,15 @@ if (not holder) or holder == id then
   local token = redis.call('HGET', jk, 'fencingToken')
   if holder ~= id or not token then
     token = grant(project, id, ttl)
+  else
+    -- handed over earlier, with the TTL of whoever handed it: the lease starts now, at this worker's length
+    redis.call('SET', lk, id, 'PX', ttl)
   end
   redis.call('LREM', wk, 0, id)
   if redis.call('LLEN', wk) == 0 then
     redis.call('SREM', waiting_projects_key(), project)
   end
-  redis.call('HSET', jk, 'status', 'running', 'worker', worker, 'startedAt', now)
+  redis.call('HSET', jk, 'status', 'running', 'worker', worker, 'startedAt', now, 'lease', ttl)
   redis.call('HDEL', jk, 'waitingBehind')
   redis.call('SADD', running_key(), id)
   redis.call('SREM', handed_over_key(), id)

@@ -7,24 +7,25 @@
 -- ARGV: ttl (lease, ms), maxlen, retention, now, history limit
 -- Returns {ids of jobs marked lost, ids of jobs that got a lock}.
 local lost, started = {}, {}
-local lease_s = string.format('%g', tonumber(ARGV[1]) / 1000)
 for _, id in ipairs(redis.call('SMEMBERS', running_key())) do
   local jk = job_key(id)
-  local f = redis.call('HMGET', jk, 'status', 'project', 'worker')
+  local f = redis.call('HMGET', jk, 'status', 'project', 'worker', 'lease')
   if f[1] ~= 'running' then
     redis.call('SREM', running_key(), id)
-  elseif redis.call('GET', lock_key(f[2])) ~= id then
+  elseif redis.call('GET', lock_key(f[2])) ~= lock_owner(id) then
     local worker = f[3] or ''
-    local why
+    local heartbeat
     if redis.call('EXISTS', worker_key(worker)) == 0 then
-      why = 'stopped sending heartbeats (it crashed, was killed or lost its network)'
+      heartbeat = 'its heartbeats have stopped too'
     else
-      why = 'is alive but could not renew it (stalled, or cannot reach Redis in time)'
+      heartbeat = 'its last heartbeat has not expired yet'
     end
-    finish(id, 'lost', '', '', 'the lease of this job (the lock of project ' .. f[2] .. ', ' .. lease_s
-      .. ' s) ran out: worker ' .. worker .. ' ' .. why .. '. The worker stops a job whose lease it cannot renew, '
-      .. 'so the deploy may have stopped part-way: check the host before deploying again',
-      ARGV[4], ARGV[1], ARGV[2], ARGV[3], ARGV[5])
+    local lease = ''
+    if f[4] then lease = ', ' .. string.format('%g', tonumber(f[4]) / 1000) .. ' s' end
+    finish(id, 'lost', '', '', 'the lease of this job (the lock of project ' .. f[2] .. lease .. ') ran out: worker '
+      .. worker .. ' did not renew it (it crashed, was stopped or could not reach Redis; ' .. heartbeat .. '). '
+      .. 'A worker kills a job whose lease it cannot renew, so the deploy may have stopped part-way: check the host '
+      .. 'before deploying again', ARGV[4], ARGV[1], ARGV[2], ARGV[3], ARGV[5])
     table.insert(lost, id)
   end
 end

@@ -2,14 +2,15 @@
 # the worker's JVM, so it still acts while the worker is stopped (SIGSTOP, a long GC pause) or dead.
 #
 # stdin, one line each, from the worker:
-#   lease JOB PGID MILLIS   JOB's lease holds for MILLIS more ms; PGID is its command's process group
+#   lease JOB SIDS MILLIS   JOB's lease holds for MILLIS more ms; SIDS are its commands' session (and
+#                           process group) ids, comma-separated, 0 when none started yet
 #   end JOB                 JOB ended: forget it
 # stdout, to the worker:
 #   fenced JOB              JOB's lease ran out before the next 'lease' line: its processes were killed
 #
 # When stdin closes (the worker died) every job still known is fenced at once.
 set -u
-declare -A deadline=() group=()
+declare -A deadline=() sessions=()
 now=0
 
 tick() { # sets now: ms since boot (monotonic, unlike the wall clock)
@@ -18,14 +19,27 @@ tick() { # sets now: ms since boot (monotonic, unlike the wall clock)
   now=$(( 10#${up/./} * 10 ))
 }
 
-fence() { # JOB: KILL its process group, then every process whose environment names it
-  local job=$1 p v
-  local -a env
-  if [ -n "${group[$job]:-}" ] && [ "${group[$job]}" != 0 ]; then
-    kill -KILL -- "-${group[$job]}" 2>/dev/null
-  fi
+fence() { # JOB: KILL its commands' process groups at once, then every process in their sessions or
+          # whose environment names the job (a process that left both is out of reach)
+  local job=$1 sid p line rest v
+  local -a f env
+  local -A mine=()
+  for sid in ${sessions[$job]//,/ }; do
+    if [ "$sid" != 0 ]; then
+      mine[$sid]=1
+      kill -KILL -- "-$sid" 2>/dev/null
+    fi
+  done
   for p in /proc/[0-9]*; do
     [ "${p#/proc/}" = "$$" ] && continue
+    read -r line 2>/dev/null < "$p/stat" || continue
+    rest=${line##*) }
+    read -r -a f <<< "$rest"
+    # f: state ppid pgrp session ... (proc(5) fields 3 to 6)
+    if [ -n "${mine[${f[3]:-x}]:-}" ] || [ -n "${mine[${f[2]:-x}]:-}" ]; then
+      kill -KILL "${p#/proc/}" 2>/dev/null
+      continue
+    fi
     mapfile -d "" -t env 2>/dev/null < "$p/environ" || continue
     for v in "${env[@]}"; do
       if [ "$v" = "DEPLOYSTER_JOB_ID=$job" ]; then
@@ -34,7 +48,7 @@ fence() { # JOB: KILL its process group, then every process whose environment na
       fi
     done
   done
-  unset "deadline[$job]" "group[$job]"
+  unset "deadline[$job]" "sessions[$job]"
   echo "fenced $job"
 }
 
@@ -52,10 +66,10 @@ while true; do
   [ -n "$next" ] && wait_ms=$(( next - now ))
   [ "$wait_ms" -lt 1 ] && wait_ms=1
   printf -v timeout '%d.%03d' $(( wait_ms / 1000 )) $(( wait_ms % 1000 ))
-  if IFS=' ' read -r -t "$timeout" cmd job pg ms; then
+  if IFS=' ' read -r -t "$timeout" cmd job sids ms; then
     case "$cmd" in
-      lease) tick; deadline[$job]=$(( now + ms )); group[$job]=$pg ;;
-      end) unset "deadline[$job]" "group[$job]" ;;
+      lease) tick; deadline[$job]=$(( now + ms )); sessions[$job]=$sids ;;
+      end) unset "deadline[$job]" "sessions[$job]" ;;
     esac
   elif [ $? -le 128 ]; then
     for job in "${!deadline[@]}"; do

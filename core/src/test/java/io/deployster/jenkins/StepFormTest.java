@@ -20,11 +20,23 @@ class StepFormTest {
         assertEquals("", StepForm.lines(null));
     }
 
+    /** Issue 12: a step-config round trip turned an Integer into a Long; Groovy's literal types are kept. */
+    @Test
+    void numbersKeepTheTypeGroovyGivesTheSameLiteral() {
+        Map<String, Object> back = StepForm.parseExtraVars("{\"a\": 1, \"b\": [1, 2], \"big\": 5000000000, \"r\": 0.5}");
+        assertEquals(Integer.valueOf(1), back.get("a"));
+        assertEquals(List.of(1, 2), back.get("b"));
+        assertEquals(Long.valueOf(5_000_000_000L), back.get("big"));
+        assertEquals(new java.math.BigDecimal("0.5"), back.get("r"));
+    }
+
     @Test
     void extraVarsRoundTripThroughTheFormKeepingTypes() {
         Map<String, Object> vars = new LinkedHashMap<>();
         vars.put("release", "v1");
-        vars.put("replicas", 3L);
+        vars.put("replicas", 3);
+        vars.put("bytes", 5_000_000_000L);
+        vars.put("ratio", new java.math.BigDecimal("0.25"));
         vars.put("canary", true);
         vars.put("hosts", List.of("a", "b"));
         vars.put("limits", Map.of("cpu", "2"));

@@ -107,6 +107,21 @@ class LeaseAndOrderTest {
     }
 
     @Test
+    void aJobHandedTheLockGetsAWholeLeaseOfItsOwnWorkersLengthWhenItStarts() {
+        JobQueue shortLease = new JobQueue(redis.client(), Keys.defaults(), QueueSettings.DEFAULT.withLockTtl(java.time.Duration.ofSeconds(1)),
+                new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC());
+        String a = submit("shop");
+        String b = submit("shop");
+        assertEquals(Decision.RUN, start(a, "shop").decision());
+        shortLease.finish(a, JobStatus.SUCCEEDED, 0, null, null); // a worker with a 1 s lease hands the lock to b
+        assertEquals(b, holder("shop"));
+
+        assertEquals(Decision.RUN, start(b, "shop").decision()); // b starts on a worker with a 30 s lease
+        long ttl = redis.client().call(j -> j.pttl("deployster:lock:shop"));
+        assertTrue(ttl > 25_000, "the lease starts at b's start, at its worker's length: " + ttl + " ms left");
+    }
+
+    @Test
     void renewalsSayWhetherEachLeaseIsHeldRetakenLostOrEnded() {
         String held = submit("p1");
         String retaken = submit("p2");

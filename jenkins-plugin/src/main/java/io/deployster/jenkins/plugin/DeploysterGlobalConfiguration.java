@@ -14,6 +14,7 @@ import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.deployster.jenkins.Checks;
 import io.deployster.jenkins.GlobalSettings;
+import io.deployster.jenkins.follow.ControllerRedis;
 import io.deployster.jenkins.RedisProbe;
 import java.io.IOException;
 import java.util.Collections;
@@ -41,9 +42,16 @@ public class DeploysterGlobalConfiguration extends GlobalConfiguration {
     private int lockTtlSeconds = GlobalSettings.DEFAULT_LOCK_TTL_SECONDS;
     private int defaultTimeoutSeconds;
     private int logRetentionDays = GlobalSettings.DEFAULT_RETENTION_DAYS;
+    /** The controller's Redis clients and their threads, shared by every queue-mode step (never saved). */
+    private final transient ControllerRedis clients = new ControllerRedis();
 
     public DeploysterGlobalConfiguration() {
         load();
+    }
+
+    /** One shared client per Redis, one log reader per Redis, two work threads: for all steps. */
+    ControllerRedis clients() {
+        return clients;
     }
 
     public static DeploysterGlobalConfiguration get() {
@@ -70,6 +78,7 @@ public class DeploysterGlobalConfiguration extends GlobalConfiguration {
     public void setRedisUri(String redisUri) {
         this.redisUri = Util.fixEmptyAndTrim(redisUri);
         save();
+        clients.configurationChanged();
     }
 
     public String getRedisCredentialsId() {
@@ -80,6 +89,7 @@ public class DeploysterGlobalConfiguration extends GlobalConfiguration {
     public void setRedisCredentialsId(String redisCredentialsId) {
         this.redisCredentialsId = Util.fixEmptyAndTrim(redisCredentialsId);
         save();
+        clients.configurationChanged();
     }
 
     /**

@@ -352,7 +352,8 @@ public class DeploysterStep extends Step {
         @Override
         public Step newInstance(@CheckForNull StaplerRequest2 req, @NonNull JSONObject formData) throws FormException {
             JSONObject form = new JSONObject();
-            for (Object key : formData.keySet()) {
+            // JSONObject is a Map<String, Object>, so its keys are Strings (json-lib 2.4-jenkins)
+            for (String key : formData.keySet()) {
                 Object value = formData.get(key);
                 if (!(value instanceof String && ((String) value).isBlank())) {
                     form.put(key, value);
@@ -364,7 +365,8 @@ public class DeploysterStep extends Step {
             try {
                 extraVars = StepForm.parseExtraVars(form.has("extraVars") ? form.getString("extraVars") : null);
             } catch (IllegalArgumentException e) {
-                throw new FormException(e.getMessage(), "extraVars");
+                // a RuntimeException on purpose: Snippetizer.doGenerateSnippet shows those as text and catches nothing else
+                throw new IllegalArgumentException("extraVars: " + e.getMessage(), e);
             }
             form.remove("extraVars");
             Map<String, String> secretEnv = nameValues(form, "secretEnv");
@@ -382,12 +384,12 @@ public class DeploysterStep extends Step {
 
         /** Takes a NAME=credentialsId text area out of the form (the JSON binding cannot make a map of it). */
         @CheckForNull
-        private static Map<String, String> nameValues(JSONObject form, String key) throws FormException {
+        private static Map<String, String> nameValues(JSONObject form, String key) {
             Object text = form.remove(key);
             try {
                 return text instanceof String lines ? StepForm.parseNameValues(lines) : null;
             } catch (IllegalArgumentException e) {
-                throw new FormException(e.getMessage(), key);
+                throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
             }
         }
 

@@ -9,7 +9,7 @@ import org.jenkins.plugins.lockableresources.LockableResourcesManager;
 /**
  * The lock mirror's view of the Lockable Resources plugin for one build, through its public API
  * only: {@code LockableResourcesManager.get/getResources/createResource/lock/unlockNames} and
- * {@code LockableResource.getName/getBuild/getReservedBy}. The decisions are the core's LockMirror.
+ * {@code LockableResource.getName/getBuild/getReservedBy}. The decisions are the core's ResourceLedger.
  */
 final class LockableResourcesMirror implements JenkinsResources {
     private final Run<?, ?> build;
@@ -20,19 +20,25 @@ final class LockableResourcesMirror implements JenkinsResources {
 
     @Override
     public boolean heldByThisBuild(String name) {
-        LockableResource resource = find(name);
-        return resource != null && build.equals(resource.getBuild());
+        synchronized (LockableResourcesManager.syncResources) {
+            LockableResource resource = find(name);
+            return resource != null && build.equals(resource.getBuild());
+        }
     }
 
     @Override
     public boolean tryLock(String name) {
         LockableResourcesManager manager = LockableResourcesManager.get();
-        synchronized (LockableResourcesManager.syncResources) {
-            // an ephemeral resource, removed when freed; false when it exists already (or is declared)
-            manager.createResource(name);
-            LockableResource resource = find(name);
-            return resource != null && manager.lock(List.of(resource), build);
-        }
+        // outside syncResources: addResource schedules queue maintenance, which must not run under that lock;
+        // an ephemeral resource, removed when freed; false when it exists already (or is declared)
+        manager.createResource(name);
+        LockableResource resource = find(name);
+        return resource != null && manager.lock(List.of(resource), build);
+    }
+
+    @Override
+    public String buildId() {
+        return build.getExternalizableId();
     }
 
     @Override
@@ -42,15 +48,20 @@ final class LockableResourcesMirror implements JenkinsResources {
 
     @Override
     public String holder(String name) {
-        LockableResource resource = find(name);
-        if (resource == null) {
-            return null;
+        Run<?, ?> holder;
+        String reservedBy;
+        synchronized (LockableResourcesManager.syncResources) {
+            // read together under the manager's lock, so both describe the same moment
+            LockableResource resource = find(name);
+            if (resource == null) {
+                return null;
+            }
+            holder = resource.getBuild();
+            reservedBy = resource.getReservedBy();
         }
-        Run<?, ?> holder = resource.getBuild();
         if (holder != null) {
             return "build " + holder.getFullDisplayName();
         }
-        String reservedBy = resource.getReservedBy();
         return reservedBy == null ? null : "a reservation of " + reservedBy;
     }
 

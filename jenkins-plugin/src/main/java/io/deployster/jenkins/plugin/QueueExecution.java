@@ -5,142 +5,121 @@ import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import hudson.AbortException;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import io.deployster.client.DeploysterClient;
-import io.deployster.jenkins.Cancellation;
-import io.deployster.jenkins.ConsoleRenderer;
 import io.deployster.jenkins.DeployRequest;
 import io.deployster.jenkins.DeploySession;
 import io.deployster.jenkins.InvalidStepException;
 import io.deployster.jenkins.SecretCredentials;
-import io.deployster.jenkins.SessionFollower;
 import io.deployster.jenkins.Termination;
-import io.deployster.job.InvalidJobException;
+import io.deployster.jenkins.follow.ControllerRedis;
+import io.deployster.jenkins.follow.QueueDeploy;
 import io.deployster.secret.Masker;
 import io.deployster.secret.Secrets;
 import io.deployster.sign.JobSigner;
 import java.io.PrintStream;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Level;
 import java.util.logging.Logger;
-import jenkins.util.Timer;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 
 /**
- * Queue mode: submits the job in {@link #start()} (signed with the global signing key when one is
- * configured, its secrets sealed), then follows it on a thread of its own (no executor is held, so the
- * step may run outside {@code node}). The {@link DeploySession} is saved with this execution, so after
- * a Jenkins restart {@link #onResume()} continues right after the last log entry printed. Secret
- * values are never saved: after a restart their credentials are looked up again to mask the console.
+ * Queue mode, translated: the core's {@link QueueDeploy} does the work on the controller's shared
+ * Redis clients and threads; this class gives it the console, the lockable resources, the shutdown
+ * signal, and turns its {@link Termination} into onSuccess/onFailure. {@link #start()} only hands
+ * work over (credential lookups included, since a credentials provider may do I/O) and returns, as
+ * StepExecution.start() must not block. The {@link DeploySession} is saved with this execution, so
+ * after a restart {@link #onResume()} continues right after the last log entry printed.
  */
-final class QueueExecution extends StepExecution {
-    private static final long serialVersionUID = 1L;
+final class QueueExecution extends StepExecution implements QueueDeploy.Host {
+    private static final long serialVersionUID = 2L;
     private static final Logger LOGGER = Logger.getLogger(QueueExecution.class.getName());
-    /** Time for a cancelled job to report its end before the step gives up waiting. */
-    static final long STOP_GRACE_SECONDS = 30;
-    /** At most this long between saves of the session while output arrives. */
-    static final long SAVE_EVERY_MILLIS = 2000;
 
     @SuppressFBWarnings(value = "SE_TRANSIENT_FIELD_NOT_RESTORED", justification = "only start() uses it, before any save")
     private final transient DeployRequest request;
     private volatile DeploySession session;
     private Throwable stopCause;
-    private boolean completed;
-    private transient volatile Thread follower;
+    private transient volatile QueueDeploy deploy;
+    private transient volatile BooleanSupplier halted;
+    private transient volatile PrintStream console;
 
     QueueExecution(StepContext context, DeployRequest request) {
         super(context);
         this.request = request;
     }
 
-    /** Resolves the secrets and the signing key, submits (one quick Redis call), prints the job id, saves the session, follows. */
     @Override
     public boolean start() throws Exception {
-        PrintStream console = getContext().get(TaskListener.class).getLogger();
+        console = getContext().get(TaskListener.class).getLogger();
         Run<?, ?> run = getContext().get(Run.class);
-        Secrets secrets;
-        try {
-            secrets = SecretCredentials.resolve(request, BuildCredentials.secretText(run, true));
-        } catch (InvalidStepException e) {
-            throw new AbortException(e.getMessage());
-        }
-        JobSigner signer = RedisConnections.signer(request.signingKeyCredentialsId());
-        RedisConnections.Connection connection = RedisConnections.connect(request.redisUri());
-        Masker masker = connection.masker().and(secrets.masker());
-        DeploysterClient client = DeploysterClient.connect(connection.uri(), request.queueSettings(), signer);
-        String jobId;
-        try {
-            jobId = client.submit(request.spec(), secrets);
-        } catch (InvalidJobException e) {
-            client.close();
-            throw new AbortException("deployster: " + masker.mask(e.getMessage()));
-        } catch (IllegalArgumentException e) {
-            // secrets the queue refuses to seal; the planner and SecretCredentials normally catch these first
-            client.close();
-            throw new AbortException("deployster: " + masker.mask(e.getMessage()) + "; the job was not submitted");
-        } catch (RuntimeException e) {
-            client.close();
-            throw new AbortException(ConsoleRenderer.redisUnreachable(request.redisUri(), masker.mask(String.valueOf(e.getMessage())))
-                    .replace("; retrying", "; the job was not submitted"));
-        }
-        session = DeploySession.of(jobId, request);
-        console.println(ConsoleRenderer.submitted(jobId, request.spec(), request.redisUri()));
-        getContext().saveState();
-        follow(client, masker);
+        halted = ShutdownWatch.haltedSinceNow();
+        ControllerRedis clients = DeploysterGlobalConfiguration.get().clients();
+        clients.work().execute(() -> {
+            try {
+                Secrets secrets = SecretCredentials.resolve(request, BuildCredentials.secretText(run, true));
+                JobSigner signer = RedisConnections.signer(request.signingKeyCredentialsId());
+                RedisConnections.Connection connection = RedisConnections.connect(request.redisUri());
+                QueueDeploy d = newDeploy(clients, connection, secrets.masker(), run);
+                synchronized (this) {
+                    if (stopCause != null) {
+                        return; // aborted before anything was submitted; stop() ended the step
+                    }
+                    deploy = d;
+                }
+                d.submit(request, secrets, signer);
+            } catch (InvalidStepException e) {
+                getContext().onFailure(new AbortException(e.getMessage()));
+            } catch (AbortException e) {
+                getContext().onFailure(e);
+            } catch (RuntimeException e) {
+                getContext().onFailure(new AbortException("deployster: could not submit: " + e.getMessage()));
+            }
+        });
         return false;
     }
 
-    /** After a restart: follow again from the last entry printed (resolving the credential anew). */
+    /** After a restart: follow again from the last entry printed (resolving the credentials anew). */
     @Override
     public void onResume() {
-        DeploySession current = session;
-        if (current == null || isCompleted()) {
+        DeploySession saved = session;
+        if (saved == null) {
             return;
         }
-        Timer.get().submit(() -> {
+        halted = ShutdownWatch.haltedSinceNow();
+        ControllerRedis clients = DeploysterGlobalConfiguration.get().clients();
+        clients.work().execute(() -> {
             try {
-                getContext().get(TaskListener.class).getLogger()
-                        .println(ConsoleRenderer.resumed(current.jobId(), current.lastEntryId()));
-                RedisConnections.Connection connection = RedisConnections.connect(current.redisUri());
+                console = getContext().get(TaskListener.class).getLogger();
                 Run<?, ?> run = getContext().get(Run.class);
-                Masker masker = connection.masker().and(
-                        SecretCredentials.masker(current.secretCredentialIds(), BuildCredentials.secretText(run, false)));
-                follow(DeploysterClient.connect(connection.uri(), current.queueSettings()), masker);
+                RedisConnections.Connection connection = RedisConnections.connect(saved.redisUri());
+                Masker secrets = SecretCredentials.masker(saved.secretCredentialIds(), BuildCredentials.secretText(run, false));
+                QueueDeploy d = newDeploy(clients, connection, secrets, run);
+                deploy = d;
+                d.resume(saved);
             } catch (Exception e) {
-                complete(Termination.failure("deployster: could not resume following job " + current.jobId() + ": " + e.getMessage()));
+                getContext().onFailure(new AbortException("deployster: could not resume following job " + saved.jobId()
+                        + ": " + e.getMessage()));
             }
         });
     }
 
-    /** The build is aborted: cancel the remote job and let the follower report how it ended. */
+    private QueueDeploy newDeploy(ControllerRedis clients, RedisConnections.Connection connection, Masker secrets, Run<?, ?> run) {
+        return new QueueDeploy(clients.of(connection.uri()), clients.work(), clients.locks(), connection.masker().and(secrets),
+                new LockableResourcesMirror(run), this);
+    }
+
+    /** The build is aborted: the core cancels the job and ends the step when the job reports its end (or after a grace time). */
     @Override
     public void stop(@NonNull Throwable cause) throws Exception {
-        DeploySession current;
+        QueueDeploy d;
         synchronized (this) {
-            if (completed) {
-                return;
-            }
             stopCause = cause;
-            current = session;
+            d = deploy;
         }
-        if (current == null) {
-            complete(Termination.aborted(String.valueOf(cause.getMessage())));
+        if (d == null) {
+            getContext().onFailure(cause);
             return;
         }
-        current.requestStop();
-        Timer.get().submit(() -> cancel(current));
-        Timer.get().schedule(() -> {
-            if (!isCompleted()) {
-                Thread running = follower;
-                if (running != null) {
-                    running.interrupt();
-                }
-                complete(Termination.aborted("deployster job " + current.jobId() + " did not report its end within "
-                        + STOP_GRACE_SECONDS + " s of the cancel"));
-            }
-        }, STOP_GRACE_SECONDS, TimeUnit.SECONDS);
+        Run<?, ?> run = getContext().get(Run.class);
+        d.stop(run == null ? null : run.getFullDisplayName(), String.valueOf(cause.getMessage()));
     }
 
     @Override
@@ -149,77 +128,41 @@ final class QueueExecution extends StepExecution {
         return current == null ? "submitting" : current.status();
     }
 
-    private void cancel(DeploySession current) {
-        try {
-            PrintStream console = getContext().get(TaskListener.class).getLogger();
-            Run<?, ?> run = getContext().get(Run.class);
-            RedisConnections.Connection connection = RedisConnections.connect(current.redisUri());
-            try (DeploysterClient client = DeploysterClient.connect(connection.uri(), current.queueSettings())) {
-                List<String> lines = Cancellation.request(client, current,
-                        Cancellation.reason(run == null ? null : run.getFullDisplayName()));
-                synchronized (current) {
-                    lines.forEach(console::println);
-                }
-            }
-        } catch (Exception e) {
-            LOGGER.log(Level.WARNING, "could not cancel deployster job " + current.jobId(), e);
+    @Override
+    public void println(String line) {
+        PrintStream out = console;
+        if (out != null) {
+            out.println(line);
         }
     }
 
-    private void follow(DeploysterClient client, Masker masker) {
-        DeploySession current = session;
-        BooleanSupplier halted = ShutdownWatch.haltedSinceNow();
-        Thread thread = new Thread(() -> {
-            Termination end;
-            try (client) {
-                TaskListener listener = getContext().get(TaskListener.class);
-                PrintStream console = listener.getLogger();
-                Run<?, ?> run = getContext().get(Run.class);
-                SessionFollower sessionFollower = new SessionFollower(current, client, new SessionFollower.Console() {
-                            @Override
-                            public void println(String line) {
-                                console.println(line);
-                            }
-
-                            @Override
-                            public void print(String text) {
-                                // a prompt or progress dots show in the build log before their line ends
-                                console.print(text);
-                                console.flush();
-                            }
-                        },
-                        new LockableResourcesMirror(run), () -> getContext().saveState(), masker,
-                        halted, SAVE_EVERY_MILLIS);
-                end = sessionFollower.run();
-            } catch (InterruptedException e) {
-                end = halted.getAsBoolean() ? Termination.halted()
-                        : Termination.aborted("stopped following deployster job " + current.jobId());
-            } catch (Exception e) {
-                LOGGER.log(Level.WARNING, "following deployster job " + current.jobId() + " failed", e);
-                end = halted.getAsBoolean() ? Termination.halted()
-                        : Termination.failure("deployster: following job " + current.jobId() + " failed: " + e);
-            }
-            if (end.kind() != Termination.Kind.HALTED) {
-                complete(end);
-            }
-        }, "deployster job " + current.jobId());
-        thread.setDaemon(true);
-        follower = thread;
-        thread.start();
+    @Override
+    public void print(String text) {
+        PrintStream out = console;
+        if (out != null) {
+            // a prompt or progress dots show in the build log before their line ends
+            out.print(text);
+            out.flush();
+        }
     }
 
-    private synchronized boolean isCompleted() {
-        return completed;
+    @Override
+    public boolean halted() {
+        BooleanSupplier h = halted;
+        return h != null && h.getAsBoolean();
     }
 
-    /** Ends the step once, however many ways (follower, stop fallback) try to. */
-    private void complete(Termination end) {
+    /** Saved once, when there is a job to come back to; later positions are saved with the program at shutdown. */
+    @Override
+    public void submitted(DeploySession submitted) {
+        session = submitted;
+        getContext().saveState();
+    }
+
+    @Override
+    public void end(Termination end) {
         Throwable cause;
         synchronized (this) {
-            if (completed) {
-                return;
-            }
-            completed = true;
             cause = stopCause;
         }
         switch (end.kind()) {

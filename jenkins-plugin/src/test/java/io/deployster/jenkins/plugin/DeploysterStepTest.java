@@ -30,12 +30,12 @@ import java.util.regex.Pattern;
 import org.jenkins.plugins.lockableresources.LockableResource;
 import org.jenkins.plugins.lockableresources.LockableResourcesManager;
 import org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl;
+import org.jenkinsci.plugins.structs.describable.DescribableModel;
 import org.jenkinsci.plugins.structs.describable.UninstantiatedDescribable;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.cps.Snippetizer;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -212,9 +212,7 @@ class DeploysterStepTest {
         assertFalse(snippet.contains("mode"), "the default mode is left out: " + snippet);
         assertFalse(snippet.contains("check"), "defaults are left out: " + snippet);
 
-        StepDescriptor descriptor = step.getDescriptor();
-        UninstantiatedDescribable ud = descriptor.uninstantiate(step);
-        DeploysterStep back = (DeploysterStep) descriptor.newInstance(ud.toMap());
+        DeploysterStep back = roundTrip(step);
         assertEquals("recipes", back.getProject());
         assertEquals("inventories/prod", back.getInventory());
         assertEquals(Map.of("release", "v1"), back.getExtraVars());
@@ -316,10 +314,15 @@ class DeploysterStepTest {
         step.setSecretEnv(Map.of("DB_PASSWORD", "db-password"));
         String snippet = Snippetizer.object2Groovy(step);
         assertTrue(snippet.contains("secretEnv: [DB_PASSWORD: 'db-password']"), snippet);
-        StepDescriptor descriptor = step.getDescriptor();
-        DeploysterStep back = (DeploysterStep) descriptor.newInstance(descriptor.uninstantiate(step).toMap());
+        DeploysterStep back = roundTrip(step);
         assertEquals(Map.of("DB_PASSWORD", "db-password"), back.getSecretEnv());
         assertNull(back.getSecretExtraVars());
+    }
+
+    /** What Pipeline does with a step's arguments: structs' DescribableModel, both ways. */
+    private static DeploysterStep roundTrip(DeploysterStep step) throws Exception {
+        UninstantiatedDescribable ud = DescribableModel.uninstantiate2_(step);
+        return new DescribableModel<>(DeploysterStep.class).instantiate(ud.toMap());
     }
 
     private static LockableResource resource(String name) {

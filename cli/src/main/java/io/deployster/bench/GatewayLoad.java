@@ -1,0 +1,270 @@
+package io.deployster.bench;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.deployster.worker.Worker;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Scenario {@code gateway}: the HTTP gateway in a JVM of its own, called over loopback with the JDK
+ * HTTP client. Submit latency (POST /api/v1/jobs, one at a time, keep-alive); line latency from the
+ * job's process to an SSE client (wall-clock stamps, as log-lines measures it); and many concurrent SSE
+ * followers of one job, each of which must get every line, with the gateway's threads, memory and CPU.
+ */
+final class GatewayLoad implements Scenario {
+    static final double TARGET_SUBMIT_P99_MS = 10;
+    static final double TARGET_LINE_P99_MS = 10;
+    static final String GATEWAY_JAVA_OPTIONS = "-Xmx512m";
+
+    @Override
+    public String name() {
+        return "gateway";
+    }
+
+    @Override
+    public void run(BenchContext ctx, ScenarioResult result) throws Exception {
+        boolean smoke = ctx.config.smoke();
+        int followers = smoke ? 50 : 1000;
+        String token = randomToken();
+        Path config = ctx.work.resolve("gateway.yml");
+        Files.writeString(config, """
+                authFailuresPerMinute: 100000
+                projects:
+                  bench-submit:
+                    queue: gw-nobody
+                    tokens: [{name: bench, sha256: %1$s, scopes: [submit]}]
+                    defaults: {cd: %2$s}
+                  bench-log:
+                    queue: gw
+                    tokens: [{name: bench, sha256: %3$s, scopes: [submit, read]}]
+                    defaults: {cd: %2$s}
+                """.formatted(sha256(token + "-submit"), ctx.site, sha256(token)));
+        Process gateway = new ProcessBuilder(Launch.javaArgv(GATEWAY_JAVA_OPTIONS, GatewayProcess.class.getName(), ctx.uri, ctx.namespace,
+                config.toString(), Integer.toString(followers + 200))).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Worker worker = ctx.startWorker("gateway", 1, "gw");
+        try {
+            String base = "http://127.0.0.1:" + awaitReady(gateway);
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+            submits(ctx, result, http, base, token + "-submit", smoke ? 20 : 2000, smoke ? 5 : 200);
+            lineLatency(ctx, result, http, base, token);
+            fanOut(ctx, result, http, base, token, gateway.pid(), followers, smoke ? 100 : 2000);
+        } finally {
+            ctx.stopWorker(worker);
+            gateway.getOutputStream().close();
+            if (!gateway.waitFor(10, TimeUnit.SECONDS)) {
+                gateway.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    private static int awaitReady(Process gateway) throws IOException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(gateway.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
+        if (line == null || !line.startsWith("READY ")) {
+            throw new IllegalStateException("the gateway process did not start (it printed '" + line + "')");
+        }
+        return Integer.parseInt(line.substring(6).trim());
+    }
+
+    private static HttpRequest.Builder post(String base, String token, String json) {
+        return HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs")).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+    }
+
+    private static String submit(HttpClient http, String base, String token, String json) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(post(base, token, json).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 201) {
+            throw new IllegalStateException("submit answered " + r.statusCode() + ": " + r.body());
+        }
+        return JsonParser.parseString(r.body()).getAsJsonObject().get("id").getAsString();
+    }
+
+    private void submits(BenchContext ctx, ScenarioResult result, HttpClient http, String base, String token, int n, int warmup)
+            throws Exception {
+        Samples samples = new Samples();
+        String body = "{\"commands\": [\"true\"], \"submittedBy\": \"deployster bench\"}";
+        for (int i = 0; i < warmup + n; i++) {
+            long t0 = System.nanoTime();
+            submit(http, base, token, body);
+            if (i >= warmup) {
+                samples.add(System.nanoTime() - t0);
+            }
+        }
+        Samples.Stats stats = samples.stats();
+        result.put("submit", result.latency(stats, ctx.rttMs()));
+        result.latencyRow("POST /api/v1/jobs -> 201 (" + n + " sequential)", stats, ctx.rttMs(), "p99 <= 10 ms",
+                stats.p99Ms() <= TARGET_SUBMIT_P99_MS);
+    }
+
+    private void lineLatency(BenchContext ctx, ScenarioResult result, HttpClient http, String base, String token) throws Exception {
+        int lines = ctx.config.smoke() ? 1000 : 20_000;
+        int rate = ctx.config.logRate();
+        int warmup = (int) Math.round(rate * ctx.config.logWarmupSeconds());
+        String command = Launch.shellCommand(Launch.javaArgv(LogLines.EMITTER_JAVA_OPTIONS, LineEmitter.class.getName(),
+                Integer.toString(warmup + lines), Integer.toString(rate)));
+        String id = submit(http, base, token, new com.google.gson.Gson().toJson(Map.of("commands", List.of(command))));
+        Samples samples = new Samples();
+        int[] seen = new int[1];
+        HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs/" + id + "/log"))
+                .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (!line.startsWith("data: ")) {
+                    continue;
+                }
+                long now = Launch.wallMicros();
+                JsonObject e = JsonParser.parseString(line.substring(6)).getAsJsonObject();
+                if (e.has("e") && "finished".equals(e.get("e").getAsString())) {
+                    if (!"succeeded".equals(e.get("status").getAsString())) {
+                        throw new IllegalStateException("the line-latency job ended " + e.get("status").getAsString() + ": " + e);
+                    }
+                    break;
+                }
+                if (!e.has("l") || !"out".equals(e.get("s").getAsString())) {
+                    continue;
+                }
+                long stamp;
+                try {
+                    stamp = Long.parseLong(e.get("l").getAsString());
+                } catch (NumberFormatException x) {
+                    continue;
+                }
+                if (seen[0]++ >= warmup) {
+                    samples.add((now - stamp) * 1000);
+                }
+            }
+        }
+        if (samples.size() != lines) {
+            throw new IllegalStateException("the SSE client received " + samples.size() + " of the " + lines + " timed lines");
+        }
+        Samples.Stats stats = samples.stats();
+        result.put("sseLine", result.latency(stats, ctx.rttMs()));
+        result.latencyRow("line printed -> SSE client has it (" + ScenarioResult.count(lines) + " at " + ScenarioResult.count(rate) + "/s)",
+                stats, ctx.rttMs(), "p99 <= 10 ms", stats.p99Ms() <= TARGET_LINE_P99_MS);
+    }
+
+    private void fanOut(BenchContext ctx, ScenarioResult result, HttpClient http, String base, String token, long pid, int followers,
+                        int lines) throws Exception {
+        Path go = ctx.work.resolve("gateway-go-" + System.nanoTime());
+        String id = submit(http, base, token, new com.google.gson.Gson().toJson(Map.of("commands",
+                List.of("while [ ! -e '" + go + "' ]; do sleep 0.01; done; seq 1 " + lines))));
+        List<LineCount> counts = new ArrayList<>();
+        List<CompletableFuture<HttpResponse<Void>>> responses = new ArrayList<>();
+        for (int i = 0; i < followers; i++) {
+            LineCount c = new LineCount();
+            counts.add(c);
+            responses.add(http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs/" + id + "/log"))
+                    .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").build(),
+                    HttpResponse.BodyHandlers.fromLineSubscriber(c)));
+        }
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (counts.stream().anyMatch(c -> c.events.get() == 0)) {
+            if (System.nanoTime() > deadline) {
+                long connected = counts.stream().filter(c -> c.events.get() > 0).count();
+                throw new IllegalStateException("only " + connected + " of " + followers + " SSE followers got their first event within 2 min");
+            }
+            Thread.sleep(10);
+        }
+        ProcStat connected = ProcStat.read(pid);
+        long t0 = System.nanoTime();
+        Files.createFile(go);
+        for (CompletableFuture<HttpResponse<Void>> f : responses) {
+            f.get(5, TimeUnit.MINUTES);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        ProcStat after = ProcStat.read(pid);
+        int complete = 0;
+        for (LineCount c : counts) {
+            if (c.lines.get() == lines && c.finished) {
+                complete++;
+            }
+        }
+        if (complete != followers) {
+            throw new IllegalStateException((followers - complete) + " of " + followers + " SSE followers missed lines or the end of the log");
+        }
+        double cpuPercent = 100.0 * (after.cpuTicks() - connected.cpuTicks()) / ProcStat.ticksPerSecond() / seconds;
+        double delivered = (double) lines * followers / seconds;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("followers", followers);
+        m.put("lines", lines);
+        m.put("allDelivered", true);
+        m.put("seconds", ScenarioResult.round(seconds));
+        m.put("linesPerSecondDelivered", (double) Math.round(delivered));
+        m.put("gatewayThreads", connected.threads());
+        m.put("gatewayRssMiB", ScenarioResult.round(connected.rssKiB() / 1024.0));
+        m.put("gatewayPeakRssMiB", ScenarioResult.round(after.peakRssKiB() / 1024.0));
+        m.put("gatewayCpuPercent", ScenarioResult.round(cpuPercent));
+        m.put("gatewayJavaOptions", GATEWAY_JAVA_OPTIONS);
+        result.put("sseFollowers", m);
+        result.row(followers + " SSE followers x " + ScenarioResult.count(lines) + " lines", "all delivered, "
+                + ScenarioResult.count(delivered) + " lines/s; gateway " + connected.threads() + " threads, "
+                + Math.round(connected.rssKiB() / 1024.0) + " MiB RSS, " + Math.round(cpuPercent) + "% CPU", null,
+                "every line to each of " + followers, true);
+    }
+
+    /** Counts one SSE follower's output lines and notes the end of the log, without a thread of its own. */
+    private static final class LineCount implements Flow.Subscriber<String> {
+        final AtomicInteger events = new AtomicInteger();
+        final AtomicInteger lines = new AtomicInteger();
+        volatile boolean finished;
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(String line) {
+            if (!line.startsWith("data: ")) {
+                return;
+            }
+            events.incrementAndGet();
+            if (line.contains("\"l\":")) {
+                lines.incrementAndGet();
+            } else if (line.contains("\"e\":\"finished\"")) {
+                finished = true;
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+        }
+
+        @Override
+        public void onComplete() {
+        }
+    }
+
+    private static String randomToken() {
+        byte[] b = new byte[24];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    private static String sha256(String text) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+}

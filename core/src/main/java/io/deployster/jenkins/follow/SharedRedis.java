@@ -1,0 +1,52 @@
+package io.deployster.jenkins.follow;
+
+import io.deployster.client.DeploysterClient;
+import io.deployster.job.JobLimits;
+import io.deployster.job.JobSpecValidator;
+import io.deployster.log.LogFollower;
+import io.deployster.log.LogMultiplexer;
+import io.deployster.queue.JobQueue;
+import io.deployster.queue.QueueSettings;
+import io.deployster.redis.Keys;
+import io.deployster.redis.Redis;
+import io.deployster.redis.RedisUri;
+import io.deployster.sign.JobSigner;
+import java.time.Clock;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * Everything the controller needs of one Redis, shared by all its steps: a small connection pool and
+ * one {@link LogMultiplexer} (one thread, one connection) that follows every job's log. Steps get
+ * clients over the shared pool; nothing is opened per step.
+ */
+public final class SharedRedis implements AutoCloseable {
+    /** The multiplexer's blocking connection plus the quick calls of every step (submit, status, cancel). */
+    public static final int MAX_CONNECTIONS = 6;
+    /** How these connections are named in CLIENT LIST. */
+    public static final String CLIENT_NAME = "deployster-jenkins";
+
+    private final Redis redis;
+    private final Keys keys = Keys.defaults();
+    private final LogMultiplexer logs;
+
+    public SharedRedis(String uriWithCredentials, ThreadFactory threads) {
+        this.redis = new Redis(RedisUri.parse(uriWithCredentials), MAX_CONNECTIONS, null, CLIENT_NAME);
+        this.logs = new LogMultiplexer(redis, keys, threads);
+    }
+
+    public LogMultiplexer logs() {
+        return logs;
+    }
+
+    /** A client over the shared pool (closing it leaves the pool open); signs with {@code signer} unless null. */
+    public DeploysterClient client(QueueSettings settings, JobSigner signer) {
+        JobQueue queue = new JobQueue(redis, keys, settings, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC(), signer);
+        return new DeploysterClient(redis, queue, new LogFollower(redis, keys));
+    }
+
+    @Override
+    public void close() {
+        logs.close();
+        redis.close();
+    }
+}

@@ -1,0 +1,70 @@
+package io.deployster.workflow;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Drives every unfinished workflow a step at a time, a few times a second. Every worker runs one, so a
+ * workflow goes on as long as any worker is alive; a per-workflow driver key (held {@value #DRIVE_MILLIS}
+ * ms at most) keeps two coordinators from driving one workflow at once. When no worker is left the
+ * workflow's lease runs out and it ends as lost, like a job.
+ */
+public final class WorkflowCoordinator implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(WorkflowCoordinator.class.getName());
+    static final long DRIVE_MILLIS = 15_000;
+    /** How often each coordinator looks: the delay between a task's end and its dependents' submit. */
+    public static final Duration EVERY = Duration.ofMillis(200);
+
+    private final WorkflowStore store;
+    private final WorkflowEngine engine;
+    private final String name;
+    private final ScheduledExecutorService timer;
+
+    public WorkflowCoordinator(WorkflowStore store, WorkflowEngine engine, String name) {
+        this.store = store;
+        this.engine = engine;
+        this.name = name;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "workflow-coordinator");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public WorkflowCoordinator start() {
+        timer.scheduleWithFixedDelay(this::tick, 0, EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** One look at every unfinished workflow. */
+    public void tick() {
+        try {
+            for (String id : store.active()) {
+                if (store.drive(id, name, DRIVE_MILLIS)) {
+                    try {
+                        engine.advance(id);
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "workflow {0}: step failed, will retry: {1}", id, e.toString());
+                    } finally {
+                        store.release(id, name);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "workflow coordinator {0}: cannot read workflows ({1}); will retry", name, e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        try {
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package io.deployster.workflow;
+
+import io.deployster.job.JobSpec;
+import io.deployster.job.JobStatus;
+import io.deployster.queue.JobQueue;
+import io.deployster.secret.Secrets;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/**
+ * One step of driving a workflow, from its state in Redis: start it when it holds the project lock,
+ * record ended tasks, skip the dependents of failed ones, submit tasks whose needs are met, stop every
+ * task on cancel or timeout, and end the workflow once all its tasks ended. Each step may be repeated
+ * or taken over by another process: task jobs have derived ids (a second submit is refused as a
+ * duplicate) and every decision is made again from what Redis holds.
+ */
+public final class WorkflowEngine {
+    private static final System.Logger LOG = System.getLogger(WorkflowEngine.class.getName());
+
+    private final WorkflowStore store;
+    private final JobQueue queue;
+    private final String driver;
+    private final Consumer<String> onEnd;
+
+    /**
+     * @param driver name of the process driving (recorded as the workflow's worker)
+     * @param onEnd called with the id of a workflow this engine ended (callbacks)
+     */
+    public WorkflowEngine(WorkflowStore store, String driver, Consumer<String> onEnd) {
+        this.store = store;
+        this.queue = store.queue();
+        this.driver = driver;
+        this.onEnd = onEnd;
+    }
+
+    public void advance(String id) {
+        Map<String, String> hash = store.hash(id);
+        if (!"workflow".equals(hash.get("kind"))) {
+            store.forget(id);
+            return;
+        }
+        JobStatus status = JobStatus.fromWireName(hash.get("status"));
+        if (status == JobStatus.QUEUED || status == JobStatus.WAITING) {
+            if (!"run".equals(store.start(id, driver).get(0))) {
+                return;
+            }
+            hash = store.hash(id);
+            status = JobStatus.RUNNING;
+        }
+        WorkflowSpec spec = WorkflowStore.spec(hash);
+        Map<String, TaskResult> tasks = WorkflowStore.tasks(hash, spec);
+        if (status != JobStatus.RUNNING) {
+            // ended elsewhere: cancelled before it started, or lost when no coordinator renewed its lease
+            windUp(id, tasks, "the workflow ended (" + status.wireName() + ")");
+            return;
+        }
+        List<JobQueue.Renewal> renewal = queue.renew(List.of(new JobQueue.Lease(spec.project(), id,
+                Long.parseLong(hash.get("fencingToken")))));
+        JobQueue.LeaseState lease = renewal.get(0).lease();
+        if (lease == JobQueue.LeaseState.LOST || lease == JobQueue.LeaseState.ENDED) {
+            return; // the sweep ends it as lost; the next step winds it up
+        }
+        JobStatus stop = null;
+        String stopReason = null;
+        String cancel = hash.get("cancelRequested");
+        if (cancel != null && !cancel.isEmpty()) {
+            stop = JobStatus.CANCELLED;
+            stopReason = cancel;
+        } else if (spec.timeoutSeconds() != null
+                && store.now() - Long.parseLong(hash.get("startedAt")) > spec.timeoutSeconds() * 1000L) {
+            stop = JobStatus.TIMED_OUT;
+            stopReason = "the workflow ran longer than its timeoutSeconds (" + spec.timeoutSeconds() + " s)";
+        }
+        for (Map.Entry<String, TaskResult> e : tasks.entrySet()) {
+            String name = e.getKey();
+            TaskResult t = refresh(id, name, e.getValue());
+            if (TaskResult.PENDING.equals(t.status())) {
+                t = stop != null ? TaskResult.skipped("not started: " + stopReason, store.now()) : schedule(id, spec, name, tasks);
+            }
+            if (!t.equals(e.getValue())) {
+                store.save(id, name, t);
+                e.setValue(t);
+            }
+        }
+        if (stop != null) {
+            stopAll(tasks, stopReason);
+        }
+        if (tasks.values().stream().allMatch(TaskResult::ended)) {
+            end(id, spec, tasks, stop, stopReason);
+        }
+    }
+
+    // A task with a job: its latest state, its new log lines copied first so the combined log is whole
+    // by the time the task is seen ended.
+    private TaskResult refresh(String id, String name, TaskResult t) {
+        if (t.job() == null || t.ended()) {
+            return t;
+        }
+        Map<String, String> job = store.job(t.job());
+        store.copyLog(id, name, t.job());
+        if (job.isEmpty()) {
+            return new TaskResult("lost", t.job(), t.queue(), null, "its job " + t.job() + " is gone from Redis", null, t.startedAt(), store.now());
+        }
+        return new TaskResult(job.get("status"), t.job(), t.queue(), number(job.get("exitCode")), emptyToNull(job.get("reason")),
+                Outputs.fromJson(job.get("outputs")), time(job.get("startedAt")), time(job.get("endedAt")));
+    }
+
+    // A pending task whose needs all ended: skipped when one of them did not succeed (and may not fail),
+    // else submitted as a job with the needs' outputs filled in.
+    private TaskResult schedule(String id, WorkflowSpec spec, String name, Map<String, TaskResult> tasks) {
+        TaskSpec task = spec.tasks().get(name);
+        for (String need : task.needs()) {
+            TaskResult n = tasks.get(need);
+            if (!n.ended()) {
+                return TaskResult.pending();
+            }
+            if (!n.succeeded() && !(spec.tasks().get(need).continues() && !TaskResult.SKIPPED.equals(n.status()))) {
+                return TaskResult.skipped("skipped: it needs " + need + ", which " + (TaskResult.SKIPPED.equals(n.status()) ? "was skipped"
+                        : "ended " + n.status()), store.now());
+            }
+        }
+        String jobId = TaskJobs.jobId(id, name);
+        JobSpec job;
+        try {
+            job = TaskJobs.job(id, spec, name, task, (t, k) -> {
+                String v = tasks.get(t).outputs().get(k);
+                if (v == null) {
+                    throw new IllegalArgumentException("task " + t + " did not set output '" + k + "' (a line " + k
+                            + "=VALUE in $DEPLOYSTER_OUTPUT), which " + name + " uses");
+                }
+                return v;
+            });
+            queue.submit(jobId, job, Secrets.none());
+        } catch (IllegalArgumentException e) { // an invalid job too (InvalidJobException)
+            String reason = "could not be submitted: " + e.getMessage();
+            store.note(id, "[" + name + "] " + reason);
+            return new TaskResult("failed", null, task.queue(), null, reason, null, null, store.now());
+        } catch (JedisDataException e) {
+            if (e.getMessage() == null || !e.getMessage().startsWith("DUPLICATE")) {
+                throw e;
+            }
+            job = null; // submitted by an earlier step whose record was lost: carry on with it
+        }
+        return new TaskResult("queued", jobId, job == null ? task.queue() : job.queueOrDefault(), null, null, null, null, null);
+    }
+
+    private void stopAll(Map<String, TaskResult> tasks, String reason) {
+        for (TaskResult t : tasks.values()) {
+            if (t.job() != null && !t.ended()) {
+                queue.cancel(t.job(), reason);
+            }
+        }
+    }
+
+    private void end(String id, WorkflowSpec spec, Map<String, TaskResult> tasks, JobStatus stop, String stopReason) {
+        JobStatus status = JobStatus.SUCCEEDED;
+        String reason = null;
+        List<String> skipped = new ArrayList<>();
+        tasks.forEach((name, t) -> {
+            if (TaskResult.SKIPPED.equals(t.status())) {
+                skipped.add(name);
+            }
+        });
+        String skippedText = skipped.isEmpty() ? "" : "; skipped: " + String.join(", ", skipped);
+        if (stop != null) {
+            status = stop;
+            reason = stopReason + skippedText;
+        } else {
+            for (Map.Entry<String, TaskResult> e : tasks.entrySet()) {
+                TaskResult t = e.getValue();
+                if (!t.succeeded() && !TaskResult.SKIPPED.equals(t.status()) && !spec.tasks().get(e.getKey()).continues()) {
+                    status = JobStatus.FAILED;
+                    reason = "task " + e.getKey() + " " + t.status() + (t.reason() == null ? "" : ": " + t.reason()) + skippedText;
+                    break;
+                }
+            }
+        }
+        if (queue.finish(id, status, null, null, reason)) {
+            LOG.log(Level.INFO, "workflow {0} of project {1} {2}{3}", id, spec.project(), status.wireName(), reason == null ? "" : ": " + reason);
+            onEnd.accept(id);
+        }
+        store.forget(id);
+    }
+
+    private void windUp(String id, Map<String, TaskResult> tasks, String reason) {
+        boolean allEnded = true;
+        for (Map.Entry<String, TaskResult> e : tasks.entrySet()) {
+            TaskResult t = refresh(id, e.getKey(), e.getValue());
+            if (TaskResult.PENDING.equals(t.status())) {
+                t = TaskResult.skipped("not started: " + reason, store.now());
+            } else if (!t.ended()) {
+                queue.cancel(t.job(), reason);
+                allEnded = false;
+            }
+            if (!t.equals(e.getValue())) {
+                store.save(id, e.getKey(), t);
+            }
+        }
+        if (allEnded) {
+            store.forget(id);
+        }
+    }
+
+    private static Integer number(String v) {
+        return v == null || v.isEmpty() ? null : Integer.valueOf(v);
+    }
+
+    private static Long time(String v) {
+        return v == null || v.isEmpty() ? null : Long.valueOf(v);
+    }
+
+    private static String emptyToNull(String v) {
+        return v == null || v.isEmpty() ? null : v;
+    }
+}

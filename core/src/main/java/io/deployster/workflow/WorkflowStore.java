@@ -1,0 +1,139 @@
+package io.deployster.workflow;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import io.deployster.job.JobIds;
+import io.deployster.job.JobState;
+import io.deployster.queue.JobQueue;
+import io.deployster.redis.Keys;
+import io.deployster.redis.Redis;
+import io.deployster.redis.Script;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * A workflow's state in Redis (docs/workflows.md): a hash of kind {@code workflow} under the job key
+ * layout, so status, logs and cancel treat its id like a job's, plus one {@code task:NAME} field per task
+ * and the combined log stream. Any process can read it and any coordinator can drive it.
+ */
+public final class WorkflowStore {
+    static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+    private static final int COPY_BATCH = 2000;
+
+    private final Redis redis;
+    private final Keys keys;
+    private final JobQueue queue;
+    private final JobIds ids;
+    private final Clock clock;
+    private final Script submit;
+    private final Script start;
+    private final Script copy;
+
+    public WorkflowStore(Redis redis, JobQueue queue, Clock clock) {
+        this.redis = redis;
+        this.keys = queue.keys();
+        this.queue = queue;
+        this.clock = clock;
+        this.ids = new JobIds(clock);
+        this.submit = Script.load("workflow-submit", keys);
+        this.start = Script.load("workflow-start", keys);
+        this.copy = Script.load("workflow-copy", keys);
+    }
+
+    public JobQueue queue() {
+        return queue;
+    }
+
+    /** Records an already validated workflow; it starts once it holds its project's lock. @return its id */
+    public String submit(WorkflowSpec spec) {
+        String id = ids.next();
+        String json = GSON.toJson(spec);
+        redis.run(j -> submit.eval(j, List.of(), List.of(id, json, spec.project(), spec.submittedBy() == null ? "" : spec.submittedBy(),
+                nowText(), Long.toString(queue.settings().logMaxLen()))));
+        return id;
+    }
+
+    /** @return the workflow's state and tasks, or null when there is no such workflow */
+    public WorkflowResult result(String id) {
+        Map<String, String> hash = hash(JobIds.check(id));
+        if (!"workflow".equals(hash.get("kind"))) {
+            return null;
+        }
+        return new WorkflowResult(JobState.fromHash(id, hash), tasks(hash, spec(hash)));
+    }
+
+    Map<String, String> hash(String id) {
+        return redis.call(j -> j.hgetAll(keys.job(id)));
+    }
+
+    static WorkflowSpec spec(Map<String, String> hash) {
+        return GSON.fromJson(hash.get("spec"), WorkflowSpec.class);
+    }
+
+    /** Each task's recorded result, in the workflow's order; pending for tasks not recorded yet. */
+    static Map<String, TaskResult> tasks(Map<String, String> hash, WorkflowSpec spec) {
+        Map<String, TaskResult> out = new LinkedHashMap<>();
+        for (String name : spec.tasks().keySet()) {
+            String json = hash.get("task:" + name);
+            out.put(name, json == null ? TaskResult.pending() : GSON.fromJson(json, TaskResult.class));
+        }
+        return out;
+    }
+
+    void save(String id, String task, TaskResult result) {
+        redis.run(j -> j.hset(keys.job(id), "task:" + task, GSON.toJson(result)));
+    }
+
+    /** @return {"run", token}, {"wait", holder} or {"skip", status} (workflow-start.lua) */
+    List<?> start(String id, String driver) {
+        return (List<?>) redis.call(j -> start.eval(j, List.of(), List.of(id, driver, nowText(),
+                Long.toString(queue.settings().lockTtl().toMillis()), Long.toString(queue.settings().logMaxLen()))));
+    }
+
+    /** Copies a task's new log entries into the combined log; @return how many were read */
+    long copyLog(String id, String task, String jobId) {
+        return (Long) redis.call(j -> copy.eval(j, List.of(), List.of(id, task, jobId, Long.toString(queue.settings().logMaxLen()),
+                Integer.toString(COPY_BATCH))));
+    }
+
+    void note(String id, String message) {
+        redis.run(j -> j.xadd(keys.log(id), StreamEntryID.NEW_ENTRY,
+                Map.of("e", "note", "ts", nowText(), "message", message)));
+    }
+
+    Set<String> active() {
+        return redis.call(j -> j.smembers(keys.workflows()));
+    }
+
+    void forget(String id) {
+        redis.run(j -> j.srem(keys.workflows(), id));
+    }
+
+    /** Takes the right to drive the workflow for {@code ttlMillis}; false when another coordinator holds it. */
+    boolean drive(String id, String driver, long ttlMillis) {
+        return "OK".equals(redis.call(j -> j.set(keys.driver(id), driver, SetParams.setParams().nx().px(ttlMillis))));
+    }
+
+    void release(String id, String driver) {
+        redis.run(j -> j.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+                List.of(keys.driver(id)), List.of(driver)));
+    }
+
+    /** The hash of a task's job. */
+    Map<String, String> job(String jobId) {
+        return redis.call(j -> j.hgetAll(keys.job(jobId)));
+    }
+
+    long now() {
+        return clock.millis();
+    }
+
+    private String nowText() {
+        return Long.toString(clock.millis());
+    }
+}

@@ -1,0 +1,43 @@
+package io.deployster.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.deployster.job.JobStatus;
+import io.deployster.log.LogEntry;
+import io.deployster.log.LogFollower;
+import io.deployster.testing.Deployment;
+import io.deployster.testing.RealRedis;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** What a user sees when a container task's engine is not there: a failed task and a message naming the engine. */
+class ContainerTaskTest {
+    @RegisterExtension
+    static RealRedis redis = new RealRedis();
+
+    @Test
+    void aMissingEngineFailsTheTaskWithAClearMessage() throws Exception {
+        try (Deployment d = new Deployment(redis.uri())) {
+            d.worker("w", 1, "tasks");
+            String id = d.client.submitWorkflow(new WorkflowParser().parse("""
+                    project: oneshot
+                    tasks:
+                      hello: {queue: tasks, image: "alpine:3", args: [echo, hi], engine: deployster-no-such-engine}
+                    """));
+            List<String> errors = new ArrayList<>();
+            var end = d.client.follow(id, LogFollower.START, e -> {
+                if (LogEntry.STDERR.equals(e.stream()) && e.text() != null) {
+                    errors.add(e.text());
+                }
+            });
+            assertEquals(JobStatus.FAILED, end.status());
+            TaskResult hello = d.client.workflow(id).tasks().get("hello");
+            assertEquals(ContainerCommand.NO_ENGINE, hello.exitCode());
+            assertTrue(errors.contains("[hello] deployster: container engine 'deployster-no-such-engine' is not installed on this worker "
+                    + "(not found on PATH); install it or set the task's engine"), errors::toString);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.deployster.gateway;
+
+import io.deployster.redis.Keys;
+import io.deployster.redis.Redis;
+
+/**
+ * Counts failed authentications per client address in Redis, per minute window, so every gateway
+ * behind a load balancer shares the count. Past the limit, the address gets 429 until its window ends,
+ * even with a right token: guessing is slowed down for everyone at that address.
+ */
+public final class AuthFailureLimiter {
+    private static final int WINDOW_SECONDS = 60;
+
+    private final Redis redis;
+    private final Keys keys;
+    private final int perMinute;
+
+    public AuthFailureLimiter(Redis redis, Keys keys, int perMinute) {
+        this.redis = redis;
+        this.keys = keys;
+        this.perMinute = perMinute;
+    }
+
+    /** @throws ApiError 429 when the address has used up its failures of this minute */
+    public void checkAllowed(String address) {
+        String count = redis.call(j -> j.get(keys.gatewayAuthFailures(address)));
+        if (count != null && Long.parseLong(count) >= perMinute) {
+            long ttl = Math.max(1L, redis.call(j -> j.ttl(keys.gatewayAuthFailures(address))));
+            throw ApiError.of(429, "address", address, "at most " + perMinute + " failed authentications per minute",
+                    "too many failed authentications from " + address + "; try again in " + ttl + " s");
+        }
+    }
+
+    public void recordFailure(String address) {
+        String key = keys.gatewayAuthFailures(address);
+        redis.run(j -> {
+            long n = j.incr(key);
+            if (n == 1) {
+                j.expire(key, WINDOW_SECONDS);
+            }
+        });
+    }
+}

@@ -1,0 +1,88 @@
+package io.deployster.gateway;
+
+import io.deployster.client.DeploysterClient;
+import io.deployster.job.InvalidJobException;
+import io.deployster.job.JobIds;
+import io.deployster.job.JobSpec;
+import io.deployster.job.JobState;
+import io.deployster.queue.ProjectView;
+import io.deployster.redis.Keys;
+import io.deployster.redis.Redis;
+import java.util.List;
+import redis.clients.jedis.Pipeline;
+
+/**
+ * What the routes do with jobs, in the caller's project: submit (signed by the client's signer),
+ * look up, and list the project's recent jobs. Every lookup of a job of another project answers as if
+ * the job did not exist, so a token never learns about other projects' jobs.
+ */
+public final class Deployments {
+    private static final int RECENT = 20;
+
+    private final DeploysterClient client;
+    private final Redis redis;
+    private final Keys keys;
+    private final ProjectView projects;
+
+    public Deployments(DeploysterClient client, Redis redis, Keys keys) {
+        this.client = client;
+        this.redis = redis;
+        this.keys = keys;
+        this.projects = new ProjectView(redis, keys);
+    }
+
+    public DeploysterClient client() {
+        return client;
+    }
+
+    /**
+     * @return the new job's id
+     * @throws ApiError 400 listing every problem of the spec
+     */
+    public String submit(JobSpec spec) {
+        String id;
+        try {
+            id = client.submit(spec);
+        } catch (InvalidJobException e) {
+            throw ApiError.invalidJob(e.problems());
+        }
+        redis.run(j -> {
+            Pipeline p = j.pipelined(); // one round trip: submit latency is a target (docs/benchmarks.md)
+            p.lpush(keys.gatewayRecent(spec.project()), id);
+            p.ltrim(keys.gatewayRecent(spec.project()), 0, RECENT - 1);
+            p.sync();
+        });
+        return id;
+    }
+
+    /**
+     * @return the job's state
+     * @throws ApiError 400 for an id that cannot be a job id, 404 when there is no such job in the caller's project
+     */
+    public JobState job(Caller caller, String id) {
+        JobState state = find(caller, id);
+        if (state == null) {
+            throw ApiError.of(404, "id", id, "the id of a job of project '" + caller.project().name() + "' kept in Redis",
+                    "no job '" + id + "' in project '" + caller.project().name() + "' (finished jobs are kept for the retention period only)");
+        }
+        return state;
+    }
+
+    /** @return the job's state, or null when it does not exist in the caller's project */
+    public JobState find(Caller caller, String id) {
+        if (!JobIds.isValid(id)) {
+            throw ApiError.of(400, "id", id, "1 to 100 of A-Z a-z 0-9 . _ - as returned by a submit", "'" + Json.shorten(String.valueOf(id)) + "' is not a job id");
+        }
+        JobState state = client.status(id);
+        return state == null || !caller.project().name().equals(state.project()) ? null : state;
+    }
+
+    public ProjectView.Snapshot snapshot(String project) {
+        return projects.snapshot(project);
+    }
+
+    /** Ids of the project's latest jobs submitted through a gateway, newest first. */
+    public List<String> recent(String project) {
+        return redis.call(j -> j.lrange(keys.gatewayRecent(project), 0, RECENT - 1));
+    }
+}

@@ -1,0 +1,65 @@
+package io.deployster.gateway;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What {@code gateway.yml} says (docs/http-api.md, "Configuration"). Read once at start by
+ * {@link GatewayConfigReader}; immutable afterwards.
+ *
+ * @param baseUrl public address of the gateway for Location headers, without a trailing slash; null to take it from each request
+ * @param maxBodyBytes largest request body accepted; larger ones get 413
+ * @param authFailuresPerMinute failed authentications allowed per client address and minute before 429
+ */
+public record GatewayConfig(String baseUrl, long maxBodyBytes, int authFailuresPerMinute, Map<String, Project> projects) {
+
+    public GatewayConfig {
+        projects = Map.copyOf(projects);
+    }
+
+    /** A token as configured: its name (for logs and read positions), the SHA-256 of its text, and its scopes. */
+    public record Token(String name, byte[] sha256, Set<Scope> scopes) {
+        public Token {
+            sha256 = sha256.clone();
+            scopes = Set.copyOf(scopes);
+        }
+
+        public boolean allows(Scope scope) {
+            return scopes.contains(scope) || scopes.contains(Scope.ADMIN);
+        }
+    }
+
+    /** Values a job of the project gets when its request leaves them out. Null means none. */
+    public record Defaults(String cd, List<String> commands, String playbook, String inventory, String cwd, Integer timeoutSeconds) {
+        public static final Defaults NONE = new Defaults(null, null, null, null, null, null);
+
+        public Defaults {
+            commands = commands == null ? null : List.copyOf(commands);
+        }
+    }
+
+    /** A stage (selected by the ref deployed, e.g. {@code main}): variables written to the job's {@code .env}. */
+    public record Stage(Map<String, String> env) {
+        public Stage {
+            env = Map.copyOf(env);
+        }
+    }
+
+    /** A repository deployed with a playbook through {@code POST /deploy/<repo>/<tag>}. */
+    public record Repo(String playbook, String inventory, String cwd, String tagVariable) {
+    }
+
+    /**
+     * @param requireSupervisorRestart the compatible {@code POST /deploy} route fails jobs whose last command is
+     *     not {@code supervisorctl start|restart <program>}
+     */
+    public record Project(String name, String queue, List<Token> tokens, Defaults defaults, Map<String, Stage> stages,
+                          Map<String, Repo> repos, boolean requireSupervisorRestart) {
+        public Project {
+            tokens = List.copyOf(tokens);
+            stages = Map.copyOf(stages);
+            repos = Map.copyOf(repos);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.deployster.gateway;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+
+/** The gateway's JSON: Gson, as everywhere in the project; nulls are written, HTML is not escaped. */
+final class Json {
+    static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
+
+    private Json() {
+    }
+
+    static String write(Object value) {
+        return GSON.toJson(value);
+    }
+
+    /** @throws ApiError 400 naming the body when it is not one JSON object */
+    static JsonObject object(String text) {
+        try {
+            JsonElement e = JsonParser.parseString(text);
+            if (!e.isJsonObject()) {
+                throw ApiError.of(400, "body", shorten(text), "one JSON object", "the request body is not a JSON object");
+            }
+            return e.getAsJsonObject();
+        } catch (JsonParseException e) {
+            throw ApiError.of(400, "body", shorten(text), "one JSON object", "the request body is not valid JSON: "
+                    + String.valueOf(e.getMessage()).replaceAll("^([a-z]+\\.)+[A-Za-z]+(Exception|Error): ", ""));
+        }
+    }
+
+    static String shorten(String text) {
+        return text.length() <= 200 ? text : text.substring(0, 197) + "...";
+    }
+}

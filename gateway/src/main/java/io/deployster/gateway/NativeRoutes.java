@@ -1,0 +1,183 @@
+package io.deployster.gateway;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.deployster.job.InvalidJobException;
+import io.deployster.job.JobCodec;
+import io.deployster.job.JobSpec;
+import io.deployster.job.JobState;
+import io.deployster.job.JobStatus;
+import io.deployster.log.LogFollower;
+import io.deployster.queue.JobQueue.CancelOutcome;
+import io.deployster.queue.ProjectView;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The native API, v1 (docs/http-api.md). */
+final class NativeRoutes {
+    static final String PREFIX = "/api/v1";
+
+    private final Requests requests;
+    private final Deployments deployments;
+    private final LogResponses logs;
+    private final LogHub hub;
+
+    NativeRoutes(Requests requests, Deployments deployments, LogResponses logs, LogHub hub) {
+        this.requests = requests;
+        this.deployments = deployments;
+        this.logs = logs;
+        this.hub = hub;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.post(PREFIX + "/jobs", this::submit);
+        routes.get(PREFIX + "/jobs/{id}", this::status);
+        routes.get(PREFIX + "/jobs/{id}/log", this::log);
+        routes.post(PREFIX + "/jobs/{id}/cancel", this::cancel);
+        routes.get(PREFIX + "/projects/{project}", this::project);
+    }
+
+    private Caller caller(Context ctx, Scope scope) {
+        return requests.caller(ctx, () -> Requests.unauthenticated(ctx)).require(scope);
+    }
+
+    private void submit(Context ctx) throws InterruptedException {
+        Caller caller = caller(ctx, Scope.SUBMIT);
+        boolean wait = Requests.flag(ctx, "wait");
+        String text = requests.body(ctx, true);
+        JsonObject body = Json.object(text);
+        String stage = ctx.queryParam("stage");
+        JsonElement stageField = body.get("stage");
+        if (stage == null && stageField != null && !stageField.isJsonNull()) {
+            stage = stageField.isJsonPrimitive() ? stageField.getAsString() : stageField.toString();
+        }
+        JobSpec requested;
+        try {
+            requested = JobCodec.parseSpec(text);
+        } catch (InvalidJobException e) {
+            throw ApiError.invalidJob(e.problems());
+        }
+        String id = deployments.submit(SpecDefaults.complete(requested, caller, stage));
+        String url = requests.baseUrl(ctx) + PREFIX + "/jobs/" + id;
+        ctx.header("Location", url);
+        if (!wait) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", id);
+            m.put("status", JobStatus.QUEUED.wireName());
+            m.put("url", url);
+            ctx.status(201).contentType("application/json").result(Json.write(m));
+            return;
+        }
+        JobState end = awaitEnd(id);
+        Map<String, Object> view = JobView.of(end, requests.baseUrl(ctx));
+        // a one-line CI step (curl --fail-with-body) fails when the deploy did not succeed
+        ctx.status(end.status() == JobStatus.SUCCEEDED ? 200 : 422).contentType("application/json").result(Json.write(view));
+    }
+
+    private JobState awaitEnd(String id) throws InterruptedException {
+        try (LogSubscription sub = hub.subscribe(id, LogFollower.START)) {
+            while (true) {
+                LogSubscription.Item item = sub.next(60_000);
+                if (item != null && (item.end() != null || item.entry().isFinished())) {
+                    break;
+                }
+            }
+        }
+        JobState state = deployments.client().status(id);
+        if (state == null) {
+            throw ApiError.of(404, "id", id, "a job kept in Redis", "job '" + id + "' expired from Redis while it was awaited");
+        }
+        return state;
+    }
+
+    private void status(Context ctx) {
+        Caller caller = caller(ctx, Scope.READ);
+        JobState state = deployments.job(caller, ctx.pathParam("id"));
+        ctx.contentType("application/json").result(Json.write(JobView.of(state, requests.baseUrl(ctx))));
+    }
+
+    private void log(Context ctx) throws Exception {
+        Caller caller = caller(ctx, Scope.READ);
+        String id = ctx.pathParam("id");
+        JobState state = deployments.job(caller, id);
+        LogResponses.Format format = LogResponses.format(ctx);
+        String after = LogResponses.after(ctx);
+        boolean follow = Requests.flag(ctx, "follow") || format == LogResponses.Format.SSE;
+        if (follow && format == LogResponses.Format.SSE && state.status().isTerminal() && ctx.header("Last-Event-ID") != null
+                && deployments.client().follower().read(id, after, 1).isEmpty()) {
+            ctx.status(204); // an EventSource that resumes after the last entry stops reconnecting on 204
+            return;
+        }
+        if (follow) {
+            logs.follow(ctx, id, after, format);
+        } else {
+            logs.snapshot(ctx, id, after, format);
+        }
+    }
+
+    private void cancel(Context ctx) {
+        Caller caller = caller(ctx, Scope.CANCEL);
+        String id = ctx.pathParam("id");
+        deployments.job(caller, id);
+        String reason = "cancelled through the HTTP gateway by token " + caller.readerId();
+        CancelOutcome outcome = deployments.client().cancel(id, reason);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        switch (outcome) {
+            case CANCELLED -> {
+                m.put("outcome", "cancelled");
+                m.put("message", "job " + id + " was cancelled before it started");
+                ctx.status(200);
+            }
+            case REQUESTED -> {
+                m.put("outcome", "stopping");
+                m.put("message", "job " + id + " is running; its worker is stopping it");
+                ctx.status(202);
+            }
+            case FINISHED -> {
+                JobState s = deployments.client().status(id);
+                throw ApiError.of(409, "id", id, "a job that is queued, waiting or running",
+                        "job " + id + " has already ended (" + (s == null ? "ended" : s.status().wireName()) + "); nothing to cancel");
+            }
+            case UNKNOWN -> deployments.job(caller, id);
+        }
+        ctx.contentType("application/json").result(Json.write(m));
+    }
+
+    private void project(Context ctx) {
+        Caller caller = caller(ctx, Scope.READ);
+        String name = ctx.pathParam("project");
+        if (!caller.project().name().equals(name)) {
+            throw ApiError.of(403, "project", name, "'" + caller.project().name() + "' (the project of the token)",
+                    "token '" + caller.token().name() + "' may read project '" + caller.project().name() + "' only");
+        }
+        ProjectView.Snapshot snap = deployments.snapshot(name);
+        String base = requests.baseUrl(ctx);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("project", name);
+        m.put("queue", caller.project().queue());
+        JobState holder = snap.lockHolder() == null ? null : deployments.client().status(snap.lockHolder());
+        m.put("lockHolder", holder == null ? null : JobView.of(holder, base));
+        List<Object> waiting = new ArrayList<>();
+        for (String id : snap.waiting()) {
+            JobState s = deployments.client().status(id);
+            if (s != null) {
+                waiting.add(JobView.of(s, base));
+            }
+        }
+        m.put("waiting", waiting);
+        List<Object> last = new ArrayList<>();
+        for (String id : deployments.recent(name)) {
+            JobState s = deployments.client().status(id);
+            if (s != null) {
+                last.add(JobView.of(s, base));
+            }
+        }
+        m.put("lastDeploys", last);
+        ctx.contentType("application/json").result(Json.write(m));
+    }
+}

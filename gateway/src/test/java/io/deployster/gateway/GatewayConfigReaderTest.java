@@ -1,0 +1,60 @@
+package io.deployster.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** A bad gateway.yml stops the gateway at start with the key, the value and what is allowed. */
+class GatewayConfigReaderTest {
+    private static final String HASH = "a".repeat(64);
+
+    private static String error(String yaml) {
+        return assertThrows(GatewayConfigException.class, () -> GatewayConfigReader.parse(yaml, "gateway.yml")).getMessage();
+    }
+
+    @Test
+    void readsProjectsTokensDefaultsStagesAndRepos() {
+        GatewayConfig c = GatewayConfigReader.parse("""
+                baseUrl: https://deploy.example.org/
+                projects:
+                  shop:
+                    queue: vps-1
+                    tokens: [{name: ci, sha256: %s, scopes: [submit, read]}]
+                    defaults: {cd: /var/www/shop, commands: [make deploy]}
+                    stages: {main: {env: {APP_ENV: production}}}
+                    repos: {shop-site: {playbook: deploy.yml}}
+                    requireSupervisorRestart: false
+                """.formatted(HASH), "gateway.yml");
+        assertEquals("https://deploy.example.org", c.baseUrl());
+        GatewayConfig.Project p = c.projects().get("shop");
+        assertEquals("vps-1", p.queue());
+        assertEquals(Set.of(Scope.SUBMIT, Scope.READ), p.tokens().get(0).scopes());
+        assertTrue(p.tokens().get(0).allows(Scope.READ));
+        assertFalse(p.tokens().get(0).allows(Scope.CANCEL));
+        assertEquals("production", p.stages().get("main").env().get("APP_ENV"));
+        assertEquals("deploy_tag", p.repos().get("shop-site").tagVariable());
+        assertFalse(p.requireSupervisorRestart());
+        assertEquals(1_048_576, c.maxBodyBytes());
+    }
+
+    @Test
+    void eachMistakeNamesTheKeyTheValueAndWhatIsAllowed() {
+        assertEquals("gateway.yml: key 'projects.shop.tokens[0].scopes[1]': value 'write' is not allowed; use submit, read, cancel or admin",
+                error("projects: {shop: {tokens: [{name: ci, sha256: %s, scopes: [read, write]}]}}".formatted(HASH)));
+        assertTrue(error("projects: {shop: {tokens: [{name: ci, sha256: secret-token, scopes: [read]}]}}")
+                .startsWith("gateway.yml: key 'projects.shop.tokens[0].sha256': value 'secret-token' is not allowed; use the SHA-256"));
+        assertEquals("gateway.yml: key 'projects.shop.tokenz': value 'tokenz' is not allowed; use one of the keys defaults, queue, "
+                + "repos, requireSupervisorRestart, stages, tokens", error("projects: {shop: {tokenz: []}}"));
+        assertEquals("gateway.yml: key 'projects.shop.defaults.cd': value 'www/shop' is not allowed; use an absolute directory (starting with /)",
+                error("projects: {shop: {tokens: [{name: ci, sha256: %s, scopes: [read]}], defaults: {cd: www/shop}}}".formatted(HASH)));
+        assertTrue(error("projects: {a: {tokens: [{name: x, sha256: %1$s, scopes: [read]}]}, b: {tokens: [{name: y, sha256: %1$s, scopes: [read]}]}}"
+                .formatted(HASH)).contains("key 'projects.b.tokens[0].sha256'"));
+        assertEquals("gateway.yml: key 'maxBodyBytes': value '12' is not allowed; use a whole number from 1024 to 67108864",
+                error("maxBodyBytes: 12\nprojects: {}"));
+        assertTrue(error("projects: [").startsWith("gateway.yml is not valid YAML"));
+    }
+}

@@ -49,7 +49,7 @@ class BenchSmokeTest {
                     "maxWaitMs", "outOfProjectOrder"), Map.of("wait", LATENCY)),
             "controller-follow", new Expected(List.of(), Map.of(
                     "n3", List.of("deploys", "threads", "connections", "lines", "latency"),
-                    "n10", List.of("deploys", "threads", "connections", "lines", "latency"))));)),
+                    "n10", List.of("deploys", "threads", "connections", "lines", "latency"))),
             "gateway", new Expected(List.of(), Map.of("submit", LATENCY, "sseLine", LATENCY, "sseFollowers", List.of("followers", "lines",
                     "allDelivered", "seconds", "linesPerSecondDelivered", "gatewayThreads", "gatewayRssMiB", "gatewayPeakRssMiB",
                     "gatewayCpuPercent"))));

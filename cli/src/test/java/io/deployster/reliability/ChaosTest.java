@@ -112,6 +112,16 @@ class ChaosTest {
             }
             System.out.printf("chaos: %d jobs, %d lost, %d stops (%d longer than the fence deadline), %d kills, %d overlaps%n",
                     jobs, lost, stops, longStops, kills, overlaps);
+            if (overlaps > 0) {
+                for (String id : ids) {
+                    JobState st = deployment.client.status(id);
+                    System.out.printf("job %s %s on %s token %s started %s ended %s: %s%n", id, st.status(), st.worker(), st.fencingToken(),
+                            st.startedAt(), st.endedAt(), st.reason());
+                }
+                for (WorkerProcess w : workers) {
+                    System.out.println("---- worker " + w.name + "\n" + w.output());
+                }
+            }
             assertEquals(0, overlaps, "overlapping jobs of one project");
         } finally {
             for (WorkerProcess w : workers) {

@@ -20,8 +20,8 @@ import java.time.Clock;
 import java.util.Map;
 
 /**
- * The operations page: routes under {@value #PREFIX}, mountable on any Javalin (the gateway's, or
- * {@link OpsWebServer} until the gateway mounts it). Pages are static files from the jar; their
+ * The operations page: routes under {@value #PREFIX}, mounted on the gateway's Javalin
+ * ({@code deployster serve --operators FILE}). Pages are static files from the jar; their
  * script reads the JSON routes and the log's server-sent events. Every route needs a token (a session
  * cookie set by the sign-in form, or an Authorization: Bearer header); cancel needs the operate role and
  * the session's CSRF token in the X-CSRF-Token header.
@@ -70,7 +70,11 @@ public final class OpsWeb {
         });
         routes.get(PREFIX + "/api/project/{project}", ctx -> {
             viewer(ctx);
-            json(ctx, data.project(ctx.pathParam("project"), 100));
+            try {
+                json(ctx, data.project(ctx.pathParam("project"), 100));
+            } catch (IllegalArgumentException badName) {
+                throw new WebError(400, badName.getMessage());
+            }
         });
         routes.get(PREFIX + "/api/job/{id}", ctx -> {
             WebAccess.Viewer v = viewer(ctx);
@@ -88,10 +92,6 @@ public final class OpsWeb {
                 return;
             }
             ctx.status(e.status());
-            json(ctx, Map.of("error", e.getMessage()));
-        });
-        routes.exception(IllegalArgumentException.class, (e, ctx) -> {
-            ctx.status(400);
             json(ctx, Map.of("error", e.getMessage()));
         });
     }
@@ -142,7 +142,7 @@ public final class OpsWeb {
     private JobState job(Context ctx) {
         String id = ctx.pathParam("id");
         if (!JobIds.isValid(id)) {
-            throw new IllegalArgumentException("job id '" + id + "' is not allowed; use 1 to 100 of A-Z a-z 0-9 . _ -");
+            throw new WebError(400, "job id '" + id + "' is not allowed; use 1 to 100 of A-Z a-z 0-9 . _ -");
         }
         JobState s = data.job(id);
         if (s == null) {

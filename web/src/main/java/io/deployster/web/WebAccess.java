@@ -91,7 +91,7 @@ public final class WebAccess {
      * The CSRF token of a session: derived from its token, so every gateway on the same config agrees
      * without shared state, and a page of another origin, which cannot read the session token, cannot make it.
      */
-    static String csrf(String token) {
+    public static String csrf(String token) {
         return HexFormat.of().formatHex(sha256("deployster-csrf:" + token));
     }
 

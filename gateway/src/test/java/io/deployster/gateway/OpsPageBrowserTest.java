@@ -1,4 +1,4 @@
-package io.deployster.web;
+package io.deployster.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +7,12 @@ import io.deployster.job.JobLimits;
 import io.deployster.job.JobSpec;
 import io.deployster.job.JobSpecValidator;
 import io.deployster.job.JobStatus;
-import io.deployster.metrics.Registry;
+import io.deployster.client.DeploysterClient;
+import io.deployster.metrics.FleetMetrics;
+import io.deployster.redis.Redis;
+import io.deployster.web.OpsWeb;
+import io.deployster.web.Role;
+import io.deployster.web.WebAccess;
 import io.deployster.queue.JobQueue;
 import io.deployster.queue.QueueSettings;
 import io.deployster.redis.Keys;
@@ -47,7 +52,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-/** The operations page in a real browser (headless Chromium), against Redis, a worker and the page's server. */
+/** The operations page in a real browser (headless Chromium), against Redis, a worker and the gateway serving it. */
 class OpsPageBrowserTest {
     private static final String OPERATOR = "operator-token-for-the-browser-test";
     private static final String READER = "reader-token-for-the-browser-test";
@@ -61,7 +66,8 @@ class OpsPageBrowserTest {
     Path dir;
 
     private Deployment deployment;
-    private OpsWebServer server;
+    private GatewayServer server;
+    private DeploysterClient gatewayClient;
     private WebDriver browser;
     private String base;
 
@@ -77,8 +83,14 @@ class OpsPageBrowserTest {
         JobQueue jobs = new JobQueue(redis.client(), keys, QueueSettings.DEFAULT, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC());
         OpsWeb web = new OpsWeb(WebAccess.of(Map.of(OPERATOR, Role.OPERATE, READER, Role.READ)), redis.client(), keys, jobs,
                 Clock.systemUTC(), false);
-        server = OpsWebServer.start("127.0.0.1", 0, web, new Registry(), redis.client(), keys);
-        base = "http://127.0.0.1:" + server.port();
+        // the gateway as deployster serve --operators runs it: its API for one project, the page and /metrics
+        GatewayConfig config = GatewayConfigReader.parse("projects:\n  shop:\n    tokens:\n      - name: ci\n        sha256: "
+                + GatewayFixture.sha256("ci-token") + "\n        scopes: [submit, read]\n", "gateway.yml");
+        gatewayClient = DeploysterClient.open(Redis.connect(redis.uri()), QueueSettings.DEFAULT, signer);
+        server = GatewayServer.start(config, redis.client(), keys, QueueSettings.DEFAULT, gatewayClient,
+                new GatewayServer.Listen("127.0.0.1", 0, null, null, 64),
+                new GatewayServer.Operations(web, FleetMetrics.registry(redis.client(), keys, Clock.systemUTC())));
+        base = server.url("127.0.0.1");
         // Debian's chromium and its matching chromedriver, found on PATH: Selenium Manager downloads nothing
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(onPath("chromedriver")).build();
         ChromeOptions options = new ChromeOptions().setBinary(onPath("chromium"))
@@ -95,6 +107,7 @@ class OpsPageBrowserTest {
         }
         if (server != null) {
             server.close();
+            gatewayClient.close();
         }
         if (deployment != null) {
             deployment.close();
@@ -149,7 +162,13 @@ class OpsPageBrowserTest {
         String a = deployment.client.submit(JobSpec.commands("shop", dir.toString(),
                 List.of("echo first line with $API_TOKEN; " + wait("step") + "; echo second line; " + wait("never"))).ref("v2.0.0")
                 .submittedBy("https://ci.example.org/job/shop/7/").build(), new Secrets(Map.of("API_TOKEN", SECRET), Map.of()));
-        String b = deployment.client.submit(JobSpec.commands("shop", dir.toString(), List.of("echo b done")).ref("v2.0.1").build());
+        // B comes through the gateway's API, as a CI job would send it
+        HttpResponse<String> submitted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs"))
+                .header("Authorization", "Bearer ci-token").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"commands\": [\"echo b done\"], \"cd\": \"" + dir + "\", \"ref\": \"v2.0.1\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, submitted.statusCode(), submitted.body());
+        String b = com.google.gson.JsonParser.parseString(submitted.body()).getAsJsonObject().get("id").getAsString();
         String nightly = deployment.client.submit(JobSpec.commands("reports", dir.toString(), List.of("true")).queue("nightly").build());
 
         // the overview shows them without a reload: A running, B waiting behind it, the unserved queue's depth
@@ -212,7 +231,7 @@ class OpsPageBrowserTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(401, anonymous.statusCode());
 
-        // the page's server's /metrics: the queues as Redis has them, and the JVM
+        // the gateway's /metrics: the fleet as Redis has it, and the JVM
         String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertTrue(metrics.contains("deployster_queue_depth{queue=\"nightly\"} 1.0"), metrics);
         assertTrue(metrics.contains("jvm_threads_live_threads"), metrics);

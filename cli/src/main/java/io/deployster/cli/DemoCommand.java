@@ -16,6 +16,15 @@ import io.deployster.redis.RedisServer;
 import io.deployster.sign.JobSigner;
 import io.deployster.sign.KeyRing;
 import io.deployster.sign.SigningKey;
+import io.deployster.gateway.GatewayConfig;
+import io.deployster.gateway.GatewayConfigReader;
+import io.deployster.gateway.GatewayServer;
+import io.deployster.metrics.FleetMetrics;
+import io.deployster.metrics.Registry;
+import io.deployster.metrics.WorkerMetrics;
+import io.deployster.web.OpsWeb;
+import io.deployster.web.Role;
+import io.deployster.web.WebAccess;
 import io.deployster.worker.Worker;
 import io.deployster.worker.WorkerOptions;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +52,10 @@ final class DemoCommand implements Callable<Integer> {
     Path specFile;
     @Option(names = "--dir", paramLabel = "DIR", description = "Where to keep Redis's files and deploy to (default: a new temporary directory).")
     Path dir;
+    @Option(names = "--serve", arity = "0..1", fallbackValue = "127.0.0.1:8080", paramLabel = "HOST:PORT",
+            description = "Also run the gateway (its API, the operations page and /metrics; default address 127.0.0.1:8080), "
+                    + "print its URL and a token, and keep running after the deploy until Ctrl-C.")
+    String serve;
 
     @Override
     public Integer call() throws Exception {
@@ -64,12 +77,17 @@ final class DemoCommand implements Callable<Integer> {
             WorkerPolicy policy = WorkerPolicy.of(Map.of("cd.*", work.toString(), "playbooks.*", work.toString()));
             JobQueue queue = new JobQueue(redis, Keys.defaults(), QueueSettings.DEFAULT, new JobSpecValidator(JobLimits.DEFAULT),
                     Clock.systemUTC(), signer);
+            HostPort listen = serve == null ? null : HostPort.parse("--serve", serve);
+            Registry registry = FleetMetrics.registry(redis, Keys.defaults(), Clock.systemUTC());
+            WorkerMetrics metrics = new WorkerMetrics(registry.meters(), redis, Keys.defaults());
+            DeploysterClient client = new DeploysterClient(redis, queue, new LogFollower(redis, Keys.defaults()));
             try (Worker worker = new Worker(redis, queue,
-                    WorkerOptions.defaults(List.of(job.queueOrDefault())).withName("demo-worker"), policy)) {
+                    WorkerOptions.defaults(List.of(job.queueOrDefault())).withName("demo-worker"), policy, metrics);
+                 GatewayServer web = listen == null ? null : serve(listen, job, redis, queue, client, registry, err)) {
                 worker.start();
+                metrics.slots(worker.name(), 1, worker::running);
                 err.println("[demo] worker demo-worker serving queue '" + job.queueOrDefault() + "', signed jobs only, confined to "
                         + work + "; submitting " + file);
-                DeploysterClient client = new DeploysterClient(redis, queue, new LogFollower(redis, Keys.defaults()));
                 String id = client.submit(job);
                 out.println(id);
                 JobState state = client.follow(id, LogFollower.START, new Console(out, err, false));
@@ -77,9 +95,49 @@ final class DemoCommand implements Callable<Integer> {
                 if (job.cd() != null) {
                     err.println("[demo] deployed into " + job.cd());
                 }
+                if (web != null) {
+                    err.println("[demo] still serving the operations page; Ctrl-C stops the demo");
+                    err.flush();
+                    awaitStop();
+                }
                 return ExitCodes.of(state.status());
             }
         }
+    }
+
+    // The gateway as deployster serve runs it, for the demo's project: one token of this run opens both
+    // the API (every scope) and the operations page (operate).
+    private static GatewayServer serve(HostPort listen, JobSpec job, Redis redis, JobQueue queue, DeploysterClient client, Registry registry,
+                                       java.io.PrintWriter err) throws java.io.IOException {
+        byte[] random = new byte[18];
+        new SecureRandom().nextBytes(random);
+        String token = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        String hash = java.util.HexFormat.of().formatHex(sha256(token));
+        GatewayConfig config = GatewayConfigReader.parse("projects:\n  " + job.project() + ":\n    queue: " + job.queueOrDefault()
+                + "\n    tokens:\n      - name: demo\n        sha256: " + hash + "\n        scopes: [admin]\n", "the demo's gateway config");
+        OpsWeb page = new OpsWeb(WebAccess.of(Map.of(token, Role.OPERATE)), redis, Keys.defaults(), queue, Clock.systemUTC(), false);
+        GatewayServer server = GatewayServer.start(config, redis, Keys.defaults(), queue.settings(), client,
+                new GatewayServer.Listen(listen.host(), listen.port(), null, null, 64), new GatewayServer.Operations(page, registry));
+        String url = server.url(listen.host().contains(":") ? "[" + listen.host() + "]" : listen.host());
+        err.println("[demo] operations page: " + url + OpsWeb.PREFIX + "/ (sign in with token " + token + ", role operate); "
+                + "metrics: " + url + "/metrics; API: " + url + "/api/v1 (same token)");
+        err.flush();
+        return server;
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void awaitStop() throws InterruptedException {
+        java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> stop.countDown());
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> stop.countDown());
+        stop.await();
     }
 
     private static Path defaultSpec() {

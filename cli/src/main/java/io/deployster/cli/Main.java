@@ -11,7 +11,9 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
 @Command(name = "deployster", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Deploy jobs through a Redis queue to workers that stream their output back live.",
         subcommands = {SubmitCommand.class, StatusCommand.class, LogsCommand.class, CancelCommand.class,
-                WorkerCommand.class, ServeCommand.class, DemoCommand.class, io.deployster.bench.BenchCommand.class, CommandLine.HelpCommand.class},
+                WorkerCommand.class, ServeCommand.class, QueuesCommand.class, WorkersCommand.class, ProjectsCommand.class,
+                ProjectCommand.class, JobsCommand.class, HistoryCommand.class, DemoCommand.class, io.deployster.bench.BenchCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Exit codes (docs/cli.md):",
                 "  0 succeeded", "  1 failed", "  2 bad usage or invalid job", "  3 cancelled", "  4 timed out", "  5 lost",
                 "  6 rejected", "  7 no such job", "  8 Redis unreachable", "  9 not ended yet (status)"})

@@ -4,12 +4,19 @@ import io.deployster.client.DeploysterClient;
 import io.deployster.gateway.GatewayConfig;
 import io.deployster.gateway.GatewayConfigReader;
 import io.deployster.gateway.GatewayServer;
+import io.deployster.job.JobLimits;
+import io.deployster.job.JobSpecValidator;
+import io.deployster.metrics.FleetMetrics;
+import io.deployster.queue.JobQueue;
 import io.deployster.queue.QueueSettings;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
 import io.deployster.sign.JobSigner;
+import io.deployster.web.OpsWeb;
+import io.deployster.web.WebAccess;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
@@ -36,6 +43,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1500", paramLabel = "N",
             description = "Most HTTP threads; each following client (SSE, follow=true, wait=true) holds one (default: ${DEFAULT-VALUE}).")
     int threads;
+    @Option(names = "--operators", paramLabel = "FILE",
+            description = "Serve the operations page at /ui for these tokens: lines of NAME ROLE SHA256-HEX, role read or operate "
+                    + "(docs/operations.md). Without it there is no page; /metrics is always served.")
+    Path operators;
     @Mixin
     RedisOption redis;
     @Mixin
@@ -46,6 +57,9 @@ final class ServeCommand implements Callable<Integer> {
         String[] hostPort = hostPort(listen);
         if (threads < 16 || threads > 100_000) {
             throw new IllegalArgumentException("--threads " + threads + " is not allowed; use 16 to 100000");
+        }
+        if (operators != null && !java.nio.file.Files.isReadable(operators)) {
+            throw new IllegalArgumentException("--operators " + operators + " is not a readable file; give lines of NAME ROLE SHA256-HEX");
         }
         if (!java.nio.file.Files.isReadable(config)) {
             throw new IllegalArgumentException("--config " + config + " is not a readable file; give the gateway config (docs/http-api.md)");
@@ -59,8 +73,15 @@ final class ServeCommand implements Callable<Integer> {
         }
         Redis pool = redis.connect(threads + 16);
         DeploysterClient client = DeploysterClient.open(redis.connect(32), QueueSettings.DEFAULT, signer);
+        OpsWeb page = operators == null ? null : new OpsWeb(WebAccess.load(operators), pool, Keys.defaults(),
+                new JobQueue(pool, Keys.defaults(), QueueSettings.DEFAULT, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC()),
+                Clock.systemUTC(), tlsCert != null);
         GatewayServer server = GatewayServer.start(gatewayConfig, pool, Keys.defaults(), QueueSettings.DEFAULT, client,
-                new GatewayServer.Listen(hostPort[0], Integer.parseInt(hostPort[1]), tlsCert, tlsKey, threads));
+                new GatewayServer.Listen(hostPort[0], Integer.parseInt(hostPort[1]), tlsCert, tlsKey, threads),
+                new GatewayServer.Operations(page, FleetMetrics.registry(pool, Keys.defaults(), Clock.systemUTC())));
+        if (page != null) {
+            LOG.info("operations page at " + server.url(hostPort[0]) + OpsWeb.PREFIX + "/");
+        }
         LOG.info("gateway listening on " + server.url(hostPort[0]) + " for " + gatewayConfig.projects().size() + " project(s) ("
                 + String.join(", ", new java.util.TreeSet<>(gatewayConfig.projects().keySet())) + "), jobs "
                 + (signer == null ? "unsigned" : "signed with key '" + signer.keys().signingKey().id() + "'"));

@@ -8,7 +8,12 @@ import io.deployster.queue.QueueSettings;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
 import io.deployster.sign.JobSigner;
+import io.deployster.metrics.MetricsEndpoint;
+import io.deployster.metrics.QueueGauges;
+import io.deployster.metrics.Registry;
+import io.deployster.metrics.WorkerMetrics;
 import io.deployster.worker.Worker;
+import io.deployster.worker.WorkerEvents;
 import io.deployster.worker.WorkerOptions;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -59,6 +64,12 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--retention", defaultValue = "7d", converter = DurationConverter.class, paramLabel = "TIME",
             description = "How long finished jobs and their logs are kept (default: 7d).")
     Duration retention;
+    @Option(names = "--history-limit", defaultValue = "1000", paramLabel = "N",
+            description = "Ended deploys kept per project for 'deployster history', beyond --retention (default: 1000).")
+    int historyLimit;
+    @Option(names = "--metrics-listen", paramLabel = "HOST:PORT",
+            description = "Serve Prometheus metrics at http://HOST:PORT/metrics (e.g. 127.0.0.1:9464; port 0: any free port, logged).")
+    String metricsListen;
     @Option(names = "--max-line-bytes", defaultValue = "16384", paramLabel = "BYTES", description = "Longer output lines are cut and marked (default: 16384).")
     int maxLineBytes;
 
@@ -70,14 +81,25 @@ final class WorkerCommand implements Callable<Integer> {
             }
         }
         Logging.setLevel(Level.INFO);
-        QueueSettings settings = new QueueSettings(lockTtl, QueueSettings.DEFAULT.logMaxLen(), retention);
+        QueueSettings settings = new QueueSettings(lockTtl, QueueSettings.DEFAULT.logMaxLen(), retention, historyLimit);
         WorkerOptions options = new WorkerOptions(name == null ? WorkerOptions.defaultName() : name, queues, concurrency,
                 killGrace, maxLineBytes, shutdownGrace, lostAfter, claimIdle);
         JobSigner signer = keys.signer();
         WorkerPolicy policy = policyFile == null ? null : WorkerPolicy.load(policyFile);
         Redis pool = redis.connect(concurrency * 2 + 8);
         JobQueue queue = new JobQueue(pool, Keys.defaults(), settings, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC(), signer);
-        Worker worker = new Worker(pool, queue, options, policy);
+        HostPort metricsAt = metricsListen == null ? null : HostPort.parse("--metrics-listen", metricsListen);
+        Registry registry = new Registry();
+        WorkerMetrics metrics = new WorkerMetrics(registry.meters(), pool, Keys.defaults());
+        Worker worker = new Worker(pool, queue, options, policy, metricsAt == null ? WorkerEvents.NONE : metrics);
+        MetricsEndpoint endpoint = null;
+        if (metricsAt != null) {
+            metrics.slots(options.name(), concurrency, worker::running);
+            registry.beforeScrape(new QueueGauges(registry.meters(), pool, Keys.defaults(), options::queues));
+            endpoint = MetricsEndpoint.start(metricsAt.host(), metricsAt.port(), registry);
+            Logger.getLogger(WorkerCommand.class.getName()).info("worker " + options.name() + ": metrics at http://"
+                    + metricsAt.host() + ":" + endpoint.port() + "/metrics");
+        }
         // TERM (systemd stop) and INT (Ctrl-C) mean a graceful shutdown that ends with exit code 0
         CountDownLatch stop = new CountDownLatch(1);
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> stop.countDown());
@@ -87,6 +109,9 @@ final class WorkerCommand implements Callable<Integer> {
         Logger.getLogger(WorkerCommand.class.getName()).info("worker " + options.name()
                 + ": shutdown requested; taking no new jobs, waiting up to " + shutdownGrace.toSeconds() + " s for " + worker.running() + " running job(s)");
         worker.close();
+        if (endpoint != null) {
+            endpoint.close();
+        }
         pool.close();
         return ExitCodes.SUCCEEDED;
     }

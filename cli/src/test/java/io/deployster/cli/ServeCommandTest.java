@@ -32,6 +32,19 @@ class ServeCommandTest {
     }
 
     @Test
+    void aBadOperatorsFileStopsItAtStartNamingTheLineTheFieldAndWhatIsAllowed() throws Exception {
+        Path config = Files.writeString(dir.resolve("gateway.yml"), "projects: {shop: {tokens: [{name: ci, sha256: "
+                + "a".repeat(64) + ", scopes: [read]}]}}\n");
+        Path operators = Files.writeString(dir.resolve("operators"), "# name role sha256\nalice admin " + "b".repeat(64) + "\n");
+        String[] r = run("serve", "--config", config.toString(), "--operators", operators.toString(), "--redis", "redis://127.0.0.1:1");
+        assertEquals(Integer.toString(ExitCodes.USAGE), r[0], r[2]);
+        assertTrue(r[2].contains(operators + " line 2: role 'admin' is not allowed; use read or operate"), r[2]);
+        Files.writeString(operators, "bob read " + "c".repeat(10) + "\n");
+        r = run("serve", "--config", config.toString(), "--operators", operators.toString(), "--redis", "redis://127.0.0.1:1");
+        assertTrue(r[2].contains(operators + " line 1: hash 'cccccccccc' is not allowed; use the 64 lower-case hex digits"), r[2]);
+    }
+
+    @Test
     void aMissingConfigOrABadListenAddressIsUsageError() {
         String[] missing = run("serve", "--config", dir.resolve("none.yml").toString());
         assertEquals(Integer.toString(ExitCodes.USAGE), missing[0]);

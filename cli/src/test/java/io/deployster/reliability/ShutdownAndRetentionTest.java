@@ -64,7 +64,8 @@ class ShutdownAndRetentionTest {
     @Test
     void finishedJobsExpireAfterTheRetentionSoRedisDoesNotGrow() throws Exception {
         try (Deployment deployment = new Deployment(redis.uri());
-             WorkerProcess worker = WorkerProcess.start(redis.client(), dir, "w1", "--retention", "2s", "--concurrency", "4")) {
+             WorkerProcess worker = WorkerProcess.start(redis.client(), dir, "w1", "--retention", "2s", "--concurrency", "4",
+                     "--history-limit", "5")) {
             long before = usedMemory();
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < 300; i++) {
@@ -85,6 +86,13 @@ class ShutdownAndRetentionTest {
             }
             assertTrue(left.containsAll(counters), "each project keeps its fencing counter: " + left);
             left.removeAll(counters);
+            // and its history, capped at the last --history-limit deploys; the fleet keeps its workers and submit counts
+            for (int p = 0; p < 10; p++) {
+                String history = "deployster:history:p" + p;
+                assertEquals(5L, (long) redis.client().call(j -> j.llen(history)), history);
+                assertTrue(left.remove(history), history + " in " + left);
+            }
+            assertTrue(left.remove("deployster:workers") && left.remove("deployster:submitted"), left.toString());
             assertEquals(List.of(), left, "nothing else of 300 jobs is left");
             long after = usedMemory();
             assertTrue(after - before < 512 * 1024, "memory grew by " + (after - before) + " bytes over 300 expired jobs");

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A `deployster worker` in a JVM of its own, so a test can kill it with real signals. */
-final class WorkerProcess implements AutoCloseable {
+public final class WorkerProcess implements AutoCloseable {
     private final Process process;
     private final Path output;
     final String name;
@@ -45,7 +45,7 @@ final class WorkerProcess implements AutoCloseable {
         return worker;
     }
 
-    static WorkerProcess start(Redis redis, Path dir, String name, String... args) throws IOException {
+    public static WorkerProcess start(Redis redis, Path dir, String name, String... args) throws IOException {
         return start(redis, dir, name, List.of(), args);
     }
 
@@ -53,7 +53,7 @@ final class WorkerProcess implements AutoCloseable {
         return process.pid();
     }
 
-    void signal(String signal) throws IOException, InterruptedException {
+    public void signal(String signal) throws IOException, InterruptedException {
         new ProcessBuilder("kill", "-s", signal, Long.toString(process.pid())).inheritIO().start().waitFor();
     }
 

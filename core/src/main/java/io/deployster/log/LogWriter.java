@@ -43,11 +43,18 @@ public final class LogWriter implements AutoCloseable {
     private final Thread shipper;
     private final AtomicLong dropped = new AtomicLong();
     private volatile boolean failing;
+    private final LogShipping shipping;
 
     /**
      * @param afterEntry the job's 'started' entry id; this writer's entries are numbered after it
      */
     public LogWriter(Redis redis, Keys keys, String jobId, String afterEntry, long maxLen, int bufferEntries) {
+        this(redis, keys, jobId, afterEntry, maxLen, bufferEntries, LogShipping.NONE);
+    }
+
+    /** @param shipping told what was shipped and dropped (metrics) */
+    public LogWriter(Redis redis, Keys keys, String jobId, String afterEntry, long maxLen, int bufferEntries, LogShipping shipping) {
+        this.shipping = shipping;
         this.redis = redis;
         this.key = keys.log(jobId);
         this.maxLen = maxLen;
@@ -136,6 +143,7 @@ public final class LogWriter implements AutoCloseable {
                 }
                 long dropNow = dropped.getAndSet(0);
                 if (dropNow > 0) {
+                    shipping.dropped(dropNow);
                     batch.add(0, Map.of("e", "note", "ts", Long.toString(System.currentTimeMillis()), "message",
                             dropNow + " output lines were dropped while Redis could not be reached"));
                 }
@@ -157,12 +165,22 @@ public final class LogWriter implements AutoCloseable {
             try {
                 send(batch, firstSequence);
                 failing = false;
+                shipped(batch);
                 return;
             } catch (RuntimeException e) {
                 failing = true;
                 Thread.sleep(backoff);
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
             }
+        }
+    }
+
+    private void shipped(List<Map<String, String>> batch) {
+        long now = System.currentTimeMillis();
+        long[] latency = batch.stream().filter(e -> e.containsKey("l") && e.containsKey("ts"))
+                .mapToLong(e -> Math.max(0, now - Long.parseLong(e.get("ts")))).toArray();
+        if (latency.length > 0) {
+            shipping.shipped(latency);
         }
     }
 

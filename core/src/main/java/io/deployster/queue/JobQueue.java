@@ -241,7 +241,8 @@ public final class JobQueue {
     public boolean finish(String id, JobStatus status, Integer exitCode, Integer failedCommand, String reason, String outputsJson) {
         List<?> reply = (List<?>) redis.callReplicated("the end of job " + id + " and its lock hand-off", Shortfall.WARN,
                 j -> finish.eval(j, List.of(), List.of(id, status.wireName(),
-                text(exitCode), text(failedCommand), nullToEmpty(reason), now(), ttl(), maxLen(), retention(), nullToEmpty(outputsJson))));
+                text(exitCode), text(failedCommand), nullToEmpty(reason), now(), ttl(), maxLen(), retention(), nullToEmpty(outputsJson),
+                historyLimit())));
         return "done".equals(reply.get(0));
     }
 
@@ -253,7 +254,7 @@ public final class JobQueue {
     public void reject(String id, String queue, String entryId, JobStatus status, String reason, String rawEntry) {
         redis.callReplicated("the end of job " + id + " (" + status.wireName() + ")", Shortfall.WARN,
                 j -> reject.eval(j, List.of(), List.of(id, queue, entryId, reason, now(), ttl(), maxLen(), retention(), rawEntry,
-                status.wireName())));
+                status.wireName(), historyLimit())));
     }
 
     /** Opens the sealed secrets of a spec a worker is about to run. */
@@ -327,7 +328,7 @@ public final class JobQueue {
     public CancelOutcome cancel(String id, String reason) {
         List<?> reply = (List<?>) redis.callReplicated("the cancel of job " + id, Shortfall.FAIL,
                 j -> cancel.eval(j, List.of(), List.of(JobIds.check(id), reason, now(), ttl(),
-                maxLen(), retention())));
+                maxLen(), retention(), historyLimit())));
         return CancelOutcome.valueOf(((String) reply.get(0)).toUpperCase(Locale.ROOT));
     }
 
@@ -340,7 +341,7 @@ public final class JobQueue {
     public Sweep sweep() {
         // waits for replicas only when it ended a job or handed on a lock, not on every idle round
         List<?> reply = (List<?>) redis.callReplicated("a sweep's lost jobs and lock hand-offs", Shortfall.WARN,
-                j -> sweep.eval(j, List.of(), List.of(ttl(), maxLen(), retention(), now())),
+                j -> sweep.eval(j, List.of(), List.of(ttl(), maxLen(), retention(), now(), historyLimit())),
                 r -> !((List<?>) ((List<?>) r).get(0)).isEmpty() || !((List<?>) ((List<?>) r).get(1)).isEmpty());
         return new Sweep((List<String>) reply.get(0), (List<String>) reply.get(1));
     }
@@ -358,7 +359,11 @@ public final class JobQueue {
 
     /** Removes {@code worker}'s heartbeat at once (it stopped cleanly), instead of letting it expire. */
     public void forgetWorker(String worker) {
-        redis.run(j -> j.del(keys.worker(worker)));
+        redis.run(j -> {
+            j.del(keys.worker(worker));
+            // a clean stop is not a death: operators see dead workers only when they crashed or were cut off
+            j.hdel(keys.workers(), worker);
+        });
     }
 
     /** @return the job's state, or null when there is no such job (never submitted, or expired) */
@@ -381,6 +386,10 @@ public final class JobQueue {
 
     private String retention() {
         return Long.toString(Math.max(1, settings.retention().toSeconds()));
+    }
+
+    private String historyLimit() {
+        return Integer.toString(settings.historyLimit());
     }
 
     private static String text(Integer value) {

@@ -24,10 +24,16 @@ public final class Keys {
     private static final String WAITERS = "waiters:";
     /** Counter per project: the fencing token of its latest lock grant (never reset, only increased). */
     private static final String FENCE = "fence:";
+    /** List per project, newest first: its last deploys that ended (JSON each), kept longer than the jobs. */
+    private static final String HISTORY = "history:";
     /** String per worker, with a TTL: present while the worker is alive. */
     private static final String WORKER = "worker:";
     /** String per signed job that started, with a TTL: a replay of it is refused. */
     private static final String SEEN = "seen:";
+    /** Hash: each worker's last heartbeat text, kept after it stops, so a dead worker shows as dead. */
+    private static final String WORKERS = "workers";
+    /** Hash: queue name to the number of jobs ever submitted to it (by any producer), for metrics. */
+    private static final String SUBMITTED = "submitted";
     /** Set: projects with jobs not started yet, for the abandoned-lock sweep. */
     private static final String WAITING_PROJECTS = "waiting-projects";
     /** Set: jobs running now, checked against their leases (the project locks). */
@@ -42,8 +48,10 @@ public final class Keys {
     private static final String CANCEL = "cancel";
 
     private static final Map<String, String> LUA_PER_ID = Map.of("job_key", JOB, "log_key", LOG, "queue_key", QUEUE,
-            "lock_key", LOCK, "waiters_key", WAITERS, "worker_key", WORKER, "seen_key", SEEN, "fence_key", FENCE);
-    private static final Map<String, String> LUA_SINGLE = Map.of("waiting_projects_key", WAITING_PROJECTS, "workflows_key", WORKFLOWS,
+            "lock_key", LOCK, "waiters_key", WAITERS, "worker_key", WORKER, "seen_key", SEEN, "fence_key", FENCE,
+            "history_key", HISTORY);
+    private static final Map<String, String> LUA_SINGLE = Map.of("workers_key", WORKERS, "submitted_key", SUBMITTED,
+            "waiting_projects_key", WAITING_PROJECTS, "workflows_key", WORKFLOWS,
             "running_key", RUNNING, "handed_over_key", HANDED_OVER, "cancel_channel", CANCEL);
 
     private final String prefix;
@@ -65,6 +73,56 @@ public final class Keys {
 
     public String log(String jobId) {
         return prefix + LOG + jobId;
+    }
+
+    /** List per project: its ended deploys, newest first, as JSON (the last N of them). */
+    public String history(String project) {
+        return prefix + HISTORY + project;
+    }
+
+    /** Counter per project: the fencing token of its latest lock grant. */
+    public String fence(String project) {
+        return prefix + FENCE + project;
+    }
+
+    /** Pattern matching every worker's liveness key, for SCAN. */
+    public String workerPattern() {
+        return prefix + WORKER + "*";
+    }
+
+    /** Pattern matching every queue stream, for SCAN. */
+    public String queuePattern() {
+        return prefix + QUEUE + "*";
+    }
+
+    /** Pattern matching every job hash, for SCAN. */
+    public String jobPattern() {
+        return prefix + JOB + "*";
+    }
+
+    /** Pattern matching every project's fencing counter: a project that ever ran a job has one. */
+    public String fencePattern() {
+        return prefix + FENCE + "*";
+    }
+
+    /** Hash: worker name to its last heartbeat text. */
+    public String workers() {
+        return prefix + WORKERS;
+    }
+
+    /** Hash: queue name to the count of jobs submitted to it. */
+    public String submitted() {
+        return prefix + SUBMITTED;
+    }
+
+    /** Set: projects with jobs not started yet. */
+    public String waitingProjects() {
+        return prefix + WAITING_PROJECTS;
+    }
+
+    /** Set: ids of running jobs. */
+    public String running() {
+        return prefix + RUNNING;
     }
 
     public String queue(String queue) {

@@ -36,9 +36,11 @@ final class Admission {
     private final JobQueue queue;
     private final WorkerPolicy policy;
     private final String worker;
+    private final WorkerEvents events;
 
     /** @param policy what jobs may do here; null for none */
-    Admission(JobQueue queue, WorkerPolicy policy, String worker) {
+    Admission(JobQueue queue, WorkerPolicy policy, String worker, WorkerEvents events) {
+        this.events = events;
         this.queue = queue;
         this.policy = policy;
         this.worker = worker;
@@ -51,6 +53,7 @@ final class Admission {
             String newId = queue.newId();
             queue.reject(newId, entry.queue(), entry.entryId(), JobStatus.FAILED, "queue entry " + entry.entryId() + " on queue '"
                     + entry.queue() + "' has no valid job id (field 'job'); it was recorded as job " + newId + " and not run", entry.raw());
+            events.rejected(entry.queue(), WorkerEvents.Refusal.INVALID_ENTRY);
             LOG.log(Level.WARNING, "worker {0}: rejected queue entry {1} on {2}: no valid job id; recorded as job {3}",
                     worker, entry.entryId(), entry.queue(), newId);
             return Optional.empty();
@@ -66,10 +69,12 @@ final class Admission {
             secrets = queue.open(id, spec);
         } catch (InvalidJobException e) {
             queue.reject(id, entry.queue(), entry.entryId(), JobStatus.FAILED, e.getMessage(), entry.raw());
+            events.rejected(entry.queue(), WorkerEvents.Refusal.INVALID_SPEC);
             LOG.log(Level.WARNING, "worker {0}: job {1} is invalid, not run: {2}", worker, id, e.getMessage());
             return Optional.empty();
         } catch (RejectedJobException | IllegalArgumentException e) {
             queue.reject(id, entry.queue(), entry.entryId(), JobStatus.REJECTED, e.getMessage(), entry.raw());
+            events.rejected(entry.queue(), WorkerEvents.Refusal.REFUSED);
             LOG.log(Level.WARNING, "worker {0}: job {1} of project {2} rejected, not run: {3}", worker, id, spec.project(), e.getMessage());
             return Optional.empty();
         }
@@ -85,6 +90,7 @@ final class Admission {
             case REPLAYED -> {
                 queue.reject(id, entry.queue(), entry.entryId(), JobStatus.REJECTED, "replayed: job " + id + " has already been started "
                         + "once; a signed job runs at most once, submit a new one", entry.raw());
+                events.rejected(entry.queue(), WorkerEvents.Refusal.REPLAYED);
                 LOG.log(Level.WARNING, "worker {0}: job {1} rejected as a replay", worker, id);
             }
         }

@@ -37,18 +37,20 @@ final class JobExecution implements Runnable {
     private final Consumer<JobExecution> onEnd;
     private volatile boolean processesGone;
     private volatile boolean recorded;
+    private final WorkerEvents events;
     private final Path outputFile;
     private String outputsJson;
 
     JobExecution(String id, JobSpec spec, Secrets secrets, JobQueue.Start start, JobQueue queue, Redis redis, WorkerOptions options,
-                 Subreaper subreaper, LeaseKeeper leases, Consumer<JobExecution> onEnd) {
+                 Subreaper subreaper, LeaseKeeper leases, Consumer<JobExecution> onEnd, WorkerEvents events) {
+        this.events = events;
         this.id = id;
         this.spec = spec;
         this.queue = queue;
         this.leases = leases;
         this.fencingToken = start.fencingToken();
         this.onEnd = onEnd;
-        this.log = new LogWriter(redis, queue.keys(), id, start.startedEntry(), queue.settings().logMaxLen(), LOG_BUFFER);
+        this.log = new LogWriter(redis, queue.keys(), id, start.startedEntry(), queue.settings().logMaxLen(), LOG_BUFFER, events);
         this.processes = new JobProcesses(id, subreaper, () -> leases.sessionsChanged(this));
         this.outputFile = outputFile(id);
         this.runner = new JobRunner(id, spec, secrets, log, new LineReader(options.maxLineBytes()), options.killGrace().toMillis(),
@@ -164,6 +166,10 @@ final class JobExecution implements Runnable {
                     LOG.log(Level.WARNING, "job {0} of project {1} ended ({2}) after it had already been ended by someone else "
                             + "(cancelled, or marked lost when its lease ran out)", id, spec.project(), outcome.status().wireName());
                     return;
+                }
+                events.finished(id, spec.queueOrDefault(), outcome.status());
+                if (outcome.status() == JobStatus.LOST) {
+                    events.lost(WorkerEvents.Loss.FENCED);
                 }
                 LOG.log(outcome.status() == JobStatus.SUCCEEDED ? Level.INFO : Level.WARNING, "job {0} of project {1} {2}{3}",
                         id, spec.project(), outcome.status().wireName(), outcome.reason() == null ? "" : ": " + outcome.reason());

@@ -27,6 +27,8 @@ final class RunnerPool {
         JobExecution create(Admission.Admitted job, java.util.function.Consumer<JobExecution> onEnd);
     }
 
+    private final WorkerEvents events;
+
     private final int concurrency;
     private final Semaphore slots;
     private final ExecutorService threads;
@@ -37,7 +39,9 @@ final class RunnerPool {
     private final Map<String, ScheduledFuture<?>> timeouts = new ConcurrentHashMap<>();
     private final AtomicInteger admitting = new AtomicInteger();
 
-    RunnerPool(int concurrency, ExecutorService threads, ScheduledExecutorService timers, Executions executions, LeaseKeeper leases) {
+    RunnerPool(int concurrency, ExecutorService threads, ScheduledExecutorService timers, Executions executions, LeaseKeeper leases,
+               WorkerEvents events) {
+        this.events = events;
         this.concurrency = concurrency;
         this.slots = new Semaphore(concurrency);
         this.threads = threads;
@@ -103,6 +107,7 @@ final class RunnerPool {
                     "timed out after " + timeout + " s (timeoutSeconds)"), timeout, TimeUnit.SECONDS));
         }
         threads.execute(execution);
+        events.started(job.id(), job.spec().queueOrDefault(), job.spec().project());
     }
 
     // The job's processes are gone and its end is recorded (or could not be): its slot is free.

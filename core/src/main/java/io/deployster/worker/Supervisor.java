@@ -1,6 +1,7 @@
 package io.deployster.worker;
 
 import io.deployster.job.JobStatus;
+import io.deployster.ops.WorkerInfo;
 import io.deployster.queue.CancelListener;
 import io.deployster.queue.Fetcher;
 import io.deployster.queue.JobQueue;
@@ -34,12 +35,14 @@ final class Supervisor implements AutoCloseable {
     private final Fetcher fetcher;
     private final Subreaper subreaper;
     private final CancelListener cancels;
+    private final WorkerEvents events;
     private final ScheduledExecutorService leaseTimer = Executors.newSingleThreadScheduledExecutor(Threads.daemon("leases"));
     private final ScheduledExecutorService sweepTimer = Executors.newSingleThreadScheduledExecutor(Threads.daemon("sweep"));
     private volatile boolean closed;
 
     Supervisor(Redis redis, JobQueue queue, WorkerOptions options, LeaseKeeper leases, RunnerPool pool, Fetcher fetcher,
-               Subreaper subreaper) {
+               Subreaper subreaper, WorkerEvents events) {
+        this.events = events;
         this.queue = queue;
         this.options = options;
         this.leases = leases;
@@ -71,13 +74,14 @@ final class Supervisor implements AutoCloseable {
     }
 
     private void heartbeat() {
-        queue.heartbeat(options.name(), options.lostAfter(), "queues=" + String.join(",", options.queues())
-                + " running=" + pool.running() + "/" + options.concurrency());
+        queue.heartbeat(options.name(), options.lostAfter(), WorkerInfo.describe(options.queues(), pool.running(),
+                options.concurrency(), System.currentTimeMillis()));
     }
 
     private void sweep() {
         JobQueue.Sweep sweep = queue.sweep();
         for (String lost : sweep.lost()) {
+            events.lost(WorkerEvents.Loss.LEASE_EXPIRED);
             LOG.log(Level.WARNING, "job {0} marked lost: its lease ran out (its worker crashed, stalled or lost Redis)", lost);
         }
         for (String started : sweep.handedOver()) {

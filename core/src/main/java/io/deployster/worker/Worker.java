@@ -38,6 +38,7 @@ public final class Worker implements AutoCloseable {
     private final WorkerPolicy policy;
     private final Fetcher fetcher;
     private final Admission admission;
+    private final WorkerEvents events;
     private final ExecutorService threads = Executors.newCachedThreadPool(Threads.daemon("job"));
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(Threads.daemon("timeouts"));
     private final Thread reader;
@@ -59,12 +60,18 @@ public final class Worker implements AutoCloseable {
      * @param policy when given, only jobs within it run
      */
     public Worker(Redis redis, JobQueue queue, WorkerOptions options, WorkerPolicy policy) {
+        this(redis, queue, options, policy, WorkerEvents.NONE);
+    }
+
+    /** @param events told of starts, ends, refusals, losses and log shipping (metrics) */
+    public Worker(Redis redis, JobQueue queue, WorkerOptions options, WorkerPolicy policy, WorkerEvents events) {
+        this.events = events;
         this.redis = redis;
         this.queue = queue;
         this.options = options;
         this.policy = policy;
         this.fetcher = new Fetcher(redis, queue.keys(), options.name(), options.queues(), options.claimIdle());
-        this.admission = new Admission(queue, policy, options.name());
+        this.admission = new Admission(queue, policy, options.name(), events);
         this.reader = Threads.daemon("reader").newThread(this::readLoop);
     }
 
@@ -78,8 +85,8 @@ public final class Worker implements AutoCloseable {
         watchdog = LeaseWatchdog.start(id -> leases.watchdogFenced(id));
         leases = new LeaseKeeper(queue, queue.settings().lockTtl(), watchdog, threads);
         pool = new RunnerPool(options.concurrency(), threads, timers, (job, onEnd) -> new JobExecution(job.id(), job.spec(),
-                job.secrets(), job.start(), queue, redis, options, subreaper, leases, onEnd), leases);
-        supervisor = new Supervisor(redis, queue, options, leases, pool, fetcher, subreaper);
+                job.secrets(), job.start(), queue, redis, options, subreaper, leases, onEnd, events), leases, events);
+        supervisor = new Supervisor(redis, queue, options, leases, pool, fetcher, subreaper, events);
         supervisor.start();
         reader.start();
         // every worker drives workflows, so one goes on while any worker is alive (docs/workflows.md)

@@ -1,4 +1,4 @@
--- ARGV: id, reason, now, ttl, maxlen, retention
+-- ARGV: id, reason, now, ttl, maxlen, retention, history limit
 -- Returns {outcome, status before}: 'cancelled' (was queued or waiting), 'requested' (running: the
 -- worker kills it), 'finished' (nothing to do) or 'unknown'.
 local id = ARGV[1]
@@ -9,7 +9,7 @@ if not status then
 end
 if status == 'queued' or status == 'waiting' then
   redis.call('LREM', waiters_key(redis.call('HGET', jk, 'project')), 0, id)
-  finish(id, 'cancelled', '', '', ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6])
+  finish(id, 'cancelled', '', '', ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7])
   return {'cancelled', status}
 end
 if status == 'running' then

@@ -60,9 +60,22 @@ local function hand_off(project, ttl)
   end
 end
 
--- Records a terminal state, closes the log with a 'finished' event, starts the retention clock and
--- passes the lock on. Returns the id of the job that got the lock, or ''.
-local function finish(id, status, exit, failed, reason, now, ttl, maxlen, retention)
+-- Adds an ended job to the front of its project's history, which keeps the last `keep` deploys and
+-- outlives the job's own hash. ref and commit live only in the spec; a spec that is not JSON (a
+-- rejected entry) just leaves them out.
+local function add_history(id, project, keep)
+  local f = redis.call('HMGET', job_key(id), 'spec', 'submittedBy', 'worker', 'status', 'submittedAt', 'startedAt', 'endedAt', 'reason', 'queue')
+  for i = 1, 9 do if not f[i] then f[i] = nil end end -- a missing field is left out, not written as false
+  local ok, spec = pcall(cjson.decode, f[1] or '')
+  if not ok or type(spec) ~= 'table' then spec = {} end
+  redis.call('LPUSH', history_key(project), cjson.encode({id = id, ref = spec.ref, commit = spec.commit, submittedBy = f[2],
+    worker = f[3], status = f[4], submittedAt = f[5], startedAt = f[6], endedAt = f[7], reason = f[8], queue = f[9]}))
+  redis.call('LTRIM', history_key(project), 0, (tonumber(keep) or 1000) - 1)
+end
+
+-- Records a terminal state, closes the log with a 'finished' event, starts the retention clock, adds the
+-- job to its project's history and passes the lock on. Returns the id of the job that got the lock, or ''.
+local function finish(id, status, exit, failed, reason, now, ttl, maxlen, retention, keep)
   local jk = job_key(id)
   redis.call('HSET', jk, 'status', status, 'endedAt', now, 'reason', reason)
   if exit ~= '' then redis.call('HSET', jk, 'exitCode', exit) end
@@ -73,12 +86,16 @@ local function finish(id, status, exit, failed, reason, now, ttl, maxlen, retent
   redis.call('EXPIRE', jk, retention)
   redis.call('EXPIRE', log_key(id), retention)
   local project = redis.call('HGET', jk, 'project')
+  if project and project ~= '' then add_history(id, project, keep) end
   if project then
     -- a job that ends before it started must not hold up the project's order
     redis.call('LREM', waiters_key(project), 0, id)
   end
   if project and redis.call('GET', lock_key(project)) == id then
-    return hand_off(project, ttl)
+    local next_id = hand_off(project, ttl)
+    -- when the lock passed on: the next job's start then tells the hand-off latency (metrics)
+    if next_id ~= '' then redis.call('HSET', job_key(next_id), 'lockHandedAt', now) end
+    return next_id
   end
   return ''
 end

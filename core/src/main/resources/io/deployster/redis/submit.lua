@@ -15,5 +15,6 @@ else
   redis.call('RPUSH', waiters_key(ARGV[3]), id)
   redis.call('SADD', waiting_projects_key(), ARGV[3])
 end
+redis.call('HINCRBY', submitted_key(), ARGV[4], 1) -- every producer's submits, for the metrics
 log_event(id, ARGV[7], 'e', 'queued', 'ts', ARGV[6], 'queue', ARGV[4])
 return redis.call('XADD', queue_key(ARGV[4]), '*', 'job', id, 'spec', ARGV[2], 'kid', ARGV[8], 'iat', ARGV[9], 'sig', ARGV[10])

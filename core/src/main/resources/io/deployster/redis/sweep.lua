@@ -4,7 +4,7 @@
 -- lock passes on only now, once its lease is over, so a stalled holder never overlaps the next job.
 -- Also keeps alive the locks of jobs granted them but not started yet, and hands on free locks of
 -- projects with jobs not started.
--- ARGV: ttl (lease, ms), maxlen, retention, now
+-- ARGV: ttl (lease, ms), maxlen, retention, now, history limit
 -- Returns {ids of jobs marked lost, ids of jobs that got a lock}.
 local lost, started = {}, {}
 for _, id in ipairs(redis.call('SMEMBERS', running_key())) do
@@ -25,7 +25,7 @@ for _, id in ipairs(redis.call('SMEMBERS', running_key())) do
     finish(id, 'lost', '', '', 'the lease of this job (the lock of project ' .. f[2] .. lease .. ') ran out: worker '
       .. worker .. ' did not renew it (it crashed, was stopped or could not reach Redis; ' .. heartbeat .. '). '
       .. 'A worker kills a job whose lease it cannot renew, so the deploy may have stopped part-way: check the host '
-      .. 'before deploying again', ARGV[4], ARGV[1], ARGV[2], ARGV[3])
+      .. 'before deploying again', ARGV[4], ARGV[1], ARGV[2], ARGV[3], ARGV[5])
     table.insert(lost, id)
   end
 end

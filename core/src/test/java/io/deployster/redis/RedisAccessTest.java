@@ -11,6 +11,12 @@ import io.deployster.job.JobSpecValidator;
 import io.deployster.job.JobState;
 import io.deployster.job.JobStatus;
 import io.deployster.log.LogFollower;
+import io.deployster.ops.DeployHistory;
+import io.deployster.ops.JobsView;
+import io.deployster.ops.ProjectsView;
+import io.deployster.ops.QueueInfo;
+import io.deployster.ops.QueuesView;
+import io.deployster.ops.WorkersView;
 import io.deployster.queue.JobQueue;
 import io.deployster.queue.QueueSettings;
 import io.deployster.worker.Worker;
@@ -64,6 +70,17 @@ class RedisAccessTest {
             assertTrue(denied.getMessage().contains("NOPERM"), denied.getMessage());
             assertThrows(JedisDataException.class, () -> producer.run(j -> j.get("other-app:key")));
             assertThrows(JedisAccessControlException.class, () -> Redis.connect("redis://deployster-producer:wrong@127.0.0.1:" + server.port()).run(j -> j.ping()));
+            try (Redis viewer = Redis.connect("redis://deployster-viewer:change-me-viewer@127.0.0.1:" + server.port())) {
+                Keys keys = Keys.defaults();
+                WorkersView workers = new WorkersView(viewer, keys, Clock.systemUTC());
+                assertEquals(List.of("deploy"), new QueuesView(viewer, keys, workers).list().stream().map(QueueInfo::name).toList());
+                assertEquals(1, new JobsView(viewer, keys).list(new JobsView.Filter("shop", null, 10)).size());
+                assertEquals(1, new ProjectsView(viewer, keys).get("shop").fencingToken());
+                assertEquals(JobStatus.SUCCEEDED, new DeployHistory(viewer, keys).last("shop", 10).get(0).status());
+                assertTrue(workers.list().isEmpty(), "the worker stopped cleanly");
+                JedisDataException readOnly = assertThrows(JedisDataException.class, () -> viewer.run(j -> j.hset(keys.job("x"), "a", "b")));
+                assertTrue(readOnly.getMessage().contains("NOPERM"), readOnly.getMessage());
+            }
         }
     }
 

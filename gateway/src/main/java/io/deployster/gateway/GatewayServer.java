@@ -2,6 +2,9 @@ package io.deployster.gateway;
 
 import io.deployster.client.DeploysterClient;
 import io.deployster.log.LogFollower;
+import io.deployster.metrics.FleetMetrics;
+import io.deployster.metrics.Registry;
+import io.deployster.web.OpsWeb;
 import io.deployster.log.MultiLogReader;
 import io.deployster.queue.QueueSettings;
 import io.deployster.redis.Keys;
@@ -60,6 +63,22 @@ public final class GatewayServer implements AutoCloseable {
      */
     public static GatewayServer start(GatewayConfig config, Redis redis, Keys keys, QueueSettings settings, DeploysterClient client,
                                       Listen listen) throws IOException {
+        return start(config, redis, keys, settings, client, listen,
+                new Operations(null, FleetMetrics.registry(redis, keys, java.time.Clock.systemUTC())));
+    }
+
+    /**
+     * What the gateway serves for operators besides the API (docs/operations.md).
+     *
+     * @param page the operations page under /ui; null to serve none (no operator tokens configured)
+     * @param metrics served at /metrics in the Prometheus text format
+     */
+    public record Operations(OpsWeb page, Registry metrics) {
+    }
+
+    /** As {@link #start(GatewayConfig, Redis, Keys, QueueSettings, DeploysterClient, Listen)}, with the operations page and metrics given. */
+    public static GatewayServer start(GatewayConfig config, Redis redis, Keys keys, QueueSettings settings, DeploysterClient client,
+                                      Listen listen, Operations operations) throws IOException {
         LogHub hub = new LogHub(redis, new MultiLogReader(keys));
         Requests requests = new Requests(config, new Authenticator(config), new AuthFailureLimiter(redis, keys, config.authFailuresPerMinute()));
         Deployments deployments = new Deployments(client, redis, keys);
@@ -108,6 +127,12 @@ public final class GatewayServer implements AutoCloseable {
             new NativeRoutes(requests, deployments, logs, hub).register(cfg.routes);
             new QueuedDeployRoutes(requests, deployments, redis, keys, settings).register(cfg.routes);
             new ContinuousDeployRoutes(requests, deployments).register(cfg.routes);
+            if (operations.page() != null) {
+                operations.page().register(cfg.routes);
+            }
+            // unauthenticated, as Prometheus scrapes: it tells queue and worker names and counts, never job data
+            cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(operations.metrics().scrape()));
             cfg.routes.get(NativeRoutes.PREFIX + "/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
             cfg.routes.exception(ApiError.class, (e, ctx) -> write(ctx, e));
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, fromJavalin(e, ctx)));

@@ -1,0 +1,80 @@
+package io.deployster.ops;
+
+import io.deployster.job.JobState;
+import io.deployster.job.JobStatus;
+import io.deployster.redis.Keys;
+import io.deployster.redis.Redis;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+
+/**
+ * The jobs Redis still holds (ended ones until their retention ends), newest first. Reads every job
+ * hash with SCAN and one pipeline: meant for operators, not for a request per second.
+ */
+public final class JobsView {
+    private static final String[] FIELDS = {"status", "project", "queue", "submittedBy", "submittedAt", "worker", "startedAt",
+            "endedAt", "exitCode", "failedCommand", "reason", "waitingBehind", "fencingToken"};
+
+    /** What to list: null project or status for all. */
+    public record Filter(String project, JobStatus status, int limit) {
+        public Filter {
+            if (project != null) {
+                Names.check("project", project);
+            }
+            Names.checkLimit(limit);
+        }
+    }
+
+    private final Redis redis;
+    private final Keys keys;
+
+    public JobsView(Redis redis, Keys keys) {
+        this.redis = redis;
+        this.keys = keys;
+    }
+
+    public List<JobState> list(Filter filter) {
+        List<String> ids = Scans.names(redis, keys.jobPattern(), "hash");
+        List<JobState> jobs = new ArrayList<>();
+        for (int from = 0; from < ids.size(); from += 1000) {
+            List<String> batch = ids.subList(from, Math.min(ids.size(), from + 1000));
+            jobs.addAll(read(batch));
+        }
+        return jobs.stream()
+                .filter(s -> filter.project() == null || filter.project().equals(s.project()))
+                .filter(s -> filter.status() == null || filter.status() == s.status())
+                .sorted(Comparator.comparing((JobState s) -> s.submittedAt() == null ? Instant.EPOCH : s.submittedAt()).reversed()
+                        .thenComparing(JobState::id, Comparator.reverseOrder()))
+                .limit(filter.limit())
+                .toList();
+    }
+
+    private List<JobState> read(List<String> ids) {
+        return redis.call(j -> {
+            Pipeline p = j.pipelined();
+            List<Response<List<String>>> replies = ids.stream().map(id -> p.hmget(keys.job(id), FIELDS)).toList();
+            p.sync();
+            List<JobState> states = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
+                List<String> values = replies.get(i).get();
+                Map<String, String> hash = new HashMap<>();
+                for (int f = 0; f < FIELDS.length; f++) {
+                    if (values.get(f) != null) {
+                        hash.put(FIELDS[f], values.get(f));
+                    }
+                }
+                // expired between SCAN and HMGET, or a hash that is not a job's yet
+                if (hash.containsKey("status")) {
+                    states.add(JobState.fromHash(ids.get(i), hash));
+                }
+            }
+            return states;
+        });
+    }
+}

@@ -1,0 +1,243 @@
+package io.deployster.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.deployster.job.JobLimits;
+import io.deployster.job.JobSpec;
+import io.deployster.job.JobSpecValidator;
+import io.deployster.job.JobStatus;
+import io.deployster.client.DeploysterClient;
+import io.deployster.metrics.FleetMetrics;
+import io.deployster.redis.Redis;
+import io.deployster.web.OpsWeb;
+import io.deployster.web.Role;
+import io.deployster.web.WebAccess;
+import io.deployster.queue.JobQueue;
+import io.deployster.queue.QueueSettings;
+import io.deployster.redis.Keys;
+import io.deployster.secret.Secrets;
+import io.deployster.sign.JobSigner;
+import io.deployster.sign.KeyRing;
+import io.deployster.sign.SigningKey;
+import io.deployster.testing.Await;
+import io.deployster.testing.Deployment;
+import io.deployster.testing.RealRedis;
+import io.deployster.testing.Tools;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** The operations page in a real browser (headless Chromium), against Redis, a worker and the gateway serving it. */
+class OpsPageBrowserTest {
+    private static final String OPERATOR = "operator-token-for-the-browser-test";
+    private static final String READER = "reader-token-for-the-browser-test";
+    private static final String SECRET = "s3cr3t-api-token-value";
+    private static final Path SHOTS = Path.of("target", "screenshots");
+
+    @RegisterExtension
+    static RealRedis redis = new RealRedis();
+
+    @TempDir
+    Path dir;
+
+    private Deployment deployment;
+    private GatewayServer server;
+    private DeploysterClient gatewayClient;
+    private WebDriver browser;
+    private String base;
+
+    @BeforeEach
+    void start() throws Exception {
+        Tools.require("chromium", "apt-get install -y chromium chromium-driver");
+        Tools.require("chromedriver", "apt-get install -y chromium chromium-driver");
+        // signed jobs, as in production: a job's secret env is sealed in Redis and masked in its log
+        JobSigner signer = new JobSigner(new KeyRing(List.of(new SigningKey("test", new byte[32]))), Clock.systemUTC(), Duration.ofHours(1));
+        deployment = new Deployment(redis.uri(), QueueSettings.DEFAULT, signer);
+        deployment.worker("web-worker", 2, signer, null);
+        Keys keys = Keys.defaults();
+        JobQueue jobs = new JobQueue(redis.client(), keys, QueueSettings.DEFAULT, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC());
+        OpsWeb web = new OpsWeb(WebAccess.of(Map.of(OPERATOR, Role.OPERATE, READER, Role.READ)), redis.client(), keys, jobs,
+                Clock.systemUTC(), false);
+        // the gateway as deployster serve --operators runs it: its API for one project, the page and /metrics
+        GatewayConfig config = GatewayConfigReader.parse("projects:\n  shop:\n    tokens:\n      - name: ci\n        sha256: "
+                + GatewayFixture.sha256("ci-token") + "\n        scopes: [submit, read]\n", "gateway.yml");
+        gatewayClient = DeploysterClient.open(Redis.connect(redis.uri()), QueueSettings.DEFAULT, signer);
+        server = GatewayServer.start(config, redis.client(), keys, QueueSettings.DEFAULT, gatewayClient,
+                new GatewayServer.Listen("127.0.0.1", 0, null, null, 64),
+                new GatewayServer.Operations(web, FleetMetrics.registry(redis.client(), keys, Clock.systemUTC())));
+        base = server.url("127.0.0.1");
+        // Debian's chromium and its matching chromedriver, found on PATH: Selenium Manager downloads nothing
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(onPath("chromedriver")).build();
+        ChromeOptions options = new ChromeOptions().setBinary(onPath("chromium"))
+                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000");
+        browser = new ChromeDriver(service, options);
+        Files.createDirectories(SHOTS);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        Files.writeString(dir.resolve("go"), "");
+        if (browser != null) {
+            browser.quit();
+        }
+        if (server != null) {
+            server.close();
+            gatewayClient.close();
+        }
+        if (deployment != null) {
+            deployment.close();
+        }
+    }
+
+    private static File onPath(String program) {
+        for (String d : System.getenv("PATH").split(File.pathSeparator)) {
+            File f = new File(d, program);
+            if (f.canExecute()) {
+                return f;
+            }
+        }
+        throw new AssertionError(program + " is not on PATH");
+    }
+
+    private WebDriverWait waiting() {
+        return new WebDriverWait(browser, Duration.ofSeconds(15));
+    }
+
+    private void signIn(String token) {
+        browser.manage().deleteAllCookies();
+        browser.get(base + "/ui/");
+        waiting().until(ExpectedConditions.urlContains("/ui/login"));
+        browser.findElement(By.id("token")).sendKeys(token);
+        browser.findElement(By.id("signin")).click();
+        waiting().until(ExpectedConditions.textToBe(By.cssSelector("h2"), "Running jobs"));
+    }
+
+    private void shoot(String name) throws Exception {
+        Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(shot, SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Set on the page once: still there later means the page was never reloaded. */
+    private void markPage() {
+        ((JavascriptExecutor) browser).executeScript("window.__sameDocument = true;");
+    }
+
+    private boolean samePage() {
+        return Boolean.TRUE.equals(((JavascriptExecutor) browser).executeScript("return window.__sameDocument === true;"));
+    }
+
+    private String wait(String file) {
+        return "while [ ! -e " + dir.resolve(file) + " ]; do sleep 0.05; done";
+    }
+
+    @Test
+    void overviewUpdatesLiveJobPageStreamsItsLogAndCancelsAndReadersCannotCancel() throws Exception {
+        signIn(OPERATOR);
+        markPage();
+        String a = deployment.client.submit(JobSpec.commands("shop", dir.toString(),
+                List.of("echo first line with $API_TOKEN; " + wait("step") + "; echo second line; " + wait("never"))).ref("v2.0.0")
+                .submittedBy("https://ci.example.org/job/shop/7/").build(), new Secrets(Map.of("API_TOKEN", SECRET), Map.of()));
+        // B comes through the gateway's API, as a CI job would send it
+        HttpResponse<String> submitted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs"))
+                .header("Authorization", "Bearer ci-token").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"commands\": [\"echo b done\"], \"cd\": \"" + dir + "\", \"ref\": \"v2.0.1\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, submitted.statusCode(), submitted.body());
+        String b = com.google.gson.JsonParser.parseString(submitted.body()).getAsJsonObject().get("id").getAsString();
+        String nightly = deployment.client.submit(JobSpec.commands("reports", dir.toString(), List.of("true")).queue("nightly").build());
+
+        // the overview shows them without a reload: A running, B waiting behind it, the unserved queue's depth
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#running a[data-job='" + a + "']")));
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#projects a[data-job='" + b + "']")));
+        waiting().until(d -> d.findElement(By.id("queues")).getText().contains("nightly 1"));
+        assertTrue(browser.findElement(By.id("workers")).getText().contains("web-worker alive"), browser.findElement(By.id("workers")).getText());
+        assertTrue(samePage(), "the overview changed without a page reload");
+        shoot("overview");
+
+        // A's page: the log arrives live, line by line
+        browser.findElement(By.cssSelector("#running a[data-job='" + a + "']")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "first line"));
+        assertEquals("running", browser.findElement(By.id("status")).getText());
+        markPage();
+        Files.writeString(dir.resolve("step"), "");
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "second line"));
+        assertTrue(samePage(), "the new line came without a reload");
+        assertTrue(browser.findElement(By.id("log")).getText().contains("first line with ****"), browser.findElement(By.id("log")).getText());
+        assertTrue(!browser.getPageSource().contains(SECRET), "the secret is nowhere on the page");
+        assertTrue(browser.findElement(By.id("submitted")).getText().contains("https://ci.example.org/job/shop/7/"));
+        shoot("job");
+
+        // cancel: the job ends as cancelled, the page says so, and B gets the lock and runs
+        browser.findElement(By.id("cancel")).click();
+        browser.switchTo().alert().accept();
+        waiting().until(ExpectedConditions.textToBe(By.id("status"), "cancelled"));
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("reason"), "cancelled on the operations page by operate"));
+        assertEquals(JobStatus.CANCELLED, deployment.client.status(a).status());
+        assertEquals(JobStatus.SUCCEEDED, deployment.client.await(b).status());
+
+        // the project page: its history, newest first
+        browser.get(base + "/ui/project/shop");
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#history a[data-job='" + b + "']")));
+        List<String> rows = browser.findElements(By.cssSelector("#history tbody tr")).stream().map(r -> r.getText()).toList();
+        assertTrue(rows.get(0).contains(b) && rows.get(0).contains("succeeded") && rows.get(0).contains("v2.0.1"), rows.toString());
+        assertTrue(rows.get(1).contains(a) && rows.get(1).contains("cancelled") && rows.get(1).contains("web-worker"), rows.toString());
+        assertEquals("free", browser.findElement(By.id("lock")).getText());
+        shoot("project");
+
+        // a reader sees a running job but no cancel button; the server refuses a reader's cancel and one without the CSRF token
+        String d = deployment.client.submit(JobSpec.commands("shop", dir.toString(), List.of(wait("go"))).build());
+        Await.until("D runs", Duration.ofSeconds(10), () -> deployment.client.status(d).status() == JobStatus.RUNNING);
+        signIn(READER);
+        browser.get(base + "/ui/job/" + d);
+        waiting().until(ExpectedConditions.textToBe(By.id("status"), "running"));
+        assertTrue(!browser.findElement(By.id("cancel")).isDisplayed(), "no cancel button for a read-only token");
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> reader = http.send(HttpRequest.newBuilder(URI.create(base + "/ui/api/job/" + d + "/cancel"))
+                .header("Authorization", "Bearer " + READER).header("X-CSRF-Token", WebAccess.csrf(READER))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, reader.statusCode(), reader.body());
+        assertTrue(reader.body().contains("cancelling needs operate"), reader.body());
+        HttpResponse<String> noCsrf = http.send(HttpRequest.newBuilder(URI.create(base + "/ui/api/job/" + d + "/cancel"))
+                .header("Authorization", "Bearer " + OPERATOR).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, noCsrf.statusCode(), noCsrf.body());
+        assertEquals(JobStatus.RUNNING, deployment.client.status(d).status(), "nothing cancelled it");
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(base + "/ui/api/overview")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, anonymous.statusCode());
+
+        // the gateway's /metrics: the fleet as Redis has it, and the JVM
+        String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(metrics.contains("deployster_queue_depth{queue=\"nightly\"} 1.0"), metrics);
+        assertTrue(metrics.contains("jvm_threads_live_threads"), metrics);
+        assertTrue(metrics.contains("deployster_workers{state=\"alive\"} 1.0"), metrics);
+        assertTrue(metrics.contains("deployster_jobs_submitted_total{queue=\"deploy\"} 3.0"), "A, B and D: " + metrics);
+        assertTrue(metrics.contains("deployster_jobs_submitted_total{queue=\"nightly\"} 1.0"), metrics);
+        assertEquals(JobStatus.QUEUED, deployment.client.status(nightly).status());
+    }
+}

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * must never interleave, and jobs must enter in submit order. The default build runs a short version;
  * {@code -Pstress} runs 1,000 jobs (property deployster.chaos.jobs).
  */
+// alone: its worker JVMs must not compete for the CPU with another class's, or a starved worker fences its job
+@Isolated
 class ChaosTest {
     @RegisterExtension
     static RealRedis redis = new RealRedis();

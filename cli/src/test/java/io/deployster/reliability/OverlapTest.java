@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,6 +34,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Redis outage longer than the lease. Job A writes a timestamped mark every 50 ms from a child process;
  * job B of the same project records when it started; no mark of A may come after that.
  */
+// alone: its worker JVMs must not compete for the CPU with another class's, or a starved worker fences its job
+@Isolated
 class OverlapTest {
     @RegisterExtension
     static RealRedis redis = new RealRedis();

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The jobs of one project start in the order their submits were acknowledged, with several workers
  * reading in parallel, several producers and two queues.
  */
+// alone: its worker JVMs must not compete for the CPU with another class's, or a starved worker fences its job
+@Isolated
 class SubmitOrderTest {
     @RegisterExtension
     static RealRedis redis = new RealRedis();

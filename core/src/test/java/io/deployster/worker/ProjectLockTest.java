@@ -101,12 +101,12 @@ class ProjectLockTest {
     @Test
     void aDeployLongerThanTheLockTtlKeepsTheLock() throws Exception {
         Path inside = dir.resolve("inside");
-        QueueSettings shortTtl = QueueSettings.DEFAULT.withLockTtl(Duration.ofSeconds(1));
+        QueueSettings shortTtl = QueueSettings.DEFAULT.withLockTtl(Duration.ofSeconds(2));
         try (Deployment deployment = new Deployment(redis.uri(), shortTtl)) {
             deployment.worker("w1", 2);
             deployment.worker("w2", 2);
             String longJob = deployment.client.submit(JobSpec.commands("shop", dir.toString(),
-                    List.of(exclusive(inside, "sleep 3.5"))).build()); // more than 3 lock TTLs
+                    List.of(exclusive(inside, "sleep 4.5"))).build()); // more than 2 leases
             Await.until("long job running", Duration.ofSeconds(20),
                     () -> deployment.client.status(longJob).status() == JobStatus.RUNNING);
             String next = deployment.client.submit(JobSpec.commands("shop", dir.toString(), List.of(exclusive(inside, "true"))).build());

@@ -53,6 +53,7 @@ class ChaosTest {
         int jobs = Integer.getInteger("deployster.chaos.jobs", 80);
         Random random = new Random(Long.getLong("deployster.chaos.seed", 11));
         List<WorkerProcess> workers = new ArrayList<>();
+        List<WorkerProcess> killed = new ArrayList<>();
         int[] next = {1};
         try (Deployment deployment = new Deployment(redis.uri())) {
             for (int w = 0; w < 4; w++) {
@@ -84,6 +85,7 @@ class ChaosTest {
                     victim.signal("KILL");
                     victim.awaitExit(Duration.ofSeconds(30));
                     workers.remove(victim);
+                    killed.add(victim);
                     workers.add(WorkerProcess.start(redis.client(), dir, "w" + next[0]++, WORKER_ARGS));
                     kills++;
                 } else {
@@ -120,6 +122,9 @@ class ChaosTest {
                     JobState st = deployment.client.status(id);
                     System.out.printf("job %s %s on %s token %s started %s ended %s: %s%n", id, st.status(), st.worker(), st.fencingToken(),
                             st.startedAt(), st.endedAt(), st.reason());
+                }
+                for (WorkerProcess w : killed) {
+                    System.out.println("---- killed worker " + w.name + "\n" + w.output());
                 }
                 for (WorkerProcess w : workers) {
                     System.out.println("---- worker " + w.name + "\n" + w.output());

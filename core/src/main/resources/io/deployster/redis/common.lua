@@ -73,6 +73,46 @@ local function add_history(id, project, keep)
   redis.call('LTRIM', history_key(project), 0, (tonumber(keep) or 1000) - 1)
 end
 
+-- Whether job id of project may run now, keeping the project's submit order: it may when the lock is
+-- its own (granted earlier), or free with id at the head of waiters: (a free lock goes to the head
+-- first, not to whichever entry a worker happened to take first). When it may, it holds the lock for a
+-- whole lease of ttl from now (a lock handed over earlier kept the TTL of whoever handed it) and leaves
+-- waiters:. Returns true and the fencing token, or false and the job it must wait behind, which then
+-- has it in waiters: in submit order.
+local function acquire_in_order(project, id, ttl)
+  local lk = lock_key(project)
+  local wk = waiters_key(project)
+  local holder = redis.call('GET', lk)
+  if not holder then
+    local head = redis.call('LINDEX', wk, 0)
+    if head and head ~= id then
+      holder = hand_off(project, ttl)
+      if holder == '' or holder == id then
+        holder = redis.call('GET', lk)
+      end
+    end
+  end
+  if holder and holder ~= id then
+    if not redis.call('LPOS', wk, id) then
+      redis.call('RPUSH', wk, id)
+    end
+    redis.call('SADD', waiting_projects_key(), project)
+    return false, holder
+  end
+  local token = redis.call('HGET', job_key(id), 'fencingToken')
+  if holder ~= id or not token then
+    token = grant(project, id, ttl)
+  else
+    redis.call('SET', lk, id, 'PX', ttl)
+  end
+  redis.call('LREM', wk, 0, id)
+  if redis.call('LLEN', wk) == 0 then
+    redis.call('SREM', waiting_projects_key(), project)
+  end
+  redis.call('SREM', handed_over_key(), id)
+  return true, token
+end
+
 -- Records a terminal state, closes the log with a 'finished' event, starts the retention clock, adds the
 -- job to its project's history and passes the lock on. Returns the id of the job that got the lock, or ''.
 local function finish(id, status, exit, failed, reason, now, ttl, maxlen, retention, keep)

@@ -46,35 +46,12 @@ if wf and wf ~= '' then
   end
   return {'run', tostring(token), log_event(id, maxlen, 'e', 'started', 'ts', now, 'worker', worker, 'fencingToken', tostring(token))}
 end
-local wk = waiters_key(project)
-local holder = redis.call('GET', lk)
-if not holder then
-  -- a free lock goes to the project's oldest job not started yet, not to whichever entry a worker
-  -- happened to take first: jobs start in submit order whatever the concurrency
-  local head = redis.call('LINDEX', wk, 0)
-  if head and head ~= id then
-    holder = hand_off(project, ttl)
-    if holder == '' or holder == id then
-      holder = redis.call('GET', lk)
-    end
-  end
-end
-if (not holder) or holder == id then
-  local token = redis.call('HGET', jk, 'fencingToken')
-  if holder ~= id or not token then
-    token = grant(project, id, ttl)
-  else
-    -- handed over earlier, with the TTL of whoever handed it: the lease starts now, at this worker's length
-    redis.call('SET', lk, id, 'PX', ttl)
-  end
-  redis.call('LREM', wk, 0, id)
-  if redis.call('LLEN', wk) == 0 then
-    redis.call('SREM', waiting_projects_key(), project)
-  end
+local may_run, token_or_holder = acquire_in_order(project, id, ttl)
+if may_run then
+  local token = token_or_holder
   redis.call('HSET', jk, 'status', 'running', 'worker', worker, 'startedAt', now, 'lease', ttl)
   redis.call('HDEL', jk, 'waitingBehind')
   redis.call('SADD', running_key(), id)
-  redis.call('SREM', handed_over_key(), id)
   if ARGV[10] ~= '0' then
     redis.call('SET', seen_key(id), now, 'EX', ARGV[10])
   end
@@ -83,10 +60,7 @@ if (not holder) or holder == id then
   redis.call('HSET', jk, 'startedEntry', started)
   return {'run', tostring(token), started}
 end
-if not redis.call('LPOS', wk, id) then
-  redis.call('RPUSH', wk, id)
-end
-redis.call('SADD', waiting_projects_key(), project)
+local holder = token_or_holder
 redis.call('HSET', jk, 'status', 'waiting', 'waitingBehind', holder)
 local by = redis.call('HGET', job_key(holder), 'submittedBy') or ''
 log_event(id, maxlen, 'e', 'waiting', 'ts', now, 'behind', holder, 'behindSubmittedBy', by)

@@ -9,40 +9,15 @@ if status ~= 'queued' and status ~= 'waiting' then
   return {'skip', status or ''}
 end
 local project = redis.call('HGET', jk, 'project')
-local lk = lock_key(project)
-local wk = waiters_key(project)
-local holder = redis.call('GET', lk)
-if not holder then
-  local head = redis.call('LINDEX', wk, 0)
-  if head and head ~= id then
-    holder = hand_off(project, ttl)
-    if holder == '' or holder == id then
-      holder = redis.call('GET', lk)
-    end
-  end
-end
-if (not holder) or holder == id then
-  local token = redis.call('HGET', jk, 'fencingToken')
-  if holder ~= id or not token then
-    token = grant(project, id, ttl)
-  else
-    redis.call('SET', lk, id, 'PX', ttl) -- the lease starts now, at this worker's length
-  end
-  redis.call('LREM', wk, 0, id)
-  if redis.call('LLEN', wk) == 0 then
-    redis.call('SREM', waiting_projects_key(), project)
-  end
-  redis.call('HSET', jk, 'status', 'running', 'worker', driver, 'startedAt', now)
+local may_run, token_or_holder = acquire_in_order(project, id, ttl)
+if may_run then
+  redis.call('HSET', jk, 'status', 'running', 'worker', driver, 'startedAt', now, 'lease', ttl)
   redis.call('HDEL', jk, 'waitingBehind')
   redis.call('SADD', running_key(), id)
-  redis.call('SREM', handed_over_key(), id)
-  log_event(id, maxlen, 'e', 'started', 'ts', now, 'worker', driver, 'fencingToken', tostring(token))
-  return {'run', tostring(token)}
+  log_event(id, maxlen, 'e', 'started', 'ts', now, 'worker', driver, 'fencingToken', tostring(token_or_holder))
+  return {'run', tostring(token_or_holder)}
 end
-if not redis.call('LPOS', wk, id) then
-  redis.call('RPUSH', wk, id)
-end
-redis.call('SADD', waiting_projects_key(), project)
+local holder = token_or_holder
 if redis.call('HGET', jk, 'waitingBehind') ~= holder then
   redis.call('HSET', jk, 'status', 'waiting', 'waitingBehind', holder)
   local by = redis.call('HGET', job_key(holder), 'submittedBy') or ''

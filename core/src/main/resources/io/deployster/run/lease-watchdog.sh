@@ -69,6 +69,7 @@ while true; do
   elif [ $? -le 128 ]; then
     # the worker died: a command it was starting may still come up, so look for a whole second
     for job in "${!deadline[@]}"; do
+      echo "deployster lease watchdog: the worker is gone; killing the processes of job $job" >&2
       fence "$job" 10
     done
     exit 0

@@ -241,24 +241,28 @@ public final class Worker implements AutoCloseable {
     }
 
     private void dispatchHoldingSlot(Taken taken) {
-        boolean started = false;
+        JobExecution started = null;
         try {
             // a stopping worker starts nothing more; the entry stays pending for another worker
-            started = !stopping && dispatch(taken);
+            started = stopping ? null : dispatch(taken);
         } catch (RuntimeException e) {
             // Redis unreachable mid-way: the entry stays pending and is taken over after claim-idle
             LOG.log(Level.WARNING, "worker {0}: could not act on queue entry {1} ({2}); it will be delivered again",
                     options.name(), taken.entry().getID(), e.toString());
         } finally {
             dispatching.decrementAndGet();
-            if (!started) {
+            if (started == null) {
                 slots.release();
             }
         }
+        // on this thread: a second hand-over to the pool costs a thread wake-up per job (issue 13)
+        if (started != null) {
+            started.run();
+        }
     }
 
-    /** @return true when a job started and holds the slot until it ends */
-    private boolean dispatch(Taken taken) {
+    /** @return the job started, which holds the slot until it ends and is to be run by the caller; null when none */
+    private JobExecution dispatch(Taken taken) {
         String entryId = taken.entry().getID().toString();
         Map<String, String> fields = taken.entry().getFields();
         String id = fields.get("job");
@@ -269,7 +273,7 @@ public final class Worker implements AutoCloseable {
                     + "' has no valid job id (field 'job'); it was recorded as job " + newId + " and not run", raw(fields));
             LOG.log(Level.WARNING, "worker {0}: rejected queue entry {1} on {2}: no valid job id; recorded as job {3}",
                     options.name(), entryId, taken.queue(), newId);
-            return false;
+            return null;
         }
         JobSpec spec = null;
         Secrets secrets;
@@ -283,20 +287,19 @@ public final class Worker implements AutoCloseable {
         } catch (InvalidJobException e) {
             queue.reject(id, taken.queue(), entryId, JobStatus.FAILED, e.getMessage(), raw(fields));
             LOG.log(Level.WARNING, "worker {0}: job {1} is invalid, not run: {2}", options.name(), id, e.getMessage());
-            return false;
+            return null;
         } catch (RejectedJobException | IllegalArgumentException e) {
             queue.reject(id, taken.queue(), entryId, JobStatus.REJECTED, e.getMessage(), raw(fields));
             LOG.log(Level.WARNING, "worker {0}: job {1} of project {2} rejected, not run: {3}", options.name(), id, spec.project(),
                     e.getMessage());
-            return false;
+            return null;
         }
         pauseBeforeStart();
         long sentAt = System.nanoTime();
         JobQueue.Start start = queue.start(id, options.name(), taken.queue(), entryId, fields, spec.project());
         switch (start.decision()) {
             case RUN -> {
-                run(id, spec, secrets, start, sentAt);
-                return true;
+                return run(id, spec, secrets, start, sentAt);
             }
             case WAIT -> LOG.log(Level.INFO, "job {0} of project {1} waits for the lock held by job {2}", id, spec.project(), start.detail());
             case SKIP -> LOG.log(Level.INFO, "queue entry {0} for job {1} ignored: the job is already {2} (a repeated delivery or a replay)",
@@ -307,7 +310,7 @@ public final class Worker implements AutoCloseable {
                 LOG.log(Level.WARNING, "worker {0}: job {1} rejected as a replay", options.name(), id);
             }
         }
-        return false;
+        return null;
     }
 
     // Test hook (system property deployster.test.pauseBeforeStartMillis): widens the window between
@@ -323,7 +326,7 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private void run(String id, JobSpec spec, Secrets secrets, JobQueue.Start start, long sentAt) {
+    private JobExecution run(String id, JobSpec spec, Secrets secrets, JobQueue.Start start, long sentAt) {
         JobExecution execution = new JobExecution(id, spec, secrets, start, queue, redis, options, subreaper, leases, this::ended);
         running.put(id, execution);
         leases.add(execution, sentAt);
@@ -332,7 +335,7 @@ public final class Worker implements AutoCloseable {
             timeouts.put(id, timers.schedule(() -> stopAsync(execution, JobStatus.TIMED_OUT,
                     "timed out after " + spec.timeoutSeconds() + " s (timeoutSeconds)"), spec.timeoutSeconds(), TimeUnit.SECONDS));
         }
-        jobs.execute(execution);
+        return execution;
     }
 
     // The job's processes are gone and its end is recorded (or could not be): its slot is free.

@@ -27,10 +27,11 @@ import picocli.CommandLine.Spec;
                 "Starts its own redis-server on loopback (or uses --redis) and its own workers, runs each scenario, "
                         + "prints a table and writes a JSON result file.",
                 "PASS/MISS beside a target is information only: the exit code is 0 when every scenario completed, 1 otherwise."},
-        footer = {"", "Scenarios: redis-rtt, submit-started, lock-handoff, log-lines, job-throughput, footprint, scale, controller-follow, gateway."})
+        footer = {"", "Scenarios: redis-rtt, submit-started, lock-handoff, log-lines, job-throughput, footprint, scale, controller-follow, gateway, cli-start."})
 public final class BenchCommand implements Callable<Integer> {
     static final List<Scenario> SCENARIOS = List.of(new RedisRtt(), new SubmitToStarted(), new LockHandoff(), new LogLines(),
-            new JobThroughput(), new Footprint(), new Scale(), new ControllerFollow(), new GatewayLoad());
+            new JobThroughput(), new Footprint(), new Scale(), new ControllerFollow(), new GatewayLoad(),
+            new CliStart());
 
     @Spec
     CommandSpec spec;

@@ -52,7 +52,8 @@ class BenchSmokeTest {
                     "n10", List.of("deploys", "threads", "connections", "lines", "latency"))),
             "gateway", new Expected(List.of(), Map.of("submit", LATENCY, "sseLine", LATENCY, "sseFollowers", List.of("followers", "lines",
                     "allDelivered", "seconds", "linesPerSecondDelivered", "gatewayThreads", "gatewayRssMiB", "gatewayPeakRssMiB",
-                    "gatewayCpuPercent"))));
+                    "gatewayCpuPercent"))),
+            "cli-start", new Expected(List.of("runs", "command", "medianSeconds", "plainJavaMedianSeconds"), Map.of()));
 
     private record Expected(List<String> figures, Map<String, List<String>> objects) {
     }

@@ -22,6 +22,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs one job's processes on this host and streams their output into the job's log. One instance
@@ -32,6 +38,15 @@ import java.util.Map;
 public final class JobRunner {
     /** How long output may still arrive after a command exited (from children it left behind). */
     private static final long DRAIN_MILLIS = 2000;
+    /**
+     * Reads the commands' output, two tasks per command. Pooled because starting two threads per
+     * command was a measurable part of a short job's cost (issue 13); idle threads end after 60 s.
+     */
+    private static final ExecutorService PUMPS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "job-output");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final String jobId;
     private final JobSpec spec;
@@ -44,7 +59,7 @@ public final class JobRunner {
     private final long fencingToken;
     private final LeaseGuard lease;
     private final Path outputFile;
-    private final List<Thread> pumps = new ArrayList<>();
+    private final List<Future<?>> pumps = new ArrayList<>();
     private JobStatus stopStatus;
     private String stopReason;
 
@@ -86,8 +101,8 @@ public final class JobRunner {
                     + "): " + left.describe() + ". To keep a daemon running after a deploy, start it under a process supervisor "
                     + "(e.g. supervisorctl start), not from the job");
         }
-        for (Thread pump : pumps) {
-            pump.join(DRAIN_MILLIS);
+        for (Future<?> pump : pumps) {
+            await(pump);
         }
         return outcome.masked(masker);
     }
@@ -256,25 +271,38 @@ public final class JobRunner {
         if (lapsed != null) {
             fence(lapsed);
         }
-        Thread out = pump(p.getInputStream(), LogEntry.STDOUT);
-        Thread err = pump(p.getErrorStream(), LogEntry.STDERR);
+        Future<?> out = pump(p.getInputStream(), LogEntry.STDOUT);
+        Future<?> err = pump(p.getErrorStream(), LogEntry.STDERR);
         int exit = p.waitFor();
-        out.join(DRAIN_MILLIS);
-        err.join(DRAIN_MILLIS);
+        await(out);
+        await(err);
         return exit;
     }
 
-    private Thread pump(InputStream in, String stream) {
-        Thread t = new Thread(() -> {
+    // Waits up to DRAIN_MILLIS for a pump, as Thread.join(millis) did: a pipe held open by a child left
+    // behind must not hold the job.
+    private static void await(Future<?> pump) throws InterruptedException {
+        try {
+            pump.get(DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // the pump's own errors are swallowed inside it; a slow one goes on reading into the log
+        }
+    }
+
+    private Future<?> pump(InputStream in, String stream) {
+        Future<?> f = PUMPS.submit(() -> {
+            Thread self = Thread.currentThread();
+            // named for the job while it reads, as thread dumps showed it when each pump had its own thread
+            self.setName("job-" + jobId + "-" + stream);
             try (in) {
                 lines.readLive(in, log.sink(stream));
             } catch (IOException | IllegalStateException e) {
                 // the stream closes when the process ends; nothing left to read
+            } finally {
+                self.setName("job-output");
             }
-        }, "job-" + jobId + "-" + stream);
-        t.setDaemon(true);
-        t.start();
-        pumps.add(t);
-        return t;
+        });
+        pumps.add(f);
+        return f;
     }
 }

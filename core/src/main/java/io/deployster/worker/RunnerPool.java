@@ -77,26 +77,29 @@ final class RunnerPool {
     void admit(QueueEntry entry, Function<QueueEntry, Optional<Admission.Admitted>> admission) {
         admitting.incrementAndGet();
         threads.execute(() -> {
-            boolean started = false;
+            JobExecution started = null;
             try {
                 Optional<Admission.Admitted> job = admission.apply(entry);
                 if (job.isPresent()) {
-                    run(job.get());
-                    started = true;
+                    started = start(job.get());
                 }
             } catch (RuntimeException e) {
                 // Redis unreachable mid-way: the entry stays pending and is taken over after claim-idle
                 LOG.log(Level.WARNING, "could not act on queue entry {0} ({1}); it will be delivered again", entry.entryId(), e.toString());
             } finally {
                 admitting.decrementAndGet();
-                if (!started) {
+                if (started == null) {
                     slots.release();
                 }
+            }
+            // on this thread: handing the job to another costs a thread wake-up per job
+            if (started != null) {
+                started.run();
             }
         });
     }
 
-    private void run(Admission.Admitted job) {
+    private JobExecution start(Admission.Admitted job) {
         JobExecution execution = executions.create(job, this::ended);
         running.put(job.id(), execution);
         leases.add(execution, job.sentAt());
@@ -106,8 +109,8 @@ final class RunnerPool {
             timeouts.put(job.id(), timers.schedule(() -> stop(job.id(), JobStatus.TIMED_OUT,
                     "timed out after " + timeout + " s (timeoutSeconds)"), timeout, TimeUnit.SECONDS));
         }
-        threads.execute(execution);
         events.started(job.id(), job.spec().queueOrDefault(), job.spec().project());
+        return execution;
     }
 
     // The job's processes are gone and its end is recorded (or could not be): its slot is free.

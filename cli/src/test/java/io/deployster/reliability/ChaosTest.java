@@ -55,7 +55,7 @@ class ChaosTest {
         // SIGKILL of workers runs in the long variant only: under heavy load (load average 9 on 2 cores) it once let a killed
         // worker's job finish after its lease ran out (2 runs of about 15), not yet explained; OverlapTest and CrashAndCancelTest
         // kill workers in the default build, one fault at a time
-        boolean kills = Boolean.getBoolean("deployster.chaos.kills");
+        boolean withKills = Boolean.getBoolean("deployster.chaos.kills");
         Random random = new Random(Long.getLong("deployster.chaos.seed", 11));
         List<WorkerProcess> workers = new ArrayList<>();
         List<WorkerProcess> killed = new ArrayList<>();
@@ -86,7 +86,7 @@ class ChaosTest {
             while (!allEnded(deployment, ids)) {
                 assertTrue(System.nanoTime() < deadline, "jobs still not ended after chaos");
                 WorkerProcess victim = victim(workers, random);
-                if (kills && random.nextInt(4) == 0) {
+                if (withKills && random.nextInt(4) == 0) {
                     victim.signal("KILL");
                     victim.awaitExit(Duration.ofSeconds(30));
                     workers.remove(victim);

@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -38,17 +37,9 @@ import java.util.concurrent.TimeoutException;
 public final class JobRunner {
     /** How long output may still arrive after a command exited (from children it left behind). */
     private static final long DRAIN_MILLIS = 2000;
-    /**
-     * Reads the commands' output, two tasks per command. Pooled because starting two threads per
-     * command was a measurable part of a short job's cost (issue 13); idle threads end after 60 s.
-     */
-    private static final ExecutorService PUMPS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "job-output");
-        t.setDaemon(true);
-        return t;
-    });
 
     private final String jobId;
+    private final ExecutorService readers;
     private final JobSpec spec;
     private final Secrets secrets;
     private final Masker masker;
@@ -69,15 +60,13 @@ public final class JobRunner {
      * @param fencingToken the number of the lock grant the job runs under, exported as DEPLOYSTER_FENCING_TOKEN
      * @param lease asked before and after each process start: a worker that was stopped must not start
      *     a command of a job whose lease ran out meanwhile
+     * @param outputFile exported as DEPLOYSTER_OUTPUT: where the job writes its {@code key=value} outputs (null: none)
+     * @param readers runs the readers of the commands' output, two per command (pooled: starting two
+     *     threads per command was a measurable part of a short job's cost)
      */
     public JobRunner(String jobId, JobSpec spec, Secrets secrets, LogWriter log, LineReader lines, long killGraceMillis,
-                     JobProcesses processes, long fencingToken, LeaseGuard lease) {
-        this(jobId, spec, secrets, log, lines, killGraceMillis, processes, fencingToken, lease, null);
-    }
-
-    /** @param outputFile exported as DEPLOYSTER_OUTPUT: where the job writes its {@code key=value} outputs (null: none) */
-    public JobRunner(String jobId, JobSpec spec, Secrets secrets, LogWriter log, LineReader lines, long killGraceMillis,
-                     JobProcesses processes, long fencingToken, LeaseGuard lease, Path outputFile) {
+                     JobProcesses processes, long fencingToken, LeaseGuard lease, Path outputFile, ExecutorService readers) {
+        this.readers = readers;
         this.outputFile = outputFile;
         this.jobId = jobId;
         this.spec = spec;
@@ -290,8 +279,9 @@ public final class JobRunner {
     }
 
     private Future<?> pump(InputStream in, String stream) {
-        Future<?> f = PUMPS.submit(() -> {
+        Future<?> f = readers.submit(() -> {
             Thread self = Thread.currentThread();
+            String name = self.getName();
             // named for the job while it reads, as thread dumps showed it when each pump had its own thread
             self.setName("job-" + jobId + "-" + stream);
             try (in) {
@@ -299,7 +289,7 @@ public final class JobRunner {
             } catch (IOException | IllegalStateException e) {
                 // the stream closes when the process ends; nothing left to read
             } finally {
-                self.setName("job-output");
+                self.setName(name);
             }
         });
         pumps.add(f);

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 
 /**
@@ -42,7 +43,7 @@ final class JobExecution implements Runnable {
     private String outputsJson;
 
     JobExecution(String id, JobSpec spec, Secrets secrets, JobQueue.Start start, JobQueue queue, Redis redis, WorkerOptions options,
-                 Subreaper subreaper, LeaseKeeper leases, Consumer<JobExecution> onEnd, WorkerEvents events) {
+                 Subreaper subreaper, LeaseKeeper leases, Consumer<JobExecution> onEnd, WorkerEvents events, ExecutorService readers) {
         this.events = events;
         this.id = id;
         this.spec = spec;
@@ -54,7 +55,7 @@ final class JobExecution implements Runnable {
         this.processes = new JobProcesses(id, subreaper, () -> leases.sessionsChanged(this));
         this.outputFile = outputFile(id);
         this.runner = new JobRunner(id, spec, secrets, log, new LineReader(options.maxLineBytes()), options.killGrace().toMillis(),
-                processes, fencingToken, () -> leases.lapsedReason(id), outputFile);
+                processes, fencingToken, () -> leases.lapsedReason(id), outputFile, readers);
     }
 
     String id() {

@@ -85,7 +85,7 @@ public final class Worker implements AutoCloseable {
         watchdog = LeaseWatchdog.start(id -> leases.watchdogFenced(id));
         leases = new LeaseKeeper(queue, queue.settings().lockTtl(), watchdog, threads);
         pool = new RunnerPool(options.concurrency(), threads, timers, (job, onEnd) -> new JobExecution(job.id(), job.spec(),
-                job.secrets(), job.start(), queue, redis, options, subreaper, leases, onEnd, events), leases, events);
+                job.secrets(), job.start(), queue, redis, options, subreaper, leases, onEnd, events, threads), leases, events);
         supervisor = new Supervisor(redis, queue, options, leases, pool, fetcher, subreaper, events);
         supervisor.start();
         reader.start();

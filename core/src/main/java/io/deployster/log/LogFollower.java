@@ -1,7 +1,9 @@
 package io.deployster.log;
 
+import io.deployster.redis.Backoff;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -46,7 +48,7 @@ public final class LogFollower {
         String key = keys.log(jobId);
         StreamEntryID last = new StreamEntryID(afterId);
         XReadParams params = XReadParams.xReadParams().count(COUNT).block(Redis.BLOCK_MILLIS);
-        long backoff = 50;
+        Backoff backoff = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(2));
         while (true) {
             // a dropped connection (Redis restarting, network) resumes from the last entry handed over
             try (Jedis jedis = redis.borrow()) {
@@ -55,7 +57,7 @@ public final class LogFollower {
                         throw new InterruptedException("stopped following job " + jobId);
                     }
                     List<Map.Entry<String, List<StreamEntry>>> reply = jedis.xread(params, Map.of(key, last));
-                    backoff = 50;
+                    backoff.reset();
                     if (reply == null || reply.isEmpty()) {
                         if (!stillThere.test(jobId)) {
                             return null;
@@ -76,8 +78,7 @@ public final class LogFollower {
                     }
                 }
             } catch (JedisConnectionException e) {
-                Thread.sleep(backoff);
-                backoff = Math.min(backoff * 2, 2000);
+                backoff.pause();
             }
         }
     }

@@ -1,7 +1,9 @@
 package io.deployster.log;
 
+import io.deployster.redis.Backoff;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -160,7 +162,7 @@ public final class LogWriter implements AutoCloseable {
     }
 
     private void sendUntilDone(List<Map<String, String>> batch, long firstSequence) throws InterruptedException {
-        long backoff = 50;
+        Backoff backoff = new Backoff(Duration.ofMillis(50), Duration.ofMillis(MAX_BACKOFF_MILLIS));
         while (true) {
             try {
                 send(batch, firstSequence);
@@ -169,8 +171,7 @@ public final class LogWriter implements AutoCloseable {
                 return;
             } catch (RuntimeException e) {
                 failing = true;
-                Thread.sleep(backoff);
-                backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+                backoff.pause();
             }
         }
     }

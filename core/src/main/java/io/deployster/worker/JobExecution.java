@@ -5,6 +5,7 @@ import io.deployster.job.JobStatus;
 import io.deployster.log.LineReader;
 import io.deployster.log.LogWriter;
 import io.deployster.queue.JobQueue;
+import io.deployster.redis.Backoff;
 import io.deployster.redis.Redis;
 import io.deployster.run.JobProcesses;
 import io.deployster.run.JobRunner;
@@ -159,7 +160,7 @@ final class JobExecution implements Runnable {
     // The result must reach Redis, or the job would look running forever and keep its lock: retry
     // through an outage for as long as it takes.
     private void record(Outcome outcome) {
-        long backoff = 50;
+        Backoff backoff = Backoff.standard();
         while (true) {
             try {
                 boolean done = queue.finish(id, outcome.status(), outcome.exitCode(), outcome.failedCommand(), outcome.reason(), outputsJson);
@@ -177,14 +178,13 @@ final class JobExecution implements Runnable {
                 return;
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "job {0} of project {1} ended ({2}) but Redis cannot be reached to record it ({3}); retrying in {4} ms",
-                        id, spec.project(), outcome.status().wireName(), e.getMessage(), backoff);
+                        id, spec.project(), outcome.status().wireName(), e.getMessage(), backoff.nextMillis());
                 try {
-                    Thread.sleep(backoff);
+                    backoff.pause();
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     return;
                 }
-                backoff = Math.min(backoff * 2, 5000);
             }
         }
     }

@@ -52,7 +52,7 @@ public final class ContainerCommand {
     }
 
     /** POSIX single-quoting: the shell passes the text through as one word, unchanged. */
-    static String quote(String word) {
+    public static String quote(String word) {
         return "'" + word.replace("'", "'\\''") + "'";
     }
 }

@@ -99,10 +99,19 @@ public final class CallbackDispatcher implements AutoCloseable {
             record(id, new Delivery(url, Delivery.REFUSED, 0, null, e.getMessage(), signedWith, clock.millis(), null));
             return;
         }
-        attempt(id, project, target, body, 1, clock.millis());
+        attempt(new Pending(id, project, target, sender.clientFor(target), body, clock.millis()), 1);
     }
 
-    private void attempt(String id, String project, CallbackTarget target, byte[] body, int n, long first) {
+    /** One delivery: what to send where, over which client, since when. */
+    private record Pending(String id, String project, CallbackTarget target, java.net.http.HttpClient client, byte[] body, long first) {
+    }
+
+    private void attempt(Pending p, int n) {
+        String id = p.id();
+        String project = p.project();
+        CallbackTarget target = p.target();
+        byte[] body = p.body();
+        long first = p.first();
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
         headers.put("User-Agent", "deployster-callback");
@@ -115,7 +124,7 @@ public final class CallbackDispatcher implements AutoCloseable {
         String url = target.uri().toString();
         CallbackSender.Attempt a;
         try {
-            a = sender.post(target, body, headers);
+            a = sender.post(p.client(), target, body, headers);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
@@ -136,7 +145,7 @@ public final class CallbackDispatcher implements AutoCloseable {
         }
         LOG.log(Level.WARNING, "job {0}: callback to {1} failed ({2}); attempt {3} in {4} ms", id, url, a.error(), n + 1, delay);
         record(id, new Delivery(url, Delivery.SENDING, n, a.status(), a.error(), keyId, now, null));
-        schedule(() -> attempt(id, project, target, body, n + 1, first), delay);
+        schedule(() -> attempt(p, n + 1), delay);
     }
 
     private void schedule(Runnable r, long delayMillis) {

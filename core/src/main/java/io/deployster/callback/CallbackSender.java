@@ -31,18 +31,24 @@ final class CallbackSender {
     }
 
     private final Duration timeout;
+    /** For https: no pinning is possible (see above), so one client serves every delivery. */
+    private final HttpClient shared;
 
     CallbackSender(Duration timeout) {
         this.timeout = timeout;
+        this.shared = builder().build();
     }
 
-    Attempt post(CallbackTarget target, byte[] body, Map<String, String> headers) throws InterruptedException {
-        HttpClient.Builder b = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(timeout)
-                .version(HttpClient.Version.HTTP_1_1);
-        if (!target.https()) {
-            b.proxy(new Pinned(new InetSocketAddress(target.address(), target.port())));
-        }
-        HttpClient client = b.build();
+    private HttpClient.Builder builder() {
+        return HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1);
+    }
+
+    /** The client for every attempt of one delivery: for http, one whose only route is the checked address. */
+    HttpClient clientFor(CallbackTarget target) {
+        return target.https() ? shared : builder().proxy(new Pinned(new InetSocketAddress(target.address(), target.port()))).build();
+    }
+
+    Attempt post(HttpClient client, CallbackTarget target, byte[] body, Map<String, String> headers) throws InterruptedException {
         HttpRequest.Builder r = HttpRequest.newBuilder(target.uri()).timeout(timeout).POST(HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(r::header);
         try {

@@ -42,11 +42,15 @@ class CallbackTest {
     Path work;
 
     private Deployment deployment(boolean allowLoopback) {
+        return deployment(allowLoopback, 2);
+    }
+
+    private Deployment deployment(boolean allowLoopback, int slots) {
         JobSigner signer = new JobSigner(KEYS, Clock.systemUTC(), Duration.ofHours(1));
         Deployment d = new Deployment(redis.uri(), QueueSettings.DEFAULT, signer);
         WorkerPolicy policy = allowLoopback ? WorkerPolicy.of(Map.of("cd.*", work.toString(), "callbacks.*", "127.0.0.0/8"))
                 : WorkerPolicy.of(Map.of("cd.*", work.toString()));
-        d.worker("w-cb", 2, signer, policy, "cb");
+        d.worker("w-cb", slots, signer, policy, "cb");
         return d;
     }
 
@@ -123,6 +127,21 @@ class CallbackTest {
                 assertEquals(String.valueOf(x.attempts()), r.header("Deployster-Attempt"));
                 assertEquals(0, receiver.waiting(), "delivered once");
             }
+        }
+    }
+
+    @Test
+    void aReceiverThatDoesNotAnswerHoldsNeitherTheWorkersSlotNorTheProjectsNextJob() throws Exception {
+        try (CallbackReceiver receiver = new CallbackReceiver(0, true); Deployment d = deployment(true, 1)) {
+            String first = d.client.submit(job(receiver.url("/slow"), "true"));
+            assertEquals(JobStatus.SUCCEEDED, d.client.await(first).status());
+            receiver.next(WAIT); // its callback arrived and is held unanswered
+            // the one slot of the worker and the project's lock are free: the project's next job runs now
+            String second = d.client.submit(job(null, "true"));
+            assertEquals(JobStatus.SUCCEEDED, d.client.await(second).status());
+            assertNull(d.client.callback(first), "the first callback's attempt is still waiting for its answer");
+            receiver.release();
+            assertEquals(Delivery.DELIVERED, delivered(d, first).state());
         }
     }
 

@@ -27,10 +27,19 @@ public final class CallbackReceiver implements AutoCloseable {
 
     private final HttpServer server;
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+    private final java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newCachedThreadPool();
+    private final java.util.concurrent.CountDownLatch gate;
 
-    /** Listens on 127.0.0.1 at {@code port} (0: any free port). */
+    /** Listens on 127.0.0.1 at {@code port} (0: any free port) and answers each request at once. */
     public CallbackReceiver(int port) throws IOException {
+        this(port, false);
+    }
+
+    /** @param holdAnswers true: keep each request unanswered (after recording it) until {@link #release} */
+    public CallbackReceiver(int port, boolean holdAnswers) throws IOException {
+        gate = new java.util.concurrent.CountDownLatch(holdAnswers ? 1 : 0);
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        server.setExecutor(threads);
         server.createContext("/", exchange -> {
             byte[] body;
             try (InputStream in = exchange.getRequestBody()) {
@@ -39,10 +48,20 @@ public final class CallbackReceiver implements AutoCloseable {
             Map<String, List<String>> headers = new java.util.TreeMap<>();
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), List.copyOf(v)));
             received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().toString(), headers, body));
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
         });
         server.start();
+    }
+
+    /** Answers the held requests and every later one at once. */
+    public void release() {
+        gate.countDown();
     }
 
     public int port() {
@@ -69,6 +88,8 @@ public final class CallbackReceiver implements AutoCloseable {
 
     @Override
     public void close() {
+        release();
         server.stop(0);
+        threads.shutdownNow();
     }
 }

@@ -233,6 +233,31 @@ class CallbackTest {
     }
 
     @Test
+    void aReceiverThatStaysDownIsGivenUpOnWithinThePolicysTime() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            port = s.getLocalPort();
+        }
+        RetryPolicy quick = new RetryPolicy(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMillis(600), Duration.ofSeconds(2));
+        io.deployster.redis.Keys keys = io.deployster.redis.Keys.defaults();
+        // no worker: the dispatcher is driven directly, with a policy short enough to give up within the test
+        try (Deployment d = new Deployment(redis.uri()); io.deployster.redis.Redis r = io.deployster.redis.Redis.connect(redis.uri());
+             CallbackDispatcher dispatcher = new CallbackDispatcher(r, keys, KEYS,
+                     new CallbackAddresses(WorkerPolicy.of(Map.of("cd.*", "/", "callbacks.*", "127.0.0.1/32"))), quick, Clock.systemUTC(),
+                     new io.deployster.workflow.WorkflowStore(r, new io.deployster.queue.JobQueue(r, keys, QueueSettings.DEFAULT,
+                             new io.deployster.job.JobSpecValidator(io.deployster.job.JobLimits.DEFAULT), Clock.systemUTC()), Clock.systemUTC()))) {
+            String id = d.client.submit(job("http://127.0.0.1:" + port + "/never", "true"));
+            dispatcher.ended(id);
+            Await.until("given up", WAIT, () -> d.client.callback(id) != null && Delivery.FAILED.equals(d.client.callback(id).state()));
+            Delivery x = d.client.callback(id);
+            assertTrue(x.attempts() >= 2, x.toString());
+            assertTrue(x.error().startsWith("cannot connect to 127.0.0.1:" + port), x.error());
+            assertTrue(x.summary().startsWith("gave up on http://127.0.0.1:" + port + "/never after "), x.summary());
+            assertNull(x.deliveredAt());
+        }
+    }
+
+    @Test
     void retriesWaitTwiceAsLongEachTimeUpToTheMaximum() {
         RetryPolicy p = new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofSeconds(10));
         assertEquals(List.of(1000L, 2000L, 4000L, 5000L, 5000L),

@@ -11,7 +11,7 @@ import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import hudson.FilePath;
 import hudson.model.Result;
 import hudson.util.Secret;
-import io.deployster.jenkins.JobSigning;
+import io.deployster.jenkins.credentials.JobSigning;
 import io.deployster.job.JobStatus;
 import io.deployster.queue.QueueSettings;
 import io.deployster.sign.JobSigner;

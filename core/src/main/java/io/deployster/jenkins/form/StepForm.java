@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Conversions between the step's list and map parameters and the text areas of its form (Pipeline
@@ -21,31 +22,104 @@ import java.util.Map;
 public final class StepForm {
     private static final Gson GSON = new GsonBuilder()
             .disableHtmlEscaping()
+            .serializeNulls()               // an extra var set to null stays in the form, and so in the step
             .setPrettyPrinting()
-            .setObjectToNumberStrategy(StepForm::groovyNumber)
+            .setObjectToNumberStrategy(StepForm::formNumber)
             .create();
 
     private StepForm() {
     }
 
     /**
-     * Reads a JSON number as Groovy would type the same literal (Integer, Long, BigInteger, BigDecimal),
-     * so a map that went through the form comes back equal: {@code [replicas: 2]} keeps an Integer 2.
+     * Reads a JSON number of the form as {@link #normalize} stores numbers, so that a value that went
+     * through the form comes back equal: an integer as Integer, else Long, else BigInteger; a decimal as
+     * Double when a Double holds it exactly, else BigDecimal. Double rather than BigDecimal because
+     * that is what the Snippet Generator can write back as Groovy ({@code Snippetizer.object2Groovy} in
+     * jenkinsci/workflow-cps-plugin writes Integer, Long and Double, and no BigDecimal).
      */
-    private static Number groovyNumber(JsonReader in) throws IOException {
+    private static Number formNumber(JsonReader in) throws IOException {
         String text = in.nextString();
         try {
             if (text.contains(".") || text.contains("e") || text.contains("E")) {
-                return new BigDecimal(text);
+                return decimal(new BigDecimal(text));
             }
-            BigInteger big = new BigInteger(text);
-            if (big.bitLength() < Integer.SIZE) {
-                return big.intValue();
-            }
-            return big.bitLength() < Long.SIZE ? (Number) big.longValue() : big;
+            return integer(new BigInteger(text));
         } catch (NumberFormatException e) {
             throw new IOException("'" + text + "' is not a number", e);
         }
+    }
+
+    private static Number integer(BigInteger value) {
+        if (value.bitLength() < Integer.SIZE) {
+            return value.intValue();
+        }
+        return value.bitLength() < Long.SIZE ? (Number) value.longValue() : value;
+    }
+
+    private static Number decimal(BigDecimal value) {
+        double d = value.doubleValue();
+        return Double.isFinite(d) && new BigDecimal(Double.toString(d)).compareTo(value) == 0 ? (Number) d : value;
+    }
+
+    /** The form fields that are text areas standing for list and map parameters: {@link #textAreas} reads them. */
+    public static final Set<String> TEXT_AREAS = Set.of("commands", "env", "extraVars", "secretEnv", "secretExtraVars");
+
+    /** The list and map parameters read from the form's text areas; each null when left empty. */
+    public record TextAreas(List<String> commands, List<String> env, Map<String, Object> extraVars,
+                            Map<String, String> secretEnv, Map<String, String> secretExtraVars) {
+    }
+
+    /**
+     * Reads the Snippet Generator's text areas ({@link #TEXT_AREAS}) out of a submitted form.
+     *
+     * @param form the form's fields, name → value (a text area's value is its text)
+     * @throws IllegalArgumentException naming the field, the line or value that is wrong and what is accepted.
+     *     Not Jenkins' FormException on purpose: {@code Snippetizer.doGenerateSnippet} (jenkinsci/workflow-cps-plugin)
+     *     shows a RuntimeException's message to the user and lets any other exception become an error page
+     */
+    public static TextAreas textAreas(Map<String, ?> form) {
+        return new TextAreas(field("commands", () -> linesField(form, "commands")), field("env", () -> linesField(form, "env")),
+                field("extraVars", () -> emptyToNull(parseExtraVars(text(form, "extraVars")))),
+                field("secretEnv", () -> emptyToNull(parseNameValues(text(form, "secretEnv")))),
+                field("secretExtraVars", () -> emptyToNull(parseNameValues(text(form, "secretExtraVars")))));
+    }
+
+    /**
+     * The message for a form field Jenkins could not bind (a {@code FormException} of the descriptor's
+     * binding), for the same reason as {@link #textAreas} an IllegalArgumentException's.
+     */
+    public static String fieldProblem(String field, String why) {
+        return (field == null || field.isBlank() ? "the form" : field) + ": " + (why == null ? "cannot be read" : why);
+    }
+
+    private static List<String> linesField(Map<String, ?> form, String key) {
+        Object value = form.get(key);
+        if (value instanceof Collection<?> items) {
+            List<String> lines = new ArrayList<>();
+            items.forEach(item -> lines.add(String.valueOf(item)));
+            return lines.isEmpty() ? null : lines;
+        }
+        return parseLines(text(form, key));
+    }
+
+    private static String text(Map<String, ?> form, String key) {
+        Object value = form.get(key);
+        if (value == null || value instanceof CharSequence) {
+            return value == null ? null : value.toString();
+        }
+        throw new IllegalArgumentException("expected the text of the form's text area, got a " + value.getClass().getSimpleName());
+    }
+
+    private static <T> T field(String key, java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static <K, V> Map<K, V> emptyToNull(Map<K, V> map) {
+        return map == null || map.isEmpty() ? null : map;
     }
 
     /** One item per line, for a text area. */
@@ -161,8 +235,13 @@ public final class StepForm {
     }
 
     /**
-     * A copy of {@code vars} made of JSON-friendly Java types only: Groovy strings become strings,
-     * lists and arrays become lists, maps become maps, numbers and booleans stay; null stays null.
+     * A copy of {@code vars} made of JSON types only: Groovy strings become strings, lists and arrays
+     * become lists, maps become maps, booleans and null stay. Numbers take one representation per value,
+     * the one {@link #parseExtraVars} reads back from the form (Integer, else Long, else BigInteger; a
+     * decimal as Double when that is exact, else BigDecimal), so the step's configuration survives the
+     * form unchanged: Groovy's {@code 1.5} (a BigDecimal) and {@code 1.5d} are both stored as Double 1.5.
+     *
+     * @throws IllegalArgumentException for NaN or an infinity, which JSON cannot carry
      */
     public static Map<String, Object> normalize(Map<?, ?> vars) {
         if (vars == null) {
@@ -175,13 +254,30 @@ public final class StepForm {
         return copy;
     }
 
+    private static Number number(Number n) {
+        if (n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte) {
+            return integer(BigInteger.valueOf(n.longValue()));
+        }
+        if (n instanceof BigInteger big) {
+            return integer(big);
+        }
+        if (n instanceof Double || n instanceof Float) {
+            double d = n.doubleValue();
+            if (!Double.isFinite(d)) {
+                throw new IllegalArgumentException(d + " is not a number JSON can carry; give a finite number");
+            }
+            // Float via its text, so 0.1f stays 0.1 and does not become 0.10000000149011612
+            return decimal(new BigDecimal(n.toString()));
+        }
+        return decimal(new BigDecimal(n.toString()));
+    }
+
     private static Object normalizeValue(Object value) {
         if (value == null || value instanceof Boolean || value instanceof String) {
             return value;
         }
         if (value instanceof Number n) {
-            return n instanceof Integer || n instanceof Long || n instanceof Double || n instanceof Float
-                    || n instanceof Short || n instanceof Byte ? n : new java.math.BigDecimal(n.toString());
+            return number(n);
         }
         if (value instanceof CharSequence || value instanceof Character || value instanceof Enum<?>) {
             return value.toString();

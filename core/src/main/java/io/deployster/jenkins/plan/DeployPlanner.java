@@ -34,69 +34,69 @@ public final class DeployPlanner {
      * @param submittedBy who submits (the build), shown to deploys that wait behind this one
      * @throws InvalidStepException listing every problem
      */
-    public static DeployRequest plan(StepParameters p, GlobalSettings global, String submittedBy) {
+    public static DeployRequest plan(DeployParameters p, GlobalSettings global, String submittedBy) {
         GlobalSettings settings = global == null ? GlobalSettings.DEFAULT : global;
         List<Problem> problems = new ArrayList<>();
 
-        StepMode mode = StepMode.parse(p.mode());
+        StepMode mode = StepMode.parse(p.getMode());
         if (mode == null) {
-            problems.add(new Problem("mode", p.mode(), "use 'queue' (a worker runs the deploy) or 'agent' (ansible-playbook runs on this Jenkins agent)"));
+            problems.add(new Problem("mode", p.getMode(), "use 'queue' (a worker runs the deploy) or 'agent' (ansible-playbook runs on this Jenkins agent)"));
             mode = StepMode.QUEUE;
         }
 
-        boolean commandsForm = p.commands() != null || blankToNull(p.cd()) != null || p.env() != null;
-        boolean ansibleForm = blankToNull(p.playbook()) != null;
+        boolean commandsForm = p.getCommands() != null || blankToNull(p.getCd()) != null || p.getEnv() != null;
+        boolean ansibleForm = blankToNull(p.getPlaybook()) != null;
         if (commandsForm && ansibleForm) {
-            problems.add(new Problem("playbook", p.playbook(), "give either 'commands' (with 'cd' and 'env') or 'playbook', not both"));
+            problems.add(new Problem("playbook", p.getPlaybook(), "give either 'commands' (with 'cd' and 'env') or 'playbook', not both"));
         } else if (!commandsForm && !ansibleForm) {
             problems.add(new Problem("commands", null, "give 'commands' with 'cd' (a command list) or 'playbook' (an Ansible deploy)"));
         }
 
-        Map<String, String> env = parseEnv(p.env(), problems);
-        Map<String, String> secretEnv = secretRefs("secretEnv", p.secretEnv(), problems);
-        Map<String, String> secretExtraVars = secretRefs("secretExtraVars", p.secretExtraVars(), problems);
+        Map<String, String> env = parseEnv(p.getEnv(), problems);
+        Map<String, String> secretEnv = secretRefs("secretEnv", p.getSecretEnv(), problems);
+        Map<String, String> secretExtraVars = secretRefs("secretExtraVars", p.getSecretExtraVars(), problems);
         inClear(problems, "secretEnv", secretEnv, env);
-        inClear(problems, "secretExtraVars", secretExtraVars, p.extraVars());
-        Integer timeout = timeout(p.timeoutSeconds(), settings);
+        inClear(problems, "secretExtraVars", secretExtraVars, p.getExtraVars());
+        Integer timeout = timeout(p.getTimeout(), settings);
 
         JobSpec.Builder b = new JobSpec.Builder()
-                .project(blankToNull(p.project()))
-                .ref(blankToNull(p.ref()))
-                .commit(blankToNull(p.commit()))
+                .project(blankToNull(p.getProject()))
+                .ref(blankToNull(p.getRef()))
+                .commit(blankToNull(p.getCommit()))
                 .submittedBy(submittedBy)
                 .timeoutSeconds(timeout);
         if (ansibleForm && !commandsForm) {
-            b.mode(Mode.ANSIBLE).playbook(p.playbook().strip())
-                    .inventory(blankToNull(p.inventory()))
-                    .limit(blankToNull(p.limit()))
-                    .tags(blankToNull(p.tags()))
-                    .extraVars(emptyToNull(StepForm.normalize(p.extraVars())))
-                    .check(p.check() ? Boolean.TRUE : null)
-                    .diff(p.diff() ? Boolean.TRUE : null)
-                    .verbosity(p.verbosity() == null || p.verbosity() == 0 ? null : p.verbosity())
-                    .cwd(blankToNull(p.cwd()));
+            b.mode(Mode.ANSIBLE).playbook(p.getPlaybook().strip())
+                    .inventory(blankToNull(p.getInventory()))
+                    .limit(blankToNull(p.getLimit()))
+                    .tags(blankToNull(p.getTags()))
+                    .extraVars(emptyToNull(StepForm.normalize(p.getExtraVars())))
+                    .check(p.isCheck() ? Boolean.TRUE : null)
+                    .diff(p.isDiff() ? Boolean.TRUE : null)
+                    .verbosity(p.getVerbosity() == null || p.getVerbosity() == 0 ? null : p.getVerbosity())
+                    .cwd(blankToNull(p.getCwd()));
         } else {
-            b.mode(Mode.COMMANDS).cd(blankToNull(p.cd())).commands(p.commands()).env(env);
-            ansibleOnly(problems, "inventory", p.inventory());
-            ansibleOnly(problems, "limit", p.limit());
-            ansibleOnly(problems, "tags", p.tags());
-            ansibleOnly(problems, "cwd", p.cwd());
-            if (p.extraVars() != null && !p.extraVars().isEmpty()) {
+            b.mode(Mode.COMMANDS).cd(blankToNull(p.getCd())).commands(p.getCommands()).env(env);
+            ansibleOnly(problems, "inventory", p.getInventory());
+            ansibleOnly(problems, "limit", p.getLimit());
+            ansibleOnly(problems, "tags", p.getTags());
+            ansibleOnly(problems, "cwd", p.getCwd());
+            if (p.getExtraVars() != null && !p.getExtraVars().isEmpty()) {
                 problems.add(new Problem("extraVars", "given", "'extraVars' is for a playbook; pass values to commands with 'env'"));
             }
-            if (p.check() || p.diff()) {
-                problems.add(new Problem(p.check() ? "check" : "diff", "true", "'check' and 'diff' are for a playbook; remove them"));
+            if (p.isCheck() || p.isDiff()) {
+                problems.add(new Problem(p.isCheck() ? "check" : "diff", "true", "'check' and 'diff' are for a playbook; remove them"));
             }
         }
 
         String redisUri = null;
         String queue = null;
         if (mode == StepMode.QUEUE) {
-            queue = blankToNull(p.queue()) != null ? p.queue().strip() : blankToNull(settings.defaultQueue());
+            queue = blankToNull(p.getQueue()) != null ? p.getQueue().strip() : blankToNull(settings.defaultQueue());
             b.queue(queue);
-            redisUri = redisUri(p.redis(), settings, problems);
-            agentOnly(problems, "sshCredentialsId", p.sshCredentialsId());
-            agentOnly(problems, "vaultCredentialsId", p.vaultCredentialsId());
+            redisUri = redisUri(p.getRedis(), settings, problems);
+            agentOnly(problems, "sshCredentialsId", p.getSshCredentialsId());
+            agentOnly(problems, "vaultCredentialsId", p.getVaultCredentialsId());
             // a worker exports secret env to commands and hands secret extra vars to ansible-playbook
             if (ansibleForm && !commandsForm && !secretEnv.isEmpty()) {
                 problems.add(new Problem("secretEnv", String.join(", ", secretEnv.keySet()),
@@ -112,11 +112,11 @@ public final class DeployPlanner {
             }
         } else {
             if (commandsForm) {
-                problems.add(new Problem("commands", String.valueOf(p.commands()),
+                problems.add(new Problem("commands", String.valueOf(p.getCommands()),
                         "mode 'agent' runs a playbook; run commands with sh steps, or use mode 'queue'"));
             }
-            if (blankToNull(p.cwd()) != null) {
-                problems.add(new Problem("cwd", p.cwd(), "in mode 'agent' ansible-playbook runs in the workspace; wrap the step in dir('...') { } instead"));
+            if (blankToNull(p.getCwd()) != null) {
+                problems.add(new Problem("cwd", p.getCwd(), "in mode 'agent' ansible-playbook runs in the workspace; wrap the step in dir('...') { } instead"));
             }
             b.cwd(null);
         }
@@ -134,9 +134,9 @@ public final class DeployPlanner {
         if (!problems.isEmpty()) {
             throw new InvalidStepException(problems);
         }
-        return new DeployRequest(mode, spec, redisUri, settings.queueSettings(), p.quiet(),
-                mode == StepMode.AGENT ? blankToNull(p.sshCredentialsId()) : null,
-                mode == StepMode.AGENT ? blankToNull(p.vaultCredentialsId()) : null,
+        return new DeployRequest(mode, spec, redisUri, settings.queueSettings(), p.isQuiet(),
+                mode == StepMode.AGENT ? blankToNull(p.getSshCredentialsId()) : null,
+                mode == StepMode.AGENT ? blankToNull(p.getVaultCredentialsId()) : null,
                 secretEnv, secretExtraVars, mode == StepMode.QUEUE ? settings.signingKeyCredentialsId() : null);
     }
 

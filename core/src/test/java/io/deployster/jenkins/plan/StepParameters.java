@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code deployster} step's parameters exactly as the Jenkinsfile gave them (null: not given).
- * {@link DeployPlanner} checks them and merges them with the {@link GlobalSettings}.
+ * The step's parameters for core tests, raw as a Jenkinsfile may give them (GStrings, untyped maps):
+ * the plugin's DeploysterStep is the production {@link DeployParameters}. Setters chain.
  */
-public final class StepParameters {
+public final class StepParameters implements DeployParameters {
     private String project;
     private String queue;
     private String ref;
@@ -60,28 +60,31 @@ public final class StepParameters {
     /** Extra variable name → id of the Secret text credential holding its value. */
     public StepParameters secretExtraVars(Map<String, ?> v) { secretExtraVars = v; return this; }
 
-    public String project() { return project; }
-    public String queue() { return queue; }
-    public String ref() { return ref; }
-    public String commit() { return commit; }
-    public List<String> commands() { return commands; }
-    public String cd() { return cd; }
-    public List<String> env() { return env; }
-    public String playbook() { return playbook; }
-    public String inventory() { return inventory; }
-    public String limit() { return limit; }
-    public String tags() { return tags; }
-    public Map<String, ?> extraVars() { return extraVars; }
-    public boolean check() { return check; }
-    public boolean diff() { return diff; }
-    public Integer verbosity() { return verbosity; }
-    public String cwd() { return cwd; }
-    public Integer timeoutSeconds() { return timeoutSeconds; }
-    public String mode() { return mode; }
-    public String redis() { return redis; }
-    public boolean quiet() { return quiet; }
-    public String sshCredentialsId() { return sshCredentialsId; }
-    public String vaultCredentialsId() { return vaultCredentialsId; }
-    public Map<String, ?> secretEnv() { return secretEnv; }
-    public Map<String, ?> secretExtraVars() { return secretExtraVars; }
+    @Override public String getProject() { return project; }
+    @Override public String getQueue() { return queue; }
+    @Override public String getRef() { return ref; }
+    @Override public String getCommit() { return commit; }
+    @Override public List<String> getCommands() { return commands; }
+    @Override public String getCd() { return cd; }
+    @Override public List<String> getEnv() { return env; }
+    @Override public String getPlaybook() { return playbook; }
+    @Override public String getInventory() { return inventory; }
+    @Override public String getLimit() { return limit; }
+    @Override public String getTags() { return tags; }
+    @SuppressWarnings("unchecked")
+    @Override public Map<String, Object> getExtraVars() { return (Map<String, Object>) extraVars; }
+    @Override public boolean isCheck() { return check; }
+    @Override public boolean isDiff() { return diff; }
+    @Override public Integer getVerbosity() { return verbosity; }
+    @Override public String getCwd() { return cwd; }
+    @Override public Integer getTimeout() { return timeoutSeconds; }
+    @Override public String getMode() { return mode; }
+    @Override public String getRedis() { return redis; }
+    @Override public boolean isQuiet() { return quiet; }
+    @Override public String getSshCredentialsId() { return sshCredentialsId; }
+    @Override public String getVaultCredentialsId() { return vaultCredentialsId; }
+    @SuppressWarnings("unchecked")
+    @Override public Map<String, String> getSecretEnv() { return (Map<String, String>) secretEnv; }
+    @SuppressWarnings("unchecked")
+    @Override public Map<String, String> getSecretExtraVars() { return (Map<String, String>) secretExtraVars; }
 }

@@ -12,6 +12,7 @@ import hudson.Util;
 import hudson.security.ACL;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
+import io.deployster.jenkins.StepProblem;
 import io.deployster.jenkins.follow.ControllerRedis;
 import io.deployster.jenkins.plan.Checks;
 import io.deployster.jenkins.plan.GlobalSettings;
@@ -250,7 +251,7 @@ public class DeploysterGlobalConfiguration extends GlobalConfiguration {
         RedisConnections.Connection connection;
         try {
             connection = RedisConnections.connect(redisUri.strip(), redisCredentialsId);
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (StepProblem | IllegalArgumentException e) {
             return FormValidation.error(e.getMessage());
         }
         RedisProbe.Result result = RedisProbe.ping(connection.uri());

@@ -2,6 +2,8 @@ package io.deployster.jenkins.plan;
 
 import io.deployster.job.JobSpec;
 import io.deployster.queue.QueueSettings;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -22,15 +24,9 @@ public record DeployRequest(StepMode mode, JobSpec spec, String redisUri, QueueS
                             Map<String, String> secretExtraVars, String signingKeyCredentialsId) {
 
     public DeployRequest {
-        secretEnv = secretEnv == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(secretEnv));
+        secretEnv = secretEnv == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(secretEnv));
         secretExtraVars = secretExtraVars == null ? Map.of()
-                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(secretExtraVars));
-    }
-
-    /** A deploy without secrets, unsigned. */
-    public DeployRequest(StepMode mode, JobSpec spec, String redisUri, QueueSettings queueSettings, boolean quiet,
-                         String sshCredentialsId, String vaultCredentialsId) {
-        this(mode, spec, redisUri, queueSettings, quiet, sshCredentialsId, vaultCredentialsId, null, null, null);
+                : Collections.unmodifiableMap(new LinkedHashMap<>(secretExtraVars));
     }
 
     public boolean hasSecrets() {

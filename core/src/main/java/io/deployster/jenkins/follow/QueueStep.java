@@ -52,6 +52,8 @@ public final class QueueStep {
             try {
                 p = preparation.call();
             } catch (Exception | LinkageError e) {
+                // LinkageError too: a class missing from the plugin would otherwise end this task silently
+                // and leave the step waiting forever
                 boolean alreadyEnded;
                 synchronized (this) {
                     alreadyEnded = stopped;

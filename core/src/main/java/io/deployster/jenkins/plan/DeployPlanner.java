@@ -31,6 +31,8 @@ public final class DeployPlanner {
     }
 
     /**
+     * @param p the step's parameters as given (the plugin's step itself); raw values are accepted:
+     *     blank text counts as not given, Groovy strings and numbers are normalised here
      * @param submittedBy who submits (the build), shown to deploys that wait behind this one
      * @throws InvalidStepException listing every problem
      */

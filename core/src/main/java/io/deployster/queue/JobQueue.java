@@ -263,7 +263,7 @@ public final class JobQueue {
     }
 
     /** Opens the sealed secrets of a spec a worker is about to run. */
-    public Secrets open(String id, JobSpec spec) {
+    public Secrets openSecrets(String id, JobSpec spec) {
         if ((spec.secretEnv() == null || spec.secretEnv().isEmpty()) && (spec.secretExtraVars() == null || spec.secretExtraVars().isEmpty())) {
             return Secrets.none();
         }

@@ -109,7 +109,8 @@ final class TaskListRoutes {
     }
 
     private static TaskSpec container(GatewayConfig.TaskList s, GatewayConfig.Project p, String image, List<String> args) {
-        return new TaskSpec(TaskSpec.CONTAINER, queue(s, p), null, timeout(s, p), null, null, null, null, null, null, null, null, null,
+        // taskList.cd when set, else the container task's own default (/): the engine's CLI needs no project directory
+        return new TaskSpec(TaskSpec.CONTAINER, queue(s, p), null, timeout(s, p), null, s.cd(), null, null, null, null, null, null, null,
                 null, null, null, null, image, args, s.engine());
     }
 

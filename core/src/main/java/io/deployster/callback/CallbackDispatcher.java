@@ -36,6 +36,8 @@ public final class CallbackDispatcher implements AutoCloseable {
     private final CallbackPayloads payloads;
     private final CallbackSender sender;
     private final ScheduledThreadPoolExecutor threads;
+    /** Attempts made at the same time. */
+    static final int THREADS = 4;
 
     /**
      * @param ring the first key signs each body; empty: bodies go unsigned (and the record says so)
@@ -51,7 +53,9 @@ public final class CallbackDispatcher implements AutoCloseable {
         this.clock = clock;
         this.payloads = new CallbackPayloads(workflows, new LogFollower(redis, keys));
         this.sender = new CallbackSender(retry.requestTimeout());
-        this.threads = new ScheduledThreadPoolExecutor(2, r -> {
+        // each attempt holds a thread for at most retry.requestTimeout(): THREADS slow receivers delay
+        // the others by that much at most, never longer
+        this.threads = new ScheduledThreadPoolExecutor(THREADS, r -> {
             Thread t = new Thread(r, "callbacks");
             t.setDaemon(true);
             return t;
@@ -99,14 +103,15 @@ public final class CallbackDispatcher implements AutoCloseable {
             record(id, new Delivery(url, Delivery.REFUSED, 0, null, e.getMessage(), signedWith, clock.millis(), null));
             return;
         }
-        attempt(new Pending(id, project, target, sender.clientFor(target), body, clock.millis()), 1);
+        attempt(new Pending(id, project, target, body, clock.millis()), 1, null);
     }
 
-    /** One delivery: what to send where, over which client, since when. */
-    private record Pending(String id, String project, CallbackTarget target, java.net.http.HttpClient client, byte[] body, long first) {
+    /** One delivery: what to send where, since when. */
+    private record Pending(String id, String project, CallbackTarget target, byte[] body, long first) {
     }
 
-    private void attempt(Pending p, int n) {
+    /** Attempt {@code n}; {@code lastError} is what went wrong in attempt n-1 (null for the first). */
+    private void attempt(Pending p, int n, String lastError) {
         String id = p.id();
         String project = p.project();
         CallbackTarget target = p.target();
@@ -122,9 +127,11 @@ public final class CallbackDispatcher implements AutoCloseable {
             headers.put(CallbackSignature.HEADER, CallbackSignature.sign(key, clock.millis(), body));
         }
         String url = target.uri().toString();
+        // recorded before the request: status shows an attempt in progress, not nothing
+        record(id, new Delivery(url, Delivery.SENDING, n, null, lastError, key == null ? null : key.id(), clock.millis(), null));
         CallbackSender.Attempt a;
         try {
-            a = sender.post(p.client(), target, body, headers);
+            a = sender.post(target, body, headers);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
@@ -145,7 +152,7 @@ public final class CallbackDispatcher implements AutoCloseable {
         }
         LOG.log(Level.WARNING, "job {0}: callback to {1} failed ({2}); attempt {3} in {4} ms", id, url, a.error(), n + 1, delay);
         record(id, new Delivery(url, Delivery.SENDING, n, a.status(), a.error(), keyId, now, null));
-        schedule(() -> attempt(p, n + 1), delay);
+        schedule(() -> attempt(p, n + 1, a.error()), delay);
     }
 
     private void schedule(Runnable r, long delayMillis) {
@@ -168,6 +175,7 @@ public final class CallbackDispatcher implements AutoCloseable {
     @Override
     public void close() {
         threads.shutdownNow();
+        sender.close();
         try {
             threads.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -3,6 +3,7 @@ package io.deployster.job;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** The shape a callback URL must have: an absolute http(s) URL with a host. Where it may point is the worker policy's to decide. */
 public final class CallbackUrls {
@@ -22,6 +23,32 @@ public final class CallbackUrls {
         }
     }
 
+    /** Labels that make a host an IPv4 literal to some resolver: decimal, octal (leading 0) or hex (0x) numbers. */
+    private static final Pattern NUMERIC_LABEL = Pattern.compile("[0-9]+|0[xX][0-9A-Fa-f]*");
+    private static final Pattern DOTTED_DECIMAL = Pattern.compile("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
+
+    /**
+     * An IPv4 address must be written as four decimal numbers without leading zeros: resolvers read
+     * other forms differently ({@code 0177.0.0.1} is 127.0.0.1 to glibc's inet_aton but 177.0.0.1 to
+     * Java; {@code 127.1}, {@code 2130706433}, {@code 0x7f.1} are loopback to curl), so the address
+     * checked would not be the one another tool reaches.
+     */
+    private static String hostProblem(String host) {
+        if (host.startsWith("[")) {
+            return null; // IPv6: one reading only; the worker checks the address it denotes (and any IPv4 inside it)
+        }
+        String h = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        boolean numeric = !h.isEmpty();
+        for (String label : h.split("\\.", -1)) {
+            numeric &= NUMERIC_LABEL.matcher(label).matches();
+        }
+        if (numeric && !DOTTED_DECIMAL.matcher(h).matches()) {
+            return "host '" + host + "' is an IPv4 address in a short, octal or hex form; write it as four decimal numbers "
+                    + "0-255 without leading zeros (such as 192.0.2.10), or use a host name";
+        }
+        return null;
+    }
+
     /** @return why {@code url} cannot be a callback URL, or null when it can */
     public static String problem(String url) {
         if (url.length() > MAX_LENGTH) {
@@ -32,7 +59,7 @@ public final class CallbackUrls {
             if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null || uri.getUserInfo() != null) {
                 return "use an absolute http:// or https:// URL with a host and no user:password part";
             }
-            return null;
+            return hostProblem(uri.getHost());
         } catch (URISyntaxException e) {
             return "not a URL (" + e.getReason() + "); use an absolute http:// or https:// URL";
         }

@@ -130,16 +130,52 @@ public final class JobQueue {
      * @throws IllegalArgumentException when secrets are given without a signing key, or are too short
      */
     public String submit(JobSpec spec, Secrets secrets) {
-        return submit(ids.next(), spec, secrets);
+        refuseWorkflowFields(spec);
+        return enqueue(ids.next(), spec, secrets);
     }
 
     /**
-     * As {@link #submit(JobSpec, Secrets)} under an id the caller chose (a workflow's task: derived from the
-     * workflow's id, so submitting it twice fails with DUPLICATE instead of running it twice).
+     * Queues the job of a workflow's task, for the workflow engine only: the one path that may set
+     * {@code workflow} and {@code workflowTask} (they let the job run under the workflow's project lock),
+     * under an id derived from the workflow's id, so submitting it twice fails with DUPLICATE instead of
+     * running it twice.
      *
+     * @throws io.deployster.job.InvalidJobException when {@code workflow} or {@code workflowTask} is missing, or the spec is invalid
      * @throws redis.clients.jedis.exceptions.JedisDataException starting with DUPLICATE when the id exists
      */
-    public String submit(String id, JobSpec spec, Secrets secrets) {
+    public String submitTask(String id, JobSpec spec) {
+        List<io.deployster.job.Problem> problems = new ArrayList<>();
+        if (spec.workflow() == null || spec.workflow().isEmpty()) {
+            problems.add(new io.deployster.job.Problem("workflow", null, "a workflow task's job names its workflow"));
+        }
+        if (spec.workflowTask() == null || spec.workflowTask().isEmpty()) {
+            problems.add(new io.deployster.job.Problem("workflowTask", null, "a workflow task's job names its task"));
+        }
+        if (!problems.isEmpty()) {
+            throw new io.deployster.job.InvalidJobException(problems);
+        }
+        return enqueue(id, spec, Secrets.none());
+    }
+
+    /**
+     * Producers (gateway, CLI, Jenkins step, this client) may not set {@code workflow}/{@code workflowTask}:
+     * a job naming a running workflow would run under that workflow's lock exemption, beside it.
+     */
+    private static void refuseWorkflowFields(JobSpec spec) {
+        List<io.deployster.job.Problem> problems = new ArrayList<>();
+        String why = "only the workflow engine sets it, for a workflow's own tasks; remove it (submit a workflow to run tasks under one lock)";
+        if (spec.workflow() != null) {
+            problems.add(new io.deployster.job.Problem("workflow", spec.workflow(), why));
+        }
+        if (spec.workflowTask() != null) {
+            problems.add(new io.deployster.job.Problem("workflowTask", spec.workflowTask(), why));
+        }
+        if (!problems.isEmpty()) {
+            throw new io.deployster.job.InvalidJobException(problems);
+        }
+    }
+
+    private String enqueue(String id, JobSpec spec, Secrets secrets) {
         JobSpec sealed = secrets.isEmpty() ? spec : seal(id, spec, secrets);
         String json = JobCodec.specJson(sealed);
         validator.validate(sealed, json);

@@ -47,9 +47,26 @@ public final class TaskJobs {
                     .commands(List.of(ContainerCommand.shell(task.engine(), containerName(workflowId, name), task.image(),
                             task.args() == null ? List.of() : task.args().stream().map(a -> Placeholders.replace(a, outputs)).toList())));
             default -> b.mode(mode).cd(Placeholders.replace(task.cd(), outputs)).env(replaceText(task.env(), outputs))
-                    .commands(task.commands() == null ? null : task.commands().stream().map(c -> Placeholders.replace(c, outputs)).toList());
+                    .commands(task.commands() == null ? null : task.commands().stream().map(c -> Placeholders.replace(c, shellSafe(name, outputs)))
+                            .toList());
         }
         return b.build();
+    }
+
+    /**
+     * Outputs as pasted into commands: the shell parses them, so a value holding anything but
+     * {@link Placeholders#SHELL_SAFE} characters ({@code server=1; touch pwned}) is refused instead of run.
+     */
+    private static BiFunction<String, String, String> shellSafe(String name, BiFunction<String, String, String> outputs) {
+        return (t, k) -> {
+            String v = outputs.apply(t, k);
+            if (!Placeholders.SHELL_SAFE.matcher(v).matches()) {
+                throw new IllegalArgumentException("output '" + k + "' of task " + t + " is '" + (v.length() > 80 ? v.substring(0, 77) + "..." : v)
+                        + "', which holds characters a shell would interpret; a value pasted into " + name + ".commands may hold only "
+                        + Placeholders.SHELL_SAFE_RULE + " (pass other values through env and use \"$NAME\" in the command)");
+            }
+            return v;
+        };
     }
 
     /** The container's name: unique per task of a workflow, so cancel can stop exactly it. */

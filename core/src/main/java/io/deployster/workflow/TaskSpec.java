@@ -47,6 +47,12 @@ public record TaskSpec(
         needs = needs == null ? List.of() : List.copyOf(needs);
     }
 
+    /** The same task on {@code q}. */
+    public TaskSpec withQueue(String q) {
+        return new TaskSpec(mode, q, needs, timeoutSeconds, continueOnError, cd, commands, env, playbook, inventory, limit, tags, extraVars,
+                check, diff, verbosity, cwd, image, args, engine);
+    }
+
     public boolean continues() {
         return Boolean.TRUE.equals(continueOnError);
     }

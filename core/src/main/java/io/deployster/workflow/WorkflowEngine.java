@@ -3,7 +3,6 @@ package io.deployster.workflow;
 import io.deployster.job.JobSpec;
 import io.deployster.job.JobStatus;
 import io.deployster.queue.JobQueue;
-import io.deployster.secret.Secrets;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,7 +133,7 @@ public final class WorkflowEngine {
                 }
                 return v;
             });
-            queue.submit(jobId, job, Secrets.none());
+            queue.submitTask(jobId, job);
         } catch (IllegalArgumentException e) { // an invalid job too (InvalidJobException)
             String reason = "could not be submitted: " + e.getMessage();
             store.note(id, "[" + name + "] " + reason);

@@ -50,6 +50,16 @@ public record WorkflowSpec(
         return new WorkflowSpec(project, by, ref, commit, timeoutSeconds, callbackUrl, tasks, taskList);
     }
 
+    /**
+     * The same workflow with {@code queue} for every task that names none (the gateway fills in the
+     * project's configured queue, as it does for jobs); tasks naming a queue, even an empty one, keep it.
+     */
+    public WorkflowSpec withDefaultQueue(String queue) {
+        Map<String, TaskSpec> filled = new LinkedHashMap<>();
+        tasks.forEach((name, t) -> filled.put(name, t.queue() == null ? t.withQueue(queue) : t));
+        return new WorkflowSpec(project, submittedBy, ref, commit, timeoutSeconds, callbackUrl, filled, taskList);
+    }
+
     /** The same workflow for {@code p} (the gateway fills in the token's project). */
     public WorkflowSpec withProject(String p) {
         return new WorkflowSpec(p, submittedBy, ref, commit, timeoutSeconds, callbackUrl, tasks, taskList);

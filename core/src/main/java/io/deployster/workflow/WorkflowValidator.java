@@ -6,7 +6,6 @@ import io.deployster.job.JobSpecValidator;
 import io.deployster.job.Problem;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -70,6 +69,10 @@ public final class WorkflowValidator {
             return;
         }
         timeout(problems, at + ".timeoutSeconds", task.timeoutSeconds());
+        if (task.queue() != null && task.queue().isBlank()) {
+            problems.add(new Problem(at + ".queue", task.queue(), "name the queue whose workers run this task, or leave 'queue' out "
+                    + "for the default (the project's queue on the gateway, else '" + io.deployster.job.JobSpec.DEFAULT_QUEUE + "')"));
+        }
         for (int i = 0; i < task.needs().size(); i++) {
             String need = task.needs().get(i);
             if (need.equals(name) || !wf.tasks().containsKey(need)) {
@@ -77,10 +80,19 @@ public final class WorkflowValidator {
             }
         }
         Set<String> ancestors = ancestors(wf.tasks(), name);
-        for (String ref : references(task)) {
-            if (!ancestors.contains(ref)) {
-                problems.add(new Problem(at, "${tasks." + ref + ".outputs...}", "a task may use the outputs only of tasks it needs "
-                        + "(directly or through other needs); add '" + ref + "' to " + at + ".needs"));
+        for (Map.Entry<String, String> field : texts(task).entrySet()) {
+            String where = at + "." + field.getKey();
+            String bad = Placeholders.malformed(field.getValue());
+            if (bad != null) {
+                problems.add(new Problem(where, bad, "write an output reference as ${tasks.NAME.outputs.KEY}: NAME a task it needs, "
+                        + "KEY 1 to 100 of A-Z a-z 0-9 _ . -, closed by }"));
+            }
+            for (String ref : Placeholders.references(field.getValue())) {
+                String t = Placeholders.tasks(ref).iterator().next();
+                if (!ancestors.contains(t)) {
+                    problems.add(new Problem(where, ref, "a task may use the outputs only of tasks it needs "
+                            + "(directly or through other needs); add '" + t + "' to " + at + ".needs"));
+                }
             }
         }
         if (mode.equals(TaskSpec.CONTAINER)) {
@@ -116,22 +128,29 @@ public final class WorkflowValidator {
         }
     }
 
-    private static Set<String> references(TaskSpec t) {
-        Set<String> refs = new LinkedHashSet<>(Placeholders.tasks(t.queue()));
-        refs.addAll(Placeholders.tasks(t.cd()));
+    /** Every text of a task that may hold output references, by field ({@code commands[0]}, {@code env.HOST}, ...). */
+    private static Map<String, String> texts(TaskSpec t) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        out.put("queue", t.queue());
+        out.put("cd", t.cd());
         if (t.commands() != null) {
-            t.commands().forEach(c -> refs.addAll(Placeholders.tasks(c)));
+            for (int i = 0; i < t.commands().size(); i++) {
+                out.put("commands[" + i + "]", t.commands().get(i));
+            }
         }
         if (t.args() != null) {
-            t.args().forEach(c -> refs.addAll(Placeholders.tasks(c)));
+            for (int i = 0; i < t.args().size(); i++) {
+                out.put("args[" + i + "]", t.args().get(i));
+            }
         }
         if (t.env() != null) {
-            t.env().values().forEach(v -> refs.addAll(Placeholders.tasks(v)));
+            t.env().forEach((k, v) -> out.put("env." + k, v));
         }
         if (t.extraVars() != null) {
-            refs.addAll(Placeholders.tasks(io.deployster.job.JobCodec.toJson(t.extraVars())));
+            out.put("extraVars", io.deployster.job.JobCodec.toJson(t.extraVars()));
         }
-        return refs;
+        out.values().removeIf(java.util.Objects::isNull);
+        return out;
     }
 
     private static Set<String> ancestors(Map<String, TaskSpec> tasks, String name) {

@@ -46,7 +46,7 @@ final class WorkflowRoutes {
         Caller caller = caller(ctx, Scope.SUBMIT);
         String type = ctx.contentType();
         String base = type == null ? null : type.split(";")[0].trim().toLowerCase(Locale.ROOT);
-        if (!TYPES.contains(base)) {
+        if (base == null || !TYPES.contains(base)) { // List.of(...).contains(null) throws: a missing type is a 415 too
             throw ApiError.of(415, "Content-Type", type, String.join(", ", TYPES), "send the workflow as JSON or YAML");
         }
         WorkflowSpec spec;
@@ -60,7 +60,7 @@ final class WorkflowRoutes {
             throw ApiError.of(403, "project", spec.project(), "'" + project + "' (the project of the token), or leave it out",
                     "token '" + caller.token().name() + "' submits for project '" + project + "' only");
         }
-        spec = spec.withProject(project);
+        spec = spec.withProject(project).withDefaultQueue(caller.project().queue()); // as for jobs: the project's configured queue
         if (spec.submittedBy() == null) {
             spec = spec.withSubmittedBy("gateway token " + caller.readerId() + " (POST /api/v1/workflows)");
         }

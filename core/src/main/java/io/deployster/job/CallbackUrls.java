@@ -56,6 +56,13 @@ public final class CallbackUrls {
         }
         try {
             URI uri = new URI(url);
+            if (uri.getHost() == null && uri.getRawAuthority() != null && !uri.getRawAuthority().contains("@")) {
+                // java.net.URI takes 127.1 or 2130706433 for no host at all; say what is wrong with it
+                String h = uri.getRawAuthority().replaceFirst(":[0-9]*$", "");
+                if (hostProblem(h) != null) {
+                    return hostProblem(h);
+                }
+            }
             if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null || uri.getUserInfo() != null) {
                 return "use an absolute http:// or https:// URL with a host and no user:password part";
             }

@@ -73,7 +73,7 @@ class CallbackTest {
             assertEquals(JobStatus.FAILED, d.client.await(id).status());
             CallbackReceiver.Received r = receiver.next(WAIT);
             assertEquals("POST", r.method());
-            assertTrue(r.target().endsWith("/hooks/deploy?from=test"), r.target());
+            assertEquals("/hooks/deploy?from=test", r.target(), "origin-form request line, as a receiver routing on the path expects");
             assertEquals("application/json", r.header("Content-Type"));
             assertEquals("127.0.0.1:" + receiver.port(), r.header("Host"));
             CallbackSignature.verify(KEYS, r.header(CallbackSignature.HEADER), r.body(), System.currentTimeMillis(), CallbackSignature.TOLERANCE);
@@ -139,7 +139,9 @@ class CallbackTest {
             // the one slot of the worker and the project's lock are free: the project's next job runs now
             String second = d.client.submit(job(null, "true"));
             assertEquals(JobStatus.SUCCEEDED, d.client.await(second).status());
-            assertNull(d.client.callback(first), "the first callback's attempt is still waiting for its answer");
+            Delivery held = d.client.callback(first);
+            assertEquals(Delivery.SENDING, held.state(), "status shows the attempt waiting for its answer: " + held);
+            assertEquals(1, held.attempts());
             receiver.release();
             assertEquals(Delivery.DELIVERED, delivered(d, first).state());
         }
@@ -255,6 +257,141 @@ class CallbackTest {
             assertTrue(x.summary().startsWith("gave up on http://127.0.0.1:" + port + "/never after "), x.summary());
             assertNull(x.deliveredAt());
         }
+    }
+
+    /**
+     * A receiver that answers at a trickle, one byte every 200 ms: {@code body} announces a huge body after
+     * its status line; otherwise the status line itself never ends.
+     */
+    private static final class TrickleReceiver implements AutoCloseable {
+        private final java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"));
+        private final java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newCachedThreadPool();
+        private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+
+        TrickleReceiver(boolean body) throws java.io.IOException {
+            threads.execute(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        java.net.Socket s = server.accept();
+                        accepted.incrementAndGet();
+                        threads.execute(() -> trickle(s, body));
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        private void trickle(java.net.Socket s, boolean body) {
+            try (s) {
+                java.io.OutputStream out = s.getOutputStream();
+                out.write((body ? "HTTP/1.1 200 OK\r\nContent-Length: 100000000\r\n\r\n" : "H").getBytes(StandardCharsets.US_ASCII));
+                while (!server.isClosed()) {
+                    out.write('x');
+                    out.flush();
+                    Thread.sleep(200);
+                }
+            } catch (java.io.IOException | InterruptedException e) {
+                // the sender hung up, or the test ended
+            }
+        }
+
+        String url(String path) {
+            return "http://127.0.0.1:" + server.getLocalPort() + path;
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            server.close();
+            threads.shutdownNow();
+        }
+    }
+
+    private static CallbackDispatcher dispatcher(io.deployster.redis.Redis r, RetryPolicy retry) {
+        io.deployster.redis.Keys keys = io.deployster.redis.Keys.defaults();
+        return new CallbackDispatcher(r, keys, KEYS, new CallbackAddresses(WorkerPolicy.of(Map.of("cd.*", "/", "callbacks.*", "127.0.0.1/32"))),
+                retry, Clock.systemUTC(), new io.deployster.workflow.WorkflowStore(r, new io.deployster.queue.JobQueue(r, keys,
+                QueueSettings.DEFAULT, new io.deployster.job.JobSpecValidator(io.deployster.job.JobLimits.DEFAULT), Clock.systemUTC()),
+                Clock.systemUTC()));
+    }
+
+    @Test
+    void aReceiverTricklingALongBodyAfter200HasTheCallbackDelivered() throws Exception {
+        // a minute per attempt: only not reading the answer's body lets this end within the wait
+        RetryPolicy patient = new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(1));
+        try (TrickleReceiver slow = new TrickleReceiver(true); Deployment d = new Deployment(redis.uri());
+             io.deployster.redis.Redis r = io.deployster.redis.Redis.connect(redis.uri()); CallbackDispatcher dispatcher = dispatcher(r, patient)) {
+            String id = d.client.submit(job(slow.url("/slow-body"), "true"));
+            dispatcher.ended(id);
+            Delivery x = delivered(d, id);
+            assertEquals(200, x.httpStatus());
+            assertEquals(1, x.attempts());
+        }
+    }
+
+    @Test
+    void receiversThatNeverFinishAnsweringDelayOtherCallbacksOnlyByTheAttemptLimit() throws Exception {
+        RetryPolicy oneSecond = new RetryPolicy(Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMinutes(5), Duration.ofSeconds(1));
+        try (TrickleReceiver slow = new TrickleReceiver(false); CallbackReceiver good = new CallbackReceiver(0);
+             Deployment d = new Deployment(redis.uri()); io.deployster.redis.Redis r = io.deployster.redis.Redis.connect(redis.uri());
+             CallbackDispatcher dispatcher = dispatcher(r, oneSecond)) {
+            List<String> stuck = new java.util.ArrayList<>();
+            for (int i = 0; i < 3 * CallbackDispatcher.THREADS; i++) {
+                String id = d.client.submit(job(slow.url("/stuck-" + i), "true"));
+                stuck.add(id);
+                dispatcher.ended(id);
+            }
+            String id = d.client.submit(job(good.url("/fine"), "true"));
+            dispatcher.ended(id);
+            assertEquals(id, JsonParser.parseString(good.next(WAIT).text()).getAsJsonObject().get("id").getAsString());
+            assertEquals(Delivery.DELIVERED, delivered(d, id).state());
+            Await.until("a stuck callback's attempt recorded as cut off", WAIT, () -> {
+                Delivery x = d.client.callback(stuck.get(0));
+                return x != null && x.error() != null;
+            });
+            Delivery x = d.client.callback(stuck.get(0));
+            assertEquals(Delivery.SENDING, x.state(), x.toString());
+            assertTrue(x.error().startsWith("no complete answer from 127.0.0.1:"), x.error());
+            assertTrue(x.error().endsWith("within 1.0 s (the whole attempt's limit)"), x.error());
+        }
+    }
+
+    @Test
+    void callbackUrlsWithIpv4InOtherThanDottedDecimalAreRefused() throws Exception {
+        for (String url : List.of("http://0177.0.0.1:18080/f", "http://127.1/f", "http://2130706433/f", "http://0x7f.0.0.1/f",
+                "http://127.0.0.01/f", "http://0x7f000001/f", "http://127.0.0.1.1/f")) {
+            String why = io.deployster.job.CallbackUrls.problem(url);
+            assertNotNull(why, url);
+            assertTrue(why.contains("write it as four decimal numbers"), why);
+            io.deployster.job.InvalidJobException e = assertThrows(io.deployster.job.InvalidJobException.class,
+                    () -> new io.deployster.job.JobSpecValidator(io.deployster.job.JobLimits.DEFAULT).validate(job(url, "true")));
+            assertEquals("callbackUrl", e.problems().get(0).field());
+            assertEquals(url, e.problems().get(0).value());
+        }
+        for (String url : List.of("http://127.0.0.1:18080/f", "http://10.0.0.1/f", "http://hooks.example/f", "http://1a.example/f",
+                "https://[2001:db8::1]/f", "http://deploy-01.example.com./f")) {
+            assertNull(io.deployster.job.CallbackUrls.problem(url), url);
+        }
+    }
+
+    @Test
+    void ipv6AddressesEmbeddingANonPublicIpv4AreRefused() throws Exception {
+        CallbackAddresses none = new CallbackAddresses(null);
+        for (String special : List.of("::127.0.0.1", "::ffff:0:127.0.0.1", "2002:7f00:1::", "2002:c0a8:101::1", "2002:a9fe:a9fe::",
+                "2001:0:4136:e378:8000:63bf:3fff:fdd2", "64:ff9b:1::7f00:1", "::10.0.0.1")) {
+            assertNotNull(none.refusal("shop", java.net.InetAddress.getByName(special)), special);
+        }
+        String why = none.refusal("shop", java.net.InetAddress.getByName("2002:7f00:1::"));
+        assertTrue(why.contains("6to4") && why.contains("127.0.0.1") && why.contains("127.0.0.0/8"), why);
+        // 6to4 of a public address, and an ordinary public IPv6 address, stay allowed
+        assertNull(none.refusal("shop", java.net.InetAddress.getByName("2002:5db8:d70e::1")));
+        assertNull(none.refusal("shop", java.net.InetAddress.getByName("2606:2800:21f:cb07:6820:80da:af6b:8b2c")));
+        CallbackRefusedException e = assertThrows(CallbackRefusedException.class,
+                () -> CallbackTarget.resolve("http://[::127.0.0.1]:18080/f", "shop", none));
+        assertTrue(e.getMessage().contains("non-public block ::/96"), e.getMessage());
+        // a policy allowing loopback allows it through 6to4 too
+        CallbackAddresses loopback = new CallbackAddresses(WorkerPolicy.of(Map.of("cd.*", "/", "callbacks.*", "127.0.0.0/8")));
+        assertNull(loopback.refusal("shop", java.net.InetAddress.getByName("2002:7f00:1::")));
     }
 
     @Test

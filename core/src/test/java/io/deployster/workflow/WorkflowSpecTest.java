@@ -78,4 +78,56 @@ class WorkflowSpecTest {
                 ContainerCommand.argv("podman", "c1", "alpine:3", List.of("echo", "hi there")));
         assertEquals("docker", ContainerCommand.argv(null, "c1", "alpine:3", List.of()).get(0));
     }
+
+    @Test
+    void malformedReferencesAreRefusedNamingTheFieldAndTheWholeReference() {
+        for (String bad : List.of("${tasks.a.outputs}", "${tasks.a.outputs.k/../x}", "${tasks.a.outputs.k", "${tasks.a.output.k}")) {
+            WorkflowSpec wf = parser.parse("project: shop\ntasks:\n  a: {cd: /srv, commands: [x]}\n  b: {cd: /srv, needs: [a], commands: ['echo "
+                    + bad + " end']}");
+            InvalidJobException e = assertThrows(InvalidJobException.class, () -> validator.validate(wf), bad);
+            assertEquals("tasks.b.commands[0]", e.problems().get(0).field(), e.getMessage());
+            assertEquals(bad.endsWith("}") ? bad : bad + " end", e.problems().get(0).value(), e.getMessage());
+            assertTrue(e.problems().get(0).allowed().startsWith("write an output reference as ${tasks.NAME.outputs.KEY}"), e.getMessage());
+        }
+        InvalidJobException notNeeded = assertThrows(InvalidJobException.class, () -> validator.validate(parser.parse("""
+                project: shop
+                tasks:
+                  a: {cd: /srv, commands: [x]}
+                  b: {cd: /srv, commands: ["echo ok", "deploy ${tasks.a.outputs.k}"]}
+                """)));
+        assertEquals("tasks.b.commands[1]", notNeeded.problems().get(0).field());
+        assertEquals("${tasks.a.outputs.k}", notNeeded.problems().get(0).value());
+    }
+
+    @Test
+    void aTaskQueueIsTheDefaultWhenLeftOutAndNeverEmpty() {
+        InvalidJobException e = assertThrows(InvalidJobException.class, () -> validator.validate(parser.parse(
+                "project: shop\ntasks: {a: {queue: \"\", cd: /srv, commands: [x]}}")));
+        assertEquals("tasks.a.queue", e.problems().get(0).field());
+        assertEquals("", e.problems().get(0).value());
+        WorkflowSpec filled = parser.parse("project: shop\ntasks: {a: {cd: /srv, commands: [x]}, b: {queue: proxy, cd: /srv, commands: [x]}}")
+                .withDefaultQueue("shop-deploy");
+        assertEquals("shop-deploy", filled.tasks().get("a").queue());
+        assertEquals("proxy", filled.tasks().get("b").queue());
+    }
+
+    @Test
+    void outputsPastedIntoCommandsMustBeShellSafeWhileEnvTakesThemAsIs() {
+        WorkflowSpec wf = parser.parse("""
+                project: shop
+                tasks:
+                  a: {cd: /srv, commands: [x]}
+                  b: {cd: /srv, needs: [a], env: {V: "${tasks.a.outputs.k}"}, commands: ["echo ${tasks.a.outputs.k}"]}
+                """);
+        assertEquals(List.of("echo build-7/app_1.2+3:x@y,z=%"), TaskJobs.job("wf1", wf, "b", wf.tasks().get("b"),
+                (t, k) -> "build-7/app_1.2+3:x@y,z=%").commands());
+        for (String hostile : List.of("1; touch pwned", "$(id)", "`id`", "a b", "x\ny", "'q'", "\"q\"", "~root", "*", "a|b", "a&b", "a>b")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> TaskJobs.job("wf1", wf, "b", wf.tasks().get("b"), (t, k) -> hostile), hostile);
+            assertTrue(e.getMessage().contains("a value pasted into b.commands may hold only"), e.getMessage());
+        }
+        WorkflowSpec viaEnv = parser.parse("project: shop\ntasks: {a: {cd: /srv, commands: [x]}, b: {cd: /srv, needs: [a], "
+                + "env: {V: \"${tasks.a.outputs.k}\"}, commands: [\"echo \\\"$V\\\"\"]}}");
+        assertEquals("1; touch pwned", TaskJobs.job("wf1", viaEnv, "b", viaEnv.tasks().get("b"), (t, k) -> "1; touch pwned").env().get("V"));
+    }
 }

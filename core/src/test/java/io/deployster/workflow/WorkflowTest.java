@@ -153,4 +153,58 @@ class WorkflowTest {
             assertTrue(two.fencingToken() > one.fencingToken());
         }
     }
+
+    @Test
+    void aProducerCannotSubmitAJobIntoARunningWorkflow() throws Exception {
+        try (Deployment d = fiveWorkers()) {
+            String id = d.client.submitWorkflow(new WorkflowParser().parse("""
+                    project: shop
+                    defaults: {cd: %s}
+                    tasks:
+                      a: {queue: build, commands: ["while [ ! -e go ]; do sleep 0.1; done"]}
+                    """.formatted(work)));
+            Await.until("task a running", Duration.ofSeconds(20), () -> "running".equals(d.client.workflow(id).tasks().get("a").status()));
+            // the tester's job: naming the running workflow would run it beside a, under the workflow's lock
+            io.deployster.job.JobSpec intruder = io.deployster.job.JobSpec.commands("shop", work.toString(), List.of("touch intruded"))
+                    .queue("build").workflow(id).workflowTask("zz").build();
+            io.deployster.job.InvalidJobException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    io.deployster.job.InvalidJobException.class, () -> d.client.submit(intruder));
+            assertEquals(List.of("workflow", "workflowTask"), e.problems().stream().map(io.deployster.job.Problem::field).toList());
+            assertEquals(id, e.problems().get(0).value());
+            assertTrue(e.problems().get(0).allowed().startsWith("only the workflow engine sets it"), e.getMessage());
+            Files.createFile(work.resolve("go"));
+            assertEquals(JobStatus.SUCCEEDED, d.client.await(id).status());
+            assertTrue(!Files.exists(work.resolve("intruded")));
+            assertEquals(List.of("a"), List.copyOf(d.client.workflow(id).tasks().keySet()));
+        }
+    }
+
+    @Test
+    void anOutputAShellWouldInterpretFailsTheTaskThatPastesItIntoCommands() throws Exception {
+        try (Deployment d = fiveWorkers()) {
+            String id = d.client.submitWorkflow(new WorkflowParser().parse("""
+                    project: shop
+                    defaults: {cd: %s, queue: build}
+                    tasks:
+                      placement: {commands: ["echo 'server=1; touch pwned' >> $DEPLOYSTER_OUTPUT"]}
+                      deploy: {needs: [placement], commands: ["echo deploying to ${tasks.placement.outputs.server}"]}
+                      viaEnv:
+                        needs: [placement]
+                        env: {SERVER: "${tasks.placement.outputs.server}"}
+                        commands: ['printf %%s "$SERVER" > server.txt']
+                    """.formatted(work)));
+            JobState end = d.client.await(id);
+            assertEquals(JobStatus.FAILED, end.status());
+            assertTrue(end.reason().contains("deploy"), end.reason());
+            TaskResult deploy = d.client.workflow(id).tasks().get("deploy");
+            assertEquals("failed", deploy.status());
+            assertEquals(null, deploy.job(), "never became a job");
+            assertTrue(deploy.reason().contains("output 'server' of task placement is '1; touch pwned', which holds characters a shell would "
+                    + "interpret"), deploy.reason());
+            assertTrue(!Files.exists(work.resolve("pwned")), "the output was not run as a command");
+            // through env the same value is a literal word
+            assertEquals("succeeded", d.client.workflow(id).tasks().get("viaEnv").status());
+            assertEquals("1; touch pwned", Files.readString(work.resolve("server.txt")));
+        }
+    }
 }

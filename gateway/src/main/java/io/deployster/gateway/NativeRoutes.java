@@ -20,6 +20,10 @@ import java.util.Map;
 /** The native API, v1 (docs/http-api.md). */
 final class NativeRoutes {
     static final String PREFIX = "/api/v1";
+    /** The body's allowed fields: a job spec's, and {@code stage}. */
+    static final List<String> FIELDS = java.util.stream.Stream.concat(
+            java.util.Arrays.stream(JobSpec.class.getRecordComponents()).map(java.lang.reflect.RecordComponent::getName),
+            java.util.stream.Stream.of("stage")).toList();
 
     private final Requests requests;
     private final Deployments deployments;
@@ -50,6 +54,13 @@ final class NativeRoutes {
         boolean wait = Requests.flag(ctx, "wait");
         String text = requests.body(ctx, true);
         JsonObject body = Json.object(text);
+        for (String key : body.keySet()) {
+            // a misspelt or foreign field (callback_url, spec) would be dropped silently: the job would run without it
+            if (!FIELDS.contains(key)) {
+                throw ApiError.of(400, key, Json.shorten(body.get(key).toString()), "the fields of a job spec (docs/protocol.md) and 'stage': "
+                        + String.join(", ", FIELDS), "unknown field '" + key + "'");
+            }
+        }
         String stage = ctx.queryParam("stage");
         JsonElement stageField = body.get("stage");
         if (stage == null && stageField != null && !stageField.isJsonNull()) {

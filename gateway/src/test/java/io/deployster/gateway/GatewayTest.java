@@ -321,6 +321,16 @@ class GatewayTest {
         }
         assertTrue(fields.containsAll(List.of("timeoutSeconds", "cd", "commands[0]")), fields.toString());
         assertError(gw.postJson("/api/v1/jobs", "shop-token", "[1, 2"), 400, "body", "[1, 2", "one JSON object");
+        // a producer may not put its job into a workflow (it would run under the workflow's lock exemption)
+        HttpResponse<String> joining = gw.postJson("/api/v1/jobs", "shop-token",
+                "{\"commands\": [\"true\"], \"workflow\": \"20240101-000000-abcdefgh\", \"workflowTask\": \"zz\"}");
+        assertError(joining, 400, "workflow", "20240101-000000-abcdefgh", "only the workflow engine sets it");
+        assertEquals("workflowTask", json(joining).getAsJsonArray("problems").get(1).getAsJsonObject().get("field").getAsString());
+        // unknown fields are refused, not dropped
+        assertError(gw.postJson("/api/v1/jobs", "shop-token", "{\"commands\": [\"true\"], \"callback_url\": \"http://hooks.example/\"}"),
+                400, "callback_url", "\"http://hooks.example/\"", "callbackUrl");
+        assertError(gw.postJson("/api/v1/jobs", "shop-token", "{\"spec\": {\"commands\": [\"true\"]}}"), 400, "spec",
+                "{\"commands\":[\"true\"]}", "stage");
         assertError(gw.postJson("/api/v1/jobs?wait=maybe", "shop-token", "{}"), 400, "wait", "maybe", "true or false");
         assertError(gw.postJson("/api/v1/jobs?stage=prod", "shop-token", "{\"commands\": [\"true\"]}"), 400, "stage", "prod", "main");
         assertError(gw.get("/api/v1/jobs/not%20an%20id", "shop-token"), 400, "id", "not an id", "A-Z a-z 0-9");

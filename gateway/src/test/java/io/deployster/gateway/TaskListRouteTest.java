@@ -133,7 +133,8 @@ class TaskListRouteTest {
         assertEquals("out world\n", fail.getAsJsonObject("result").get("stdout").getAsString());
         assertEquals("err world\n", fail.getAsJsonObject("result").get("stderr").getAsString());
 
-        Await.until("delivery recorded", WAIT, () -> status(id).get("callback").isJsonObject());
+        Await.until("delivery recorded as delivered", WAIT, () -> status(id).get("callback").isJsonObject()
+                && "delivered".equals(status(id).getAsJsonObject("callback").get("state").getAsString()));
         JsonObject status = json(gw.get("/status/" + id, "runner-token"));
         assertEquals("failed", status.get("status").getAsString());
         assertEquals("failed", status.get("state").getAsString());

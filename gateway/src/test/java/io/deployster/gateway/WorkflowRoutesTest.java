@@ -95,7 +95,8 @@ class WorkflowRoutesTest {
         assertEquals("shop", body.get("project").getAsString());
         assertEquals("succeeded", body.get("status").getAsString());
 
-        Await.until("callback recorded", WAIT, () -> workflow(id).get("callback").isJsonObject());
+        Await.until("callback recorded as delivered", WAIT, () -> workflow(id).get("callback").isJsonObject()
+                && "delivered".equals(workflow(id).getAsJsonObject("callback").get("state").getAsString()));
         JsonObject w = workflow(id);
         assertEquals("succeeded", w.get("status").getAsString());
         assertEquals("shop", w.get("project").getAsString());
@@ -143,6 +144,15 @@ class WorkflowRoutesTest {
         assertEquals("Content-Type", json(r).get("field").getAsString());
         assertTrue(json(r).get("allowed").getAsString().contains("application/yaml"), r.body());
 
+        r = post("shop-token", null, ok);
+        assertEquals(415, r.statusCode(), "no Content-Type: " + r.body());
+        assertEquals("Content-Type", json(r).get("field").getAsString());
+        assertTrue(json(r).get("value").isJsonNull(), r.body());
+
+        r = post("shop-token", "application/yaml", "tasks: {one: {queue: \"\", cd: /tmp, commands: [\"true\"]}}");
+        assertEquals(400, r.statusCode());
+        assertEquals("tasks.one.queue", json(r).get("field").getAsString(), r.body());
+
         r = post("shop-token", "application/yaml", ok + "\n# " + "x".repeat(5000));
         assertEquals(413, r.statusCode());
 
@@ -166,5 +176,16 @@ class WorkflowRoutesTest {
         assertEquals(404, r.statusCode(), "a task's job is a job, not a workflow");
         assertTrue(json(r).get("allowed").getAsString().contains("/api/v1/jobs/" + id + ".one"), r.body());
         assertEquals(404, gw.get("/api/v1/workflows/" + id, "blog-token").statusCode(), "another project's workflow is not found");
+    }
+
+    @Test
+    void aTaskWithoutQueueGoesToTheProjectsQueue() throws Exception {
+        HttpResponse<String> r = post("shop-token", "application/yaml", "tasks: {one: {cd: /tmp, commands: [\"true\"]}}");
+        assertEquals(201, r.statusCode(), r.body());
+        String id = json(r).get("id").getAsString();
+        Await.until("workflow ended", WAIT, () -> workflow(id).get("ended").getAsBoolean());
+        JsonObject w = workflow(id);
+        assertEquals("succeeded", w.get("status").getAsString(), w.toString());
+        assertEquals("build", w.getAsJsonObject("tasks").getAsJsonObject("one").get("queue").getAsString(), "shop's configured queue");
     }
 }

@@ -200,7 +200,18 @@ final class TaskListRoutes {
                 throw ApiError.of(400, at + ".task_args[" + i + "]", Json.shorten(x.toString()), "a string (numbers too go as strings)",
                         "each argument must be a string");
             }
-            out.add(x.getAsString());
+            String arg = x.getAsString();
+            if (arg.indexOf('\0') >= 0) {
+                throw ApiError.of(400, at + ".task_args[" + i + "]", Json.shorten(arg.replace("\0", "\\0")),
+                        "text without NUL characters (a program's argument cannot hold one)", "an argument holds a NUL character");
+            }
+            if (arg.contains("${tasks.")) {
+                // the workflow engine would read it as an output reference; this API passes arguments as they are
+                throw ApiError.of(400, at + ".task_args[" + i + "]", Json.shorten(arg),
+                        "literal text: this route does not fill in ${tasks.NAME.outputs.KEY} references (use POST /api/v1/workflows)",
+                        "an argument holds an output reference");
+            }
+            out.add(arg);
         }
         return out;
     }

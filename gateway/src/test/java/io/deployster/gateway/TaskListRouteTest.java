@@ -214,6 +214,11 @@ class TaskListRouteTest {
         assertRefused("{\"image_name\": \"tools:1\", \"tasks\": []}", "tasks", "[]");
         assertRefused("{\"image_name\": \"tools:1\", \"tasks\": [{\"task_name\": \"a\", \"task_args\": [\"x\", 5]}]}", "tasks[0].task_args[1]", "5");
         assertRefused("{\"image_name\": \"tools:1\", \"tasks\": [{\"task_name\": \"a\"}, {\"task_name\": \"a\"}]}", "tasks[1].task_name", "a");
+        // arguments are literal here: a reference is refused, not read as another task's output
+        assertRefused("{\"image_name\": \"tools:1\", \"tasks\": [{\"task_name\": \"a\", \"task_args\": [\"${tasks.b.outputs.x}\"]}, "
+                + "{\"task_name\": \"b\"}]}", "tasks[0].task_args[0]", "${tasks.b.outputs.x}");
+        assertRefused("{\"image_name\": \"tools:1\", \"tasks\": [{\"task_name\": \"a\", \"task_args\": [\"ok\", \"x\\u0000y\"]}]}",
+                "tasks[0].task_args[1]", "x\\0y");
         assertRefused("{\"image_name\": \"tools:1\", \"tasks\": [{\"task_name\": \"a b\"}]}", "tasks[0].task_name", "a b");
         assertRefused("{\"image_name\": \"tools:1\", \"callback_url\": \"ftp://x/\", \"tasks\": [{\"task_name\": \"a\"}]}", "callback_url", "ftp://x/");
         assertRefused("{\"image_name\": \"tools:1\", \"priority\": 1, \"tasks\": [{\"task_name\": \"a\"}]}", "priority", "1");

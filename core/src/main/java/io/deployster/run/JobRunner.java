@@ -149,7 +149,7 @@ public final class JobRunner {
         env.putAll(jobEnv);
         List<String> commands = spec.commands();
         for (int i = 0; i < commands.size(); i++) {
-            log.event("command", "index", Integer.toString(i), "command", masker.mask(commands.get(i)));
+            log.event("command", "index", Integer.toString(i), "command", masker.mask(label(commands.get(i))));
             int exit;
             try {
                 exit = runProcess(List.of("/bin/sh", "-c", commands.get(i)), dir, env);
@@ -163,7 +163,7 @@ public final class JobRunner {
             }
             if (exit != 0) {
                 return new Outcome(JobStatus.FAILED, exit, i,
-                        "command " + (i + 1) + " of " + commands.size() + " exited with " + exit + ": " + commands.get(i));
+                        "command " + (i + 1) + " of " + commands.size() + " exited with " + exit + ": " + masker.mask(label(commands.get(i))));
             }
         }
         return new Outcome(JobStatus.SUCCEEDED, 0, null, null);
@@ -294,5 +294,15 @@ public final class JobRunner {
         });
         pumps.add(f);
         return f;
+    }
+
+    /**
+     * How a command is shown in the log and in a failure's reason: a multi-line command whose first line
+     * is a comment {@code # TEXT} (a container task's wrapper, ContainerCommand) shows as TEXT; any
+     * other command as written.
+     */
+    static String label(String command) {
+        int nl = command.indexOf('\n');
+        return nl > 2 && command.startsWith("# ") ? command.substring(2, nl) : command;
     }
 }

@@ -32,7 +32,10 @@ public final class ContainerCommand {
     public static String shell(String engine, String containerName, String image, List<String> args) {
         String e = quote(engine(engine));
         String run = String.join(" ", argv(engine, containerName, image, args).stream().map(ContainerCommand::quote).toList());
-        return "command -v " + e + " >/dev/null 2>&1 || { echo \"deployster: container engine '" + engine(engine).replace("'", "")
+        // the first line labels the command in the log and in a failure's reason (JobRunner.label): the user's
+        // image and arguments, not this wrapper
+        return "# " + run + "\n"
+                + "command -v " + e + " >/dev/null 2>&1 || { echo \"deployster: container engine '" + engine(engine).replace("'", "")
                 + "' is not installed on this worker (not found on PATH); install it or set the task's engine\" >&2; exit "
                 + NO_ENGINE + "; }\n"
                 + run + " & pid=$!\n"

@@ -37,6 +37,9 @@ class ContainerTaskTest {
             assertEquals(JobStatus.FAILED, end.status());
             TaskResult hello = d.client.workflow(id).tasks().get("hello");
             assertEquals(ContainerCommand.NO_ENGINE, hello.exitCode());
+            // the reason shows the user's image and arguments, not the worker's wrapper script
+            assertEquals("command 1 of 1 exited with 127: 'deployster-no-such-engine' 'run' '--rm' '--name' '"
+                    + TaskJobs.containerName(id, "hello") + "' 'alpine:3' 'echo' 'hi'", hello.reason());
             assertTrue(errors.contains("[hello] deployster: container engine 'deployster-no-such-engine' is not installed on this worker "
                     + "(not found on PATH); install it or set the task's engine"), errors::toString);
         }

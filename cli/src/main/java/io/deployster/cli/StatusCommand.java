@@ -36,7 +36,10 @@ final class StatusCommand implements Callable<Integer> {
             }
             var out = spec.commandLine().getOut();
             out.println(Console.summary(state));
-            out.println("  project: " + state.project() + ", queue: " + state.queue());
+            WorkflowResult workflow = client.workflow(id);
+            // a workflow has no queue of its own: each task line names its queue
+            out.println("  project: " + state.project() + (workflow != null ? ", workflow (each task runs on its own queue)"
+                    : ", queue: " + state.queue()));
             if (state.submittedBy() != null && !state.submittedBy().isBlank()) {
                 out.println("  submitted by: " + state.submittedBy());
             }
@@ -49,7 +52,6 @@ final class StatusCommand implements Callable<Integer> {
             if (state.failedCommand() != null) {
                 out.println("  failed command: " + (state.failedCommand() + 1));
             }
-            WorkflowResult workflow = client.workflow(id);
             if (workflow != null) {
                 out.println("  tasks:");
                 workflow.tasks().forEach((name, t) -> out.println(task(name, t)));

@@ -116,7 +116,14 @@ final class SubmitCommand implements Callable<Integer> {
     }
 
     private Integer submitWorkflow() throws Exception {
-        WorkflowSpec wf = new WorkflowParser().parse(Files.readString(workflowFile, StandardCharsets.UTF_8));
+        List<String> clash = jobOptions();
+        if (!clash.isEmpty()) {
+            // each task of the file says these itself: silently dropping them would deploy something else than asked
+            throw new IllegalArgumentException("--workflow cannot be combined with " + String.join(", ", clash)
+                    + ": a workflow's tasks give their own commands, playbooks and queues (docs/workflows.md); "
+                    + "only --project, --ref, --commit, --submitted-by, --timeout, --no-follow and --quiet apply to it");
+        }
+        WorkflowSpec wf = new WorkflowParser().parse(readText("workflow", workflowFile));
         wf = new WorkflowSpec(project != null ? project : wf.project(), submittedBy != null ? submittedBy : wf.submittedBy(),
                 ref != null ? ref : wf.ref(), commit != null ? commit : wf.commit(),
                 timeoutSeconds != null ? timeoutSeconds : wf.timeoutSeconds(), wf.callbackUrl(), wf.tasks());
@@ -137,6 +144,55 @@ final class SubmitCommand implements Callable<Integer> {
         return ExitCodes.of(state.status());
     }
 
+    /** The job options given, as written on the command line. */
+    private List<String> jobOptions() {
+        List<String> given = new java.util.ArrayList<>();
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("--spec", specFile);
+        options.put("--queue", queue);
+        options.put("--cd", cd);
+        options.put("--command", commands);
+        options.put("--env", env);
+        options.put("--secret-env", secretEnv);
+        options.put("--playbook", playbook);
+        options.put("--inventory", inventory);
+        options.put("--limit", limit);
+        options.put("--tag", tags);
+        options.put("--extra-var", extraVars);
+        options.put("--extra-var-json", extraVarsJson);
+        options.put("--secret-extra-var", secretExtraVars);
+        options.put("--check", check ? true : null);
+        options.put("--diff", diff ? true : null);
+        options.put("--verbosity", verbosity);
+        options.put("--cwd", cwd);
+        options.forEach((name, value) -> {
+            if (value != null) {
+                given.add(name);
+            }
+        });
+        return given;
+    }
+
+    /**
+     * A file's text, UTF-8.
+     *
+     * @throws IllegalArgumentException (a usage error) saying what is wrong with the file: absent, a directory, unreadable, not text
+     */
+    private static String readText(String what, Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException(what + " file '" + file + "' does not exist");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException(what + " file '" + file + "' is not UTF-8 text (a binary file?); give a YAML or JSON file");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new IllegalArgumentException(what + " file '" + file + "' cannot be read: permission denied");
+        } catch (IOException e) {
+            throw new IllegalArgumentException(what + " file '" + file + "' cannot be read"
+                    + (Files.isDirectory(file) ? ": it is a directory" : " (" + e + ")"));
+        }
+    }
+
     private static Map<String, String> secretValues(List<String> given) {
         Map<String, String> values = new LinkedHashMap<>();
         if (given != null) {
@@ -155,7 +211,7 @@ final class SubmitCommand implements Callable<Integer> {
 
     JobSpec build() throws IOException {
         JobSpec base = specFile == null ? new JobSpec.Builder().build()
-                : JobCodec.parseSpec(Files.readString(specFile, StandardCharsets.UTF_8));
+                : JobCodec.parseSpec(readText("spec", specFile));
         String mode = base.mode();
         if (commands != null || cd != null || env != null || secretEnv != null) {
             mode = Mode.COMMANDS.wireName();

@@ -49,6 +49,35 @@ class WorkflowCliTest {
         CliTest.Run bad = CliTest.run("submit", "--redis", redis.uri(), "--workflow", file.toString());
         assertEquals(ExitCodes.USAGE, bad.exit(), bad.err());
         assertTrue(bad.err().contains("'tasks.a.needs[0]': value 'b'"), bad.err());
+        assertTrue(bad.err().startsWith("deployster: invalid workflow:"), bad.err());
+    }
+
+    @Test
+    void jobOptionsBesideWorkflowAndUnusableFilesAreUsageErrors() throws Exception {
+        Path file = dir.resolve("wf.yaml");
+        Files.writeString(file, "project: shop\ntasks: {a: {cd: /tmp, commands: [\"true\"]}}\n");
+        CliTest.Run clash = CliTest.run("submit", "--redis", redis.uri(), "--workflow", file.toString(), "--command", "rm -rf /srv/app",
+                "--queue", "prod");
+        assertEquals(ExitCodes.USAGE, clash.exit(), clash.err());
+        assertTrue(clash.err().startsWith("deployster: --workflow cannot be combined with --queue, --command: "), clash.err());
+        CliTest.Run missing = CliTest.run("submit", "--redis", redis.uri(), "--workflow", dir.resolve("nonexistent.yaml").toString());
+        assertEquals(ExitCodes.USAGE, missing.exit(), missing.err());
+        assertTrue(missing.err().startsWith("deployster: workflow file '" + dir.resolve("nonexistent.yaml") + "' does not exist"), missing.err());
+        Path binary = dir.resolve("bundle.tgz");
+        Files.write(binary, new byte[] {(byte) 0x1f, (byte) 0x8b, 8, 0, (byte) 0xff, (byte) 0xfe, 0});
+        CliTest.Run notText = CliTest.run("submit", "--redis", redis.uri(), "--workflow", binary.toString());
+        assertEquals(ExitCodes.USAGE, notText.exit(), notText.err());
+        assertTrue(notText.err().contains("is not UTF-8 text"), notText.err());
+        Files.writeString(file, "project: shop\ntasks:\n  a: {cd: /tmp, commands: [\"true\"]}\n  a: {cd: /tmp, commands: [\"false\"]}\n");
+        CliTest.Run twice = CliTest.run("submit", "--redis", redis.uri(), "--workflow", file.toString());
+        assertEquals(ExitCodes.USAGE, twice.exit(), twice.err());
+        assertTrue(twice.err().contains("value 'not valid YAML or JSON at line 4, column 3'"), twice.err());
+        assertTrue(twice.err().contains("key 'a' is given twice"), twice.err());
+        Files.writeString(file, "{\"project\": \"shop\", \"tasks\": {\"a\": {\"cd\": \"/tmp\" \"commands\": []}}}");
+        CliTest.Run json = CliTest.run("submit", "--redis", redis.uri(), "--workflow", file.toString());
+        assertEquals(ExitCodes.USAGE, json.exit(), json.err());
+        assertTrue(json.err().contains("value 'not valid YAML or JSON at line 1, column "), json.err());
+        assertTrue(!json.err().contains("is missing"), json.err());
     }
 
     @Test
@@ -72,6 +101,7 @@ class WorkflowCliTest {
             assertEquals(ExitCodes.FAILED, r.exit(), r.err());
             List<String> out = r.outLines();
             assertTrue(out.contains("  tasks:"), r.out());
+            assertTrue(out.contains("  project: shop, workflow (each task runs on its own queue)"), r.out());
             assertTrue(out.stream().anyMatch(l -> l.startsWith("    build: succeeded, exit code 0, queue deploy, started ")
                     && l.endsWith(", job " + id + ".build, outputs: bundle=shop.tgz")), r.out());
             assertTrue(out.stream().anyMatch(l -> l.startsWith("    test: failed, exit code 4, queue deploy")), r.out());

@@ -8,7 +8,12 @@ public class InvalidJobException extends IllegalArgumentException {
     private final List<Problem> problems;
 
     public InvalidJobException(List<Problem> problems) {
-        super("invalid job:\n" + problems.stream().map(p -> "  - " + p).collect(Collectors.joining("\n")));
+        this("job", problems);
+    }
+
+    /** @param what what is invalid, for the message's title: {@code job}, {@code workflow} */
+    public InvalidJobException(String what, List<Problem> problems) {
+        super("invalid " + what + ":\n" + problems.stream().map(p -> "  - " + p).collect(Collectors.joining("\n")));
         this.problems = List.copyOf(problems);
     }
 

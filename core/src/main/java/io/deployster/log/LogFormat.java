@@ -15,7 +15,10 @@ public final class LogFormat {
             return null;
         }
         return switch (event) {
-            case "queued" -> "[deployster] queued on '" + entry.field("queue") + "'";
+            // a workflow has no queue of its own (its tasks name theirs): never "queued on ''"
+            case "queued" -> entry.field("queue") == null || entry.field("queue").isEmpty()
+                    ? "[deployster] queued for the project's lock (a workflow: each task runs on its own queue)"
+                    : "[deployster] queued on '" + entry.field("queue") + "'";
             case "waiting" -> "[deployster] waiting for the project lock, behind job " + entry.field("behind")
                     + (blank(entry.field("behindSubmittedBy")) ? "" : " (" + entry.field("behindSubmittedBy") + ")");
             case "started" -> "[deployster] started on worker " + entry.field("worker");

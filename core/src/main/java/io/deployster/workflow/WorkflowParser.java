@@ -51,8 +51,14 @@ public final class WorkflowParser {
             options.setMaxAliasesForCollections(10);
             options.setNestingDepthLimit(64);
             doc = new Yaml(new SafeConstructor(options)).load(text);
+        } catch (org.yaml.snakeyaml.constructor.DuplicateKeyException e) {
+            throw invalid("workflow", "not valid YAML or JSON" + where(e), "each key once per object ("
+                    + e.getProblem().replace("found duplicate key ", "key '") + "' is given twice)");
+        } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) {
+            throw invalid("workflow", "not valid YAML or JSON" + where(e), "a YAML or JSON document (docs/workflows.md): " + e.getProblem()
+                    + (e.getContext() == null ? "" : " " + e.getContext()));
         } catch (RuntimeException e) {
-            throw invalid("workflow", null, "a workflow is a YAML or JSON object as described in docs/workflows.md (" + e.getMessage() + ")");
+            throw invalid("workflow", "not valid YAML or JSON", "a YAML or JSON document (docs/workflows.md): " + e.getMessage());
         }
         List<Problem> problems = new ArrayList<>();
         if (!(doc instanceof Map<?, ?> top)) {
@@ -82,7 +88,7 @@ public final class WorkflowParser {
         WorkflowSpec spec = new WorkflowSpec(f.text("project"), f.text("submittedBy"), f.text("ref"), f.text("commit"),
                 f.integer("timeoutSeconds"), f.text("callbackUrl"), tasks);
         if (!problems.isEmpty()) {
-            throw new InvalidJobException(problems);
+            throw new InvalidJobException("workflow", problems);
         }
         return spec;
     }
@@ -103,7 +109,13 @@ public final class WorkflowParser {
     }
 
     private static InvalidJobException invalid(String field, String value, String allowed) {
-        return new InvalidJobException(List.of(new Problem(field, value, allowed)));
+        return new InvalidJobException("workflow", List.of(new Problem(field, value, allowed)));
+    }
+
+    /** {@code  at line 3, column 7} of a YAML error (SnakeYAML counts from 0). */
+    private static String where(org.yaml.snakeyaml.error.MarkedYAMLException e) {
+        org.yaml.snakeyaml.error.Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+        return m == null ? "" : " at line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1);
     }
 
     /** Typed access to one object's fields; a value of the wrong type is a problem, never a conversion. */

@@ -53,7 +53,7 @@ public final class WorkflowValidator {
         }
         cycle(problems, tasks);
         if (!problems.isEmpty()) {
-            throw new InvalidJobException(problems);
+            throw new InvalidJobException("workflow", problems);
         }
     }
 

@@ -168,6 +168,16 @@ public final class WorkflowEngine {
         if (stop != null) {
             status = stop;
             reason = stopReason + skippedText;
+            // a task that had already failed on its own (its own timeout, an exit code) is named too:
+            // it is often why the workflow ran out of time, and the stop's reason alone would hide it
+            for (Map.Entry<String, TaskResult> e : tasks.entrySet()) {
+                TaskResult t = e.getValue();
+                if (!t.succeeded() && !TaskResult.SKIPPED.equals(t.status()) && !JobStatus.CANCELLED.wireName().equals(t.status())
+                        && !spec.tasks().get(e.getKey()).continues()) {
+                    reason += "; before that, task " + e.getKey() + " " + t.status() + (t.reason() == null ? "" : ": " + t.reason());
+                    break;
+                }
+            }
         } else {
             for (Map.Entry<String, TaskResult> e : tasks.entrySet()) {
                 TaskResult t = e.getValue();

@@ -64,4 +64,25 @@ class WorkflowTimeoutTest {
             assertEquals("not started: the workflow ran longer than its timeoutSeconds (2 s)", t.get("next").reason());
         }
     }
+
+    @Test
+    void aTasksOwnTimeoutStaysNamedWhenTheWorkflowTimeoutFollows() throws Exception {
+        try (Deployment d = new Deployment(redis.uri())) {
+            d.worker("w-t", 2, "t");
+            String id = d.client.submitWorkflow(new WorkflowParser().parse("""
+                    project: limits
+                    timeoutSeconds: 3
+                    defaults: {queue: t, cd: /tmp}
+                    tasks:
+                      slow: {timeoutSeconds: 1, commands: ["sleep 60"]}
+                      long: {commands: ["sleep 60"]}
+                    """));
+            JobState end = d.client.await(id);
+            assertEquals(JobStatus.TIMED_OUT, end.status());
+            assertTrue(end.reason().startsWith("the workflow ran longer than its timeoutSeconds (3 s)"), end.reason());
+            assertTrue(end.reason().contains("; before that, task slow timed_out"), end.reason());
+            assertEquals("timed_out", d.client.workflow(id).tasks().get("slow").status());
+            assertEquals("cancelled", d.client.workflow(id).tasks().get("long").status());
+        }
+    }
 }

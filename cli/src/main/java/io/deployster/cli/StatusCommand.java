@@ -54,13 +54,33 @@ final class StatusCommand implements Callable<Integer> {
             }
             if (workflow != null) {
                 out.println("  tasks:");
-                workflow.tasks().forEach((name, t) -> out.println(task(name, t)));
+                java.util.Set<String> served = workflow.tasks().values().stream().anyMatch(t -> "queued".equals(t.status())) ? servedQueues()
+                        : java.util.Set.of();
+                workflow.tasks().forEach((name, t) -> {
+                    out.println(task(name, t));
+                    // a task on a queue nobody serves holds the workflow's lock until its timeout: say so
+                    if ("queued".equals(t.status()) && t.queue() != null && !served.contains(t.queue())) {
+                        out.println("      waiting for a worker of queue " + t.queue() + ": no live worker serves it (start one with "
+                                + "'deployster worker --queues " + t.queue() + "')");
+                    }
+                });
             }
             Delivery callback = client.callback(id);
             if (callback != null) {
                 out.println("  callback: " + callback.summary());
             }
             return state.status().isTerminal() ? ExitCodes.of(state.status()) : NOT_ENDED;
+        }
+    }
+
+    /** The queues some live worker serves. */
+    private java.util.Set<String> servedQueues() {
+        try (io.deployster.redis.Redis pool = redis.connect(1)) {
+            io.deployster.redis.Keys keys = io.deployster.redis.Keys.defaults();
+            java.util.Set<String> served = new java.util.HashSet<>();
+            new io.deployster.ops.WorkersView(pool, keys, java.time.Clock.systemUTC()).list().stream()
+                    .filter(io.deployster.ops.WorkerInfo::alive).forEach(w -> served.addAll(w.queues()));
+            return served;
         }
     }
 

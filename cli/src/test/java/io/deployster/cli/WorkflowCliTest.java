@@ -110,4 +110,23 @@ class WorkflowCliTest {
             assertTrue(out.contains("  callback: delivered to " + receiver.url("/done") + " after 1 attempt (HTTP 200), unsigned"), r.out());
         }
     }
+
+    @Test
+    void statusSaysWhenATaskWaitsOnAQueueNoLiveWorkerServes() throws Exception {
+        try (Deployment d = new Deployment(redis.uri())) {
+            d.worker("cli-worker", 2, "deploy");
+            String id = d.client.submitWorkflow(new WorkflowParser().parse("""
+                    project: unserved
+                    defaults: {cd: /tmp}
+                    tasks:
+                      a: {queue: nobody-serves-this, commands: ["true"]}
+                    """));
+            Await.until("task a queued", Duration.ofSeconds(30), () -> "queued".equals(d.client.workflow(id).tasks().get("a").status()));
+            CliTest.Run r = CliTest.run("status", "--redis", redis.uri(), id);
+            assertTrue(r.outLines().contains("      waiting for a worker of queue nobody-serves-this: no live worker serves it "
+                    + "(start one with 'deployster worker --queues nobody-serves-this')"), r.out());
+            d.client.cancel(id, "test over");
+            d.client.await(id);
+        }
+    }
 }

@@ -60,7 +60,10 @@ public final class DeploysterClient implements AutoCloseable {
         return new DeploysterClient(redis, queue, new LogFollower(redis, keys), true);
     }
 
-    /** @throws io.deployster.job.InvalidJobException naming every field that is wrong */
+    /**
+     * @throws io.deployster.job.InvalidJobException naming every field that is wrong, {@code workflow} and
+     *     {@code workflowTask} among them when given (only the workflow engine sets those)
+     */
     public String submit(JobSpec spec) {
         return queue.submit(spec);
     }

@@ -126,7 +126,8 @@ public final class JobQueue {
     /**
      * Validates and queues a job whose secrets are sealed (encrypted for the workers) on the way.
      *
-     * @throws io.deployster.job.InvalidJobException naming every field that is wrong
+     * @throws io.deployster.job.InvalidJobException naming every field that is wrong, and {@code workflow} or
+     *     {@code workflowTask} when given: a producer's job never joins a workflow ({@link #submitTask} does that)
      * @throws IllegalArgumentException when secrets are given without a signing key, or are too short
      */
     public String submit(JobSpec spec, Secrets secrets) {

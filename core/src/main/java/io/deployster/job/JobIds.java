@@ -27,6 +27,15 @@ public final class JobIds {
         return id.toString();
     }
 
+    /**
+     * Job id of task {@code task} of workflow {@code workflowId}: {@code WORKFLOW.TASK} (docs/workflows.md).
+     * Derived, so a second submit of a task is a DUPLICATE, and a worker can tell a workflow's own task from
+     * a job merely naming the workflow (producers never choose ids).
+     */
+    public static String taskJobId(String workflowId, String task) {
+        return workflowId + "." + task;
+    }
+
     public static boolean isValid(String id) {
         return id != null && VALID.matcher(id).matches();
     }

@@ -98,12 +98,20 @@ public final class JobQueue {
      * has keys (an unsigned queue accepts unsigned jobs).
      *
      * @throws io.deployster.job.InvalidJobException when the spec is invalid
-     * @throws RejectedJobException when the signature is missing, unknown, wrong, expired or in the future
+     * @throws RejectedJobException when the signature is missing, unknown, wrong, expired or in the future, or when the
+     *     job names a workflow whose task it is not (its id is not {@code WORKFLOW.TASK})
      */
     public void check(String id, JobSpec spec, String specJson, Map<String, String> entry) throws RejectedJobException {
         validator.validate(spec, specJson);
         if (signer != null) {
             signer.verify(id, specJson, entry.get("kid"), entry.get("iat"), entry.get("sig"));
+        }
+        if (spec.workflow() != null && !id.equals(JobIds.taskJobId(spec.workflow(), spec.workflowTask()))) {
+            // only the engine submits a workflow's tasks, under ids it derives; any other job naming a
+            // workflow would run beside it under the workflow's lock exemption
+            throw new RejectedJobException("job " + id + " names workflow " + spec.workflow() + " and task " + spec.workflowTask()
+                    + ", but that task's job is " + JobIds.taskJobId(spec.workflow(), spec.workflowTask())
+                    + ", submitted by the workflow engine only; not run (it would bypass project " + spec.project() + "'s lock)");
         }
     }
 

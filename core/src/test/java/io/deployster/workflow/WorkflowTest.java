@@ -172,6 +172,17 @@ class WorkflowTest {
             assertEquals(List.of("workflow", "workflowTask"), e.problems().stream().map(io.deployster.job.Problem::field).toList());
             assertEquals(id, e.problems().get(0).value());
             assertTrue(e.problems().get(0).allowed().startsWith("only the workflow engine sets it"), e.getMessage());
+            // one who writes to Redis with the library itself, bypassing the producers' check: the worker refuses it
+            try (io.deployster.redis.Redis r = io.deployster.redis.Redis.connect(redis.uri())) {
+                io.deployster.queue.JobQueue raw = new io.deployster.queue.JobQueue(r, io.deployster.redis.Keys.defaults(),
+                        io.deployster.queue.QueueSettings.DEFAULT, new io.deployster.job.JobSpecValidator(io.deployster.job.JobLimits.DEFAULT),
+                        java.time.Clock.systemUTC());
+                String forged = raw.submitTask(raw.newId(), intruder);
+                JobState rejected = d.client.await(forged);
+                assertEquals(JobStatus.REJECTED, rejected.status(), rejected.reason());
+                assertTrue(rejected.reason().contains("but that task's job is " + id + ".zz, submitted by the workflow engine only"),
+                        rejected.reason());
+            }
             Files.createFile(work.resolve("go"));
             assertEquals(JobStatus.SUCCEEDED, d.client.await(id).status());
             assertTrue(!Files.exists(work.resolve("intruded")));

@@ -39,19 +39,21 @@ public final class GatewayServer implements AutoCloseable {
     /**
      * @param host address to listen on; port 0 for any free port
      * @param tlsCert PEM certificate chain, with {@code tlsKey} its PKCS#8 key; both null for plain HTTP
-     * @param maxThreads HTTP threads: each following client (SSE, follow=true, wait=true) holds one while it follows
+     * @param maxThreads most HTTP threads; following clients (SSE, follow=true, wait=true) hold none while they wait
      */
     public record Listen(String host, int port, Path tlsCert, Path tlsKey, int maxThreads) {
     }
 
     private final Javalin app;
     private final LogHub hub;
+    private final LogResponses logs;
     private final ServerConnector[] connector = new ServerConnector[1];
     private final boolean tls;
 
-    private GatewayServer(Javalin app, LogHub hub, boolean tls) {
+    private GatewayServer(Javalin app, LogHub hub, LogResponses logs, boolean tls) {
         this.app = app;
         this.hub = hub;
+        this.logs = logs;
         this.tls = tls;
     }
 
@@ -124,7 +126,7 @@ public final class GatewayServer implements AutoCloseable {
                 connectorRef[0] = c;
                 return c;
             });
-            new NativeRoutes(requests, deployments, logs, hub).register(cfg.routes);
+            new NativeRoutes(requests, deployments, logs).register(cfg.routes);
             new QueuedDeployRoutes(requests, deployments, redis, keys, settings).register(cfg.routes);
             new ContinuousDeployRoutes(requests, deployments).register(cfg.routes);
             if (operations.page() != null) {
@@ -149,10 +151,11 @@ public final class GatewayServer implements AutoCloseable {
         try {
             app.start();
         } catch (RuntimeException e) {
+            logs.close();
             hub.close();
             throw e;
         }
-        GatewayServer server = new GatewayServer(app, hub, ssl != null);
+        GatewayServer server = new GatewayServer(app, hub, logs, ssl != null);
         server.connector[0] = connectorRef[0];
         self[0] = server;
         return server;
@@ -206,6 +209,7 @@ public final class GatewayServer implements AutoCloseable {
     @Override
     public void close() {
         hub.close();
+        logs.close();
         app.stop();
     }
 }

@@ -40,8 +40,9 @@ final class ServeCommand implements Callable<Integer> {
     Path tlsCert;
     @Option(names = "--tls-key", paramLabel = "PEM", description = "Unencrypted PKCS#8 private key of --tls-cert.")
     Path tlsKey;
-    @Option(names = "--threads", defaultValue = "1500", paramLabel = "N",
-            description = "Most HTTP threads; each following client (SSE, follow=true, wait=true) holds one (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", defaultValue = "64", paramLabel = "N",
+            description = "Most HTTP threads, for requests being worked on at once; following clients (SSE, follow=true, wait=true) "
+                    + "hold none while they wait (default: ${DEFAULT-VALUE}).")
     int threads;
     @Option(names = "--operators", paramLabel = "FILE",
             description = "Serve the operations page at /ui for these tokens: lines of NAME ROLE SHA256-HEX, role read or operate "

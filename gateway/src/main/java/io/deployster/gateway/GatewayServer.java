@@ -101,6 +101,9 @@ public final class GatewayServer implements AutoCloseable {
         Javalin app = Javalin.create(cfg -> {
             cfg.http.compressionStrategy = CompressionStrategy.NONE; // streamed logs must not wait in a compressor
             cfg.http.maxRequestSize = config.maxBodyBytes() + 1;
+            // Javalin copies each answer through a new buffer of this size (Jetty's 32 KiB by default); ours
+            // are small JSON, and a large buffer per request is most of a submit's garbage, hence GC pauses
+            cfg.http.responseBufferSize = 4096;
             cfg.startup.showJavalinBanner = false;
             QueuedThreadPool threads = new QueuedThreadPool(listen.maxThreads(), Math.min(8, listen.maxThreads()), 60_000);
             threads.setName("gateway-http");

@@ -132,8 +132,9 @@ final class GatewayLoad implements Scenario {
             long t0 = System.nanoTime();
             HttpURLConnection c = (HttpURLConnection) url.openConnection();
             c.setRequestMethod("POST");
+            // buffered, not streamed: the body then leaves in the same segment as the headers; a body
+            // written after them waits, by Nagle's algorithm, for the gateway to acknowledge the headers
             c.setDoOutput(true);
-            c.setFixedLengthStreamingMode(bytes.length);
             c.setRequestProperty("Authorization", "Bearer " + token);
             c.setRequestProperty("Content-Type", "application/json");
             try (OutputStream out = c.getOutputStream()) {

@@ -232,6 +232,7 @@ final class GatewayLoad implements Scenario {
             Thread.sleep(10);
         }
         ProcStat connected = ProcStat.read(pid);
+        int httpThreads = threadsNamed(pid, "gateway-http");
         long t0 = System.nanoTime();
         Files.createFile(go);
         for (CompletableFuture<HttpResponse<Void>> f : responses) {
@@ -257,15 +258,39 @@ final class GatewayLoad implements Scenario {
         m.put("seconds", ScenarioResult.round(seconds));
         m.put("linesPerSecondDelivered", (double) Math.round(delivered));
         m.put("gatewayThreads", connected.threads());
+        m.put("gatewayHttpThreads", httpThreads);
+        m.put("gatewayHttpThreadsMax", HTTP_THREADS);
         m.put("gatewayRssMiB", ScenarioResult.round(connected.rssKiB() / 1024.0));
         m.put("gatewayPeakRssMiB", ScenarioResult.round(after.peakRssKiB() / 1024.0));
         m.put("gatewayCpuPercent", ScenarioResult.round(cpuPercent));
         m.put("gatewayJavaOptions", GATEWAY_JAVA_OPTIONS);
         result.put("sseFollowers", m);
         result.row(followers + " SSE followers x " + ScenarioResult.count(lines) + " lines", "all delivered, "
-                + ScenarioResult.count(delivered) + " lines/s; gateway " + connected.threads() + " threads, "
+                + ScenarioResult.count(delivered) + " lines/s; gateway " + connected.threads() + " threads (" + httpThreads
+                + " in its HTTP pool), "
                 + Math.round(connected.rssKiB() / 1024.0) + " MiB RSS, " + Math.round(cpuPercent) + "% CPU", null,
                 "every line to each of " + followers, true);
+    }
+
+    /**
+     * Threads of the process whose name starts with {@code prefix}, from /proc/PID/task/TID/comm (the
+     * kernel keeps 15 characters of a name). Jetty's pool grows while the followers' requests arrive
+     * at once and then idles; no follower holds one of its threads.
+     */
+    private static int threadsNamed(long pid, String prefix) throws IOException {
+        int n = 0;
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    if (Files.readString(task.resolve("comm"), StandardCharsets.US_ASCII).startsWith(prefix)) {
+                        n++;
+                    }
+                } catch (java.nio.file.NoSuchFileException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return n;
     }
 
     /** Counts one SSE follower's output lines and notes the end of the log, without a thread of its own. */

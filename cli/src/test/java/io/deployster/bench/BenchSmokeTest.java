@@ -51,7 +51,7 @@ class BenchSmokeTest {
                     "n3", List.of("deploys", "threads", "connections", "lines", "latency"),
                     "n10", List.of("deploys", "threads", "connections", "lines", "latency"))),
             "gateway", new Expected(List.of(), Map.of("submit", LATENCY, "submitViaHttpClient", LATENCY, "sseLine", LATENCY, "sseFollowers", List.of("followers", "lines",
-                    "allDelivered", "seconds", "linesPerSecondDelivered", "gatewayThreads", "gatewayRssMiB", "gatewayPeakRssMiB",
+                    "allDelivered", "seconds", "linesPerSecondDelivered", "gatewayThreads", "gatewayHttpThreads", "gatewayRssMiB", "gatewayPeakRssMiB",
                     "gatewayCpuPercent"))),
             "cli-start", new Expected(List.of("runs", "command", "medianSeconds", "plainJavaMedianSeconds"), Map.of()));
 

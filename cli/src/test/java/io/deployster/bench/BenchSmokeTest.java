@@ -50,7 +50,7 @@ class BenchSmokeTest {
             "controller-follow", new Expected(List.of(), Map.of(
                     "n3", List.of("deploys", "threads", "connections", "lines", "latency"),
                     "n10", List.of("deploys", "threads", "connections", "lines", "latency"))),
-            "gateway", new Expected(List.of(), Map.of("submit", LATENCY, "submitViaHttpClient", LATENCY, "sseLine", LATENCY, "sseFollowers", List.of("followers", "lines",
+            "gateway", new Expected(List.of(), Map.of("submit", LATENCY, "submitViaHttpClient", LATENCY, "sseLine", LATENCY, "sseLineViaHttpClient", LATENCY, "sseFollowers", List.of("followers", "lines",
                     "allDelivered", "seconds", "linesPerSecondDelivered", "gatewayThreads", "gatewayHttpThreads", "gatewayRssMiB", "gatewayPeakRssMiB",
                     "gatewayCpuPercent"))),
             "cli-start", new Expected(List.of("runs", "command", "medianSeconds", "plainJavaMedianSeconds"), Map.of()));

@@ -32,6 +32,11 @@ final class GatewayFixture implements AutoCloseable {
     private final DeploysterClient client;
 
     GatewayFixture(String redisUri, String configYaml, String... queues) throws Exception {
+        this(redisUri, configYaml, 200, queues);
+    }
+
+    /** @param httpThreads the most HTTP threads the gateway has ({@code deployster serve --threads}) */
+    GatewayFixture(String redisUri, String configYaml, int httpThreads, String... queues) throws Exception {
         JobSigner signer = new JobSigner(KeyRing.parse(KEYS, "test"), Clock.systemUTC(), Duration.ofHours(1));
         deployment = new Deployment(redisUri, QueueSettings.DEFAULT, signer);
         deployment.worker("gw-worker", 4, signer, null, queues);
@@ -39,7 +44,7 @@ final class GatewayFixture implements AutoCloseable {
         client = DeploysterClient.open(Redis.connect(redisUri), QueueSettings.DEFAULT, signer);
         GatewayConfig config = GatewayConfigReader.parse(configYaml, "gateway.yml");
         server = GatewayServer.start(config, redis, Keys.defaults(), QueueSettings.DEFAULT, client,
-                new GatewayServer.Listen("127.0.0.1", 0, null, null, 200));
+                new GatewayServer.Listen("127.0.0.1", 0, null, null, httpThreads));
         url = server.url("127.0.0.1");
     }
 

@@ -37,7 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Many clients following one job's log through the gateway, as SSE, with real HTTP clients: each gets
  * every line once, in order; a client that stops reading holds up no one and, once it reads again,
- * gets what it missed from Redis; a client that leaves releases its follower.
+ * gets what it missed from Redis; a client that leaves releases its follower. The gateway has fewer
+ * HTTP threads than clients wait at once, so a follower or a {@code wait=true} submit that held a
+ * thread would leave the others unserved.
  */
 class LogFollowersTest {
     @RegisterExtension
@@ -137,6 +139,28 @@ class LogFollowersTest {
                 assertEquals("line " + (i + 1) + " " + pad, late.lines.get(i));
             }
             assertTrue(late.finished);
+        }
+    }
+
+    @Test
+    void moreWaitTrueSubmitsThanHttpThreadsAreAllAnsweredWithTheirResult() throws Exception {
+        int waiters = HTTP_THREADS + 8;
+        Path go = dir.resolve("go");
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < waiters; i++) {
+            String command = "while [ ! -e '" + go + "' ]; do sleep 0.02; done; exit " + (i % 2);
+            answers.add(gw.http.sendAsync(gw.request("/api/v1/jobs?wait=true", "shop-token").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(new com.google.gson.Gson().toJson(java.util.Map.of("commands", List.of(command)))))
+                    .build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        // every submit is held, none answered yet: the jobs wait for the file
+        Await.until("every submit waits for its job", Duration.ofSeconds(60), () -> gw.server.followers() == waiters);
+        Files.createFile(go);
+        for (int i = 0; i < waiters; i++) {
+            HttpResponse<String> r = answers.get(i).get(120, TimeUnit.SECONDS);
+            JsonObject job = JsonParser.parseString(r.body()).getAsJsonObject();
+            assertEquals(i % 2 == 0 ? 200 : 422, r.statusCode(), r.body());
+            assertEquals(i % 2 == 0 ? "succeeded" : "failed", job.get("status").getAsString());
         }
     }
 

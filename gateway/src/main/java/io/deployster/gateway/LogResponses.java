@@ -116,10 +116,11 @@ final class LogResponses implements AutoCloseable {
         ServletOutputStream out = ctx.res().getOutputStream(); // the servlet's own: Javalin's holds writes until the handler returns
         FollowStream stream = new FollowStream(jobId, out, format);
         async.addListener(stream);
-        streams.add(stream);
-        stream.done.whenComplete((ok, e) -> streams.remove(stream));
         stream.attach(hub.subscription(jobId, after, stream));
         out.setWriteListener(stream); // writes the headers at once, so the client knows the stream is live
+        // written to only from here on: non-blocking output needs its listener first
+        streams.add(stream);
+        stream.done.whenComplete((ok, e) -> streams.remove(stream));
         hub.start(stream.subscription());
         ctx.future(() -> stream.done);
     }

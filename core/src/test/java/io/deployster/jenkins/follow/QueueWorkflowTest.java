@@ -66,9 +66,10 @@ class QueueWorkflowTest {
                 new GlobalSettings(redis.uri(), "deploy", 30, 0, 7), "test build");
     }
 
+    private final QueueDeployTest.NoResources resources = new QueueDeployTest.NoResources();
+
     private QueueDeploy deploy(QueueDeployTest.Step host) {
-        return new QueueDeploy(controller.of(redis.uri()), controller.work(), controller.locks(), Masker.none(),
-                new QueueDeployTest.NoResources(), host);
+        return new QueueDeploy(controller.of(redis.uri()), controller.work(), controller.locks(), Masker.none(), resources, host);
     }
 
     private Deployment twoWorkers() {
@@ -152,6 +153,8 @@ class QueueWorkflowTest {
             deploy.submit(request(slow), Secrets.none(), null);
             Await.until("the build task's first line on the console", Duration.ofSeconds(30), () -> step.indexOf("[build] build is running") >= 0);
             String id = workflowId(step);
+            Await.until("the project's resource held for the running workflow", Duration.ofSeconds(10),
+                    () -> resources.holder(LockMirror.resourceName("shop")) != null);
             deploy.stop("shop #3", "aborted by the user");
             Termination end = step.await();
             assertEquals(Termination.Kind.ABORTED, end.kind(), String.join("\n", step.console));
@@ -161,6 +164,7 @@ class QueueWorkflowTest {
             assertEquals("cancelled", result.tasks().get("build").status());
             assertEquals(TaskResult.SKIPPED, result.tasks().get("deploy").status());
             assertTrue(d.client.status(id + ".build").endedAt() != null, "no task is left running");
+            assertNull(resources.holder(LockMirror.resourceName("shop")), "the resource is freed when the workflow ends");
         }
     }
 }

@@ -167,4 +167,45 @@ class QueueWorkflowTest {
             assertNull(resources.holder(LockMirror.resourceName("shop")), "the resource is freed when the workflow ends");
         }
     }
+
+    /** After a Jenkins restart the saved session (Java serialization, as Jenkins saves the step) still ends with the workflow's result. */
+    @Test
+    void aResumedWorkflowStepEndsWithTheWorkflowsResult() throws Exception {
+        Path release = dir.resolve("release");
+        try (Deployment d = twoWorkers()) {
+            QueueDeployTest.Step first = new QueueDeployTest.Step();
+            QueueDeploy deploy = deploy(first);
+            String waits = twoTasks("\"echo deployed\"").replace("\"echo building the bundle\"",
+                    "\"echo before the restart; while [ ! -e " + release + " ]; do sleep 0.1; done; echo after the restart\"");
+            deploy.submit(request(waits), Secrets.none(), null);
+            Await.until("the build task's first line on the console", Duration.ofSeconds(30),
+                    () -> first.indexOf("[build] before the restart") >= 0);
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+                out.writeObject(deploy.session());
+            }
+            DeploySession saved;
+            try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+                saved = (DeploySession) in.readObject();
+            }
+            assertTrue(saved.workflow());
+            assertTrue(saved.status().startsWith("deployster workflow " + saved.jobId() + " (project shop): running"), saved.status());
+
+            // the restarted controller: its own clients and log reader
+            QueueDeployTest.Step again = new QueueDeployTest.Step();
+            Termination end;
+            try (ControllerRedis restarted = new ControllerRedis()) {
+                new QueueDeploy(restarted.of(redis.uri()), restarted.work(), restarted.locks(), Masker.none(), resources, again)
+                        .resume(saved);
+                java.nio.file.Files.writeString(release, "go");
+                end = again.await();
+            }
+            assertEquals(Termination.Kind.SUCCESS, end.kind(), String.join("\n", again.console));
+            assertEquals(-1, again.indexOf("before the restart"), "printed once, before the restart: " + again.console);
+            assertTrue(again.indexOf("[build] after the restart") >= 0, again.console.toString());
+            @SuppressWarnings("unchecked")
+            Map<String, Map<String, Object>> tasks = (Map<String, Map<String, Object>>) end.result().get("tasks");
+            assertEquals("succeeded", tasks.get("deploy").get("status"));
+        }
+    }
 }

@@ -462,6 +462,10 @@ public class DeploysterStep extends Step implements DeployParameters {
             return Forms.of(Checks.extraVars(value));
         }
 
+        public FormValidation doCheckWorkflow(@QueryParameter String value) {
+            return Forms.of(Checks.workflow(value));
+        }
+
         public FormValidation doCheckSecretEnv(@QueryParameter String value) {
             return Forms.of(Checks.secretLines(value));
         }

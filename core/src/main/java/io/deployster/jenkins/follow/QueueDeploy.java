@@ -12,7 +12,6 @@ import io.deployster.log.LogMultiplexer;
 import io.deployster.secret.Masker;
 import io.deployster.secret.Secrets;
 import io.deployster.sign.JobSigner;
-import io.deployster.workflow.WorkflowResult;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -245,7 +244,7 @@ public final class QueueDeploy implements LogMultiplexer.Listener {
         }
         if (s.workflow()) {
             // the workflow's result (each task's) is read once it ended; gone meanwhile, the step ends as a job's would
-            WorkflowResult result;
+            io.deployster.workflow.WorkflowResult result;
             try {
                 result = client.workflow(s.jobId());
             } catch (JedisConnectionException e) {

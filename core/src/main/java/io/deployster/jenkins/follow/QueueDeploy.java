@@ -84,7 +84,7 @@ public final class QueueDeploy implements LogMultiplexer.Listener {
             DeploysterClient c = redis.client(request.queueSettings(), signer);
             String jobId;
             try {
-                jobId = c.submit(request.spec(), secrets);
+                jobId = request.isWorkflow() ? c.submitWorkflow(request.workflow()) : c.submit(request.spec(), secrets);
             } catch (InvalidJobException e) {
                 end(Termination.failure("deployster: " + e.getMessage()));
                 return;
@@ -101,7 +101,7 @@ public final class QueueDeploy implements LogMultiplexer.Listener {
                 Cancellation.request(c, s, Cancellation.reason(stoppedBy));
                 return;
             }
-            println(ConsoleRenderer.submitted(jobId, request.spec(), request.redisUri()));
+            println(ConsoleRenderer.submitted(jobId, request));
             host.submitted(s);
             follow(s, c);
         });
@@ -240,6 +240,18 @@ public final class QueueDeploy implements LogMultiplexer.Listener {
         }
         if (state == null) {
             finish(Termination.failure("deployster job " + s.jobId() + " finished, but Redis did not answer when asked how"));
+            return;
+        }
+        if (s.workflow()) {
+            // the workflow's result (each task's) is read once it ended; gone meanwhile, the step ends as a job's would
+            io.deployster.workflow.WorkflowResult result;
+            try {
+                result = client.workflow(s.jobId());
+            } catch (JedisConnectionException e) {
+                result = null;
+            }
+            ConsoleRenderer.summary(state, result).forEach(this::println);
+            finish(ResultMapper.fromWorkflow(state, result, s.stopRequested()));
             return;
         }
         println(ConsoleRenderer.summary(state));

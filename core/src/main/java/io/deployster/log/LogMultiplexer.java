@@ -2,6 +2,7 @@ package io.deployster.log;
 
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,13 +12,11 @@ import java.util.Map;
 import java.util.concurrent.ThreadFactory;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.Response;
-import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.args.UnblockType;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.params.XReadParams;
-import redis.clients.jedis.resps.StreamEntry;
 
 /**
  * Follows many job logs with one thread and one connection: a single {@code XREAD BLOCK} over every
@@ -33,6 +32,11 @@ import redis.clients.jedis.resps.StreamEntry;
  * recorded in Redis ({@code SET key id EX ttl}), pipelined in front of the next {@code XREAD}: no
  * round trip of its own, and never ahead of what the listener was handed. A crash between a listener
  * call and that next round trip leaves the recorded position one batch behind (those entries come again).
+ *
+ * <p>The read is sent as raw arguments kept encoded per subscription (each stream's key once, its id
+ * when it moves) and its reply parsed straight into {@link LogEntry}s: with 1,000 streams, encoding
+ * 2,000 arguments anew per read cost as much again as Redis' own work for the read (docs/benchmarks.md,
+ * controller-follow).
  */
 public final class LogMultiplexer implements AutoCloseable {
     /** What a follower of one job is told, always on the reader thread. */
@@ -79,18 +83,26 @@ public final class LogMultiplexer implements AutoCloseable {
         private final String key;
         private final Listener listener;
         private final Position position;
-        /** Written by the reader thread only (and by remove(), under the lock, once the reader has let go). */
-        private StreamEntryID last;
+        private final byte[] keyBytes;
+        /** The id of the last entry taken, as text and as the read's argument; written by the reader thread only. */
+        private String last;
+        private byte[] lastBytes;
         /** The position last sent to Redis; reader thread only. */
-        private StreamEntryID recorded;
+        private String recorded;
 
         private Subscription(String jobId, String afterId, Position position, Listener listener) {
             this.jobId = jobId;
             this.key = keys.log(jobId);
+            this.keyBytes = key.getBytes(StandardCharsets.UTF_8);
             this.listener = listener;
             this.position = position;
-            this.last = new StreamEntryID(afterId);
+            moveTo(afterId);
             this.recorded = last;
+        }
+
+        private void moveTo(String id) {
+            last = id;
+            lastBytes = id.getBytes(StandardCharsets.US_ASCII);
         }
 
         public String jobId() {
@@ -104,6 +116,8 @@ public final class LogMultiplexer implements AutoCloseable {
     }
 
     private static final int COUNT = 1000;
+    private static final byte[][] READ_OPTIONS = {Protocol.Keyword.COUNT.getRaw(), bytes(Integer.toString(COUNT)),
+            Protocol.Keyword.BLOCK.getRaw(), bytes(Integer.toString(Redis.BLOCK_MILLIS)), Protocol.Keyword.STREAMS.getRaw()};
     private static final long MAX_BACKOFF_MILLIS = 2000;
 
     private final Redis redis;
@@ -140,6 +154,10 @@ public final class LogMultiplexer implements AutoCloseable {
      * has returned from, at {@code position} (null: not recorded).
      */
     public Subscription follow(String jobId, String afterId, Position position, Listener listener) {
+        if (afterId == null || !afterId.matches("\\d{1,20}-\\d{1,20}")) {
+            throw new IllegalArgumentException("log entry id '" + afterId + "' is not a stream id; use MILLIS-SEQUENCE, e.g. "
+                    + LogFollower.START);
+        }
         Subscription s = new Subscription(jobId, afterId, position, listener);
         long unblock;
         synchronized (lock) {
@@ -223,7 +241,7 @@ public final class LogMultiplexer implements AutoCloseable {
                             moved.add(s);
                         }
                     }
-                    List<Map.Entry<String, List<StreamEntry>>> reply;
+                    Map<String, List<LogEntry>> reply;
                     try {
                         reply = readAndRecord(jedis, subs, moved);
                     } finally {
@@ -266,24 +284,32 @@ public final class LogMultiplexer implements AutoCloseable {
      * One round trip: the positions that moved since the last one, then the blocking read of every
      * followed stream. Without positions to record it is the plain {@code XREAD}.
      */
-    private List<Map.Entry<String, List<StreamEntry>>> readAndRecord(Jedis jedis, List<Subscription> subs, List<Subscription> moved) {
-        XReadParams params = XReadParams.xReadParams().count(COUNT).block(Redis.BLOCK_MILLIS);
-        Map<String, StreamEntryID> streams = new LinkedHashMap<>();
-        for (Subscription s : subs) {
-            streams.put(s.key, s.last);
+    private Map<String, List<LogEntry>> readAndRecord(Jedis jedis, List<Subscription> subs, List<Subscription> moved) {
+        byte[][] read = null;
+        if (!subs.isEmpty()) {
+            // XREAD COUNT n BLOCK ms STREAMS key... id...
+            int n = subs.size();
+            read = new byte[READ_OPTIONS.length + 2 * n][];
+            System.arraycopy(READ_OPTIONS, 0, read, 0, READ_OPTIONS.length);
+            for (int i = 0; i < n; i++) {
+                Subscription s = subs.get(i);
+                read[READ_OPTIONS.length + i] = s.keyBytes;
+                read[READ_OPTIONS.length + n + i] = s.lastBytes;
+            }
         }
         if (moved.isEmpty()) {
-            return jedis.xread(params, streams);
+            // the pool's read timeout (10 s) is well above the block, so a hung Redis still shows as an outage
+            return parse(jedis.sendCommand(Protocol.Command.XREAD, read));
         }
         Pipeline pipeline = jedis.pipelined();
         List<Response<String>> writes = new ArrayList<>(moved.size());
-        List<StreamEntryID> written = new ArrayList<>(moved.size());
+        List<String> written = new ArrayList<>(moved.size());
         for (Subscription s : moved) {
-            StreamEntryID at = s.last;
+            String at = s.last;
             written.add(at);
-            writes.add(pipeline.setex(s.position.key(), s.position.ttl().toSeconds(), at.toString()));
+            writes.add(pipeline.setex(s.position.key(), s.position.ttl().toSeconds(), at));
         }
-        Response<List<Map.Entry<String, List<StreamEntry>>>> read = streams.isEmpty() ? null : pipeline.xread(params, streams);
+        Response<Object> reply = read == null ? null : pipeline.sendCommand(Protocol.Command.XREAD, read);
         pipeline.sync();
         for (int i = 0; i < moved.size(); i++) {
             try {
@@ -296,22 +322,52 @@ public final class LogMultiplexer implements AutoCloseable {
                         "could not record the console position of job " + moved.get(i).jobId, e);
             }
         }
-        return read == null ? null : read.get();
+        return reply == null ? null : parse(reply.get());
     }
 
-    private void deliver(List<Subscription> subs, List<Map.Entry<String, List<StreamEntry>>> reply) {
-        Map<String, List<StreamEntry>> got = new HashMap<>();
-        if (reply != null) {
-            for (Map.Entry<String, List<StreamEntry>> stream : reply) {
-                got.put(stream.getKey(), stream.getValue());
-            }
+    /**
+     * The XREAD reply (RESP2): null when the block timed out, else per stream {@code [key, [[id, [field,
+     * value, ...]], ...]]}. Keyed by stream key.
+     */
+    private static Map<String, List<LogEntry>> parse(Object reply) {
+        if (reply == null) {
+            return null;
         }
+        Map<String, List<LogEntry>> got = new HashMap<>();
+        for (Object s : (List<?>) reply) {
+            List<?> stream = (List<?>) s;
+            List<?> entries = (List<?>) stream.get(1);
+            List<LogEntry> parsed = new ArrayList<>(entries.size());
+            for (Object e : entries) {
+                List<?> entry = (List<?>) e;
+                List<?> pairs = (List<?>) entry.get(1);
+                Map<String, String> fields = new HashMap<>();
+                for (int i = 0; pairs != null && i + 1 < pairs.size(); i += 2) {
+                    fields.put(text(pairs.get(i)), text(pairs.get(i + 1)));
+                }
+                parsed.add(new LogEntry(new String((byte[]) entry.get(0), StandardCharsets.US_ASCII), fields));
+            }
+            got.put(text(stream.get(0)), parsed);
+        }
+        return got;
+    }
+
+    private static String text(Object bulk) {
+        return new String((byte[]) bulk, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] bytes(String ascii) {
+        return ascii.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private void deliver(List<Subscription> subs, Map<String, List<LogEntry>> reply) {
+        Map<String, List<LogEntry>> got = reply == null ? Map.of() : reply;
         boolean woken;
         synchronized (lock) {
             woken = changed;
         }
         for (Subscription s : subs) {
-            List<StreamEntry> entries = got.get(s.key);
+            List<LogEntry> entries = got.get(s.key);
             if (entries == null) {
                 // a read cut short by a new subscription says nothing about the others' silence
                 if (!woken && reply == null && isFollowed(s)) {
@@ -319,11 +375,10 @@ public final class LogMultiplexer implements AutoCloseable {
                 }
                 continue;
             }
-            for (StreamEntry e : entries) {
+            for (LogEntry entry : entries) {
                 if (!isFollowed(s)) {
                     break;
                 }
-                LogEntry entry = new LogEntry(e.getID().toString(), e.getFields());
                 s.listener.onEntry(entry);
                 synchronized (lock) {
                     if (byKey.get(s.key) != s) {
@@ -331,7 +386,7 @@ public final class LogMultiplexer implements AutoCloseable {
                         // so neither the next read nor the recorded position moves past it
                         break;
                     }
-                    s.last = e.getID();
+                    s.moveTo(entry.id());
                 }
                 if (entry.isFinished()) {
                     remove(s);

@@ -7,6 +7,7 @@ import io.deployster.log.LogMultiplexer;
 import io.deployster.redis.Keys;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,11 +30,14 @@ import redis.clients.jedis.StreamEntryID;
  * round (N workers printing at the same instant: the worst case), and {@code spread}, the N jobs in 10
  * slices 10 ms apart (independent workers, each at its own phase). The emitter stands in for the
  * workers so that N = 1,000 fits on a small machine; the path measured (Redis stream → multiplexed
- * XREAD → listener) is the one the plugin's steps use.
+ * XREAD → listener, each follower's console position recorded in the same round trips) is the one the
+ * plugin's steps use.
  */
 final class ControllerFollow implements Scenario {
     static final int ROUND_MILLIS = 100;
     static final int WARMUP_ROUNDS = 10;
+    /** The Jenkins build the followed deploys belong to, for their console position keys. */
+    private static final String BUILD = "bench-follow#1";
 
     @Override
     public String name() {
@@ -67,7 +71,8 @@ final class ControllerFollow implements Scenario {
             ((ThreadPoolExecutor) controller.work()).prestartAllCoreThreads();
             SharedRedis shared = controller.of(ctx.uri);
             for (String id : ids) {
-                shared.logs().follow(id, "0-0", new LogMultiplexer.Listener() {
+                // as a step does: the console position recorded in Redis with each read (crash-safe resume)
+                shared.logs().follow(id, "0-0", shared.consolePosition(id, BUILD, Duration.ofSeconds(60)), new LogMultiplexer.Listener() {
                     @Override
                     public void onEntry(LogEntry entry) {
                         long now = Launch.wallMicros();
@@ -120,7 +125,7 @@ final class ControllerFollow implements Scenario {
                 }
                 Pipeline p = jedis.pipelined();
                 for (String id : ids) {
-                    p.del(keys.log(id));
+                    p.del(keys.log(id), keys.consolePosition(id, BUILD));
                 }
                 p.sync();
             }

@@ -10,10 +10,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadFactory;
+import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.args.Rawable;
+import redis.clients.jedis.args.RawableFactory;
 import redis.clients.jedis.args.UnblockType;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -33,10 +36,10 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * round trip of its own, and never ahead of what the listener was handed. A crash between a listener
  * call and that next round trip leaves the recorded position one batch behind (those entries come again).
  *
- * <p>The read is sent as raw arguments kept encoded per subscription (each stream's key once, its id
+ * <p>The read is sent as arguments kept encoded per subscription (each stream's key once, its id
  * when it moves) and its reply parsed straight into {@link LogEntry}s: with 1,000 streams, encoding
- * 2,000 arguments anew per read cost as much again as Redis' own work for the read (docs/benchmarks.md,
- * controller-follow).
+ * 2,000 arguments anew per read cost as much again as Redis' own work for the read, and the garbage it
+ * made brought young collections whose pauses were the p99 (docs/benchmarks.md, controller-follow).
  */
 public final class LogMultiplexer implements AutoCloseable {
     /** What a follower of one job is told, always on the reader thread. */
@@ -83,17 +86,22 @@ public final class LogMultiplexer implements AutoCloseable {
         private final String key;
         private final Listener listener;
         private final Position position;
-        private final byte[] keyBytes;
+        private final Rawable keyArg;
+        private final Rawable positionKeyArg;
+        private final Rawable positionTtlArg;
         /** The id of the last entry taken, as text and as the read's argument; written by the reader thread only. */
         private String last;
-        private byte[] lastBytes;
+        private Rawable lastArg;
         /** The position last sent to Redis; reader thread only. */
         private String recorded;
 
         private Subscription(String jobId, String afterId, Position position, Listener listener) {
             this.jobId = jobId;
             this.key = keys.log(jobId);
-            this.keyBytes = key.getBytes(StandardCharsets.UTF_8);
+            // encoded once: Jedis copies a byte[] argument each time it is sent, a Rawable it sends as is
+            this.keyArg = RawableFactory.from(key);
+            this.positionKeyArg = position == null ? null : RawableFactory.from(position.key());
+            this.positionTtlArg = position == null ? null : RawableFactory.from(position.ttl().toSeconds());
             this.listener = listener;
             this.position = position;
             moveTo(afterId);
@@ -102,7 +110,7 @@ public final class LogMultiplexer implements AutoCloseable {
 
         private void moveTo(String id) {
             last = id;
-            lastBytes = id.getBytes(StandardCharsets.US_ASCII);
+            lastArg = RawableFactory.from(id);
         }
 
         public String jobId() {
@@ -116,8 +124,8 @@ public final class LogMultiplexer implements AutoCloseable {
     }
 
     private static final int COUNT = 1000;
-    private static final byte[][] READ_OPTIONS = {Protocol.Keyword.COUNT.getRaw(), bytes(Integer.toString(COUNT)),
-            Protocol.Keyword.BLOCK.getRaw(), bytes(Integer.toString(Redis.BLOCK_MILLIS)), Protocol.Keyword.STREAMS.getRaw()};
+    private static final List<Rawable> READ_OPTIONS = List.of(Protocol.Keyword.COUNT, RawableFactory.from(COUNT),
+            Protocol.Keyword.BLOCK, RawableFactory.from(Redis.BLOCK_MILLIS), Protocol.Keyword.STREAMS);
     private static final long MAX_BACKOFF_MILLIS = 2000;
 
     private final Redis redis;
@@ -285,31 +293,29 @@ public final class LogMultiplexer implements AutoCloseable {
      * followed stream. Without positions to record it is the plain {@code XREAD}.
      */
     private Map<String, List<LogEntry>> readAndRecord(Jedis jedis, List<Subscription> subs, List<Subscription> moved) {
-        byte[][] read = null;
-        if (!subs.isEmpty()) {
-            // XREAD COUNT n BLOCK ms STREAMS key... id...
-            int n = subs.size();
-            read = new byte[READ_OPTIONS.length + 2 * n][];
-            System.arraycopy(READ_OPTIONS, 0, read, 0, READ_OPTIONS.length);
-            for (int i = 0; i < n; i++) {
-                Subscription s = subs.get(i);
-                read[READ_OPTIONS.length + i] = s.keyBytes;
-                read[READ_OPTIONS.length + n + i] = s.lastBytes;
-            }
-        }
-        if (moved.isEmpty()) {
-            // the pool's read timeout (10 s) is well above the block, so a hung Redis still shows as an outage
-            return parse(jedis.sendCommand(Protocol.Command.XREAD, read));
-        }
+        // one pipeline even for the read alone: it is how a CommandArguments of ready-made arguments is sent;
+        // the pool's read timeout (10 s) is well above the block, so a hung Redis still shows as an outage
         Pipeline pipeline = jedis.pipelined();
-        List<Response<String>> writes = new ArrayList<>(moved.size());
+        List<Response<Object>> writes = new ArrayList<>(moved.size());
         List<String> written = new ArrayList<>(moved.size());
         for (Subscription s : moved) {
-            String at = s.last;
-            written.add(at);
-            writes.add(pipeline.setex(s.position.key(), s.position.ttl().toSeconds(), at));
+            written.add(s.last);
+            writes.add(pipeline.sendCommand(new CommandArguments(Protocol.Command.SETEX)
+                    .add(s.positionKeyArg).add(s.positionTtlArg).add(s.lastArg)));
         }
-        Response<Object> reply = read == null ? null : pipeline.sendCommand(Protocol.Command.XREAD, read);
+        Response<Object> reply = null;
+        if (!subs.isEmpty()) {
+            // XREAD COUNT n BLOCK ms STREAMS key... id...
+            CommandArguments read = new CommandArguments(Protocol.Command.XREAD);
+            READ_OPTIONS.forEach(read::add);
+            for (Subscription s : subs) {
+                read.add(s.keyArg);
+            }
+            for (Subscription s : subs) {
+                read.add(s.lastArg);
+            }
+            reply = pipeline.sendCommand(read);
+        }
         pipeline.sync();
         for (int i = 0; i < moved.size(); i++) {
             try {
@@ -341,24 +347,37 @@ public final class LogMultiplexer implements AutoCloseable {
             for (Object e : entries) {
                 List<?> entry = (List<?>) e;
                 List<?> pairs = (List<?>) entry.get(1);
-                Map<String, String> fields = new HashMap<>();
-                for (int i = 0; pairs != null && i + 1 < pairs.size(); i += 2) {
-                    fields.put(text(pairs.get(i)), text(pairs.get(i + 1)));
+                int n = pairs == null ? 0 : pairs.size() / 2;
+                @SuppressWarnings("unchecked")
+                Map.Entry<String, String>[] fields = new Map.Entry[n];
+                for (int i = 0; i < n; i++) {
+                    fields[i] = Map.entry(text(pairs.get(2 * i)), text(pairs.get(2 * i + 1)));
                 }
-                parsed.add(new LogEntry(new String((byte[]) entry.get(0), StandardCharsets.US_ASCII), fields));
+                parsed.add(new LogEntry(new String((byte[]) entry.get(0), StandardCharsets.US_ASCII), fieldMap(fields)));
             }
             got.put(text(stream.get(0)), parsed);
         }
         return got;
     }
 
+    /** An immutable map, which LogEntry keeps as it is; a field written twice (XADD allows it) keeps its last value. */
+    private static Map<String, String> fieldMap(Map.Entry<String, String>[] fields) {
+        try {
+            return Map.ofEntries(fields);
+        } catch (IllegalArgumentException duplicate) {
+            Map<String, String> last = new HashMap<>();
+            for (Map.Entry<String, String> f : fields) {
+                last.put(f.getKey(), f.getValue());
+            }
+            return last;
+        }
+    }
+
     private static String text(Object bulk) {
         return new String((byte[]) bulk, StandardCharsets.UTF_8);
     }
 
-    private static byte[] bytes(String ascii) {
-        return ascii.getBytes(StandardCharsets.US_ASCII);
-    }
+
 
     private void deliver(List<Subscription> subs, Map<String, List<LogEntry>> reply) {
         Map<String, List<LogEntry>> got = reply == null ? Map.of() : reply;

@@ -252,6 +252,9 @@ public final class LogMultiplexer implements AutoCloseable {
                     Map<String, List<LogEntry>> reply;
                     try {
                         reply = readAndRecord(jedis, subs, moved);
+                    } catch (JedisConnectionException e) {
+                        requeueEnded(moved);
+                        throw e;
                     } finally {
                         synchronized (lock) {
                             blocked = false;
@@ -284,6 +287,17 @@ public final class LogMultiplexer implements AutoCloseable {
                 // a listener's bug must not stop every other follower: skip that batch's remainder, read on
                 java.util.logging.Logger.getLogger(LogMultiplexer.class.getName())
                         .log(java.util.logging.Level.WARNING, "log multiplexer: a listener failed", e);
+            }
+        }
+    }
+
+    /** Redis went away before the last positions of ended subscriptions were written: they go with the next round trip. */
+    private void requeueEnded(List<Subscription> moved) {
+        synchronized (lock) {
+            for (Subscription s : moved) {
+                if (byKey.get(s.key) != s && !ended.contains(s)) {
+                    ended.add(s);
+                }
             }
         }
     }

@@ -2,7 +2,12 @@ package io.deployster.cli;
 
 import io.deployster.client.DeploysterClient;
 import io.deployster.client.NoSuchJobException;
+import io.deployster.callback.Delivery;
 import io.deployster.job.JobState;
+import io.deployster.workflow.TaskResult;
+import io.deployster.workflow.WorkflowResult;
+import java.time.Instant;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,7 +49,43 @@ final class StatusCommand implements Callable<Integer> {
             if (state.failedCommand() != null) {
                 out.println("  failed command: " + (state.failedCommand() + 1));
             }
+            WorkflowResult workflow = client.workflow(id);
+            if (workflow != null) {
+                out.println("  tasks:");
+                workflow.tasks().forEach((name, t) -> out.println(task(name, t)));
+            }
+            Delivery callback = client.callback(id);
+            if (callback != null) {
+                out.println("  callback: " + callback.summary());
+            }
             return state.status().isTerminal() ? ExitCodes.of(state.status()) : NOT_ENDED;
         }
+    }
+
+    /** One task: {@code    deploy: succeeded, exit code 0, queue appserver-2, 2.1 s, job ID, outputs: k=v}, its reason on the next line. */
+    static String task(String name, TaskResult t) {
+        StringBuilder s = new StringBuilder("    ").append(name).append(": ").append(t.status());
+        if (t.exitCode() != null) {
+            s.append(", exit code ").append(t.exitCode());
+        }
+        if (t.queue() != null) {
+            s.append(", queue ").append(t.queue());
+        }
+        if (t.startedAt() != null) {
+            s.append(", started ").append(Instant.ofEpochMilli(t.startedAt()));
+            if (t.endedAt() != null) {
+                s.append(String.format(Locale.ROOT, ", %.1f s", (t.endedAt() - t.startedAt()) / 1000.0));
+            }
+        }
+        if (t.job() != null) {
+            s.append(", job ").append(t.job());
+        }
+        if (!t.outputs().isEmpty()) {
+            s.append(", outputs: ").append(String.join(" ", t.outputs().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
+        }
+        if (t.reason() != null) {
+            s.append("\n      ").append(t.reason());
+        }
+        return s.toString();
     }
 }

@@ -1,5 +1,6 @@
 package io.deployster.jenkins;
 
+import io.deployster.jenkins.credentials.RedisAddress;
 import io.deployster.job.JobSpec;
 import io.deployster.job.JobState;
 import io.deployster.job.Mode;

@@ -45,25 +45,6 @@ public final class ResultMapper {
         return s.toString();
     }
 
-    /**
-     * Agent mode: ansible-playbook's exit code as the same kind of result.
-     *
-     * @param timeoutSeconds the step's timeout, or null
-     */
-    public static Termination fromAgentExit(int exitCode, long durationMillis, Integer timeoutSeconds, String node,
-                                            String project, String playbook) {
-        String where = node == null || node.isBlank() ? "the built-in node" : "agent " + node;
-        if (exitCode == 0) {
-            return Termination.success(resultMap(null, project, JobStatus.SUCCEEDED, 0, where, durationMillis));
-        }
-        if (timeoutSeconds != null && durationMillis >= timeoutSeconds * 1000L) {
-            return Termination.failure("deployster (mode 'agent', project " + project + ") timed out on " + where
-                    + ": ansible-playbook was stopped after " + timeoutSeconds + " s (" + playbook + ")");
-        }
-        return Termination.failure("deployster (mode 'agent', project " + project + ") failed on " + where
-                + ": ansible-playbook exited with " + exitCode + " (" + playbook + ")");
-    }
-
     /** The map the step returns: jobId, project, status, exitCode, worker, durationMillis. */
     public static Map<String, Object> resultMap(String jobId, String project, JobStatus status, Integer exitCode,
                                                 String worker, Long durationMillis) {

@@ -39,6 +39,23 @@ public record Termination(Kind kind, Map<String, Object> result, String message)
         return new Termination(kind, maskedResult, masker.mask(message));
     }
 
+    /**
+     * How the step ends when preparing or starting its work threw: a problem described for the user
+     * ({@link StepProblem}, or the planner's InvalidStepException, an IllegalArgumentException whose
+     * message lists every parameter problem) ends it with that message as it is; anything else with
+     * what the step was doing and the exception's message. Decided by the exception's type, never by
+     * its text. Mask the result ({@link #masked}) before showing it: the message may quote a URI.
+     *
+     * @param doing what failed, e.g. {@code submit} or {@code resume following job 20261122-…}
+     */
+    public static Termination fromException(Throwable e, String doing) {
+        if (e instanceof StepProblem || e instanceof io.deployster.jenkins.plan.InvalidStepException) {
+            return failure(e.getMessage());
+        }
+        String why = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
+        return failure("deployster: could not " + doing + ": " + why);
+    }
+
     public static Termination halted() {
         return new Termination(Kind.HALTED, null, null);
     }

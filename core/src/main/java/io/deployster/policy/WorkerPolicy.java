@@ -27,12 +27,15 @@ import java.util.regex.PatternSyntaxException;
  * commands.shop = ^(yarn .*|supervisorctl restart shop--main)$   # every command must match
  * last-command.* = ^supervisorctl (start|restart) \S+$           # the last command must match
  * env.* = NODE_ENV, APP_*             # variable names allowed in env and secretEnv
+ * callbacks.* = 10.20.0.0/16          # private blocks callbacks may reach besides public addresses
  * </pre>
  * With a policy, a project or directory not listed is refused. Without a policy file, a worker runs
- * every valid job (and says so loudly when it starts).
+ * every valid job (and says so loudly when it starts). Callbacks never reach loopback, link-local,
+ * private or other special addresses unless a {@code callbacks.P} block allows them, with or without a
+ * policy file (docs/security.md, "Callbacks").
  */
 public final class WorkerPolicy {
-    private static final Set<String> PREFIXES = Set.of("cd.", "playbooks.", "commands.", "last-command.", "env.");
+    private static final Set<String> PREFIXES = Set.of("cd.", "playbooks.", "commands.", "last-command.", "env.", "callbacks.");
     private final Properties rules;
     private final String source;
 
@@ -64,7 +67,7 @@ public final class WorkerPolicy {
         for (String key : rules.stringPropertyNames()) {
             if (!key.equals("projects") && PREFIXES.stream().noneMatch(key::startsWith)) {
                 throw new IllegalArgumentException("unknown key '" + key + "' in " + source
-                        + "; use projects, cd.P, playbooks.P, commands.P, last-command.P or env.P (P a project or *)");
+                        + "; use projects, cd.P, playbooks.P, commands.P, last-command.P, env.P or callbacks.P (P a project or *)");
             }
             if (key.startsWith("commands.") || key.startsWith("last-command.")) {
                 try {
@@ -73,7 +76,29 @@ public final class WorkerPolicy {
                     throw new IllegalArgumentException("'" + key + "' in " + source + " is not a valid regular expression: " + e.getDescription());
                 }
             }
+            if (key.startsWith("callbacks.")) {
+                for (String block : split(rules.getProperty(key))) {
+                    try {
+                        AddressRange.parse(block);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("'" + key + "' in " + source + ": " + e.getMessage());
+                    }
+                }
+            }
         }
+    }
+
+    /**
+     * The address blocks a callback of {@code project}'s jobs may reach besides public addresses
+     * ({@code callbacks.P}, else {@code callbacks.*}); empty when none is set.
+     */
+    public List<AddressRange> callbackRanges(String project) {
+        return forProject("callbacks", project).stream().map(AddressRange::parse).toList();
+    }
+
+    /** Where the rules come from (the file's path), for messages. */
+    public String source() {
+        return source;
     }
 
     /** @throws RejectedJobException naming the rule the job breaks */

@@ -22,6 +22,13 @@ public final class CancelListener implements AutoCloseable {
         public void onMessage(String channel, String jobId) {
             onCancel.accept(jobId);
         }
+
+        @Override
+        public void onSubscribe(String channel, int subscribedChannels) {
+            if (closed) {
+                unsubscribe(); // close() came before the subscription existed, so its unsubscribe found none
+            }
+        }
     };
     private volatile boolean closed;
 
@@ -43,7 +50,13 @@ public final class CancelListener implements AutoCloseable {
         while (!closed) {
             try (Jedis jedis = redis.borrow()) {
                 backoff.reset();
-                jedis.subscribe(subscriber, keys.cancelChannel());
+                try {
+                    jedis.subscribe(subscriber, keys.cancelChannel());
+                } finally {
+                    // an unsubscribe that overtook the subscribe leaves the subscribe's reply unread: a
+                    // connection given back to the pool like that would hand it to the next command
+                    jedis.getConnection().setBroken();
+                }
             } catch (RuntimeException e) {
                 if (closed) {
                     return;

@@ -88,6 +88,11 @@ public final class JobQueue {
         return signer != null;
     }
 
+    /** The keys jobs are signed and verified with (the first one signs callbacks too); empty for unsigned jobs. */
+    public KeyRing keyRing() {
+        return signer == null ? KeyRing.empty() : signer.keys();
+    }
+
     /**
      * The checks a worker makes on a spec it took: valid, and signed by a known key when this queue
      * has keys (an unsigned queue accepts unsigned jobs).
@@ -258,7 +263,7 @@ public final class JobQueue {
     }
 
     /** Opens the sealed secrets of a spec a worker is about to run. */
-    public Secrets open(String id, JobSpec spec) {
+    public Secrets openSecrets(String id, JobSpec spec) {
         if ((spec.secretEnv() == null || spec.secretEnv().isEmpty()) && (spec.secretExtraVars() == null || spec.secretExtraVars().isEmpty())) {
             return Secrets.none();
         }

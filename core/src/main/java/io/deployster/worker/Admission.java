@@ -66,7 +66,7 @@ final class Admission {
             if (policy != null) {
                 policy.check(spec);
             }
-            secrets = queue.open(id, spec);
+            secrets = queue.openSecrets(id, spec);
         } catch (InvalidJobException e) {
             queue.reject(id, entry.queue(), entry.entryId(), JobStatus.FAILED, e.getMessage(), entry.raw());
             events.rejected(entry.queue(), WorkerEvents.Refusal.INVALID_SPEC);

@@ -1,5 +1,8 @@
 package io.deployster.worker;
 
+import io.deployster.callback.CallbackAddresses;
+import io.deployster.callback.CallbackDispatcher;
+import io.deployster.callback.RetryPolicy;
 import io.deployster.policy.WorkerPolicy;
 import io.deployster.queue.Fetcher;
 import io.deployster.queue.JobQueue;
@@ -49,6 +52,7 @@ public final class Worker implements AutoCloseable {
     private RunnerPool pool;
     private Supervisor supervisor;
     private WorkflowCoordinator workflows;
+    private CallbackDispatcher callbacks;
 
     /** A worker without a policy: it runs every valid job (signed, when {@code queue} has keys). */
     public Worker(Redis redis, JobQueue queue, WorkerOptions options) {
@@ -84,14 +88,25 @@ public final class Worker implements AutoCloseable {
         subreaper = Subreaper.install(Posix.load());
         watchdog = LeaseWatchdog.start(id -> leases.watchdogFenced(id));
         leases = new LeaseKeeper(queue, queue.settings().lockTtl(), watchdog, threads);
+        WorkflowStore store = new WorkflowStore(redis, queue, Clock.systemUTC());
+        callbacks = new CallbackDispatcher(redis, queue.keys(), queue.keyRing(), new CallbackAddresses(policy), RetryPolicy.standard(),
+                Clock.systemUTC(), store);
         pool = new RunnerPool(options.concurrency(), threads, timers, (job, onEnd) -> new JobExecution(job.id(), job.spec(),
-                job.secrets(), job.start(), queue, redis, options, subreaper, leases, onEnd, events, threads), leases, events);
+                job.secrets(), job.start(), queue, redis, options, subreaper, leases, ended -> {
+                    try {
+                        onEnd.accept(ended);
+                    } finally {
+                        // after the end is recorded and the slot freed: the callback only queues work of its own
+                        if (job.spec().callbackUrl() != null) {
+                            callbacks.ended(job.id());
+                        }
+                    }
+                }, events, threads), leases, events);
         supervisor = new Supervisor(redis, queue, options, leases, pool, fetcher, subreaper, events);
         supervisor.start();
         reader.start();
         // every worker drives workflows, so one goes on while any worker is alive (docs/workflows.md)
-        WorkflowStore store = new WorkflowStore(redis, queue, Clock.systemUTC());
-        workflows = new WorkflowCoordinator(store, new WorkflowEngine(store, options.name(), id -> { }), options.name()).start();
+        workflows = new WorkflowCoordinator(store, new WorkflowEngine(store, options.name(), callbacks::ended), options.name()).start();
         LOG.log(Level.INFO, "worker {0} serving queues {1} with {2} slot(s) on {3}", options.name(), options.queues(),
                 options.concurrency(), redis.uri());
         if (!queue.signs()) {
@@ -169,6 +184,9 @@ public final class Worker implements AutoCloseable {
         }
         if (workflows != null) {
             workflows.close();
+        }
+        if (callbacks != null) {
+            callbacks.close();
         }
         if (supervisor != null) {
             supervisor.close();

@@ -1,5 +1,7 @@
 package io.deployster.worker;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 
@@ -50,14 +52,6 @@ public record WorkerOptions(String name, List<String> queues, int concurrency, D
         return new WorkerOptions(name, queues, concurrency, killGrace, v, shutdownGrace, lostAfter, claimIdle);
     }
 
-    public WorkerOptions withShutdownGrace(Duration v) {
-        return new WorkerOptions(name, queues, concurrency, killGrace, maxLineBytes, v, lostAfter, claimIdle);
-    }
-
-    public WorkerOptions withLostAfter(Duration v) {
-        return new WorkerOptions(name, queues, concurrency, killGrace, maxLineBytes, shutdownGrace, v, claimIdle);
-    }
-
     public WorkerOptions withClaimIdle(Duration v) {
         return new WorkerOptions(name, queues, concurrency, killGrace, maxLineBytes, shutdownGrace, lostAfter, v);
     }
@@ -71,8 +65,8 @@ public record WorkerOptions(String name, List<String> queues, int concurrency, D
         String host = System.getenv("HOSTNAME");
         if (host == null || host.isEmpty()) {
             try {
-                host = java.net.InetAddress.getLocalHost().getHostName();
-            } catch (java.net.UnknownHostException e) {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
                 host = "worker";
             }
         }

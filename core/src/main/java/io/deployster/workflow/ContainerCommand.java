@@ -6,13 +6,15 @@ import java.util.List;
 /**
  * A container task as the shell command a worker runs: {@code ENGINE run --rm --name NAME IMAGE ARGS},
  * once, through the engine's CLI ({@code docker} unless the task names another, e.g. {@code podman}).
- * The command says clearly when the engine is not installed, and stops the container when the job is
+ * The command says clearly when the engine is not installed or cannot run containers, and stops the container when the job is
  * cancelled or times out (the worker's TERM reaches the shell, which runs {@code ENGINE stop NAME}).
  */
 public final class ContainerCommand {
     public static final String DEFAULT_ENGINE = "docker";
     /** Exit code when the engine's CLI is not found on the worker, as a shell's "command not found". */
     public static final int NO_ENGINE = 127;
+    /** Exit code of {@code docker run} / {@code podman run} when the engine itself failed: no daemon reachable, no permission. */
+    public static final int ENGINE_FAILED = 125;
 
     private ContainerCommand() {
     }
@@ -38,6 +40,10 @@ public final class ContainerCommand {
                 + "wait $pid; rc=$?\n"
                 // a trapped TERM interrupts wait: wait again for the engine's own exit status
                 + "while kill -0 $pid 2>/dev/null; do wait $pid; rc=$?; done\n"
+                // docker and podman exit 125 when the engine itself failed (no daemon, no permission), not the container
+                + "if [ $rc -eq " + ENGINE_FAILED + " ]; then echo \"deployster: container engine '" + engine(engine).replace("'", "")
+                + "' could not run the container (exit " + ENGINE_FAILED + ", its own message is above); check that its daemon or "
+                + "service is running and reachable by this worker's user\" >&2; fi\n"
                 + "exit $rc";
     }
 
@@ -46,7 +52,7 @@ public final class ContainerCommand {
     }
 
     /** POSIX single-quoting: the shell passes the text through as one word, unchanged. */
-    static String quote(String word) {
+    public static String quote(String word) {
         return "'" + word.replace("'", "'\\''") + "'";
     }
 }

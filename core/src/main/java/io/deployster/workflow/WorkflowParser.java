@@ -24,6 +24,21 @@ public final class WorkflowParser {
             "env", "playbook", "inventory", "limit", "tags", "extraVars", "check", "diff", "verbosity", "cwd", "image", "args", "engine");
     private static final int MAX_BYTES = 1024 * 1024;
 
+    /**
+     * The one decision every producer makes on a workflow file (the CLI, the gateway, the Jenkins step's
+     * {@code workflow:} parameter): parse it, then check it as {@link WorkflowValidator} does with the
+     * default job limits, so it is refused before anything is queued.
+     *
+     * @param text the file's text, YAML or JSON
+     * @return the workflow, ready for {@code DeploysterClient.submitWorkflow}
+     * @throws InvalidJobException listing every problem, each naming the field (e.g. {@code tasks.deploy.needs[0]}), the value and what is allowed
+     */
+    public static WorkflowSpec parseValid(String text) {
+        WorkflowSpec spec = new WorkflowParser().parse(text);
+        new WorkflowValidator(new io.deployster.job.JobSpecValidator(io.deployster.job.JobLimits.DEFAULT)).validate(spec);
+        return spec;
+    }
+
     /** @throws InvalidJobException naming every field that is wrong */
     public WorkflowSpec parse(String text) {
         if (text.length() > MAX_BYTES) {

@@ -71,7 +71,8 @@ public final class WorkflowStore {
         return redis.call(j -> j.hgetAll(keys.job(id)));
     }
 
-    static WorkflowSpec spec(Map<String, String> hash) {
+    /** The workflow recorded in a workflow's hash (field {@code spec}). */
+    public static WorkflowSpec spec(Map<String, String> hash) {
         return GSON.fromJson(hash.get("spec"), WorkflowSpec.class);
     }
 

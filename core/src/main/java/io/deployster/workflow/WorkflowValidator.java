@@ -23,7 +23,8 @@ public final class WorkflowValidator {
     private static final Pattern TASK_NAME = Pattern.compile("[A-Za-z0-9_-]{1,40}");
     private static final Pattern PROJECT = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final Pattern ENGINE = Pattern.compile("[A-Za-z0-9._/-]{1,200}");
-    private static final Pattern IMAGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}");
+    /** A container image reference: registry/name:tag or name@digest. */
+    public static final Pattern IMAGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}");
     private static final int MAX_TIMEOUT = 7 * 24 * 3600;
     /** A stand-in for references while checking a task's job: valid in a queue name, a path and a command. */
     private static final String SAMPLE = "x";

@@ -54,19 +54,4 @@ class ResultMapperTest {
         assertEquals(Termination.Kind.FAILURE, ResultMapper.fromState(state(JobStatus.TIMED_OUT, null, 0, "timed out after 60 s"), true).kind());
         assertEquals(Termination.Kind.FAILURE, ResultMapper.fromState(state(JobStatus.LOST, null, null, "worker vanished"), false).kind());
     }
-
-    @Test
-    void agentExitCodesMapTheSameWay() {
-        Termination ok = ResultMapper.fromAgentExit(0, 1200, null, "linux-1", "recipes", "deploy.yml");
-        assertEquals(Termination.Kind.SUCCESS, ok.kind());
-        assertEquals("agent linux-1", ok.result().get("worker"));
-        assertEquals(0, ok.result().get("exitCode"));
-        assertEquals("succeeded", ok.result().get("status"));
-        Termination failed = ResultMapper.fromAgentExit(2, 1200, 600, "", "recipes", "deploy.yml");
-        assertEquals("deployster (mode 'agent', project recipes) failed on the built-in node: ansible-playbook exited with 2 (deploy.yml)",
-                failed.message());
-        Termination timedOut = ResultMapper.fromAgentExit(143, 61_000, 60, "linux-1", "recipes", "deploy.yml");
-        assertEquals("deployster (mode 'agent', project recipes) timed out on agent linux-1: ansible-playbook was stopped after 60 s (deploy.yml)",
-                timedOut.message());
-    }
 }

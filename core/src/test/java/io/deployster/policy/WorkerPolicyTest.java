@@ -64,7 +64,7 @@ class WorkerPolicyTest {
 
     @Test
     void aPolicyWithAnUnknownKeyOrBadPatternIsRefusedAtStart() {
-        assertEquals("unknown key 'cwd.shop' in policy; use projects, cd.P, playbooks.P, commands.P, last-command.P or env.P (P a project or *)",
+        assertEquals("unknown key 'cwd.shop' in policy; use projects, cd.P, playbooks.P, commands.P, last-command.P, env.P or callbacks.P (P a project or *)",
                 assertThrows(IllegalArgumentException.class, () -> WorkerPolicy.of(Map.of("cwd.shop", "/x"))).getMessage());
         assertThrows(IllegalArgumentException.class, () -> WorkerPolicy.of(Map.of("commands.*", "([")));
     }

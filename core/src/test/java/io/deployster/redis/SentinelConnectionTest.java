@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deployster.job.JobSpec;
 import io.deployster.job.JobState;
-import io.deployster.jenkins.RedisProbe;
 import io.deployster.job.JobStatus;
 import io.deployster.testing.Await;
 import io.deployster.testing.Deployment;

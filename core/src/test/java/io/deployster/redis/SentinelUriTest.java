@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.deployster.jenkins.Checks;
-import io.deployster.jenkins.RedisAddress;
+import io.deployster.jenkins.credentials.RedisAddress;
+import io.deployster.jenkins.plan.Checks;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -8,6 +8,7 @@ import io.deployster.log.LogEntry;
 import io.deployster.log.LogFollower;
 import io.deployster.testing.Deployment;
 import io.deployster.testing.RealRedis;
+import io.deployster.testing.Tools;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,31 @@ class ContainerTaskTest {
             assertEquals(ContainerCommand.NO_ENGINE, hello.exitCode());
             assertTrue(errors.contains("[hello] deployster: container engine 'deployster-no-such-engine' is not installed on this worker "
                     + "(not found on PATH); install it or set the task's engine"), errors::toString);
+        }
+    }
+
+    @Test
+    void anEngineWithoutReachableDaemonFailsTheTaskWithTheEnginesAndOurMessage() throws Exception {
+        Tools.require("docker", "the docker CLI (package docker.io or docker-ce-cli); no daemon is needed");
+        try (Deployment d = new Deployment(redis.uri())) {
+            d.worker("w", 1, "tasks");
+            // a daemon address where none listens, whatever this machine has: the CLI runs, the engine is unreachable
+            String id = d.client.submitWorkflow(new WorkflowParser().parse("""
+                    project: oneshot
+                    tasks:
+                      hello: {queue: tasks, image: "alpine:3", args: [echo, hi], env: {DOCKER_HOST: "unix:///nonexistent/docker.sock"}}
+                    """));
+            List<String> errors = new ArrayList<>();
+            var end = d.client.follow(id, LogFollower.START, e -> {
+                if (LogEntry.STDERR.equals(e.stream()) && e.text() != null) {
+                    errors.add(e.text());
+                }
+            });
+            assertEquals(JobStatus.FAILED, end.status());
+            assertEquals(ContainerCommand.ENGINE_FAILED, d.client.workflow(id).tasks().get("hello").exitCode());
+            assertTrue(errors.stream().anyMatch(l -> l.startsWith("[hello] ") && l.contains("/nonexistent/docker.sock")), errors::toString);
+            assertTrue(errors.contains("[hello] deployster: container engine 'docker' could not run the container (exit 125, its own "
+                    + "message is above); check that its daemon or service is running and reachable by this worker's user"), errors::toString);
         }
     }
 }

@@ -58,6 +58,21 @@ class WorkflowSpecTest {
     }
 
     @Test
+    void parseValidIsTheOneCallAProducerMakes() {
+        WorkflowSpec ok = WorkflowParser.parseValid("project: shop\ntasks: {a: {cd: /srv, commands: [make]}}");
+        assertEquals("shop", ok.project());
+        assertEquals(List.of("make"), ok.tasks().get("a").commands());
+        InvalidJobException noProject = assertThrows(InvalidJobException.class,
+                () -> WorkflowParser.parseValid("tasks: {a: {cd: /srv, commands: [make]}}"));
+        assertEquals("project", noProject.problems().get(0).field());
+        InvalidJobException badCallback = assertThrows(InvalidJobException.class,
+                () -> WorkflowParser.parseValid("project: p\ncallbackUrl: ftp://hooks/\ntasks: {a: {cd: /srv, commands: [make]}}"));
+        assertEquals("callbackUrl", badCallback.problems().get(0).field());
+        assertEquals("ftp://hooks/", badCallback.problems().get(0).value());
+        assertTrue(badCallback.problems().get(0).allowed().contains("http://"), badCallback.getMessage());
+    }
+
+    @Test
     void containerTaskRunsTheEngineOnceAndRemovesTheContainer() {
         assertEquals(List.of("podman", "run", "--rm", "--name", "c1", "alpine:3", "echo", "hi there"),
                 ContainerCommand.argv("podman", "c1", "alpine:3", List.of("echo", "hi there")));

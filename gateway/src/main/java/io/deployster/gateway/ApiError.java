@@ -39,6 +39,11 @@ public final class ApiError extends RuntimeException {
 
     /** 400 for an invalid job spec, listing every problem; the first one is also given at the top level. */
     public static ApiError invalidJob(List<Problem> problems) {
+        return invalid("job", problems);
+    }
+
+    /** 400 for an invalid {@code what} (job, workflow, task list), listing every problem; the first one also at the top level. */
+    public static ApiError invalid(String what, List<Problem> problems) {
         Problem first = problems.get(0);
         List<Map<String, Object>> list = new ArrayList<>();
         for (Problem p : problems) {
@@ -48,7 +53,7 @@ public final class ApiError extends RuntimeException {
             m.put("allowed", p.allowed());
             list.add(m);
         }
-        ApiError e = of(400, first.field(), first.value(), first.allowed(), "invalid job: " + first);
+        ApiError e = of(400, first.field(), first.value(), first.allowed(), "invalid " + what + ": " + first);
         e.body.put("problems", list);
         return e;
     }

@@ -9,6 +9,8 @@ import io.deployster.queue.ProjectView;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
 import java.util.List;
+import io.deployster.workflow.WorkflowSpec;
+import io.deployster.workflow.WorkflowStore;
 import redis.clients.jedis.Pipeline;
 
 /**
@@ -46,13 +48,43 @@ public final class Deployments {
         } catch (InvalidJobException e) {
             throw ApiError.invalidJob(e.problems());
         }
+        remember(spec.project(), id);
+        return id;
+    }
+
+    private void remember(String project, String id) {
         redis.run(j -> {
             Pipeline p = j.pipelined(); // one round trip: submit latency is a target (docs/benchmarks.md)
-            p.lpush(keys.gatewayRecent(spec.project()), id);
-            p.ltrim(keys.gatewayRecent(spec.project()), 0, RECENT - 1);
+            p.lpush(keys.gatewayRecent(project), id);
+            p.ltrim(keys.gatewayRecent(project), 0, RECENT - 1);
             p.sync();
         });
+    }
+
+    /**
+     * Validates and queues a workflow (docs/workflows.md); it shows among the project's recent deploys.
+     *
+     * @return its id
+     * @throws ApiError 400 listing every problem of the workflow
+     */
+    public String submitWorkflow(WorkflowSpec spec) {
+        String id;
+        try {
+            id = client.submitWorkflow(spec);
+        } catch (InvalidJobException e) {
+            throw ApiError.invalid("workflow", e.problems());
+        }
+        remember(spec.project(), id);
         return id;
+    }
+
+    /** The workflow recorded under {@code id}, or null when {@code id} is not a workflow. */
+    public WorkflowSpec workflowSpec(String id) {
+        List<String> kindAndSpec = redis.call(j -> j.hmget(keys.job(id), "kind", "spec"));
+        if (!"workflow".equals(kindAndSpec.get(0)) || kindAndSpec.get(1) == null) {
+            return null;
+        }
+        return WorkflowStore.spec(java.util.Map.of("spec", kindAndSpec.get(1)));
     }
 
     /**

@@ -55,11 +55,30 @@ public record GatewayConfig(String baseUrl, long maxBodyBytes, int authFailuresP
      *     not {@code supervisorctl start|restart <program>}
      */
     public record Project(String name, String queue, List<Token> tokens, Defaults defaults, Map<String, Stage> stages,
-                          Map<String, Repo> repos, boolean requireSupervisorRestart) {
+                          Map<String, Repo> repos, boolean requireSupervisorRestart, TaskList taskList) {
         public Project {
             tokens = List.copyOf(tokens);
             stages = Map.copyOf(stages);
             repos = Map.copyOf(repos);
+            taskList = taskList == null ? TaskList.NONE : taskList;
+        }
+    }
+
+    /**
+     * How the task-list route ({@code POST /submit}) runs a project's tasks.
+     *
+     * @param queue where its tasks go; null: the project's queue
+     * @param engine the container CLI of container tasks; null: docker
+     * @param images image name to command prefix: a task of such an image runs {@code PREFIX... ARGS...} as a commands
+     *     task instead of a container (for hosts without a container engine, and the end-to-end test)
+     * @param cd directory of those command tasks; null: the project's defaults.cd, else /
+     * @param timeoutSeconds each task's limit; null: defaults.timeoutSeconds
+     */
+    public record TaskList(String queue, String engine, Map<String, List<String>> images, String cd, Integer timeoutSeconds) {
+        public static final TaskList NONE = new TaskList(null, null, Map.of(), null, null);
+
+        public TaskList {
+            images = Map.copyOf(images);
         }
     }
 }

@@ -73,7 +73,7 @@ public final class GatewayConfigReader {
             throw fail(source, at, name, "project names: " + NAME_RULE);
         }
         Map<String, Object> m = map(node, source, at, "a mapping with 'queue' and 'tokens'");
-        known(m, source, at, Set.of("queue", "tokens", "defaults", "stages", "repos", "requireSupervisorRestart"));
+        known(m, source, at, Set.of("queue", "tokens", "defaults", "stages", "repos", "requireSupervisorRestart", "taskList"));
         String queue = string(m, source, at, "queue", false);
         if (queue == null) {
             queue = "deploy";
@@ -103,7 +103,9 @@ public final class GatewayConfigReader {
         if (!(restart instanceof Boolean)) {
             throw fail(source, at + ".requireSupervisorRestart", String.valueOf(restart), "true or false");
         }
-        return new GatewayConfig.Project(name, queue, tokens, defaults, stages, repos, (Boolean) restart);
+        GatewayConfig.TaskList taskList = m.get("taskList") == null ? GatewayConfig.TaskList.NONE
+                : taskList(m.get("taskList"), source, at + ".taskList");
+        return new GatewayConfig.Project(name, queue, tokens, defaults, stages, repos, (Boolean) restart, taskList);
     }
 
     private static GatewayConfig.Token token(Object node, String source, String at, Set<String> hashes) {
@@ -157,6 +159,42 @@ public final class GatewayConfigReader {
         Integer timeout = m.get("timeoutSeconds") == null ? null : (int) integer(m, source, at, "timeoutSeconds", 0, 1, 604_800);
         return new GatewayConfig.Defaults(cd, commands, string(m, source, at, "playbook", false), string(m, source, at, "inventory", false),
                 string(m, source, at, "cwd", false), timeout);
+    }
+
+    private static GatewayConfig.TaskList taskList(Object node, String source, String at) {
+        Map<String, Object> m = map(node, source, at, "a mapping of queue, engine, images, cd, timeoutSeconds");
+        known(m, source, at, Set.of("queue", "engine", "images", "cd", "timeoutSeconds"));
+        String queue = string(m, source, at, "queue", false);
+        if (queue != null && !NAME.matcher(queue).matches()) {
+            throw fail(source, at + ".queue", queue, NAME_RULE);
+        }
+        String engine = string(m, source, at, "engine", false);
+        if (engine != null && !engine.matches("[A-Za-z0-9._/-]{1,200}")) {
+            throw fail(source, at + ".engine", engine, "the container CLI to run, e.g. docker or podman");
+        }
+        String cd = string(m, source, at, "cd", false);
+        if (cd != null && !cd.startsWith("/")) {
+            throw fail(source, at + ".cd", cd, "an absolute directory (starting with /)");
+        }
+        Map<String, List<String>> images = new LinkedHashMap<>();
+        if (m.get("images") != null) {
+            map(m.get("images"), source, at + ".images", "a mapping of image names to command prefixes (lists of words)").forEach((image, v) -> {
+                List<Object> words = list(v, source, at + ".images." + image, "a list of words, e.g. [python3, /opt/tasks/run.py]");
+                List<String> prefix = new ArrayList<>();
+                for (int i = 0; i < words.size(); i++) {
+                    if (!(words.get(i) instanceof String w) || w.isEmpty() || w.contains("\n")) {
+                        throw fail(source, at + ".images." + image + "[" + i + "]", String.valueOf(words.get(i)), "one non-empty word");
+                    }
+                    prefix.add((String) words.get(i));
+                }
+                if (prefix.isEmpty()) {
+                    throw fail(source, at + ".images." + image, "[]", "at least the program to run");
+                }
+                images.put(image, prefix);
+            });
+        }
+        Integer timeout = m.get("timeoutSeconds") == null ? null : (int) integer(m, source, at, "timeoutSeconds", 0, 1, 604_800);
+        return new GatewayConfig.TaskList(queue, engine, images, cd, timeout);
     }
 
     private static GatewayConfig.Stage stage(Object node, String source, String at) {

@@ -125,7 +125,10 @@ public final class GatewayServer implements AutoCloseable {
                 return c;
             });
             new NativeRoutes(requests, deployments, logs, hub).register(cfg.routes);
-            new QueuedDeployRoutes(requests, deployments, redis, keys, settings).register(cfg.routes);
+            TaskListRoutes taskLists = new TaskListRoutes(requests, deployments);
+            taskLists.register(cfg.routes);
+            new WorkflowRoutes(requests, deployments).register(cfg.routes);
+            new QueuedDeployRoutes(requests, deployments, redis, keys, settings, taskLists).register(cfg.routes);
             new ContinuousDeployRoutes(requests, deployments).register(cfg.routes);
             if (operations.page() != null) {
                 operations.page().register(cfg.routes);

@@ -97,7 +97,9 @@ final class NativeRoutes {
     private void status(Context ctx) {
         Caller caller = caller(ctx, Scope.READ);
         JobState state = deployments.job(caller, ctx.pathParam("id"));
-        ctx.contentType("application/json").result(Json.write(JobView.of(state, requests.baseUrl(ctx))));
+        Map<String, Object> view = JobView.of(state, requests.baseUrl(ctx));
+        view.put("callback", deployments.client().callback(state.id())); // its delivery so far; null without a callback
+        ctx.contentType("application/json").result(Json.write(view));
     }
 
     private void log(Context ctx) throws Exception {

@@ -40,8 +40,11 @@ final class QueuedDeployRoutes {
     private final Redis redis;
     private final Keys keys;
     private final QueueSettings settings;
+    private final TaskListRoutes taskLists;
 
-    QueuedDeployRoutes(Requests requests, Deployments deployments, Redis redis, Keys keys, QueueSettings settings) {
+    /** @param taskLists answers {@code GET /status/<id>} for the ids of task lists, which share this route */
+    QueuedDeployRoutes(Requests requests, Deployments deployments, Redis redis, Keys keys, QueueSettings settings, TaskListRoutes taskLists) {
+        this.taskLists = taskLists;
         this.requests = requests;
         this.deployments = deployments;
         this.redis = redis;
@@ -101,6 +104,11 @@ final class QueuedDeployRoutes {
         }
         if (state == null) {
             throw ApiError.raw(404, Map.of("status", "not_found"));
+        }
+        io.deployster.workflow.WorkflowSpec workflow = deployments.workflowSpec(id);
+        if (workflow != null && workflow.taskList() != null) {
+            taskLists.status(ctx, state, workflow);
+            return;
         }
         // the state is read before the log: once it says ended, every entry is already in the log
         String positionKey = keys.gatewayReadPosition(caller.readerId(), id);

@@ -48,7 +48,7 @@ class GatewayConfigReaderTest {
         assertTrue(error("projects: {shop: {tokens: [{name: ci, sha256: secret-token, scopes: [read]}]}}")
                 .startsWith("gateway.yml: key 'projects.shop.tokens[0].sha256': value 'secret-token' is not allowed; use the SHA-256"));
         assertEquals("gateway.yml: key 'projects.shop.tokenz': value 'tokenz' is not allowed; use one of the keys defaults, queue, "
-                + "repos, requireSupervisorRestart, stages, tokens", error("projects: {shop: {tokenz: []}}"));
+                + "repos, requireSupervisorRestart, stages, taskList, tokens", error("projects: {shop: {tokenz: []}}"));
         assertEquals("gateway.yml: key 'projects.shop.defaults.cd': value 'www/shop' is not allowed; use an absolute directory (starting with /)",
                 error("projects: {shop: {tokens: [{name: ci, sha256: %s, scopes: [read]}], defaults: {cd: www/shop}}}".formatted(HASH)));
         assertTrue(error("projects: {a: {tokens: [{name: x, sha256: %1$s, scopes: [read]}]}, b: {tokens: [{name: y, sha256: %1$s, scopes: [read]}]}}"
@@ -56,5 +56,32 @@ class GatewayConfigReaderTest {
         assertEquals("gateway.yml: key 'maxBodyBytes': value '12' is not allowed; use a whole number from 1024 to 67108864",
                 error("maxBodyBytes: 12\nprojects: {}"));
         assertTrue(error("projects: [").startsWith("gateway.yml is not valid YAML"));
+    }
+
+    @Test
+    void readsTheTaskListSettingsAndNamesTheirMistakes() {
+        GatewayConfig c = GatewayConfigReader.parse("""
+                projects:
+                  runner:
+                    tokens: [{name: ci, sha256: %s, scopes: [submit]}]
+                    taskList:
+                      queue: tasks
+                      engine: podman
+                      cd: /srv/tasks
+                      timeoutSeconds: 600
+                      images: {"tools:1": [python3, /opt/tools/run.py]}
+                """.formatted(HASH), "gateway.yml");
+        GatewayConfig.TaskList t = c.projects().get("runner").taskList();
+        assertEquals("tasks", t.queue());
+        assertEquals("podman", t.engine());
+        assertEquals(java.util.List.of("python3", "/opt/tools/run.py"), t.images().get("tools:1"));
+        assertEquals(600, t.timeoutSeconds());
+        String base = "projects: {runner: {tokens: [{name: ci, sha256: %s, scopes: [submit]}], taskList: %s}}";
+        assertEquals("gateway.yml: key 'projects.runner.taskList.images.tools:1': value '[]' is not allowed; use at least the program to run",
+                error(base.formatted(HASH, "{images: {\"tools:1\": []}}")));
+        assertEquals("gateway.yml: key 'projects.runner.taskList.cd': value 'tasks' is not allowed; use an absolute directory (starting with /)",
+                error(base.formatted(HASH, "{cd: tasks}")));
+        assertEquals("gateway.yml: key 'projects.runner.taskList.image': value 'image' is not allowed; use one of the keys cd, engine, "
+                + "images, queue, timeoutSeconds", error(base.formatted(HASH, "{image: x}")));
     }
 }

@@ -32,9 +32,14 @@ final class GatewayFixture implements AutoCloseable {
     private final DeploysterClient client;
 
     GatewayFixture(String redisUri, String configYaml, String... queues) throws Exception {
+        this(redisUri, configYaml, null, queues);
+    }
+
+    /** @param policy the worker's policy (e.g. allowing callbacks to this host); null for none */
+    GatewayFixture(String redisUri, String configYaml, io.deployster.policy.WorkerPolicy policy, String... queues) throws Exception {
         JobSigner signer = new JobSigner(KeyRing.parse(KEYS, "test"), Clock.systemUTC(), Duration.ofHours(1));
         deployment = new Deployment(redisUri, QueueSettings.DEFAULT, signer);
-        deployment.worker("gw-worker", 4, signer, null, queues);
+        deployment.worker("gw-worker", 4, signer, policy, queues);
         redis = Redis.connect(redisUri);
         client = DeploysterClient.open(Redis.connect(redisUri), QueueSettings.DEFAULT, signer);
         GatewayConfig config = GatewayConfigReader.parse(configYaml, "gateway.yml");

@@ -288,7 +288,8 @@ class GatewayTest {
         JsonObject doc = json(r);
         assertEquals("3.0.3", doc.get("openapi").getAsString());
         for (String path : List.of("/api/v1/jobs", "/api/v1/jobs/{id}", "/api/v1/jobs/{id}/log", "/api/v1/jobs/{id}/cancel",
-                "/api/v1/projects/{project}", "/deploy", "/status/{id}", "/deploy/{repo}/{tag}", "/queue/{id}", "/job_result/{id}")) {
+                "/api/v1/projects/{project}", "/api/v1/workflows", "/api/v1/workflows/{id}", "/deploy", "/submit", "/status/{id}",
+                "/deploy/{repo}/{tag}", "/queue/{id}", "/job_result/{id}")) {
             assertTrue(doc.getAsJsonObject("paths").has(path), path);
         }
     }

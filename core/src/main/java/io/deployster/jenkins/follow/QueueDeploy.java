@@ -1,13 +1,10 @@
 package io.deployster.jenkins.follow;
 
 import io.deployster.client.DeploysterClient;
-import io.deployster.jenkins.Cancellation;
 import io.deployster.jenkins.ConsoleRenderer;
-import io.deployster.jenkins.DeployRequest;
-import io.deployster.jenkins.DeploySession;
-import io.deployster.jenkins.JenkinsResources;
 import io.deployster.jenkins.ResultMapper;
 import io.deployster.jenkins.Termination;
+import io.deployster.jenkins.plan.DeployRequest;
 import io.deployster.job.InvalidJobException;
 import io.deployster.job.JobState;
 import io.deployster.log.LogEntry;

@@ -1,7 +1,5 @@
 package io.deployster.jenkins.follow;
 
-import io.deployster.jenkins.JenkinsResources;
-import io.deployster.jenkins.LockMirror;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;

@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.deployster.jenkins.DeployPlanner;
-import io.deployster.jenkins.DeployRequest;
-import io.deployster.jenkins.DeploySession;
-import io.deployster.jenkins.GlobalSettings;
-import io.deployster.jenkins.LockMirror;
-import io.deployster.jenkins.StepParameters;
 import io.deployster.jenkins.Termination;
+import io.deployster.jenkins.plan.DeployPlanner;
+import io.deployster.jenkins.plan.DeployRequest;
+import io.deployster.jenkins.plan.GlobalSettings;
+import io.deployster.jenkins.plan.StepParameters;
 import io.deployster.redis.Keys;
 import io.deployster.secret.Masker;
 import io.deployster.secret.Secrets;

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.deployster.jenkins.JenkinsResources;
-import io.deployster.jenkins.LockMirror;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -12,17 +12,16 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.slaves.WorkspaceList;
 import hudson.util.Secret;
-import io.deployster.jenkins.AgentCommand;
 import io.deployster.jenkins.ConsoleRenderer;
-import io.deployster.jenkins.CredentialMasks;
-import io.deployster.jenkins.DeployRequest;
-import io.deployster.jenkins.InvalidStepException;
-import io.deployster.jenkins.MaskingOutputStream;
-import io.deployster.jenkins.ResultMapper;
-import io.deployster.jenkins.SecretCredentials;
 import io.deployster.jenkins.Termination;
+import io.deployster.jenkins.agent.AgentCommand;
+import io.deployster.jenkins.agent.AgentOutcome;
+import io.deployster.jenkins.credentials.SecretCredentials;
+import io.deployster.jenkins.plan.DeployRequest;
 import io.deployster.job.JobSpec;
+import io.deployster.secret.CredentialMasks;
 import io.deployster.secret.Masker;
+import io.deployster.secret.MaskingOutputStream;
 import io.deployster.secret.Secrets;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -64,13 +63,13 @@ final class AgentExecution extends SynchronousNonBlockingStepExecution<Object> {
         Secrets stepSecrets;
         try {
             stepSecrets = SecretCredentials.resolve(request, BuildCredentials.secretText(run, true));
-        } catch (InvalidStepException e) {
-            throw new AbortException(e.getMessage());
+        } catch (RuntimeException e) {
+            throw new AbortException(Termination.fromException(e, "look up the secret credentials").message());
         }
         EnvVars buildEnv = context.get(EnvVars.class);
         JobSpec spec = request.spec();
         String node = buildEnv == null ? null : buildEnv.get("NODE_NAME");
-        String where = node == null || node.isEmpty() || "built-in".equals(node) ? "the built-in node" : "agent " + node;
+        String where = AgentOutcome.where(node);
 
         FilePath tempRoot = WorkspaceList.tempDir(workspace);
         if (tempRoot == null) {
@@ -97,8 +96,8 @@ final class AgentExecution extends SynchronousNonBlockingStepExecution<Object> {
                 Integer timeout = spec.timeoutSeconds();
                 exit = timeout == null ? proc.join() : proc.joinWithTimeout(timeout, TimeUnit.SECONDS, listener);
             }
-            Termination end = ResultMapper.fromAgentExit(exit, System.currentTimeMillis() - started, spec.timeoutSeconds(),
-                    "the built-in node".equals(where) ? null : node, spec.project(), spec.playbook());
+            Termination end = AgentOutcome.fromExit(exit, System.currentTimeMillis() - started, spec.timeoutSeconds(), node,
+                    spec.project(), spec.playbook()).masked(masker);
             if (end.kind() != Termination.Kind.SUCCESS) {
                 throw new AbortException(end.message());
             }

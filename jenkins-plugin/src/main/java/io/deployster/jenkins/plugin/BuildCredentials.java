@@ -2,7 +2,7 @@ package io.deployster.jenkins.plugin;
 
 import com.cloudbees.plugins.credentials.CredentialsProvider;
 import hudson.model.Run;
-import io.deployster.jenkins.SecretCredentials;
+import io.deployster.jenkins.credentials.SecretCredentials;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 
 /**

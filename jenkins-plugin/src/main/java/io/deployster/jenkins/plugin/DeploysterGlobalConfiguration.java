@@ -12,10 +12,11 @@ import hudson.Util;
 import hudson.security.ACL;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
-import io.deployster.jenkins.Checks;
-import io.deployster.jenkins.GlobalSettings;
+import io.deployster.jenkins.StepProblem;
 import io.deployster.jenkins.follow.ControllerRedis;
-import io.deployster.jenkins.RedisProbe;
+import io.deployster.jenkins.plan.Checks;
+import io.deployster.jenkins.plan.GlobalSettings;
+import io.deployster.redis.RedisProbe;
 import java.io.IOException;
 import java.util.Collections;
 import jenkins.model.GlobalConfiguration;
@@ -250,7 +251,7 @@ public class DeploysterGlobalConfiguration extends GlobalConfiguration {
         RedisConnections.Connection connection;
         try {
             connection = RedisConnections.connect(redisUri.strip(), redisCredentialsId);
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (StepProblem | IllegalArgumentException e) {
             return FormValidation.error(e.getMessage());
         }
         RedisProbe.Result result = RedisProbe.ping(connection.uri());

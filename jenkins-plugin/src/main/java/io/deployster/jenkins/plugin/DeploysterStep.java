@@ -18,21 +18,20 @@ import hudson.model.queue.Tasks;
 import hudson.security.ACL;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
-import io.deployster.jenkins.Checks;
-import io.deployster.jenkins.DeployPlanner;
-import io.deployster.jenkins.DeployRequest;
-import io.deployster.jenkins.InvalidStepException;
-import io.deployster.jenkins.StepForm;
-import io.deployster.jenkins.StepMode;
-import io.deployster.jenkins.StepParameters;
-import io.deployster.jenkins.SubmittedBy;
-import java.util.ArrayList;
+import io.deployster.jenkins.form.StepForm;
+import io.deployster.jenkins.plan.Checks;
+import io.deployster.jenkins.plan.DeployParameters;
+import io.deployster.jenkins.plan.DeployPlanner;
+import io.deployster.jenkins.plan.DeployRequest;
+import io.deployster.jenkins.plan.InvalidStepException;
+import io.deployster.jenkins.plan.ParameterValues;
+import io.deployster.jenkins.plan.StepMode;
+import io.deployster.jenkins.plan.SubmittedBy;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import jenkins.model.Jenkins;
-import net.sf.json.JSONArray;
 import net.sf.json.JSONObject;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 import org.jenkinsci.plugins.workflow.steps.Step;
@@ -49,9 +48,10 @@ import org.kohsuke.stapler.verb.POST;
 /**
  * {@code deployster project: '…', …}: deploys through the queue (a worker runs it and streams the
  * output back) or, with {@code mode: 'agent'}, runs ansible-playbook in this agent's workspace.
- * Parameters in, lines out: the core's DeployPlanner decides what the parameters mean.
+ * It is the core's {@link DeployParameters}: the planner reads the parameters straight from here, and
+ * the setters store what the core's {@link ParameterValues} makes of a value. Parameters in, lines out.
  */
-public class DeploysterStep extends Step {
+public class DeploysterStep extends Step implements DeployParameters {
     private final String project;
     private String queue;
     private String ref;
@@ -79,113 +79,134 @@ public class DeploysterStep extends Step {
 
     @DataBoundConstructor
     public DeploysterStep(String project) {
-        this.project = Util.fixEmptyAndTrim(project);
+        this.project = ParameterValues.text(project);
     }
 
+    @Override
     public String getProject() {
         return project;
     }
 
+    @Override
     public String getQueue() {
         return queue;
     }
 
     @DataBoundSetter
     public void setQueue(String queue) {
-        this.queue = Util.fixEmptyAndTrim(queue);
+        this.queue = ParameterValues.text(queue);
     }
 
+    @Override
     public String getRef() {
         return ref;
     }
 
     @DataBoundSetter
     public void setRef(String ref) {
-        this.ref = Util.fixEmptyAndTrim(ref);
+        this.ref = ParameterValues.text(ref);
     }
 
+    @Override
     public String getCommit() {
         return commit;
     }
 
     @DataBoundSetter
     public void setCommit(String commit) {
-        this.commit = Util.fixEmptyAndTrim(commit);
+        this.commit = ParameterValues.text(commit);
     }
 
+    @Override
     public List<String> getCommands() {
         return commands == null ? null : Collections.unmodifiableList(commands);
     }
 
     @DataBoundSetter
     public void setCommands(List<String> commands) {
-        this.commands = commands == null || commands.isEmpty() ? null : new ArrayList<>(commands);
+        this.commands = ParameterValues.list(commands);
     }
 
+    @Override
     public String getCd() {
         return cd;
     }
 
     @DataBoundSetter
     public void setCd(String cd) {
-        this.cd = Util.fixEmptyAndTrim(cd);
+        this.cd = ParameterValues.text(cd);
     }
 
     /** Variables for the commands, each {@code NAME=value} (like withEnv). */
+    @Override
     public List<String> getEnv() {
         return env == null ? null : Collections.unmodifiableList(env);
     }
 
     @DataBoundSetter
     public void setEnv(List<String> env) {
-        this.env = env == null || env.isEmpty() ? null : new ArrayList<>(env);
+        this.env = ParameterValues.list(env);
     }
 
+    @Override
     public String getPlaybook() {
         return playbook;
     }
 
     @DataBoundSetter
     public void setPlaybook(String playbook) {
-        this.playbook = Util.fixEmptyAndTrim(playbook);
+        this.playbook = ParameterValues.text(playbook);
     }
 
+    @Override
     public String getInventory() {
         return inventory;
     }
 
     @DataBoundSetter
     public void setInventory(String inventory) {
-        this.inventory = Util.fixEmptyAndTrim(inventory);
+        this.inventory = ParameterValues.text(inventory);
     }
 
+    @Override
     public String getLimit() {
         return limit;
     }
 
     @DataBoundSetter
     public void setLimit(String limit) {
-        this.limit = Util.fixEmptyAndTrim(limit);
+        this.limit = ParameterValues.text(limit);
     }
 
+    @Override
     public String getTags() {
         return tags;
     }
 
     @DataBoundSetter
     public void setTags(String tags) {
-        this.tags = Util.fixEmptyAndTrim(tags);
+        this.tags = ParameterValues.text(tags);
     }
 
+    @Override
     public Map<String, Object> getExtraVars() {
         return extraVars == null ? null : Collections.unmodifiableMap(extraVars);
     }
 
+    /**
+     * Declared {@code Object}, not {@code Map}: structs' {@code ParameterType.of} cannot describe a Map
+     * (the step reference showed an error), while an {@code Object} parameter is listed as "not
+     * enumerable" and a Jenkinsfile's map reaches this setter as it is.
+     *
+     * @param extraVars a map ({@code [replicas: 2, hosts: ['a', 'b']]}), or its text: a JSON object or name=value lines
+     * @throws IllegalArgumentException for anything else, naming the parameter
+     */
     @DataBoundSetter
-    public void setExtraVars(Map<String, Object> extraVars) {
-        this.extraVars = extraVars == null || extraVars.isEmpty() ? null : StepForm.normalize(extraVars);
+    public void setExtraVars(Object extraVars) {
+        this.extraVars = ParameterValues.extraVars(extraVars);
     }
 
+    @Override
     public boolean isCheck() {
         return check;
     }
@@ -195,6 +216,7 @@ public class DeploysterStep extends Step {
         this.check = check;
     }
 
+    @Override
     public boolean isDiff() {
         return diff;
     }
@@ -204,25 +226,28 @@ public class DeploysterStep extends Step {
         this.diff = diff;
     }
 
+    @Override
     public Integer getVerbosity() {
         return verbosity;
     }
 
     @DataBoundSetter
     public void setVerbosity(Integer verbosity) {
-        this.verbosity = verbosity == null || verbosity == 0 ? null : verbosity;
+        this.verbosity = ParameterValues.zeroToNull(verbosity);
     }
 
+    @Override
     public String getCwd() {
         return cwd;
     }
 
     @DataBoundSetter
     public void setCwd(String cwd) {
-        this.cwd = Util.fixEmptyAndTrim(cwd);
+        this.cwd = ParameterValues.text(cwd);
     }
 
     /** Seconds; 0 for none; not given: the global default. */
+    @Override
     public Integer getTimeout() {
         return timeout;
     }
@@ -233,26 +258,28 @@ public class DeploysterStep extends Step {
     }
 
     /** 'queue' (the default) or 'agent'. */
+    @Override
     public String getMode() {
         return mode == null ? StepMode.QUEUE.wireName() : mode;
     }
 
     @DataBoundSetter
     public void setMode(String mode) {
-        String m = Util.fixEmptyAndTrim(mode);
-        this.mode = m == null || StepMode.QUEUE.wireName().equals(m) ? null : m;
+        this.mode = ParameterValues.mode(mode);
     }
 
     /** Another Redis than the global one (no credentials in it), for this deploy only. */
+    @Override
     public String getRedis() {
         return redis;
     }
 
     @DataBoundSetter
     public void setRedis(String redis) {
-        this.redis = Util.fixEmptyAndTrim(redis);
+        this.redis = ParameterValues.text(redis);
     }
 
+    @Override
     public boolean isQuiet() {
         return quiet;
     }
@@ -262,51 +289,47 @@ public class DeploysterStep extends Step {
         this.quiet = quiet;
     }
 
+    @Override
     public String getSshCredentialsId() {
         return sshCredentialsId;
     }
 
     @DataBoundSetter
     public void setSshCredentialsId(String sshCredentialsId) {
-        this.sshCredentialsId = Util.fixEmptyAndTrim(sshCredentialsId);
+        this.sshCredentialsId = ParameterValues.text(sshCredentialsId);
     }
 
+    @Override
     public String getVaultCredentialsId() {
         return vaultCredentialsId;
     }
 
     @DataBoundSetter
     public void setVaultCredentialsId(String vaultCredentialsId) {
-        this.vaultCredentialsId = Util.fixEmptyAndTrim(vaultCredentialsId);
+        this.vaultCredentialsId = ParameterValues.text(vaultCredentialsId);
     }
 
     /** Secret variables: name → id of the Secret text credential holding the value. */
+    @Override
     public Map<String, String> getSecretEnv() {
         return secretEnv == null ? null : Collections.unmodifiableMap(secretEnv);
     }
 
-    /** Copied through a wildcard view: Groovy may pass GString keys or values despite the declared type. */
+    /** {@code Object} for structs, as {@link #setExtraVars}: a map {@code [NAME: 'credentialsId']}, or NAME=credentialsId lines. */
     @DataBoundSetter
-    public void setSecretEnv(Map<String, String> secretEnv) {
-        this.secretEnv = StepForm.stringMap(secretEnv);
+    public void setSecretEnv(Object secretEnv) {
+        this.secretEnv = ParameterValues.secretRefs("secretEnv", secretEnv);
     }
 
     /** Secret Ansible extra variables: name → id of the Secret text credential holding the value. */
+    @Override
     public Map<String, String> getSecretExtraVars() {
         return secretExtraVars == null ? null : Collections.unmodifiableMap(secretExtraVars);
     }
 
     @DataBoundSetter
-    public void setSecretExtraVars(Map<String, String> secretExtraVars) {
-        this.secretExtraVars = StepForm.stringMap(secretExtraVars);
-    }
-
-    StepParameters parameters() {
-        return new StepParameters().project(project).queue(queue).ref(ref).commit(commit).commands(commands).cd(cd).env(env)
-                .playbook(playbook).inventory(inventory).limit(limit).tags(tags).extraVars(extraVars).check(check).diff(diff)
-                .verbosity(verbosity).cwd(cwd).timeoutSeconds(timeout).mode(mode).redis(redis).quiet(quiet)
-                .sshCredentialsId(sshCredentialsId).vaultCredentialsId(vaultCredentialsId)
-                .secretEnv(secretEnv).secretExtraVars(secretExtraVars);
+    public void setSecretExtraVars(Object secretExtraVars) {
+        this.secretExtraVars = ParameterValues.secretRefs("secretExtraVars", secretExtraVars);
     }
 
     @Override
@@ -316,7 +339,7 @@ public class DeploysterStep extends Step {
                 SubmittedBy.absoluteUrl(Jenkins.get().getRootUrl(), run.getUrl()));
         DeployRequest request;
         try {
-            request = DeployPlanner.plan(parameters(), DeploysterGlobalConfiguration.get().settings(), submittedBy);
+            request = DeployPlanner.plan(this, DeploysterGlobalConfiguration.get().settings(), submittedBy);
         } catch (InvalidStepException e) {
             throw new AbortException(e.getMessage());
         }
@@ -348,62 +371,37 @@ public class DeploysterStep extends Step {
             return project instanceof String ? (String) project : null;
         }
 
-        /** The form's text areas (commands, env, extra vars, secrets) become the list and map parameters. */
+        /**
+         * The form's text areas (commands, env, extra vars, secrets) become the list and map parameters
+         * (read by the core's StepForm); the other fields are bound as usual. A bad field is reported as
+         * an IllegalArgumentException, since Snippetizer.doGenerateSnippet shows the message of a
+         * RuntimeException and turns anything else, a FormException included, into an error page.
+         */
         @Override
         public Step newInstance(@CheckForNull StaplerRequest2 req, @NonNull JSONObject formData) throws FormException {
+            StepForm.TextAreas areas = StepForm.textAreas(formData);
             JSONObject form = new JSONObject();
             // JSONObject is a Map<String, Object>, so its keys are Strings (json-lib 2.4-jenkins)
             for (String key : formData.keySet()) {
                 Object value = formData.get(key);
-                if (!(value instanceof String && ((String) value).isBlank())) {
+                if (!StepForm.TEXT_AREAS.contains(key) && !(value instanceof String text && text.isBlank())) {
                     form.put(key, value);
                 }
             }
-            lines(form, "commands");
-            lines(form, "env");
-            Map<String, Object> extraVars;
+            Step step;
             try {
-                extraVars = StepForm.parseExtraVars(form.has("extraVars") ? form.getString("extraVars") : null);
-            } catch (IllegalArgumentException e) {
-                // a RuntimeException on purpose: Snippetizer.doGenerateSnippet shows those as text and catches nothing else
-                throw new IllegalArgumentException("extraVars: " + e.getMessage(), e);
+                step = super.newInstance(req, form);
+            } catch (FormException e) {
+                throw new IllegalArgumentException(StepForm.fieldProblem(e.getFormField(), e.getMessage()), e);
             }
-            form.remove("extraVars");
-            Map<String, String> secretEnv = nameValues(form, "secretEnv");
-            Map<String, String> secretExtraVars = nameValues(form, "secretExtraVars");
-            Step step = super.newInstance(req, form);
             if (step instanceof DeploysterStep deploy) {
-                if (extraVars != null) {
-                    deploy.setExtraVars(extraVars);
-                }
-                deploy.setSecretEnv(secretEnv);
-                deploy.setSecretExtraVars(secretExtraVars);
+                deploy.setCommands(areas.commands());
+                deploy.setEnv(areas.env());
+                deploy.setExtraVars(areas.extraVars());
+                deploy.setSecretEnv(areas.secretEnv());
+                deploy.setSecretExtraVars(areas.secretExtraVars());
             }
             return step;
-        }
-
-        /** Takes a NAME=credentialsId text area out of the form (the JSON binding cannot make a map of it). */
-        @CheckForNull
-        private static Map<String, String> nameValues(JSONObject form, String key) {
-            Object text = form.remove(key);
-            try {
-                return text instanceof String lines ? StepForm.parseNameValues(lines) : null;
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
-            }
-        }
-
-        private static void lines(JSONObject form, String key) {
-            if (form.has(key) && form.get(key) instanceof String) {
-                List<String> items = StepForm.parseLines(form.getString(key));
-                if (items == null) {
-                    form.remove(key);
-                } else {
-                    JSONArray array = new JSONArray();
-                    array.addAll(items);
-                    form.put(key, array);
-                }
-            }
         }
 
         /** Text for the form's text areas. */

@@ -1,7 +1,7 @@
 package io.deployster.jenkins.plugin;
 
 import hudson.util.FormValidation;
-import io.deployster.jenkins.Checks;
+import io.deployster.jenkins.plan.Checks;
 
 /** Turns the core's field checks into Jenkins form validation. */
 final class Forms {

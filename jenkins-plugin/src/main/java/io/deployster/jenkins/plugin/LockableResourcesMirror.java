@@ -1,7 +1,7 @@
 package io.deployster.jenkins.plugin;
 
 import hudson.model.Run;
-import io.deployster.jenkins.JenkinsResources;
+import io.deployster.jenkins.follow.JenkinsResources;
 import java.util.List;
 import org.jenkins.plugins.lockableresources.LockableResource;
 import org.jenkins.plugins.lockableresources.LockableResourcesManager;

@@ -5,13 +5,13 @@ import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import hudson.AbortException;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import io.deployster.jenkins.DeployRequest;
-import io.deployster.jenkins.DeploySession;
-import io.deployster.jenkins.InvalidStepException;
-import io.deployster.jenkins.SecretCredentials;
 import io.deployster.jenkins.Termination;
+import io.deployster.jenkins.credentials.SecretCredentials;
 import io.deployster.jenkins.follow.ControllerRedis;
+import io.deployster.jenkins.follow.DeploySession;
 import io.deployster.jenkins.follow.QueueDeploy;
+import io.deployster.jenkins.follow.QueueStep;
+import io.deployster.jenkins.plan.DeployRequest;
 import io.deployster.secret.Masker;
 import io.deployster.secret.Secrets;
 import io.deployster.sign.JobSigner;
@@ -39,7 +39,7 @@ final class QueueExecution extends StepExecution implements QueueDeploy.Host {
     private final transient DeployRequest request;
     private volatile DeploySession session;
     private Throwable stopCause;
-    private transient volatile QueueDeploy deploy;
+    private transient volatile QueueStep step;
     private transient volatile BooleanSupplier halted;
     private transient volatile PrintStream console;
     private transient volatile String build;
@@ -56,26 +56,12 @@ final class QueueExecution extends StepExecution implements QueueDeploy.Host {
         build = run.getExternalizableId();
         halted = ShutdownWatch.haltedSinceNow();
         ControllerRedis clients = DeploysterGlobalConfiguration.get().clients();
-        clients.work().execute(() -> {
-            try {
-                Secrets secrets = SecretCredentials.resolve(request, BuildCredentials.secretText(run, true));
-                JobSigner signer = RedisConnections.signer(request.signingKeyCredentialsId());
-                RedisConnections.Connection connection = RedisConnections.connect(request.redisUri());
-                QueueDeploy d = newDeploy(clients, connection, secrets.masker(), run);
-                synchronized (this) {
-                    if (stopCause != null) {
-                        return; // aborted before anything was submitted; stop() ended the step
-                    }
-                    deploy = d;
-                }
-                d.submit(request, secrets, signer);
-            } catch (InvalidStepException e) {
-                getContext().onFailure(new AbortException(e.getMessage()));
-            } catch (AbortException e) {
-                getContext().onFailure(e);
-            } catch (RuntimeException e) {
-                getContext().onFailure(new AbortException("deployster: could not submit: " + e.getMessage()));
-            }
+        // the credential lookups run on the work threads too: a credentials provider may do I/O
+        step(clients).start("submit", () -> {
+            Secrets secrets = SecretCredentials.resolve(request, BuildCredentials.secretText(run, true));
+            JobSigner signer = RedisConnections.signer(request.signingKeyCredentialsId());
+            RedisConnections.Connection connection = RedisConnections.connect(request.redisUri());
+            return QueueStep.Prepared.of(newDeploy(clients, connection, secrets.masker(), run), d -> d.submit(request, secrets, signer));
         });
         return false;
     }
@@ -92,21 +78,20 @@ final class QueueExecution extends StepExecution implements QueueDeploy.Host {
         }
         halted = ShutdownWatch.haltedSinceNow();
         ControllerRedis clients = DeploysterGlobalConfiguration.get().clients();
-        clients.work().execute(() -> {
-            try {
-                console = getContext().get(TaskListener.class).getLogger();
-                Run<?, ?> run = getContext().get(Run.class);
-                build = run.getExternalizableId();
-                RedisConnections.Connection connection = RedisConnections.connect(saved.redisUri());
-                Masker secrets = SecretCredentials.masker(saved.secretCredentialIds(), BuildCredentials.secretText(run, false));
-                QueueDeploy d = newDeploy(clients, connection, secrets, run);
-                deploy = d;
-                d.resume(saved);
-            } catch (Exception e) {
-                getContext().onFailure(new AbortException("deployster: could not resume following job " + saved.jobId()
-                        + ": " + e.getMessage()));
-            }
+        step(clients).start("resume following job " + saved.jobId(), () -> {
+            console = getContext().get(TaskListener.class).getLogger();
+            Run<?, ?> run = getContext().get(Run.class);
+            build = run.getExternalizableId();
+            RedisConnections.Connection connection = RedisConnections.connect(saved.redisUri());
+            Masker secrets = SecretCredentials.masker(saved.secretCredentialIds(), BuildCredentials.secretText(run, false));
+            return QueueStep.Prepared.of(newDeploy(clients, connection, secrets, run), d -> d.resume(saved));
         });
+    }
+
+    private QueueStep step(ControllerRedis clients) {
+        QueueStep s = new QueueStep(clients.work(), this::end);
+        step = s;
+        return s;
     }
 
     private QueueDeploy newDeploy(ControllerRedis clients, RedisConnections.Connection connection, Masker secrets, Run<?, ?> run) {
@@ -117,17 +102,17 @@ final class QueueExecution extends StepExecution implements QueueDeploy.Host {
     /** The build is aborted: the core cancels the job and ends the step when the job reports its end (or after a grace time). */
     @Override
     public void stop(@NonNull Throwable cause) throws Exception {
-        QueueDeploy d;
         synchronized (this) {
             stopCause = cause;
-            d = deploy;
         }
-        if (d == null) {
+        QueueStep s = step;
+        if (s == null) {
+            // neither started nor resumed in this Jenkins: nothing to cancel
             getContext().onFailure(cause);
             return;
         }
         Run<?, ?> run = getContext().get(Run.class);
-        d.stop(run == null ? null : run.getFullDisplayName(), String.valueOf(cause.getMessage()));
+        s.stop(run == null ? null : run.getFullDisplayName(), String.valueOf(cause.getMessage()));
     }
 
     @Override
@@ -177,6 +162,7 @@ final class QueueExecution extends StepExecution implements QueueDeploy.Host {
         getContext().saveState();
     }
 
+    /** The core decided how the step ends (also when preparing failed, or a stop came first); this only translates. */
     @Override
     public void end(Termination end) {
         Throwable cause;

@@ -5,12 +5,12 @@ import com.cloudbees.plugins.credentials.CredentialsProvider;
 import com.cloudbees.plugins.credentials.common.StandardCredentials;
 import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
-import hudson.AbortException;
 import hudson.Util;
 import hudson.security.ACL;
-import io.deployster.jenkins.CredentialMasks;
-import io.deployster.jenkins.JobSigning;
-import io.deployster.jenkins.RedisAddress;
+import io.deployster.jenkins.StepProblem;
+import io.deployster.jenkins.credentials.JobSigning;
+import io.deployster.jenkins.credentials.RedisAddress;
+import io.deployster.secret.CredentialMasks;
 import io.deployster.secret.Masker;
 import io.deployster.sign.JobSigner;
 import java.util.Collections;
@@ -32,14 +32,14 @@ final class RedisConnections {
 
     /**
      * @param redisUri the address without credentials (the global one, or a step's override)
-     * @throws AbortException when the configured credential is missing or of a kind that cannot be used
+     * @throws StepProblem when the configured credential is missing or of a kind that cannot be used
      */
-    static Connection connect(String redisUri) throws AbortException {
+    static Connection connect(String redisUri) {
         DeploysterGlobalConfiguration config = DeploysterGlobalConfiguration.get();
         return connect(redisUri, config.getRedisCredentialsId());
     }
 
-    static Connection connect(String redisUri, @CheckForNull String credentialsId) throws AbortException {
+    static Connection connect(String redisUri, @CheckForNull String credentialsId) {
         String id = Util.fixEmptyAndTrim(credentialsId);
         if (id == null) {
             return new Connection(RedisAddress.withCredentials(redisUri, null, null), Masker.none());
@@ -54,7 +54,7 @@ final class RedisConnections {
             user = userPassword.getUsername();
             password = userPassword.getPassword().getPlainText();
         } else {
-            throw new AbortException("deployster: the Redis credential '" + id + "' of the global configuration does not exist "
+            throw new StepProblem("deployster: the Redis credential '" + id + "' of the global configuration does not exist "
                     + "or is neither Secret text nor Username with password; fix it in Manage Jenkins → System → Deployster");
         }
         return new Connection(RedisAddress.withCredentials(redisUri, user, password), CredentialMasks.of(password));
@@ -65,15 +65,15 @@ final class RedisConnections {
      *
      * @param credentialsId the credential id, or null for unsigned jobs
      * @return null when no credential is configured
-     * @throws AbortException naming the credential when it is missing or does not hold a usable key
+     * @throws StepProblem naming the credential when it is missing or does not hold a usable key
      */
     @CheckForNull
-    static JobSigner signer(@CheckForNull String credentialsId) throws AbortException {
+    static JobSigner signer(@CheckForNull String credentialsId) {
         String id = Util.fixEmptyAndTrim(credentialsId);
         try {
             return JobSigning.signer(id, id == null ? null : secretText(id));
         } catch (IllegalArgumentException e) {
-            throw new AbortException(e.getMessage());
+            throw new StepProblem(e.getMessage(), e);
         }
     }
 

@@ -11,7 +11,7 @@ import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import hudson.FilePath;
 import hudson.model.Result;
 import hudson.util.Secret;
-import io.deployster.jenkins.JobSigning;
+import io.deployster.jenkins.credentials.JobSigning;
 import io.deployster.job.JobStatus;
 import io.deployster.queue.QueueSettings;
 import io.deployster.sign.JobSigner;
@@ -19,6 +19,7 @@ import io.deployster.testing.Await;
 import io.deployster.testing.Deployment;
 import io.deployster.testing.RealRedis;
 import java.io.File;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,10 +28,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.htmlunit.HttpMethod;
+import org.htmlunit.WebRequest;
+import org.htmlunit.util.NameValuePair;
 import org.jenkins.plugins.lockableresources.LockableResource;
 import org.jenkins.plugins.lockableresources.LockableResourcesManager;
 import org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl;
 import org.jenkinsci.plugins.structs.describable.DescribableModel;
+import org.jenkinsci.plugins.structs.describable.DescribableParameter;
+import org.jenkinsci.plugins.structs.describable.ErrorType;
 import org.jenkinsci.plugins.structs.describable.UninstantiatedDescribable;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.cps.Snippetizer;
@@ -173,13 +179,15 @@ class DeploysterStepTest {
                 + "  sh 'chmod +x bin/ansible-playbook'\n"
                 + "  withEnv([\"PATH+FAKE=${pwd()}/bin\"]) {\n"
                 + "    def r = deployster project: 'recipes', mode: 'agent', playbook: 'deploy.yml', "
-                + "inventory: 'inventories/local', ref: 'v1.2.0', vaultCredentialsId: 'vault'\n"
+                + "inventory: 'inventories/local', ref: 'v1.2.0', vaultCredentialsId: 'vault', extraVars: [a: 1, b: [1, 2], r: 1.5]\n"
                 + "    echo \"result: ${r.status} ${r.exitCode}\"\n"
                 + "  }\n"
                 + "}");
         WorkflowRun b = j.buildAndAssertSuccess(p);
         j.assertLogContains("--inventory=inventories/local", b);
         j.assertLogContains("\"deploy_ref\":\"v1.2.0\"", b);
+        // issue 12: extraVars is declared Object for structs, and a Jenkinsfile's map still arrives with its JSON types
+        j.assertLogContains("--extra-vars={\"a\":1,\"b\":[1,2],\"r\":1.5}", b);
         j.assertLogContains("vault: ****", b);
         j.assertLogNotContains("v4ult-pass", b);
         j.assertLogContains("result: succeeded 0", b);
@@ -317,6 +325,49 @@ class DeploysterStepTest {
         DeploysterStep back = roundTrip(step);
         assertEquals(Map.of("DB_PASSWORD", "db-password"), back.getSecretEnv());
         assertNull(back.getSecretExtraVars());
+    }
+
+    /**
+     * Issue 12, fault 6: structs could not describe the Map parameters, so the step reference
+     * (Pipeline Syntax → Steps Reference) showed an UnsupportedOperationException for them.
+     */
+    @Test
+    void theStepReferenceDescribesEveryParameter() throws Exception {
+        DescribableModel<DeploysterStep> model = new DescribableModel<>(DeploysterStep.class);
+        for (DescribableParameter parameter : model.getParameters()) {
+            assertFalse(parameter.getType() instanceof ErrorType, parameter.getName() + " cannot be described: " + parameter.getType());
+        }
+        for (String map : List.of("extraVars", "secretEnv", "secretExtraVars")) {
+            assertEquals(Object.class, model.getParameter(map).getType().getActualType(), map);
+        }
+        String reference = j.createWebClient().withJavaScriptEnabled(false).goTo("pipeline-syntax/html")
+                .getWebResponse().getContentAsString();
+        assertTrue(reference.contains("secretExtraVars"), "the reference lists the step's parameters");
+        assertFalse(reference.contains("do not know how to categorize"), "no parameter is shown as an error");
+    }
+
+    /**
+     * Issue 12, fault 7: a bad extraVars in the Snippet Generator gave an error page; the generator shows
+     * an IllegalArgumentException's message, which names the field, the line and what is accepted.
+     */
+    @Test
+    void theSnippetGeneratorExplainsABadField() throws Exception {
+        String bad = generateSnippet("{\"stapler-class\": \"" + DeploysterStep.class.getName() + "\", \"project\": \"recipes\", "
+                + "\"playbook\": \"deploy.yml\", \"extraVars\": \"release=v1\\njustaword\"}");
+        assertTrue(bad.contains("extraVars: extra vars line 'justaword' has no name=value; write one name=value per line or a JSON object"),
+                bad);
+        String good = generateSnippet("{\"stapler-class\": \"" + DeploysterStep.class.getName() + "\", \"project\": \"recipes\", "
+                + "\"playbook\": \"deploy.yml\", \"extraVars\": \"{\\\"replicas\\\": 2, \\\"ratio\\\": 1.5}\"}");
+        assertTrue(good.contains("extraVars: [replicas: 2, ratio: 1.5]"), good);
+    }
+
+    /** What the Snippet Generator page does on "Generate Pipeline Script": a POST of the form as JSON. */
+    private String generateSnippet(String json) throws Exception {
+        JenkinsRule.WebClient wc = j.createWebClient();
+        WebRequest request = new WebRequest(new URL(j.getURL(), "pipeline-syntax/generateSnippet"), HttpMethod.POST);
+        request.setRequestParameters(List.of(new NameValuePair("json", json),
+                new NameValuePair(j.jenkins.getCrumbIssuer().getDescriptor().getCrumbRequestField(), j.jenkins.getCrumbIssuer().getCrumb())));
+        return wc.getPage(request).getWebResponse().getContentAsString();
     }
 
     /** What Pipeline does with a step's arguments: structs' DescribableModel, both ways. */

@@ -1,0 +1,266 @@
+package io.deployster.callback;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.deployster.job.JobSpec;
+import io.deployster.job.JobStatus;
+import io.deployster.policy.WorkerPolicy;
+import io.deployster.queue.QueueSettings;
+import io.deployster.sign.JobSigner;
+import io.deployster.sign.KeyRing;
+import io.deployster.testing.Await;
+import io.deployster.testing.CallbackReceiver;
+import io.deployster.testing.Deployment;
+import io.deployster.testing.RealRedis;
+import io.deployster.workflow.WorkflowParser;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Callbacks of jobs and workflows, from real workers on a real Redis to a real local HTTP receiver. */
+class CallbackTest {
+    @RegisterExtension
+    static RealRedis redis = new RealRedis();
+    static final KeyRing KEYS = KeyRing.parse("cb:" + java.util.Base64.getEncoder().encodeToString(
+            "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII)), "test");
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path work;
+
+    private Deployment deployment(boolean allowLoopback) {
+        return deployment(allowLoopback, 2);
+    }
+
+    private Deployment deployment(boolean allowLoopback, int slots) {
+        JobSigner signer = new JobSigner(KEYS, Clock.systemUTC(), Duration.ofHours(1));
+        Deployment d = new Deployment(redis.uri(), QueueSettings.DEFAULT, signer);
+        WorkerPolicy policy = allowLoopback ? WorkerPolicy.of(Map.of("cd.*", work.toString(), "callbacks.*", "127.0.0.0/8"))
+                : WorkerPolicy.of(Map.of("cd.*", work.toString()));
+        d.worker("w-cb", slots, signer, policy, "cb");
+        return d;
+    }
+
+    private JobSpec job(String url, String... commands) {
+        return JobSpec.commands("hooks", work.toString(), List.of(commands)).queue("cb").callbackUrl(url).build();
+    }
+
+    private static Delivery delivered(Deployment d, String id) {
+        Await.until("callback of " + id + " delivered", WAIT, () -> {
+            Delivery x = d.client.callback(id);
+            return x != null && Delivery.DELIVERED.equals(x.state());
+        });
+        return d.client.callback(id);
+    }
+
+    @Test
+    void aJobsResultReachesTheReceiverSignedAndTheDeliveryIsRecorded() throws Exception {
+        try (CallbackReceiver receiver = new CallbackReceiver(0); Deployment d = deployment(true)) {
+            String id = d.client.submit(job(receiver.url("/hooks/deploy?from=test"), "echo version=1.4.2 >> \"$DEPLOYSTER_OUTPUT\"", "exit 3"));
+            assertEquals(JobStatus.FAILED, d.client.await(id).status());
+            CallbackReceiver.Received r = receiver.next(WAIT);
+            assertEquals("POST", r.method());
+            assertTrue(r.target().endsWith("/hooks/deploy?from=test"), r.target());
+            assertEquals("application/json", r.header("Content-Type"));
+            assertEquals("127.0.0.1:" + receiver.port(), r.header("Host"));
+            CallbackSignature.verify(KEYS, r.header(CallbackSignature.HEADER), r.body(), System.currentTimeMillis(), CallbackSignature.TOLERANCE);
+            JsonObject body = JsonParser.parseString(r.text()).getAsJsonObject();
+            assertEquals("job", body.get("kind").getAsString());
+            assertEquals(id, body.get("id").getAsString());
+            assertEquals("hooks", body.get("project").getAsString());
+            assertEquals("failed", body.get("status").getAsString());
+            assertEquals(3, body.get("exitCode").getAsInt());
+            assertEquals("1.4.2", body.getAsJsonObject("outputs").get("version").getAsString());
+            assertTrue(body.get("endedAt").getAsLong() >= body.get("startedAt").getAsLong());
+
+            Delivery x = delivered(d, id);
+            assertEquals(1, x.attempts());
+            assertEquals(200, x.httpStatus());
+            assertEquals("cb", x.signedWith());
+            assertNotNull(x.deliveredAt());
+            // one changed byte and the signature no longer verifies
+            byte[] changed = r.text().replace("\"failed\"", "\"succeeded\"").getBytes(StandardCharsets.UTF_8);
+            assertThrows(IllegalArgumentException.class, () -> CallbackSignature.verify(KEYS, r.header(CallbackSignature.HEADER), changed,
+                    System.currentTimeMillis(), CallbackSignature.TOLERANCE));
+            // nor does the same request replayed later
+            IllegalArgumentException late = assertThrows(IllegalArgumentException.class, () -> CallbackSignature.verify(KEYS,
+                    r.header(CallbackSignature.HEADER), r.body(), System.currentTimeMillis() + Duration.ofMinutes(10).toMillis(),
+                    CallbackSignature.TOLERANCE));
+            assertTrue(late.getMessage().contains("replay"), late.getMessage());
+        }
+    }
+
+    @Test
+    void aReceiverDownAtFirstGetsTheCallbackOnARetry() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            port = s.getLocalPort(); // free again once closed: nothing listens there until the receiver starts
+        }
+        try (Deployment d = deployment(true)) {
+            String id = d.client.submit(job("http://127.0.0.1:" + port + "/hook", "echo done"));
+            assertEquals(JobStatus.SUCCEEDED, d.client.await(id).status());
+            Await.until("first attempt failed and recorded", WAIT, () -> {
+                Delivery x = d.client.callback(id);
+                return x != null && x.attempts() >= 1;
+            });
+            Delivery first = d.client.callback(id);
+            assertEquals(Delivery.SENDING, first.state(), first.toString());
+            assertTrue(first.error().startsWith("cannot connect to 127.0.0.1:" + port), first.error());
+            try (CallbackReceiver receiver = new CallbackReceiver(port)) {
+                CallbackReceiver.Received r = receiver.next(WAIT);
+                assertEquals(id, JsonParser.parseString(r.text()).getAsJsonObject().get("id").getAsString());
+                Delivery x = delivered(d, id);
+                assertTrue(x.attempts() >= 2, x.toString());
+                assertEquals(String.valueOf(x.attempts()), r.header("Deployster-Attempt"));
+                assertEquals(0, receiver.waiting(), "delivered once");
+            }
+        }
+    }
+
+    @Test
+    void aReceiverThatDoesNotAnswerHoldsNeitherTheWorkersSlotNorTheProjectsNextJob() throws Exception {
+        try (CallbackReceiver receiver = new CallbackReceiver(0, true); Deployment d = deployment(true, 1)) {
+            String first = d.client.submit(job(receiver.url("/slow"), "true"));
+            assertEquals(JobStatus.SUCCEEDED, d.client.await(first).status());
+            receiver.next(WAIT); // its callback arrived and is held unanswered
+            // the one slot of the worker and the project's lock are free: the project's next job runs now
+            String second = d.client.submit(job(null, "true"));
+            assertEquals(JobStatus.SUCCEEDED, d.client.await(second).status());
+            assertNull(d.client.callback(first), "the first callback's attempt is still waiting for its answer");
+            receiver.release();
+            assertEquals(Delivery.DELIVERED, delivered(d, first).state());
+        }
+    }
+
+    @Test
+    void aCallbackToAForbiddenAddressIsRefusedWithTheReasonRecorded() throws Exception {
+        try (CallbackReceiver receiver = new CallbackReceiver(0); Deployment d = deployment(false)) {
+            String loopback = d.client.submit(job(receiver.url("/hook"), "true"));
+            String metadata = d.client.submit(job("http://169.254.169.254/latest/meta-data/", "true"));
+            for (String id : List.of(loopback, metadata)) {
+                assertEquals(JobStatus.SUCCEEDED, d.client.await(id).status());
+                Await.until("callback of " + id + " decided", WAIT, () -> d.client.callback(id) != null);
+            }
+            Delivery l = d.client.callback(loopback);
+            assertEquals(Delivery.REFUSED, l.state());
+            assertEquals(0, l.attempts());
+            assertTrue(l.error().contains("resolves to address 127.0.0.1 is in the non-public block 127.0.0.0/8"), l.error());
+            assertTrue(l.error().contains("allow it with callbacks.hooks = 127.0.0.0/8 in the worker policy"), l.error());
+            Delivery m = d.client.callback(metadata);
+            assertEquals(Delivery.REFUSED, m.state());
+            assertTrue(m.error().contains("169.254.0.0/16"), m.error());
+            assertEquals(0, receiver.waiting(), "nothing was sent");
+        }
+    }
+
+    @Test
+    void aWorkflowsCallbackGivesEachTasksResult() throws Exception {
+        try (CallbackReceiver receiver = new CallbackReceiver(0); Deployment d = deployment(true)) {
+            String id = d.client.submitWorkflow(new WorkflowParser().parse("""
+                    project: hooks
+                    callbackUrl: %s
+                    defaults: {queue: cb, cd: %s}
+                    tasks:
+                      build: {commands: ["echo bundle=b.tgz >> $DEPLOYSTER_OUTPUT"]}
+                      check: {needs: [build], commands: ["exit 4"]}
+                      ship: {needs: [check], commands: ["true"]}
+                    """.formatted(receiver.url("/wf"), work)));
+            assertEquals(JobStatus.FAILED, d.client.await(id).status());
+            CallbackReceiver.Received r = receiver.next(WAIT);
+            CallbackSignature.verify(KEYS, r.header(CallbackSignature.HEADER), r.body(), System.currentTimeMillis(), CallbackSignature.TOLERANCE);
+            JsonObject body = JsonParser.parseString(r.text()).getAsJsonObject();
+            assertEquals("workflow", body.get("kind").getAsString());
+            assertEquals(id, body.get("id").getAsString());
+            assertEquals("failed", body.get("status").getAsString());
+            assertTrue(body.get("reason").getAsString().startsWith("task check failed"), body.toString());
+            JsonObject tasks = body.getAsJsonObject("tasks");
+            assertEquals(List.of("build", "check", "ship"), List.copyOf(tasks.keySet()));
+            assertEquals("succeeded", tasks.getAsJsonObject("build").get("status").getAsString());
+            assertEquals("b.tgz", tasks.getAsJsonObject("build").getAsJsonObject("outputs").get("bundle").getAsString());
+            assertEquals(4, tasks.getAsJsonObject("check").get("exitCode").getAsInt());
+            assertTrue(tasks.getAsJsonObject("check").get("endedAt").getAsLong() >= tasks.getAsJsonObject("check").get("startedAt").getAsLong());
+            assertEquals("skipped", tasks.getAsJsonObject("ship").get("status").getAsString());
+            assertEquals(1, delivered(d, id).attempts());
+        }
+    }
+
+    @Test
+    void aJobWithoutCallbackUrlSendsNothingAndRecordsNothing() throws Exception {
+        try (Deployment d = deployment(true)) {
+            String id = d.client.submit(job(null, "true"));
+            assertEquals(JobStatus.SUCCEEDED, d.client.await(id).status());
+            assertNull(d.client.callback(id));
+        }
+    }
+
+    @Test
+    void addressRulesAllowPublicAddressesAndPolicyBlocksOnly() throws Exception {
+        CallbackAddresses none = new CallbackAddresses(null);
+        CallbackAddresses office = new CallbackAddresses(WorkerPolicy.of(Map.of("cd.*", "/", "callbacks.shop", "10.20.0.0/16")));
+        java.net.InetAddress inside = java.net.InetAddress.getByName("10.20.3.4");
+        java.net.InetAddress outside = java.net.InetAddress.getByName("10.21.0.1");
+        assertNull(none.refusal("shop", java.net.InetAddress.getByName("93.184.215.14")));
+        assertNotNull(none.refusal("shop", inside));
+        assertNull(office.refusal("shop", inside));
+        assertNotNull(office.refusal("blog", inside), "the block is shop's only");
+        assertNotNull(office.refusal("shop", outside));
+        for (String special : List.of("127.0.0.1", "::1", "0.0.0.0", "169.254.169.254", "192.168.1.1", "172.16.0.1", "100.64.0.1",
+                "fd00::1", "fe80::1", "224.0.0.1", "::ffff:127.0.0.1")) {
+            assertNotNull(none.refusal("shop", java.net.InetAddress.getByName(special)), special);
+        }
+        CallbackRefusedException e = assertThrows(CallbackRefusedException.class,
+                () -> CallbackTarget.resolve("http://localhost:8080/x", "shop", none));
+        assertTrue(e.getMessage().startsWith("callback to http://localhost:8080/x refused: host 'localhost' resolves to address "),
+                e.getMessage());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> WorkerPolicy.of(Map.of("callbacks.*", "10.0.0.0/33")));
+        assertEquals("'callbacks.*' in policy: '10.0.0.0/33' is not an address block; use CIDR such as 10.0.0.0/8, 127.0.0.1/32 or fd00::/8",
+                bad.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> WorkerPolicy.of(Map.of("callbacks.*", "intranet.example")));
+    }
+
+    @Test
+    void aReceiverThatStaysDownIsGivenUpOnWithinThePolicysTime() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            port = s.getLocalPort();
+        }
+        RetryPolicy quick = new RetryPolicy(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMillis(600), Duration.ofSeconds(2));
+        io.deployster.redis.Keys keys = io.deployster.redis.Keys.defaults();
+        // no worker: the dispatcher is driven directly, with a policy short enough to give up within the test
+        try (Deployment d = new Deployment(redis.uri()); io.deployster.redis.Redis r = io.deployster.redis.Redis.connect(redis.uri());
+             CallbackDispatcher dispatcher = new CallbackDispatcher(r, keys, KEYS,
+                     new CallbackAddresses(WorkerPolicy.of(Map.of("cd.*", "/", "callbacks.*", "127.0.0.1/32"))), quick, Clock.systemUTC(),
+                     new io.deployster.workflow.WorkflowStore(r, new io.deployster.queue.JobQueue(r, keys, QueueSettings.DEFAULT,
+                             new io.deployster.job.JobSpecValidator(io.deployster.job.JobLimits.DEFAULT), Clock.systemUTC()), Clock.systemUTC()))) {
+            String id = d.client.submit(job("http://127.0.0.1:" + port + "/never", "true"));
+            dispatcher.ended(id);
+            Await.until("given up", WAIT, () -> d.client.callback(id) != null && Delivery.FAILED.equals(d.client.callback(id).state()));
+            Delivery x = d.client.callback(id);
+            assertTrue(x.attempts() >= 2, x.toString());
+            assertTrue(x.error().startsWith("cannot connect to 127.0.0.1:" + port), x.error());
+            assertTrue(x.summary().startsWith("gave up on http://127.0.0.1:" + port + "/never after "), x.summary());
+            assertNull(x.deliveredAt());
+        }
+    }
+
+    @Test
+    void retriesWaitTwiceAsLongEachTimeUpToTheMaximum() {
+        RetryPolicy p = new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofSeconds(10));
+        assertEquals(List.of(1000L, 2000L, 4000L, 5000L, 5000L),
+                List.of(1, 2, 3, 4, 5).stream().map(n -> p.delayAfter(n).toMillis()).toList());
+    }
+}

@@ -8,7 +8,7 @@ import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import hudson.model.Result;
 import hudson.util.Secret;
-import io.deployster.jenkins.JobSigning;
+import io.deployster.jenkins.credentials.JobSigning;
 import io.deployster.queue.QueueSettings;
 import io.deployster.redis.Keys;
 import io.deployster.sign.JobSigner;

@@ -44,6 +44,11 @@ public final class Keys {
     private static final String WORKFLOWS = "workflows";
     /** String per workflow, with a TTL: the coordinator driving it now, so two never drive one at once. */
     private static final String DRIVER = "driver:";
+    /**
+     * String per job and Jenkins build, with the TTL of the job's log: id of the last log entry that
+     * build's step printed to its console, so a step resumed after a controller crash goes on from there.
+     */
+    private static final String CONSOLE = "console:";
     /** Pub/sub channel: ids of running jobs someone asked to cancel. */
     private static final String CANCEL = "cancel";
 
@@ -170,6 +175,16 @@ public final class Keys {
     /** Counter per client address, with a TTL: failed authentications at the HTTP gateway. */
     public String gatewayAuthFailures(String address) {
         return prefix + "gateway:auth-failures:" + address;
+    }
+
+    /**
+     * String per job and Jenkins build: id of the last log entry the build's step printed (written by the
+     * controller's log multiplexer, read when the step resumes).
+     *
+     * @param build the build's id as Jenkins spells it ({@code Run.getExternalizableId()}, e.g. {@code folder/app#12})
+     */
+    public String consolePosition(String jobId, String build) {
+        return prefix + CONSOLE + jobId + ":" + build;
     }
 
     /** Lua functions returning the same keys, for the scripts. */

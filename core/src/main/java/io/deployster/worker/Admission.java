@@ -6,6 +6,7 @@ import io.deployster.job.JobIds;
 import io.deployster.job.JobSpec;
 import io.deployster.job.JobStatus;
 import io.deployster.policy.WorkerPolicy;
+import io.deployster.protocol.EntryField;
 import io.deployster.queue.JobQueue;
 import io.deployster.queue.QueueEntry;
 import io.deployster.secret.Secrets;
@@ -52,7 +53,7 @@ final class Admission {
         if (!JobIds.isValid(id)) {
             String newId = queue.newId();
             queue.reject(newId, entry.queue(), entry.entryId(), JobStatus.FAILED, "queue entry " + entry.entryId() + " on queue '"
-                    + entry.queue() + "' has no valid job id (field 'job'); it was recorded as job " + newId + " and not run", entry.raw());
+                    + entry.queue() + "' has no valid job id (field '" + EntryField.JOB + "'); it was recorded as job " + newId + " and not run", entry.raw());
             events.rejected(entry.queue(), WorkerEvents.Refusal.INVALID_ENTRY);
             LOG.log(Level.WARNING, "worker {0}: rejected queue entry {1} on {2}: no valid job id; recorded as job {3}",
                     worker, entry.entryId(), entry.queue(), newId);
@@ -92,6 +93,13 @@ final class Admission {
                         + "once; a signed job runs at most once, submit a new one", entry.raw());
                 events.rejected(entry.queue(), WorkerEvents.Refusal.REPLAYED);
                 LOG.log(Level.WARNING, "worker {0}: job {1} rejected as a replay", worker, id);
+            }
+            case WRONG_PROJECT -> {
+                String reason = "queue entry " + entry.entryId() + " on queue '" + entry.queue() + "' names project '" + spec.project()
+                        + "' but job " + id + " was submitted for project '" + start.detail() + "'; the entry was not run";
+                queue.reject(id, entry.queue(), entry.entryId(), JobStatus.FAILED, reason, entry.raw());
+                events.rejected(entry.queue(), WorkerEvents.Refusal.INVALID_ENTRY);
+                LOG.log(Level.WARNING, "worker {0}: {1}", worker, reason);
             }
         }
         return Optional.empty();

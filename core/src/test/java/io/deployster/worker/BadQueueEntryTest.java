@@ -57,8 +57,8 @@ class BadQueueEntryTest {
             assertTrue(cd.reason().contains("field 'cd': value 'relative' is not allowed; use an absolute path"), cd.reason());
             assertTrue(Files.notExists(marker), "nothing of a rejected job may run");
 
-            List<String> recorded = redis.client().call(j -> j.keys("deployster:job:*")).stream()
-                    .map(k -> k.substring("deployster:job:".length())).toList();
+            List<String> recorded = redis.client().call(j -> j.keys(Keys.defaults().jobPattern())).stream()
+                    .map(Keys::tagOf).toList();
             String noId = recorded.stream().filter(k -> !List.of("bad-json", "bad-spec", "bad-array", "evil-cd", good).contains(k))
                     .findFirst().orElseThrow(() -> new AssertionError("the entry without an id must be recorded as a job"));
             JobState orphan = deployment.client.status(noId);

@@ -4,6 +4,7 @@ import io.deployster.client.DeploysterClient;
 import io.deployster.client.NoSuchJobException;
 import io.deployster.job.JobState;
 import io.deployster.log.LogEntry;
+import io.deployster.protocol.Event;
 import io.deployster.secret.Masker;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -121,7 +122,7 @@ public final class SessionFollower {
         }
         notes(session.mirror().onEntry(entry, resources));
         long now = System.currentTimeMillis();
-        boolean milestone = "started".equals(entry.event()) || "waiting".equals(entry.event());
+        boolean milestone = Event.STARTED.equals(entry.event()) || Event.WAITING.equals(entry.event());
         if (milestone || now - lastSave >= saveEveryMillis) {
             lastSave = now;
             checkpoint.run();

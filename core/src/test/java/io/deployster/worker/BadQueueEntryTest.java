@@ -69,4 +69,23 @@ class BadQueueEntryTest {
                     "every entry is acknowledged");
         }
     }
+
+    @Test
+    void anEntryNamingAnotherProjectThanItsJobFailsAndTheProjectGoesOn() throws Exception {
+        try (Deployment deployment = new Deployment(redis.uri())) {
+            String id = deployment.client.submit(JobSpec.commands("shop", dir.toString(), List.of("echo shop")).build());
+            // the entry is replaced by one whose spec names another project, before any worker took it
+            redis.client().run(j -> j.del(Keys.defaults().queue("deploy")));
+            enqueue(Map.of("job", id, "spec", "{\"mode\":\"commands\",\"project\":\"other\",\"cd\":\"" + dir
+                    + "\",\"commands\":[\"echo other\"]}"));
+            deployment.worker("w1", 1);
+
+            JobState forged = deployment.client.await(id);
+            assertEquals(JobStatus.FAILED, forged.status());
+            assertTrue(forged.reason().contains("names project 'other' but job " + id + " was submitted for project 'shop'"),
+                    forged.reason());
+            String next = deployment.client.submit(JobSpec.commands("shop", dir.toString(), List.of("echo next")).build());
+            assertEquals(JobStatus.SUCCEEDED, deployment.client.await(next).status(), "the failed job holds up no one of its project");
+        }
+    }
 }

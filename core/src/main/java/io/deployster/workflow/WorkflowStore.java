@@ -39,6 +39,7 @@ public final class WorkflowStore {
     private final Script submit;
     private final Script start;
     private final Script copy;
+    private final Script release;
 
     public WorkflowStore(Redis redis, JobQueue queue, Clock clock) {
         this.redis = redis;
@@ -49,6 +50,7 @@ public final class WorkflowStore {
         this.submit = Script.load("workflow-submit", keys);
         this.start = Script.load("workflow-start", keys);
         this.copy = Script.load("workflow-copy", keys);
+        this.release = Script.load("workflow-release", keys);
     }
 
     public JobQueue queue() {
@@ -131,9 +133,10 @@ public final class WorkflowStore {
         return "OK".equals(redis.call(j -> j.set(keys.driver(id), driver, SetParams.setParams().nx().px(ttlMillis))));
     }
 
-    void release(String id, String driver) {
-        redis.run(j -> j.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
-                List.of(keys.driver(id)), List.of(driver)));
+    /** Gives up driving the workflow. @return false when the right had expired or another coordinator holds it */
+    boolean release(String id, String driver) {
+        return redis.call(j -> release.run(j, List.of(keys.driver(id)), List.of(driver))).expect(Reply.Code.OK, Reply.Code.ALREADY)
+                .code() == Reply.Code.OK;
     }
 
     /** The hash of a task's job. */

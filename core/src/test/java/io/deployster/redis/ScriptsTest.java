@@ -397,6 +397,15 @@ class ScriptsTest {
     }
 
     @Test
+    void aCoordinatorReleasesOnlyItsOwnDriverRight() {
+        redis.client().run(j -> j.set(KEYS.driver("wf-1"), "w2"));
+        assertEquals(Code.ALREADY, run("workflow-release", List.of(KEYS.driver("wf-1")), "w1").code());
+        assertEquals("w2", redis.client().call(j -> j.get(KEYS.driver("wf-1"))), "another coordinator's right is left alone");
+        assertEquals(Code.OK, run("workflow-release", List.of(KEYS.driver("wf-1")), "w2").code());
+        assertNull(redis.client().call(j -> j.get(KEYS.driver("wf-1"))));
+    }
+
+    @Test
     void everyKeyOfAJobAndOfAProjectSharesItsSlotTag() {
         List<String> job = List.of(KEYS.job("20261201-000000-abcdefgh"), KEYS.log("20261201-000000-abcdefgh"),
                 KEYS.seen("20261201-000000-abcdefgh"));

@@ -5,6 +5,7 @@ import io.deployster.job.JobSpec;
 import io.deployster.job.JobSpecValidator;
 import io.deployster.job.JobStatus;
 import io.deployster.log.LogFollower;
+import io.deployster.protocol.JobField;
 import io.deployster.queue.JobQueue;
 import io.deployster.queue.QueueSettings;
 import io.deployster.redis.Keys;
@@ -183,7 +184,7 @@ final class BenchContext implements AutoCloseable {
             Pipeline p = j.pipelined();
             List<Response<String>> replies = new ArrayList<>(ids.size());
             for (String id : ids) {
-                replies.add(p.hget(keys.job(id), "status"));
+                replies.add(p.hget(keys.job(id), JobField.STATUS));
             }
             p.sync();
             return replies.stream().map(Response::get).toList();
@@ -198,7 +199,7 @@ final class BenchContext implements AutoCloseable {
                 Pipeline p = j.pipelined();
                 List<Response<List<String>>> replies = new ArrayList<>(chunk.size());
                 for (String id : chunk) {
-                    replies.add(p.hmget(keys.job(id), "status", "submittedAt", "startedAt", "endedAt", "reason"));
+                    replies.add(p.hmget(keys.job(id), JobField.STATUS, JobField.SUBMITTED_AT, JobField.STARTED_AT, JobField.ENDED_AT, JobField.REASON));
                 }
                 p.sync();
                 return replies.stream().map(Response::get).toList();

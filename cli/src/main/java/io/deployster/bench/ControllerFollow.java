@@ -2,8 +2,11 @@ package io.deployster.bench;
 
 import io.deployster.jenkins.follow.ControllerRedis;
 import io.deployster.jenkins.follow.SharedRedis;
+import io.deployster.job.JobStatus;
 import io.deployster.log.LogEntry;
 import io.deployster.log.LogMultiplexer;
+import io.deployster.protocol.Event;
+import io.deployster.protocol.LogField;
 import io.deployster.redis.Keys;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -155,8 +158,8 @@ final class ControllerFollow implements Scenario {
             for (String id : ids.subList(from, Math.min(ids.size(), from + 100))) {
                 long stamp = Launch.wallMicros();
                 Map<String, String> fields = finished
-                        ? Map.of("e", "finished", "status", "succeeded", "ts", Long.toString(stamp / 1000))
-                        : Map.of("s", "out", "l", Long.toString(stamp), "ts", Long.toString(stamp / 1000));
+                        ? Map.of(LogField.EVENT, Event.FINISHED, LogField.STATUS, JobStatus.SUCCEEDED.wireName(), LogField.TS, Long.toString(stamp / 1000))
+                        : Map.of(LogField.STREAM, LogEntry.STDOUT, LogField.LINE, Long.toString(stamp), LogField.TS, Long.toString(stamp / 1000));
                 p.xadd(keys.log(id), StreamEntryID.NEW_ENTRY, fields);
             }
             p.sync();

@@ -2,6 +2,9 @@ package io.deployster.workflow;
 
 import io.deployster.job.JobSpec;
 import io.deployster.job.JobStatus;
+import io.deployster.protocol.JobField;
+import io.deployster.protocol.Reply;
+import io.deployster.queue.DuplicateJobException;
 import io.deployster.queue.JobQueue;
 import io.deployster.secret.Secrets;
 import java.lang.System.Logger.Level;
@@ -9,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * One step of driving a workflow, from its state in Redis: start it when it holds the project lock,
@@ -39,13 +41,13 @@ public final class WorkflowEngine {
 
     public void advance(String id) {
         Map<String, String> hash = store.hash(id);
-        if (!"workflow".equals(hash.get("kind"))) {
+        if (!JobField.KIND_WORKFLOW.equals(hash.get(JobField.KIND))) {
             store.forget(id);
             return;
         }
-        JobStatus status = JobStatus.fromWireName(hash.get("status"));
+        JobStatus status = JobStatus.fromWireName(hash.get(JobField.STATUS));
         if (status == JobStatus.QUEUED || status == JobStatus.WAITING) {
-            if (!"run".equals(store.start(id, driver).get(0))) {
+            if (store.start(id, hash.get(JobField.PROJECT), driver).code() != Reply.Code.RUN) {
                 return;
             }
             hash = store.hash(id);
@@ -59,19 +61,19 @@ public final class WorkflowEngine {
             return;
         }
         List<JobQueue.Renewal> renewal = queue.renew(List.of(new JobQueue.Lease(spec.project(), id,
-                Long.parseLong(hash.get("fencingToken")))));
+                Long.parseLong(hash.get(JobField.FENCING_TOKEN)))));
         JobQueue.LeaseState lease = renewal.get(0).lease();
         if (lease == JobQueue.LeaseState.LOST || lease == JobQueue.LeaseState.ENDED) {
             return; // the sweep ends it as lost; the next step winds it up
         }
         JobStatus stop = null;
         String stopReason = null;
-        String cancel = hash.get("cancelRequested");
+        String cancel = hash.get(JobField.CANCEL_REQUESTED);
         if (cancel != null && !cancel.isEmpty()) {
             stop = JobStatus.CANCELLED;
             stopReason = cancel;
         } else if (spec.timeoutSeconds() != null
-                && store.now() - Long.parseLong(hash.get("startedAt")) > spec.timeoutSeconds() * 1000L) {
+                && store.now() - Long.parseLong(hash.get(JobField.STARTED_AT)) > spec.timeoutSeconds() * 1000L) {
             stop = JobStatus.TIMED_OUT;
             stopReason = "the workflow ran longer than its timeoutSeconds (" + spec.timeoutSeconds() + " s)";
         }
@@ -103,10 +105,11 @@ public final class WorkflowEngine {
         Map<String, String> job = store.job(t.job());
         store.copyLog(id, name, t.job());
         if (job.isEmpty()) {
-            return new TaskResult("lost", t.job(), t.queue(), null, "its job " + t.job() + " is gone from Redis", null, t.startedAt(), store.now());
+            return new TaskResult(JobStatus.LOST.wireName(), t.job(), t.queue(), null, "its job " + t.job() + " is gone from Redis", null, t.startedAt(), store.now());
         }
-        return new TaskResult(job.get("status"), t.job(), t.queue(), number(job.get("exitCode")), emptyToNull(job.get("reason")),
-                Outputs.fromJson(job.get("outputs")), time(job.get("startedAt")), time(job.get("endedAt")));
+        return new TaskResult(job.get(JobField.STATUS), t.job(), t.queue(), number(job.get(JobField.EXIT_CODE)),
+                emptyToNull(job.get(JobField.REASON)), Outputs.fromJson(job.get(JobField.OUTPUTS)), time(job.get(JobField.STARTED_AT)),
+                time(job.get(JobField.ENDED_AT)));
     }
 
     // A pending task whose needs all ended: skipped when one of them did not succeed (and may not fail),
@@ -138,14 +141,11 @@ public final class WorkflowEngine {
         } catch (IllegalArgumentException e) { // an invalid job too (InvalidJobException)
             String reason = "could not be submitted: " + e.getMessage();
             store.note(id, "[" + name + "] " + reason);
-            return new TaskResult("failed", null, task.queue(), null, reason, null, null, store.now());
-        } catch (JedisDataException e) {
-            if (e.getMessage() == null || !e.getMessage().startsWith("DUPLICATE")) {
-                throw e;
-            }
+            return new TaskResult(JobStatus.FAILED.wireName(), null, task.queue(), null, reason, null, null, store.now());
+        } catch (DuplicateJobException e) {
             job = null; // submitted by an earlier step whose record was lost: carry on with it
         }
-        return new TaskResult("queued", jobId, job == null ? task.queue() : job.queueOrDefault(), null, null, null, null, null);
+        return new TaskResult(JobStatus.QUEUED.wireName(), jobId, job == null ? task.queue() : job.queueOrDefault(), null, null, null, null, null);
     }
 
     private void stopAll(Map<String, TaskResult> tasks, String reason) {
@@ -179,7 +179,7 @@ public final class WorkflowEngine {
                 }
             }
         }
-        if (queue.finish(id, status, null, null, reason)) {
+        if (queue.finish(id, spec.project(), status, null, null, reason)) {
             LOG.log(Level.INFO, "workflow {0} of project {1} {2}{3}", id, spec.project(), status.wireName(), reason == null ? "" : ": " + reason);
             onEnd.accept(id);
         }

@@ -176,7 +176,7 @@ class AdmissionTest {
         QueueEntry entry = take();
         Admission admission = new Admission(queue, null, "w1", events);
         admission.admit(entry);
-        queue.finish(id, JobStatus.SUCCEEDED, 0, null, null);
+        queue.finish(id, "shop", JobStatus.SUCCEEDED, 0, null, null);
 
         assertTrue(admission.admit(entry).isEmpty(), "the same entry delivered again");
 
@@ -192,7 +192,7 @@ class AdmissionTest {
         QueueEntry entry = take();
         Admission admission = new Admission(queue, null, "w1", events);
         admission.admit(entry);
-        queue.finish(id, JobStatus.SUCCEEDED, 0, null, null);
+        queue.finish(id, "shop", JobStatus.SUCCEEDED, 0, null, null);
         redis.client().run(j -> j.del(keys.job(id))); // the job's record expired; the signature is still valid
         redis.client().run(j -> j.xadd(keys.queue("deploy"), StreamEntryID.NEW_ENTRY, entry.fields()));
 

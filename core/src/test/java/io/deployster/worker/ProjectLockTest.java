@@ -9,6 +9,7 @@ import io.deployster.job.JobStatus;
 import io.deployster.log.LogEntry;
 import io.deployster.log.LogFollower;
 import io.deployster.queue.QueueSettings;
+import io.deployster.redis.Keys;
 import io.deployster.testing.Await;
 import io.deployster.testing.Deployment;
 import io.deployster.testing.HostProcesses;
@@ -131,8 +132,8 @@ class ProjectLockTest {
 
             // as if the lease had run out during a stall and the next deploy had been granted the lock
             redis.client().run(j -> {
-                j.set("deployster:lock:shop", "20990101-000000-othrjob1");
-                j.incr("deployster:fence:shop");
+                j.set(Keys.defaults().lock("shop"), "20990101-000000-othrjob1");
+                j.incr(Keys.defaults().fence("shop"));
             });
             JobState state = deployment.client.await(id);
             assertEquals(JobStatus.LOST, state.status());

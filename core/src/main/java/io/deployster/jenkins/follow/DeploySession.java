@@ -4,6 +4,8 @@ import io.deployster.jenkins.plan.DeployRequest;
 import io.deployster.jenkins.plan.GlobalSettings;
 import io.deployster.log.LogEntry;
 import io.deployster.log.LogFollower;
+import io.deployster.protocol.Event;
+import io.deployster.protocol.LogField;
 import io.deployster.queue.QueueSettings;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
@@ -122,15 +124,15 @@ public final class DeploySession implements Serializable {
             return;
         }
         switch (event) {
-            case "waiting" -> {
+            case Event.WAITING -> {
                 phase = "waiting";
-                waitingBehind = entry.field("behind");
+                waitingBehind = entry.field(LogField.BEHIND);
             }
-            case "started" -> {
+            case Event.STARTED -> {
                 phase = "running";
                 waitingBehind = null;
             }
-            case "finished" -> {
+            case Event.FINISHED -> {
                 phase = "finished";
                 finishedSeen = true;
             }

@@ -1,6 +1,7 @@
 package io.deployster.jenkins.follow;
 
 import io.deployster.log.LogEntry;
+import io.deployster.protocol.Event;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,7 @@ public final class LockMirror implements Serializable {
         if (entry.isLine()) {
             return List.of();
         }
-        if ("started".equals(entry.event())) {
+        if (Event.STARTED.equals(entry.event())) {
             return acquire(resources);
         }
         if (entry.isFinished()) {

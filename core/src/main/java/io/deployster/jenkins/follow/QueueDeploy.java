@@ -9,6 +9,7 @@ import io.deployster.job.InvalidJobException;
 import io.deployster.job.JobState;
 import io.deployster.log.LogEntry;
 import io.deployster.log.LogMultiplexer;
+import io.deployster.protocol.Event;
 import io.deployster.secret.Masker;
 import io.deployster.secret.Secrets;
 import io.deployster.sign.JobSigner;
@@ -243,7 +244,7 @@ public final class QueueDeploy implements LogMultiplexer.Listener {
             s.advance(entry);
         }
         idleSince = System.nanoTime();
-        if ("started".equals(entry.event())) {
+        if (Event.STARTED.equals(entry.event())) {
             serial.run(() -> locks.started(s.jobId(), s.mirror(), resources, this::note));
         } else if (entry.isFinished()) {
             serial.run(() -> locks.ended(s.jobId(), s.mirror(), resources, this::note));

@@ -115,7 +115,7 @@ class AdmissionTest {
         assertEquals(List.of(WorkerEvents.Refusal.INVALID_ENTRY), refusals);
         List<String> jobs = new ArrayList<>(redis.client().call(j -> j.keys(keys.jobPattern())));
         assertEquals(1, jobs.size(), "one record for the entry: " + jobs);
-        JobState recorded = queue.status(jobs.get(0).substring(keys.job("").length()));
+        JobState recorded = queue.status(Keys.tagOf(jobs.get(0)));
         assertEquals(JobStatus.FAILED, recorded.status());
         assertTrue(recorded.reason().contains("has no valid job id (field 'job')"), recorded.reason());
         assertEquals(0, pending());

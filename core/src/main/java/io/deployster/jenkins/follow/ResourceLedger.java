@@ -54,7 +54,6 @@ public final class ResourceLedger {
                 notes.accept("lockable resource " + resource + " passes to this build as soon as the build whose deploy just "
                         + "ended frees it");
             } else if (resources.heldByThisBuild(resource)) {
-                mirror.recordLockStep();
                 notes.accept("this build holds lockable resource " + resource + " through a lock step around this deploy;"
                         + " it stays with that step");
             } else if (take(resource, jobId, resources, mirror)) {

@@ -1,8 +1,6 @@
 package io.deployster.bench;
 
-import io.deployster.job.JobLimits;
 import io.deployster.job.JobSpec;
-import io.deployster.job.JobSpecValidator;
 import io.deployster.job.JobStatus;
 import io.deployster.log.LogFollower;
 import io.deployster.protocol.JobField;
@@ -16,7 +14,6 @@ import io.deployster.worker.WorkerOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -70,7 +67,7 @@ final class BenchContext implements AutoCloseable {
     }
 
     private JobQueue jobQueue(Redis pool) {
-        return new JobQueue(pool, keys, QueueSettings.DEFAULT, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC());
+        return JobQueue.create(pool, keys, QueueSettings.DEFAULT, null);
     }
 
     private static String randomSuffix() {

@@ -4,8 +4,6 @@ import io.deployster.client.DeploysterClient;
 import io.deployster.gateway.GatewayConfig;
 import io.deployster.gateway.GatewayConfigReader;
 import io.deployster.gateway.GatewayServer;
-import io.deployster.job.JobLimits;
-import io.deployster.job.JobSpecValidator;
 import io.deployster.metrics.FleetMetrics;
 import io.deployster.queue.JobQueue;
 import io.deployster.queue.QueueSettings;
@@ -75,7 +73,7 @@ final class ServeCommand implements Callable<Integer> {
         Redis pool = redis.connect(threads + 16);
         DeploysterClient client = DeploysterClient.open(redis.connect(32), QueueSettings.DEFAULT, signer);
         OpsWeb page = operators == null ? null : new OpsWeb(WebAccess.load(operators), pool, Keys.defaults(),
-                new JobQueue(pool, Keys.defaults(), QueueSettings.DEFAULT, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC()),
+                JobQueue.create(pool, Keys.defaults(), QueueSettings.DEFAULT, null),
                 Clock.systemUTC(), tlsCert != null);
         GatewayServer server = GatewayServer.start(gatewayConfig, pool, Keys.defaults(), QueueSettings.DEFAULT, client,
                 new GatewayServer.Listen(hostPort[0], Integer.parseInt(hostPort[1]), tlsCert, tlsKey, threads),

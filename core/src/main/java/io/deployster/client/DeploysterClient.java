@@ -56,7 +56,7 @@ public final class DeploysterClient implements AutoCloseable {
     /** A client over {@code redis} that closes it when closed; signs jobs with {@code signer} unless null. */
     public static DeploysterClient open(Redis redis, QueueSettings settings, JobSigner signer) {
         Keys keys = Keys.defaults();
-        JobQueue queue = new JobQueue(redis, keys, settings, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC(), signer);
+        JobQueue queue = JobQueue.create(redis, keys, settings, signer);
         return new DeploysterClient(redis, queue, new LogFollower(redis, keys), true);
     }
 

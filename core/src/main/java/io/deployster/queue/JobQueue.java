@@ -3,6 +3,7 @@ package io.deployster.queue;
 import io.deployster.job.JobCodec;
 import io.deployster.job.JobIds;
 import io.deployster.job.JobSpec;
+import io.deployster.job.JobLimits;
 import io.deployster.job.JobSpecValidator;
 import io.deployster.job.JobState;
 import io.deployster.job.JobStatus;
@@ -57,6 +58,15 @@ public final class JobQueue {
     private final Script heartbeat;
     private final JobSigner signer;
     private final SecretBox box;
+
+    /**
+     * The queue as producers and workers use it: the default job limits and the system clock.
+     *
+     * @param signer signs submitted jobs and seals their secrets (and lets a worker verify them); null for unsigned jobs
+     */
+    public static JobQueue create(Redis redis, Keys keys, QueueSettings settings, JobSigner signer) {
+        return new JobQueue(redis, keys, settings, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC(), signer);
+    }
 
     /** A queue whose jobs are not signed (workers without keys accept them). */
     public JobQueue(Redis redis, Keys keys, QueueSettings settings, JobSpecValidator validator, Clock clock) {

@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.deployster.job.JobLimits;
-import io.deployster.job.JobSpecValidator;
 import io.deployster.queue.JobQueue;
 import io.deployster.queue.QueueSettings;
 import io.deployster.redis.Keys;
 import io.deployster.testing.RealRedis;
 import io.deployster.worker.Worker;
 import io.deployster.worker.WorkerOptions;
-import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,8 +21,7 @@ class ProtocolVersionTest {
     static RealRedis redis = new RealRedis();
 
     private final Keys keys = Keys.defaults();
-    private final JobQueue queue = new JobQueue(redis.client(), keys, QueueSettings.DEFAULT, new JobSpecValidator(JobLimits.DEFAULT),
-            Clock.systemUTC());
+    private final JobQueue queue = JobQueue.create(redis.client(), keys, QueueSettings.DEFAULT, null);
 
     @Test
     void theFirstWorkerRecordsItsVersionAndTheNextOfTheSameVersionAgrees() {

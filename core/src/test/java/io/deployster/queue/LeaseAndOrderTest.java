@@ -5,16 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deployster.job.JobCodec;
-import io.deployster.job.JobLimits;
 import io.deployster.job.JobSpec;
-import io.deployster.job.JobSpecValidator;
 import io.deployster.job.JobStatus;
 import io.deployster.queue.JobQueue.Decision;
 import io.deployster.queue.JobQueue.Lease;
 import io.deployster.queue.JobQueue.LeaseState;
 import io.deployster.redis.Keys;
 import io.deployster.testing.RealRedis;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,8 +26,7 @@ class LeaseAndOrderTest {
     @RegisterExtension
     static RealRedis redis = new RealRedis();
 
-    private final JobQueue queue = new JobQueue(redis.client(), Keys.defaults(), QueueSettings.DEFAULT,
-            new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC());
+    private final JobQueue queue = JobQueue.create(redis.client(), Keys.defaults(), QueueSettings.DEFAULT, null);
 
     private String submit(String project) {
         return queue.submit(JobSpec.commands(project, "/tmp", List.of("true")).build());
@@ -123,8 +119,7 @@ class LeaseAndOrderTest {
 
     @Test
     void aJobHandedTheLockGetsAWholeLeaseOfItsOwnWorkersLengthWhenItStarts() {
-        JobQueue shortLease = new JobQueue(redis.client(), Keys.defaults(), QueueSettings.DEFAULT.withLockTtl(java.time.Duration.ofSeconds(1)),
-                new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC());
+        JobQueue shortLease = JobQueue.create(redis.client(), Keys.defaults(), QueueSettings.DEFAULT.withLockTtl(java.time.Duration.ofSeconds(1)), null);
         String a = submit("shop");
         String b = submit("shop");
         assertEquals(Decision.RUN, start(a, "shop").decision());

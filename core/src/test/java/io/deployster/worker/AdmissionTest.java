@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.deployster.job.JobLimits;
 import io.deployster.job.JobSpec;
-import io.deployster.job.JobSpecValidator;
 import io.deployster.job.JobState;
 import io.deployster.job.JobStatus;
 import io.deployster.policy.WorkerPolicy;
@@ -48,7 +46,7 @@ class AdmissionTest {
     };
 
     private JobQueue queue(JobSigner signer) {
-        return new JobQueue(redis.client(), keys, QueueSettings.DEFAULT, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC(), signer);
+        return JobQueue.create(redis.client(), keys, QueueSettings.DEFAULT, signer);
     }
 
     private static JobSigner signer(char fill) {

@@ -1,8 +1,6 @@
 package io.deployster.jenkins.follow;
 
 import io.deployster.client.DeploysterClient;
-import io.deployster.job.JobLimits;
-import io.deployster.job.JobSpecValidator;
 import io.deployster.log.LogEntry;
 import io.deployster.log.LogFollower;
 import io.deployster.log.LogMultiplexer;
@@ -12,7 +10,6 @@ import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
 import io.deployster.redis.RedisUri;
 import io.deployster.sign.JobSigner;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
@@ -65,7 +62,7 @@ public final class SharedRedis implements AutoCloseable {
 
     /** A client over the shared pool (closing it leaves the pool open); signs with {@code signer} unless null. */
     public DeploysterClient client(QueueSettings settings, JobSigner signer) {
-        JobQueue queue = new JobQueue(redis, keys, settings, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC(), signer);
+        JobQueue queue = JobQueue.create(redis, keys, settings, signer);
         return new DeploysterClient(redis, queue, new LogFollower(redis, keys));
     }
 

@@ -115,7 +115,7 @@ class WorkerMetricsTest {
             long waitedMillis = 0;
             for (String id : List.of(printed, failed, a, b, c, e)) {
                 long started = d.client.status(id).startedAt().toEpochMilli();
-                waitedMillis += d.client.follower().read(id, "0-0", 10).stream().filter(x -> "waiting".equals(x.event()))
+                waitedMillis += d.client.log(id, "0-0", 10).stream().filter(x -> "waiting".equals(x.event()))
                         .findFirst().map(x -> started - x.timestamp()).orElse(0L);
             }
             assertTrue(waitedMillis > 0, "B was parked behind A");

@@ -99,7 +99,7 @@ final class NativeRoutes {
         String after = LogResponses.after(ctx);
         boolean follow = Requests.flag(ctx, "follow") || format == LogResponses.Format.SSE;
         if (follow && format == LogResponses.Format.SSE && state.status().isTerminal() && ctx.header("Last-Event-ID") != null
-                && deployments.client().follower().read(id, after, 1).isEmpty()) {
+                && deployments.client().log(id, after, 1).isEmpty()) {
             ctx.status(204); // an EventSource that resumes after the last entry stops reconnecting on 204
             return;
         }

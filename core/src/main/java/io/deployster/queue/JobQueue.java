@@ -125,6 +125,25 @@ public final class JobQueue {
         }
     }
 
+    /** The signature of a workflow record this producer submits; null when this queue does not sign. */
+    public JobSignature signWorkflow(String id, String workflowJson) {
+        return signer == null ? null : signer.sign(JobSigner.Subject.WORKFLOW, id, workflowJson);
+    }
+
+    /**
+     * Checks a workflow record's signature when this queue's worker verifies (has keys); does nothing otherwise.
+     *
+     * @param hash the workflow's hash (its spec, kid, iat and sig fields)
+     * @param fresh also check the signature's age: true when the workflow is about to start
+     * @throws RejectedJobException saying what is wrong with the signature
+     */
+    public void verifyWorkflow(String id, Map<String, String> hash, boolean fresh) throws RejectedJobException {
+        if (signer != null) {
+            signer.verify(JobSigner.Subject.WORKFLOW, id, hash.get(JobField.SPEC), hash.get(JobField.KID), hash.get(JobField.IAT),
+                    hash.get(JobField.SIG), fresh);
+        }
+    }
+
     /** A fresh job id. */
     public String newId() {
         return ids.next();

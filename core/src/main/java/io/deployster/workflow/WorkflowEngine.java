@@ -7,6 +7,7 @@ import io.deployster.protocol.Reply;
 import io.deployster.queue.DuplicateJobException;
 import io.deployster.queue.JobQueue;
 import io.deployster.secret.Secrets;
+import io.deployster.sign.RejectedJobException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,8 @@ public final class WorkflowEngine {
             return;
         }
         JobStatus status = JobStatus.fromWireName(hash.get(JobField.STATUS));
-        if (status == JobStatus.QUEUED || status == JobStatus.WAITING) {
+        boolean starting = status == JobStatus.QUEUED || status == JobStatus.WAITING;
+        if (starting) {
             if (store.start(id, hash.get(JobField.PROJECT), driver).code() != Reply.Code.RUN) {
                 return;
             }
@@ -58,6 +60,14 @@ public final class WorkflowEngine {
         if (status != JobStatus.RUNNING) {
             // ended elsewhere: cancelled before it started, or lost when no coordinator renewed its lease
             windUp(id, tasks, "the workflow ended (" + status.wireName() + ")");
+            return;
+        }
+        try {
+            // its tasks are signed with this worker's key, so the record must carry its producer's signature
+            // (checked at every step: a record written straight into Redis as running has none)
+            queue.verifyWorkflow(id, hash, starting);
+        } catch (RejectedJobException e) {
+            reject(id, spec, tasks, e.getMessage());
             return;
         }
         List<JobQueue.Renewal> renewal = queue.renew(List.of(new JobQueue.Lease(spec.project(), id,
@@ -154,6 +164,20 @@ public final class WorkflowEngine {
                 queue.cancel(t.job(), reason);
             }
         }
+    }
+
+    private void reject(String id, WorkflowSpec spec, Map<String, TaskResult> tasks, String why) {
+        String reason = "rejected, no task run: " + why;
+        tasks.forEach((name, t) -> {
+            if (TaskResult.PENDING.equals(t.status())) {
+                store.save(id, name, TaskResult.skipped(reason, store.now()));
+            }
+        });
+        stopAll(tasks, reason);
+        if (queue.finish(id, spec.project(), JobStatus.REJECTED, null, null, reason)) {
+            LOG.log(Level.WARNING, "workflow {0} of project {1} rejected: {2}", id, spec.project(), why);
+        }
+        store.forget(id);
     }
 
     private void end(String id, WorkflowSpec spec, Map<String, TaskResult> tasks, JobStatus stop, String stopReason) {

@@ -13,6 +13,7 @@ import io.deployster.queue.JobQueue;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
 import io.deployster.redis.Script;
+import io.deployster.sign.JobSignature;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,8 +64,11 @@ public final class WorkflowStore {
         String json = GSON.toJson(spec);
         List<String> scriptKeys = new ArrayList<>(keys.jobScriptKeys(id, spec.project()));
         scriptKeys.add(keys.workflows());
+        JobSignature signature = queue.signWorkflow(id, json);
         Reply reply = redis.call(j -> submit.run(j, scriptKeys, List.of(id, json, spec.project(),
-                spec.submittedBy() == null ? "" : spec.submittedBy(), nowText(), Long.toString(queue.settings().logMaxLen()))));
+                spec.submittedBy() == null ? "" : spec.submittedBy(), nowText(), Long.toString(queue.settings().logMaxLen()),
+                signature == null ? "" : signature.keyId(), signature == null ? "" : Long.toString(signature.issuedAt()),
+                signature == null ? "" : signature.mac())));
         if (reply.expect(Reply.Code.OK, Reply.Code.DUPLICATE).code() == Reply.Code.DUPLICATE) {
             throw new DuplicateJobException(id);
         }

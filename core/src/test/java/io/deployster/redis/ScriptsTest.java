@@ -361,7 +361,7 @@ class ScriptsTest {
         static final String WF = "{\"project\":\"shop\",\"tasks\":{}}";
 
         Reply submitWorkflow(String id) {
-            return run("workflow-submit", jobKeys(id, "shop", KEYS.workflows()), id, WF, "shop", "ci", "1000", MAXLEN);
+            return run("workflow-submit", jobKeys(id, "shop", KEYS.workflows()), id, WF, "shop", "ci", "1000", MAXLEN, "", "", "");
         }
 
         Reply startWorkflow(String id) {

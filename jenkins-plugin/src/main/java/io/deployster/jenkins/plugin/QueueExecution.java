@@ -59,8 +59,8 @@ final class QueueExecution extends StepExecution implements QueueDeploy.Host {
         // the credential lookups run on the work threads too: a credentials provider may do I/O
         step(clients).start("submit", () -> {
             Secrets secrets = SecretCredentials.resolve(request, BuildCredentials.secretText(run, true));
-            JobSigner signer = RedisConnections.signer(request.signingKeyCredentialsId());
-            RedisConnections.Connection connection = RedisConnections.connect(request.redisUri());
+            JobSigner signer = GlobalCredentials.signer(request.signingKeyCredentialsId());
+            GlobalCredentials.RedisLogin connection = GlobalCredentials.redisLogin(request.redisUri());
             return QueueStep.Prepared.of(newDeploy(clients, connection, secrets.masker(), run), d -> d.submit(request, secrets, signer));
         });
         return false;
@@ -82,7 +82,7 @@ final class QueueExecution extends StepExecution implements QueueDeploy.Host {
             console = getContext().get(TaskListener.class).getLogger();
             Run<?, ?> run = getContext().get(Run.class);
             build = run.getExternalizableId();
-            RedisConnections.Connection connection = RedisConnections.connect(saved.redisUri());
+            GlobalCredentials.RedisLogin connection = GlobalCredentials.redisLogin(saved.redisUri());
             Masker secrets = SecretCredentials.masker(saved.secretCredentialIds(), BuildCredentials.secretText(run, false));
             return QueueStep.Prepared.of(newDeploy(clients, connection, secrets, run), d -> d.resume(saved));
         });
@@ -94,7 +94,7 @@ final class QueueExecution extends StepExecution implements QueueDeploy.Host {
         return s;
     }
 
-    private QueueDeploy newDeploy(ControllerRedis clients, RedisConnections.Connection connection, Masker secrets, Run<?, ?> run) {
+    private QueueDeploy newDeploy(ControllerRedis clients, GlobalCredentials.RedisLogin connection, Masker secrets, Run<?, ?> run) {
         return new QueueDeploy(clients.of(connection.uri()), clients.work(), clients.locks(), connection.masker().and(secrets),
                 new LockableResourcesMirror(run), this);
     }

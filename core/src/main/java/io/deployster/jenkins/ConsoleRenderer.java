@@ -71,7 +71,7 @@ public final class ConsoleRenderer {
     }
 
     public static String submitted(String jobId, JobSpec spec, String redisUri) {
-        String what = spec.kind() == Mode.ANSIBLE
+        String what = spec.mode() == Mode.ANSIBLE
                 ? "ansible-playbook " + spec.playbook()
                 : spec.commands().size() + (spec.commands().size() == 1 ? " command in " : " commands in ") + spec.cd();
         return PREFIX + "submitted job " + jobId + ": project " + spec.project() + ", queue " + spec.queueOrDefault()

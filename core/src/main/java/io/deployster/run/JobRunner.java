@@ -84,7 +84,7 @@ public final class JobRunner {
 
     /** Runs the job; returns once it ended and no process of it is left. */
     public Outcome run() throws InterruptedException {
-        Outcome outcome = spec.kind() == Mode.ANSIBLE ? runAnsible() : runCommands();
+        Outcome outcome = spec.mode() == Mode.ANSIBLE ? runAnsible() : runCommands();
         JobProcesses.Stopped left = processes.terminate(killGraceMillis);
         if (!left.found().isEmpty() && !stopping()) {
             String how = left.killed() == 0 ? "TERM" : "TERM; " + left.killed() + " of them ignored it and got KILL after " + killGraceMillis + " ms";

@@ -46,6 +46,12 @@ if wf and wf ~= '' then
   -- the lock exemption of a workflow's task (docs/protocol.md, Workflows): it runs while its workflow
   -- holds the project's lock, under the workflow's fencing token; otherwise it is left for the
   -- workflow's coordinator to cancel, never run outside the lock
+  -- only the coordinator's own task jobs get it: their ids are WORKFLOW.TASK (TaskJobs.jobId) and the
+  -- workflow's record exists; a job that merely names a workflow is never run under its lock
+  local task = redis.call('HGET', job, FIELD_WORKFLOW_TASK) or ''
+  if id ~= wf .. '.' .. task or redis.call('HGET', job_key(wf), FIELD_KIND) ~= FIELD_KIND_WORKFLOW then
+    return {REPLY_SKIP, 'not a task of workflow ' .. wf}
+  end
   if redis.call('GET', P.lock) ~= wf then
     return {REPLY_SKIP, 'outside its workflow ' .. wf}
   end

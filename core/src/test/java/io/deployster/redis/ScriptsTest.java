@@ -368,6 +368,35 @@ class ScriptsTest {
             return run("workflow-start", jobKeys(id, "shop"), id, "w1", "2000", TTL, MAXLEN, "shop");
         }
 
+        /** Submits job {@code id} naming workflow {@code wf} and task {@code task}, as the coordinator (or a forger) would. */
+        String submitTask(String id, String wf, String task) {
+            Reply r = run("submit", jobKeys(id, "shop", KEYS.queue("deploy"), KEYS.submitted()), id, SPEC, "shop", "deploy", "ci #1",
+                    "1000", MAXLEN, "", "", "", wf, task);
+            assertEquals(Code.OK, r.code());
+            return r.text(0);
+        }
+
+        @Test
+        void onlyTheWorkflowsOwnTaskJobsRunUnderItsLock() {
+            submitWorkflow("wf-1");
+            assertEquals(Code.RUN, startWorkflow("wf-1").code());
+            String forged = submitTask("forged-1", "wf-1", "zz");
+            String renamed = submitTask("wf-1.other", "wf-1", "zz");
+            String real = submitTask("wf-1.deploy", "wf-1", "deploy");
+
+            Reply f = start("forged-1", forged);
+            Reply r = start("wf-1.other", renamed);
+            Reply t = start("wf-1.deploy", real);
+
+            assertEquals(Code.SKIP, f.code());
+            assertEquals("not a task of workflow wf-1", f.text(0));
+            assertEquals(Code.SKIP, r.code(), "an id that is not WORKFLOW.TASK of its own task name");
+            assertEquals(Code.RUN, t.code());
+            assertEquals("running", field("wf-1.deploy", "status"));
+            assertEquals("queued", field("forged-1", "status"));
+            assertEquals("wf-1", lockHolder(), "the workflow keeps its lock");
+        }
+
         @Test
         void aWorkflowIsRecordedOnceStartsInOrderAndCopiesItsTasksLogs() {
             assertEquals(Code.OK, submitWorkflow("wf-1").code());

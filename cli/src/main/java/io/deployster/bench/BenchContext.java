@@ -1,10 +1,9 @@
 package io.deployster.bench;
 
-import io.deployster.job.JobLimits;
 import io.deployster.job.JobSpec;
-import io.deployster.job.JobSpecValidator;
 import io.deployster.job.JobStatus;
 import io.deployster.log.LogFollower;
+import io.deployster.protocol.JobField;
 import io.deployster.queue.JobQueue;
 import io.deployster.queue.QueueSettings;
 import io.deployster.redis.Keys;
@@ -15,7 +14,6 @@ import io.deployster.worker.WorkerOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -69,7 +67,7 @@ final class BenchContext implements AutoCloseable {
     }
 
     private JobQueue jobQueue(Redis pool) {
-        return new JobQueue(pool, keys, QueueSettings.DEFAULT, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC());
+        return JobQueue.create(pool, keys, QueueSettings.DEFAULT, null);
     }
 
     private static String randomSuffix() {
@@ -183,7 +181,7 @@ final class BenchContext implements AutoCloseable {
             Pipeline p = j.pipelined();
             List<Response<String>> replies = new ArrayList<>(ids.size());
             for (String id : ids) {
-                replies.add(p.hget(keys.job(id), "status"));
+                replies.add(p.hget(keys.job(id), JobField.STATUS));
             }
             p.sync();
             return replies.stream().map(Response::get).toList();
@@ -198,7 +196,7 @@ final class BenchContext implements AutoCloseable {
                 Pipeline p = j.pipelined();
                 List<Response<List<String>>> replies = new ArrayList<>(chunk.size());
                 for (String id : chunk) {
-                    replies.add(p.hmget(keys.job(id), "status", "submittedAt", "startedAt", "endedAt", "reason"));
+                    replies.add(p.hmget(keys.job(id), JobField.STATUS, JobField.SUBMITTED_AT, JobField.STARTED_AT, JobField.ENDED_AT, JobField.REASON));
                 }
                 p.sync();
                 return replies.stream().map(Response::get).toList();

@@ -3,8 +3,6 @@ package io.deployster.bench;
 import io.deployster.client.DeploysterClient;
 import io.deployster.gateway.GatewayConfigReader;
 import io.deployster.gateway.GatewayServer;
-import io.deployster.job.JobLimits;
-import io.deployster.job.JobSpecValidator;
 import io.deployster.log.LogFollower;
 import io.deployster.queue.JobQueue;
 import io.deployster.queue.QueueSettings;
@@ -12,7 +10,6 @@ import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
 import io.deployster.redis.RedisUri;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -33,7 +30,7 @@ public final class GatewayProcess {
         Keys keys = new Keys(args[1]);
         Redis pool = new Redis(RedisUri.parse(args[0]), threads + 16);
         Redis clientPool = new Redis(RedisUri.parse(args[0]), 32);
-        JobQueue queue = new JobQueue(clientPool, keys, QueueSettings.DEFAULT, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC());
+        JobQueue queue = JobQueue.create(clientPool, keys, QueueSettings.DEFAULT, null);
         DeploysterClient client = new DeploysterClient(clientPool, queue, new LogFollower(clientPool, keys));
         try (GatewayServer server = GatewayServer.start(GatewayConfigReader.read(Path.of(args[2])), pool, keys, QueueSettings.DEFAULT,
                 client, new GatewayServer.Listen("127.0.0.1", 0, null, null, threads))) {

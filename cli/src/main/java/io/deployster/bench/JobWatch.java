@@ -2,6 +2,8 @@ package io.deployster.bench;
 
 import io.deployster.log.LogEntry;
 import io.deployster.log.LogFollower;
+import io.deployster.protocol.Event;
+import io.deployster.protocol.LogField;
 import io.deployster.queue.JobQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -65,14 +67,14 @@ final class JobWatch implements Runnable {
         String event = entry.event();
         if (event == null) {
             lines.accept(entry);
-        } else if (event.equals("waiting")) {
+        } else if (event.equals(Event.WAITING)) {
             waited = true;
-        } else if (event.equals("started") && startedNanos == 0) {
+        } else if (event.equals(Event.STARTED) && startedNanos == 0) {
             startedNanos = now;
             started.countDown();
-        } else if (event.equals("finished")) {
+        } else if (event.equals(Event.FINISHED)) {
             finishedNanos = now;
-            status = entry.field("status");
+            status = entry.field(LogField.STATUS);
             finished.countDown();
         }
     }

@@ -1,6 +1,7 @@
 package io.deployster.bench;
 
 import io.deployster.log.LogEntry;
+import io.deployster.protocol.LogField;
 import io.deployster.queue.QueueSettings;
 import io.deployster.worker.Worker;
 import java.util.ArrayList;
@@ -162,7 +163,7 @@ final class LogLines implements Scenario {
                 Pipeline p = j.pipelined();
                 String ts = Long.toString(System.currentTimeMillis());
                 for (int i = from; i < to; i++) {
-                    p.xadd(key, trim, Map.of("s", LogEntry.STDOUT, "l", Integer.toString(i + 1), "ts", ts));
+                    p.xadd(key, trim, Map.of(LogField.STREAM, LogEntry.STDOUT, LogField.LINE, Integer.toString(i + 1), LogField.TS, ts));
                 }
                 p.sync();
             });

@@ -2,9 +2,7 @@ package io.deployster.cli;
 
 import io.deployster.client.DeploysterClient;
 import io.deployster.job.JobCodec;
-import io.deployster.job.JobLimits;
 import io.deployster.job.JobSpec;
-import io.deployster.job.JobSpecValidator;
 import io.deployster.job.JobState;
 import io.deployster.log.LogFollower;
 import io.deployster.policy.WorkerPolicy;
@@ -75,8 +73,7 @@ final class DemoCommand implements Callable<Integer> {
             new SecureRandom().nextBytes(secret);
             JobSigner signer = new JobSigner(new KeyRing(List.of(new SigningKey("demo", secret))), Clock.systemUTC(), Duration.ofHours(1));
             WorkerPolicy policy = WorkerPolicy.of(Map.of("cd.*", work.toString(), "playbooks.*", work.toString()));
-            JobQueue queue = new JobQueue(redis, Keys.defaults(), QueueSettings.DEFAULT, new JobSpecValidator(JobLimits.DEFAULT),
-                    Clock.systemUTC(), signer);
+            JobQueue queue = JobQueue.create(redis, Keys.defaults(), QueueSettings.DEFAULT, signer);
             HostPort listen = serve == null ? null : HostPort.parse("--serve", serve);
             Registry registry = FleetMetrics.registry(redis, Keys.defaults(), Clock.systemUTC());
             WorkerMetrics metrics = new WorkerMetrics(registry.meters(), redis, Keys.defaults());

@@ -7,6 +7,7 @@ import io.deployster.log.LogEntry;
 import io.deployster.log.LogFollower;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,7 +38,7 @@ final class LogsCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         try (DeploysterClient client = redis.client()) {
             Console console = new Console(spec.commandLine().getOut(), spec.commandLine().getErr(), quiet);
-            java.util.function.Consumer<LogEntry> sink = showIds ? e -> {
+            Consumer<LogEntry> sink = showIds ? e -> {
                 if (e.isPartial()) {
                     return; // an id per line: the finished line follows
                 }
@@ -55,7 +56,7 @@ final class LogsCommand implements Callable<Integer> {
             String from = after;
             List<LogEntry> page;
             do {
-                page = client.follower().read(id, from, 10_000);
+                page = client.log(id, from, 10_000);
                 page.forEach(sink);
                 if (!page.isEmpty()) {
                     from = page.get(page.size() - 1).id();

@@ -2,6 +2,7 @@ package io.deployster.cli;
 
 import io.deployster.client.NoSuchJobException;
 import io.deployster.job.InvalidJobException;
+import io.deployster.protocol.ProtocolVersion;
 import io.deployster.redis.NotReplicatedException;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
@@ -121,7 +122,7 @@ public final class Main {
         @Override
         public String[] getVersion() {
             String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"deployster " + (v == null ? "development build" : v) + ", protocol 1"};
+            return new String[] {"deployster " + (v == null ? "development build" : v) + ", protocol " + ProtocolVersion.CURRENT};
         }
     }
 }

@@ -8,11 +8,8 @@ import io.deployster.ops.ProjectInfo;
 import io.deployster.ops.ProjectsView;
 import io.deployster.queue.JobQueue;
 import io.deployster.queue.QueueSettings;
-import io.deployster.job.JobLimits;
-import io.deployster.job.JobSpecValidator;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +40,7 @@ final class ProjectCommand implements Callable<Integer> {
         try (Redis pool = redis.connect(2)) {
             Keys keys = Keys.defaults();
             ProjectInfo info = new ProjectsView(pool, keys).get(project);
-            JobQueue jobs = new JobQueue(pool, keys, QueueSettings.DEFAULT, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC());
+            JobQueue jobs = JobQueue.create(pool, keys, QueueSettings.DEFAULT, null);
             JobState holder = info.lockHolder() == null ? null : jobs.status(info.lockHolder());
             List<JobState> waiting = new ArrayList<>();
             for (String id : info.waiting()) {

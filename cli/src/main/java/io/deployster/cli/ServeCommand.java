@@ -4,8 +4,6 @@ import io.deployster.client.DeploysterClient;
 import io.deployster.gateway.GatewayConfig;
 import io.deployster.gateway.GatewayConfigReader;
 import io.deployster.gateway.GatewayServer;
-import io.deployster.job.JobLimits;
-import io.deployster.job.JobSpecValidator;
 import io.deployster.metrics.FleetMetrics;
 import io.deployster.queue.JobQueue;
 import io.deployster.queue.QueueSettings;
@@ -40,8 +38,9 @@ final class ServeCommand implements Callable<Integer> {
     Path tlsCert;
     @Option(names = "--tls-key", paramLabel = "PEM", description = "Unencrypted PKCS#8 private key of --tls-cert.")
     Path tlsKey;
-    @Option(names = "--threads", defaultValue = "1500", paramLabel = "N",
-            description = "Most HTTP threads; each following client (SSE, follow=true, wait=true) holds one (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", defaultValue = "64", paramLabel = "N",
+            description = "Most HTTP threads, for requests being worked on at once; following clients (SSE, follow=true, wait=true) "
+                    + "hold none while they wait (default: ${DEFAULT-VALUE}).")
     int threads;
     @Option(names = "--operators", paramLabel = "FILE",
             description = "Serve the operations page at /ui for these tokens: lines of NAME ROLE SHA256-HEX, role read or operate "
@@ -74,7 +73,7 @@ final class ServeCommand implements Callable<Integer> {
         Redis pool = redis.connect(threads + 16);
         DeploysterClient client = DeploysterClient.open(redis.connect(32), QueueSettings.DEFAULT, signer);
         OpsWeb page = operators == null ? null : new OpsWeb(WebAccess.load(operators), pool, Keys.defaults(),
-                new JobQueue(pool, Keys.defaults(), QueueSettings.DEFAULT, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC()),
+                JobQueue.create(pool, Keys.defaults(), QueueSettings.DEFAULT, null),
                 Clock.systemUTC(), tlsCert != null);
         GatewayServer server = GatewayServer.start(gatewayConfig, pool, Keys.defaults(), QueueSettings.DEFAULT, client,
                 new GatewayServer.Listen(hostPort[0], Integer.parseInt(hostPort[1]), tlsCert, tlsKey, threads),

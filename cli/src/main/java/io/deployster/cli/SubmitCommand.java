@@ -212,7 +212,7 @@ final class SubmitCommand implements Callable<Integer> {
     JobSpec build() throws IOException {
         JobSpec base = specFile == null ? new JobSpec.Builder().build()
                 : JobCodec.parseSpec(readText("spec", specFile));
-        String mode = base.mode();
+        String mode = base.modeName();
         if (commands != null || cd != null || env != null || secretEnv != null) {
             mode = Mode.COMMANDS.wireName();
         } else if (playbook != null || extraVars != null || extraVarsJson != null) {

@@ -1,7 +1,5 @@
 package io.deployster.cli;
 
-import io.deployster.job.JobLimits;
-import io.deployster.job.JobSpecValidator;
 import io.deployster.policy.WorkerPolicy;
 import io.deployster.queue.JobQueue;
 import io.deployster.queue.QueueSettings;
@@ -17,7 +15,6 @@ import io.deployster.worker.WorkerEvents;
 import io.deployster.worker.WorkerOptions;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -87,7 +84,7 @@ final class WorkerCommand implements Callable<Integer> {
         JobSigner signer = keys.signer();
         WorkerPolicy policy = policyFile == null ? null : WorkerPolicy.load(policyFile);
         Redis pool = redis.connect(concurrency * 2 + 8);
-        JobQueue queue = new JobQueue(pool, Keys.defaults(), settings, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC(), signer);
+        JobQueue queue = JobQueue.create(pool, Keys.defaults(), settings, signer);
         HostPort metricsAt = metricsListen == null ? null : HostPort.parse("--metrics-listen", metricsListen);
         Registry registry = new Registry();
         WorkerMetrics metrics = new WorkerMetrics(registry.meters(), pool, Keys.defaults());

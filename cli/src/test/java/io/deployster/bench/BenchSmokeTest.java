@@ -30,6 +30,8 @@ class BenchSmokeTest {
     private static final List<String> LATENCY = List.of("samples", "p50Ms", "p99Ms", "maxMs", "meanMs", "p50Rtt", "p99Rtt", "maxRtt");
     private static final List<String> LOG_RATE = List.of("lines", "followers", "seconds", "linesPerSecond", "linesPerSecondDelivered");
     private static final List<String> THROUGHPUT = List.of("jobs", "seconds", "jobsPerSecond", "submitsPerSecond", "spawnsPerSecond");
+    private static final List<String> FOLLOW = List.of("deploys", "writes", "threads", "connections", "lines",
+            "readerCpuMicrosPerLine", "redisCpuMicrosPerLine", "latency");
     private static final List<String> IDLE = List.of("javaOptions", "cpuPercent", "rssMiB", "maxRssMiB", "peakRssMiB", "threads");
 
     /** Per scenario: its plain figures, and its nested objects with their keys. */
@@ -48,10 +50,9 @@ class BenchSmokeTest {
             "scale", new Expected(List.of("jobs", "projects", "concurrency", "submitSeconds", "drainSeconds", "jobsPerSecond",
                     "maxWaitMs", "outOfProjectOrder"), Map.of("wait", LATENCY)),
             "controller-follow", new Expected(List.of(), Map.of(
-                    "n3", List.of("deploys", "threads", "connections", "lines", "latency"),
-                    "n10", List.of("deploys", "threads", "connections", "lines", "latency"))),
-            "gateway", new Expected(List.of(), Map.of("submit", LATENCY, "sseLine", LATENCY, "sseFollowers", List.of("followers", "lines",
-                    "allDelivered", "seconds", "linesPerSecondDelivered", "gatewayThreads", "gatewayRssMiB", "gatewayPeakRssMiB",
+                    "n3", FOLLOW, "n3-spread", FOLLOW, "n10", FOLLOW, "n10-spread", FOLLOW)),
+            "gateway", new Expected(List.of(), Map.of("submit", LATENCY, "submitViaHttpClient", LATENCY, "sseLine", LATENCY, "sseLineViaHttpClient", LATENCY, "sseFollowers", List.of("followers", "lines",
+                    "allDelivered", "seconds", "linesPerSecondDelivered", "gatewayThreads", "gatewayHttpThreads", "gatewayRssMiB", "gatewayPeakRssMiB",
                     "gatewayCpuPercent"))),
             "cli-start", new Expected(List.of("runs", "command", "medianSeconds", "plainJavaMedianSeconds"), Map.of()));
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deployster.job.JobStatus;
+import io.deployster.redis.Keys;
 import io.deployster.testing.Await;
 import io.deployster.testing.Deployment;
 import io.deployster.testing.RealRedis;
@@ -119,8 +120,8 @@ class CliTest {
     }
 
     private String runningJob() {
-        return redis.client().call(j -> j.keys("deployster:job:*")).stream()
-                .map(k -> k.substring("deployster:job:".length()))
+        return redis.client().call(j -> j.keys(Keys.defaults().jobPattern())).stream()
+                .map(Keys::tagOf)
                 .filter(id -> deployment.client.status(id).status() == JobStatus.RUNNING)
                 .findFirst().orElse(null);
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.deployster.job.JobSpec;
 import io.deployster.job.JobState;
 import io.deployster.job.JobStatus;
+import io.deployster.redis.Keys;
 import io.deployster.testing.Await;
 import io.deployster.testing.Deployment;
 import io.deployster.testing.RealRedis;
@@ -21,9 +22,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Jobs over a few projects on four worker processes, while workers are stopped (SIGSTOP, sometimes
@@ -147,8 +148,8 @@ class ChaosTest {
     // Mostly a worker running a job now: a fault there is one that could make deploys overlap.
     private static WorkerProcess victim(List<WorkerProcess> workers, Random random) {
         if (random.nextInt(4) > 0) {
-            List<String> busy = redis.client().call(j -> j.smembers("deployster:running")).stream()
-                    .map(id -> redis.client().call(j -> j.hget("deployster:job:" + id, "worker"))).toList();
+            List<String> busy = redis.client().call(j -> j.smembers(Keys.defaults().running())).stream()
+                    .map(id -> redis.client().call(j -> j.hget(Keys.defaults().job(id), "worker"))).toList();
             List<WorkerProcess> candidates = workers.stream().filter(w -> busy.contains(w.name)).toList();
             if (!candidates.isEmpty()) {
                 return candidates.get(random.nextInt(candidates.size()));

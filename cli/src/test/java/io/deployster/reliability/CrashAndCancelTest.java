@@ -7,6 +7,7 @@ import io.deployster.job.JobSpec;
 import io.deployster.job.JobState;
 import io.deployster.job.JobStatus;
 import io.deployster.queue.JobQueue.CancelOutcome;
+import io.deployster.redis.Keys;
 import io.deployster.testing.Await;
 import io.deployster.testing.Deployment;
 import io.deployster.testing.HostProcesses;
@@ -105,11 +106,11 @@ class CrashAndCancelTest {
         String id = deployment.client.submit(JobSpec.commands("shop", dir.toString(), List.of("echo ran")).build());
         // the state a worker leaves that read the entry as consumer "slow" of the group and died before acting on it
         redis.client().run(j -> {
-            j.xgroupCreate("deployster:queue:deploy", "workers", new StreamEntryID(0, 0), true);
+            j.xgroupCreate(Keys.defaults().queue("deploy"), "workers", new StreamEntryID(0, 0), true);
             j.xreadGroup("workers", "slow", XReadGroupParams.xReadGroupParams().count(1),
-                    Map.of("deployster:queue:deploy", StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+                    Map.of(Keys.defaults().queue("deploy"), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
         });
-        assertEquals(1L, (long) redis.client().call(j -> j.xpending("deployster:queue:deploy", "workers").getTotal()), "left pending by the dead worker");
+        assertEquals(1L, (long) redis.client().call(j -> j.xpending(Keys.defaults().queue("deploy"), "workers").getTotal()), "left pending by the dead worker");
 
         worker("rescuer", List.of());
         JobState state = deployment.client.await(id);

@@ -48,7 +48,7 @@ class LockStressTest {
             for (String id : ids) {
                 JobState state = deployment.client.await(id);
                 assertEquals(JobStatus.SUCCEEDED, state.status(), "job " + id + ": " + state.reason());
-                fenced += (int) deployment.client.follower().read(id, LogFollower.START, 1000).stream()
+                fenced += (int) deployment.client.log(id, LogFollower.START, 1000).stream()
                         .filter(e -> "fenced".equals(e.event())).count();
             }
             assertTrue(Files.notExists(overlaps), "overlapping jobs recorded");

@@ -125,7 +125,7 @@ class OverlapTest {
             JobState stateA = deployment.client.await(idA);
             assertEquals(JobStatus.SUCCEEDED, stateA.status(), stateA.reason());
             assertEquals(JobStatus.SUCCEEDED, deployment.client.await(idB).status());
-            assertTrue(deployment.client.follower().read(idA, LogFollower.START, 1000).stream()
+            assertTrue(deployment.client.log(idA, LogFollower.START, 1000).stream()
                     .anyMatch(e -> "note".equals(e.event()) && e.fields().get("message").contains("left running were stopped")),
                     "A's log says what was stopped at its end");
             assertNoMarkAfterB("daemon left by a successful job");

@@ -67,7 +67,7 @@ class RedisRestartTest {
                 expected.add(Integer.toString(i));
             }
             assertEquals(expected, seen, "no gap and no duplicate across the restart");
-            List<String> stored = deployment.client.follower().read(running, LogFollower.START, 10_000).stream()
+            List<String> stored = deployment.client.log(running, LogFollower.START, 10_000).stream()
                     .filter(e -> e.isLine()).map(e -> e.text()).toList();
             assertEquals(expected, stored, "the job's stored log is complete too");
             for (String id : queued) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.deployster.job.JobSpec;
 import io.deployster.job.JobState;
 import io.deployster.job.JobStatus;
+import io.deployster.redis.Keys;
 import io.deployster.testing.Await;
 import io.deployster.testing.Deployment;
 import io.deployster.testing.RealRedis;
@@ -75,24 +76,25 @@ class ShutdownAndRetentionTest {
                 assertEquals(JobStatus.SUCCEEDED, deployment.client.await(id).status());
             }
             Await.until("every job's keys expired", Duration.ofSeconds(60), () -> redis.client().call(j ->
-                    j.keys("deployster:job:*").isEmpty() && j.keys("deployster:log:*").isEmpty()));
-            assertEquals(0L, (long) redis.client().call(j -> j.xlen("deployster:queue:deploy")), "acted-on queue entries are removed");
+                    j.keys(Keys.defaults().jobPattern()).isEmpty() && j.keys(Keys.defaults().log("*")).isEmpty()));
+            assertEquals(0L, (long) redis.client().call(j -> j.xlen(Keys.defaults().queue("deploy"))), "acted-on queue entries are removed");
             List<String> left = new ArrayList<>(redis.client().call(j -> j.keys("deployster:*")));
-            left.removeAll(List.of("deployster:queue:deploy", "deployster:worker:w1"));
+            left.removeAll(List.of(Keys.defaults().queue("deploy"), Keys.defaults().worker("w1")));
             // a project's fencing token must never go back, so its counter stays: one small key per project
             List<String> counters = new ArrayList<>();
             for (int p = 0; p < 10; p++) {
-                counters.add("deployster:fence:p" + p);
+                counters.add(Keys.defaults().fence("p" + p));
             }
             assertTrue(left.containsAll(counters), "each project keeps its fencing counter: " + left);
             left.removeAll(counters);
             // and its history, capped at the last --history-limit deploys; the fleet keeps its workers and submit counts
             for (int p = 0; p < 10; p++) {
-                String history = "deployster:history:p" + p;
+                String history = Keys.defaults().history("p" + p);
                 assertEquals(5L, (long) redis.client().call(j -> j.llen(history)), history);
                 assertTrue(left.remove(history), history + " in " + left);
             }
-            assertTrue(left.remove("deployster:workers") && left.remove("deployster:submitted"), left.toString());
+            assertTrue(left.remove(Keys.defaults().workers()) && left.remove(Keys.defaults().submitted()), left.toString());
+            assertTrue(left.remove(Keys.defaults().protocol()), "the namespace records its protocol version: " + left);
             assertEquals(List.of(), left, "nothing else of 300 jobs is left");
             long after = usedMemory();
             assertTrue(after - before < 512 * 1024, "memory grew by " + (after - before) + " bytes over 300 expired jobs");

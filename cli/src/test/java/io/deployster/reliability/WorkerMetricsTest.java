@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deployster.job.JobSpec;
 import io.deployster.job.JobStatus;
+import io.deployster.redis.Keys;
 import io.deployster.testing.Await;
 import io.deployster.testing.Deployment;
 import io.deployster.testing.RealRedis;
@@ -20,10 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import redis.clients.jedis.StreamEntryID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.StreamEntryID;
 
 /** A worker process's --metrics-listen endpoint, scraped as Prometheus would, after real jobs. */
 class WorkerMetricsTest {
@@ -86,7 +87,7 @@ class WorkerMetricsTest {
             String failed = d.client.submit(JobSpec.commands("shop", dir.toString(), List.of("exit 1")).build());
             assertEquals(JobStatus.SUCCEEDED, d.client.await(printed).status());
             assertEquals(JobStatus.FAILED, d.client.await(failed).status());
-            redis.client().run(j -> j.xadd("deployster:queue:deploy", StreamEntryID.NEW_ENTRY,
+            redis.client().run(j -> j.xadd(Keys.defaults().queue("deploy"), StreamEntryID.NEW_ENTRY,
                     Map.of("job", "bad-entry-1", "spec", "{not json")));
             Await.until("the bad entry is rejected", Duration.ofSeconds(10), () -> d.client.status("bad-entry-1") != null
                     && d.client.status("bad-entry-1").status() == JobStatus.FAILED);
@@ -114,7 +115,7 @@ class WorkerMetricsTest {
             long waitedMillis = 0;
             for (String id : List.of(printed, failed, a, b, c, e)) {
                 long started = d.client.status(id).startedAt().toEpochMilli();
-                waitedMillis += d.client.follower().read(id, "0-0", 10).stream().filter(x -> "waiting".equals(x.event()))
+                waitedMillis += d.client.log(id, "0-0", 10).stream().filter(x -> "waiting".equals(x.event()))
                         .findFirst().map(x -> started - x.timestamp()).orElse(0L);
             }
             assertTrue(waitedMillis > 0, "B was parked behind A");

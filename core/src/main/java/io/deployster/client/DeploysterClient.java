@@ -17,6 +17,7 @@ import io.deployster.workflow.WorkflowSpec;
 import io.deployster.workflow.WorkflowStore;
 import io.deployster.workflow.WorkflowValidator;
 import java.time.Clock;
+import java.util.List;
 import java.util.function.Consumer;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
@@ -56,7 +57,7 @@ public final class DeploysterClient implements AutoCloseable {
     /** A client over {@code redis} that closes it when closed; signs jobs with {@code signer} unless null. */
     public static DeploysterClient open(Redis redis, QueueSettings settings, JobSigner signer) {
         Keys keys = Keys.defaults();
-        JobQueue queue = new JobQueue(redis, keys, settings, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC(), signer);
+        JobQueue queue = JobQueue.create(redis, keys, settings, signer);
         return new DeploysterClient(redis, queue, new LogFollower(redis, keys), true);
     }
 
@@ -139,8 +140,12 @@ public final class DeploysterClient implements AutoCloseable {
         return follow(id, LogFollower.START, entry -> { });
     }
 
-    public LogFollower follower() {
-        return follower;
+    /**
+     * One page of the job's log: at most {@code max} entries after {@code afterId} ({@link LogFollower#START}
+     * for the first), oldest first, without waiting. Empty when there are none (yet).
+     */
+    public List<LogEntry> log(String id, String afterId, int max) {
+        return follower.read(id, afterId, max);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.deployster.jenkins;
 
 import io.deployster.jenkins.credentials.RedisAddress;
+import io.deployster.jenkins.plan.DeployRequest;
 import io.deployster.job.JobSpec;
 import io.deployster.job.JobState;
 import io.deployster.job.Mode;
@@ -10,6 +11,8 @@ import io.deployster.log.LogFormat;
 import io.deployster.queue.JobQueue;
 import io.deployster.redis.RedisUri;
 import io.deployster.secret.Masker;
+import io.deployster.workflow.WorkflowResult;
+import io.deployster.workflow.WorkflowSpec;
 import java.util.List;
 import java.util.Locale;
 
@@ -68,11 +71,25 @@ public final class ConsoleRenderer {
     }
 
     public static String submitted(String jobId, JobSpec spec, String redisUri) {
-        String what = spec.kind() == Mode.ANSIBLE
+        String what = spec.mode() == Mode.ANSIBLE
                 ? "ansible-playbook " + spec.playbook()
                 : spec.commands().size() + (spec.commands().size() == 1 ? " command in " : " commands in ") + spec.cd();
         return PREFIX + "submitted job " + jobId + ": project " + spec.project() + ", queue " + spec.queueOrDefault()
                 + ", " + what + " (Redis " + redactedUri(redisUri) + ")";
+    }
+
+    /** The submit line of a job or a workflow. */
+    public static String submitted(String id, DeployRequest request) {
+        return request.isWorkflow() ? submitted(id, request.workflow(), request.redisUri()) : submitted(id, request.spec(), request.redisUri());
+    }
+
+    /** A workflow's submit line: its tasks in the file's order, each with its queue (before output references are filled in). */
+    public static String submitted(String id, WorkflowSpec workflow, String redisUri) {
+        StringBuilder tasks = new StringBuilder();
+        workflow.tasks().forEach((name, task) -> tasks.append(tasks.length() == 0 ? "" : ", ").append(name)
+                .append(" (queue ").append(task.queue() == null ? JobSpec.DEFAULT_QUEUE : task.queue()).append(')'));
+        return PREFIX + "submitted workflow " + id + ": project " + workflow.project() + ", " + workflow.tasks().size()
+                + (workflow.tasks().size() == 1 ? " task: " : " tasks: ") + tasks + " (Redis " + redactedUri(redisUri) + ")";
     }
 
     public static String resumed(String jobId, String afterEntry) {
@@ -128,6 +145,41 @@ public final class ConsoleRenderer {
             s.append(" (exit code ").append(state.exitCode()).append(')');
         }
         return s.toString();
+    }
+
+    /**
+     * A workflow's last lines: how it ended and how long it took, then one line per task in the file's
+     * order (status, exit code, queue, duration, job; the reason of a task that did not succeed).
+     */
+    public static List<String> summary(JobState state, WorkflowResult result) {
+        List<String> lines = new java.util.ArrayList<>();
+        StringBuilder s = new StringBuilder(PREFIX).append("workflow ").append(state.id()).append(' ').append(state.status().wireName());
+        if (state.durationMillis() != null) {
+            s.append(String.format(Locale.ROOT, " in %.1f s", state.durationMillis() / 1000.0));
+        }
+        lines.add(s.toString());
+        if (result != null) {
+            result.tasks().forEach((name, t) -> {
+                StringBuilder line = new StringBuilder(PREFIX).append("  ").append(name).append(": ").append(t.status());
+                if (t.exitCode() != null) {
+                    line.append(" (exit code ").append(t.exitCode()).append(')');
+                }
+                if (t.queue() != null) {
+                    line.append(" on queue ").append(t.queue());
+                }
+                if (t.startedAt() != null && t.endedAt() != null) {
+                    line.append(String.format(Locale.ROOT, " in %.1f s", (t.endedAt() - t.startedAt()) / 1000.0));
+                }
+                if (t.job() != null) {
+                    line.append(", job ").append(t.job());
+                }
+                if (!t.succeeded() && t.reason() != null) {
+                    line.append(": ").append(t.reason());
+                }
+                lines.add(line.toString());
+            });
+        }
+        return lines;
     }
 
     private static String redactedUri(String uri) {

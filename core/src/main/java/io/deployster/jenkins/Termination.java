@@ -27,16 +27,18 @@ public record Termination(Kind kind, Map<String, Object> result, String message)
         return new Termination(Kind.ABORTED, null, message);
     }
 
-    /** This termination with secrets masked in its message and in the text values of its result. */
+    /** This termination with secrets masked in its message and in the text values of its result, at any depth (a workflow's tasks). */
     public Termination masked(Masker masker) {
-        Map<String, Object> maskedResult = null;
-        if (result != null) {
-            maskedResult = new LinkedHashMap<>();
-            for (Map.Entry<String, Object> e : result.entrySet()) {
-                maskedResult.put(e.getKey(), e.getValue() instanceof String s ? masker.mask(s) : e.getValue());
-            }
+        return new Termination(kind, result == null ? null : maskedMap(result, masker), masker.mask(message));
+    }
+
+    private static Map<String, Object> maskedMap(Map<?, ?> map, Masker masker) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            Object v = e.getValue();
+            out.put(String.valueOf(e.getKey()), v instanceof String s ? masker.mask(s) : v instanceof Map<?, ?> m ? maskedMap(m, masker) : v);
         }
-        return new Termination(kind, maskedResult, masker.mask(message));
+        return out;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.deployster.job;
 
 import com.google.gson.annotations.JsonAdapter;
+import com.google.gson.annotations.SerializedName;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -20,7 +21,7 @@ import java.util.Map;
  * as signed JSON when it ends.
  */
 public record JobSpec(
-        String mode,
+        @SerializedName("mode") String modeName,
         String project,
         String queue,
         String ref,
@@ -57,9 +58,9 @@ public record JobSpec(
         extraVars = extraVars == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(extraVars));
     }
 
-    /** @return the mode, or null when it is missing or not one of {@link Mode} */
-    public Mode kind() {
-        return Mode.fromWireName(mode);
+    /** @return the mode, or null when it is missing or not one of {@link Mode} (then {@link #modeName()} says what was given) */
+    public Mode mode() {
+        return Mode.fromWireName(modeName);
     }
 
     /** The queue to use: the given one, or {@value #DEFAULT_QUEUE}. */
@@ -70,7 +71,7 @@ public record JobSpec(
     /** A builder holding this spec's values, to change some of them. */
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.mode = mode;
+        b.mode = modeName;
         b.project = project;
         b.queue = queue;
         b.ref = ref;

@@ -32,8 +32,8 @@ public final class JobSpecValidator {
         if (bytes > limits.maxSpecBytes()) {
             problems.add(new Problem("spec", bytes + " bytes", "a job spec may be at most " + limits.maxSpecBytes() + " bytes of JSON"));
         }
-        if (spec.kind() == null) {
-            problems.add(new Problem("mode", spec.mode(), "use 'commands' or 'ansible'"));
+        if (spec.mode() == null) {
+            problems.add(new Problem("mode", spec.modeName(), "use 'commands' or 'ansible'"));
         }
         name(problems, "project", spec.project(), true);
         name(problems, "queue", spec.queue(), false);
@@ -47,9 +47,9 @@ public final class JobSpecValidator {
             problems.add(new Problem("timeoutSeconds", String.valueOf(spec.timeoutSeconds()),
                     "use 1 to " + MAX_TIMEOUT_SECONDS + " seconds, or leave it out for no timeout"));
         }
-        if (spec.kind() == Mode.COMMANDS) {
+        if (spec.mode() == Mode.COMMANDS) {
             commandsMode(spec, problems);
-        } else if (spec.kind() == Mode.ANSIBLE) {
+        } else if (spec.mode() == Mode.ANSIBLE) {
             ansibleMode(spec, problems);
         }
         if (!problems.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.deployster.job;
 
+import io.deployster.protocol.JobField;
 import java.time.Instant;
 import java.util.Map;
 
@@ -26,19 +27,19 @@ public record JobState(
 
     public static JobState fromHash(String id, Map<String, String> hash) {
         return new JobState(id,
-                JobStatus.fromWireName(hash.get("status")),
-                hash.get("project"),
-                hash.get("queue"),
-                hash.get("submittedBy"),
-                instant(hash.get("submittedAt")),
-                hash.get("worker"),
-                instant(hash.get("startedAt")),
-                instant(hash.get("endedAt")),
-                integer(hash.get("exitCode")),
-                integer(hash.get("failedCommand")),
-                emptyToNull(hash.get("reason")),
-                hash.get("waitingBehind"),
-                hash.get("fencingToken") == null ? null : Long.valueOf(hash.get("fencingToken")));
+                JobStatus.fromWireName(hash.get(JobField.STATUS)),
+                hash.get(JobField.PROJECT),
+                hash.get(JobField.QUEUE),
+                hash.get(JobField.SUBMITTED_BY),
+                instant(hash.get(JobField.SUBMITTED_AT)),
+                hash.get(JobField.WORKER),
+                instant(hash.get(JobField.STARTED_AT)),
+                instant(hash.get(JobField.ENDED_AT)),
+                integer(hash.get(JobField.EXIT_CODE)),
+                integer(hash.get(JobField.FAILED_COMMAND)),
+                emptyToNull(hash.get(JobField.REASON)),
+                hash.get(JobField.WAITING_BEHIND),
+                hash.get(JobField.FENCING_TOKEN) == null ? null : Long.valueOf(hash.get(JobField.FENCING_TOKEN)));
     }
 
     /** Milliseconds from start to end, or null while the job has not both started and ended. */

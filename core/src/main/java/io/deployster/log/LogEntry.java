@@ -1,5 +1,7 @@
 package io.deployster.log;
 
+import io.deployster.protocol.Event;
+import io.deployster.protocol.LogField;
 import java.util.Map;
 
 /**
@@ -11,18 +13,12 @@ import java.util.Map;
 public record LogEntry(String id, Map<String, String> fields) {
     public static final String STDOUT = "out";
     public static final String STDERR = "err";
-    /**
-     * Field of a partial line's text, instead of {@code l}: readers that do not know it skip the
-     * entry, and the finished line follows anyway (docs/protocol.md).
-     */
-    public static final String PARTIAL = "pl";
-
     public LogEntry {
         fields = Map.copyOf(fields);
     }
 
     public boolean isLine() {
-        return fields.containsKey("l");
+        return fields.containsKey(LogField.LINE);
     }
 
     /**
@@ -30,35 +26,35 @@ public record LogEntry(String id, Map<String, String> fields) {
      * stream's next partial or finished line replaces it.
      */
     public boolean isPartial() {
-        return fields.containsKey(PARTIAL);
+        return fields.containsKey(LogField.PARTIAL);
     }
 
     /** A partial line's text so far. */
     public String partialText() {
-        return fields.get(PARTIAL);
+        return fields.get(LogField.PARTIAL);
     }
 
     /** The event name (queued, waiting, started, command, command-ended, finished, ...), or null for a line. */
     public String event() {
-        return fields.get("e");
+        return fields.get(LogField.EVENT);
     }
 
     public boolean isFinished() {
-        return "finished".equals(event());
+        return Event.FINISHED.equals(event());
     }
 
     /** The output line's text, without its line end. */
     public String text() {
-        return fields.get("l");
+        return fields.get(LogField.LINE);
     }
 
     /** {@value #STDOUT} or {@value #STDERR} for a line. */
     public String stream() {
-        return fields.get("s");
+        return fields.get(LogField.STREAM);
     }
 
     public long timestamp() {
-        String ts = fields.get("ts");
+        String ts = fields.get(LogField.TS);
         return ts == null ? 0 : Long.parseLong(ts);
     }
 

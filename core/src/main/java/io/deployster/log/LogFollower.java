@@ -1,5 +1,7 @@
 package io.deployster.log;
 
+import io.deployster.protocol.Event;
+import io.deployster.protocol.LogField;
 import io.deployster.redis.Backoff;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
@@ -90,8 +92,8 @@ public final class LogFollower {
             return null;
         }
         // the id of the entry before the hole: resuming after it reads on from the entry after the hole
-        return new LogEntry(last.toString(), Map.of("e", "gap", "ts", Long.toString(System.currentTimeMillis()), "missing",
-                Long.toString(missing), "message", missing + " log entr" + (missing == 1 ? "y is" : "ies are") + " missing here (entries "
+        return new LogEntry(last.toString(), Map.of(LogField.EVENT, Event.GAP, LogField.TS, Long.toString(System.currentTimeMillis()),
+                LogField.MISSING, Long.toString(missing), LogField.MESSAGE, missing + " log entr" + (missing == 1 ? "y is" : "ies are") + " missing here (entries "
                         + last.getTime() + "-" + (last.getSequence() + 1) + " to " + next.getTime() + "-" + (next.getSequence() - 1)
                         + "): written to a Redis primary that failed before its replica had them, or trimmed by the log's length cap"));
     }

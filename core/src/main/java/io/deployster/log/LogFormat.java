@@ -1,5 +1,8 @@
 package io.deployster.log;
 
+import io.deployster.protocol.Event;
+import io.deployster.protocol.LogField;
+
 /** How log entries read on a console: output lines as they were, events as short bracketed notes. */
 public final class LogFormat {
     private LogFormat() {
@@ -16,19 +19,19 @@ public final class LogFormat {
         }
         return switch (event) {
             // a workflow has no queue of its own (its tasks name theirs): never "queued on ''"
-            case "queued" -> entry.field("queue") == null || entry.field("queue").isEmpty()
+            case Event.QUEUED -> entry.field(LogField.QUEUE) == null || entry.field(LogField.QUEUE).isEmpty()
                     ? "[deployster] queued for the project's lock (a workflow: each task runs on its own queue)"
-                    : "[deployster] queued on '" + entry.field("queue") + "'";
-            case "waiting" -> "[deployster] waiting for the project lock, behind job " + entry.field("behind")
-                    + (blank(entry.field("behindSubmittedBy")) ? "" : " (" + entry.field("behindSubmittedBy") + ")");
-            case "started" -> "[deployster] started on worker " + entry.field("worker");
-            case "command" -> "[deployster] $ " + entry.field("command");
-            case "command-ended" -> "0".equals(entry.field("exit")) ? null
-                    : "[deployster] command " + (Integer.parseInt(entry.field("index")) + 1) + " exited with " + entry.field("exit");
-            case "finished" -> "[deployster] " + entry.field("status")
-                    + (blank(entry.field("exit")) ? "" : " (exit code " + entry.field("exit") + ")")
-                    + (blank(entry.field("reason")) ? "" : ": " + entry.field("reason"));
-            default -> "[deployster] " + event + (blank(entry.field("message")) ? "" : ": " + entry.field("message"));
+                    : "[deployster] queued on '" + entry.field(LogField.QUEUE) + "'";
+            case Event.WAITING -> "[deployster] waiting for the project lock, behind job " + entry.field(LogField.BEHIND)
+                    + (blank(entry.field(LogField.BEHIND_SUBMITTED_BY)) ? "" : " (" + entry.field(LogField.BEHIND_SUBMITTED_BY) + ")");
+            case Event.STARTED -> "[deployster] started on worker " + entry.field(LogField.WORKER);
+            case Event.COMMAND -> "[deployster] $ " + entry.field(LogField.COMMAND);
+            case Event.COMMAND_ENDED -> "0".equals(entry.field(LogField.EXIT)) ? null
+                    : "[deployster] command " + (Integer.parseInt(entry.field(LogField.INDEX)) + 1) + " exited with " + entry.field(LogField.EXIT);
+            case Event.FINISHED -> "[deployster] " + entry.field(LogField.STATUS)
+                    + (blank(entry.field(LogField.EXIT)) ? "" : " (exit code " + entry.field(LogField.EXIT) + ")")
+                    + (blank(entry.field(LogField.REASON)) ? "" : ": " + entry.field(LogField.REASON));
+            default -> "[deployster] " + event + (blank(entry.field(LogField.MESSAGE)) ? "" : ": " + entry.field(LogField.MESSAGE));
         };
     }
 

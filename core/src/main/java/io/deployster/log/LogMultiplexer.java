@@ -2,18 +2,24 @@ package io.deployster.log;
 
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadFactory;
+import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.args.Rawable;
+import redis.clients.jedis.args.RawableFactory;
 import redis.clients.jedis.args.UnblockType;
 import redis.clients.jedis.exceptions.JedisConnectionException;
-import redis.clients.jedis.params.XReadParams;
-import redis.clients.jedis.resps.StreamEntry;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * Follows many job logs with one thread and one connection: a single {@code XREAD BLOCK} over every
@@ -24,11 +30,24 @@ import redis.clients.jedis.resps.StreamEntry;
  *
  * <p>Listeners run on the reader thread: they must only print and hand anything slow (Redis calls,
  * Jenkins saves) to an executor of their own, or every other followed job waits.
+ *
+ * <p>A subscription with a {@link Position} has the id of the last entry its listener returned from
+ * recorded in Redis ({@code SET key id EX ttl}), pipelined in front of the next {@code XREAD}: no
+ * round trip of its own, and never ahead of what the listener was handed. A crash between a listener
+ * call and that next round trip leaves the recorded position one batch behind (those entries come again).
+ *
+ * <p>The read is sent as arguments kept encoded per subscription (each stream's key once, its id
+ * when it moves) and its reply parsed straight into {@link LogEntry}s: with 1,000 streams, encoding
+ * 2,000 arguments anew per read cost as much again as Redis' own work for the read, and the garbage it
+ * made brought young collections whose pauses were the p99 (docs/benchmarks.md, controller-follow).
  */
 public final class LogMultiplexer implements AutoCloseable {
     /** What a follower of one job is told, always on the reader thread. */
     public interface Listener {
-        /** An entry after the last one handed over; the 'finished' entry ends the subscription after this call. */
+        /**
+         * An entry after the last one handed over; the 'finished' entry ends the subscription after this call.
+         * Cancelling the subscription within the call means the entry was not taken (it is not recorded).
+         */
         void onEntry(LogEntry entry);
 
         /** The log had no new entry for a whole blocking read (about a second). */
@@ -44,18 +63,54 @@ public final class LogMultiplexer implements AutoCloseable {
         }
     }
 
+    /**
+     * Where a follower's position is recorded: a Redis string key and how long it lives after each write.
+     *
+     * @param key for example {@link Keys#consolePosition}
+     * @param ttl whole seconds, at least 1; renewed at each write
+     */
+    public record Position(String key, Duration ttl) {
+        public Position {
+            if (key == null || key.isEmpty()) {
+                throw new IllegalArgumentException("position key must not be empty");
+            }
+            if (ttl == null || ttl.toSeconds() < 1) {
+                throw new IllegalArgumentException("position ttl " + ttl + " is not allowed; use 1 s or more");
+            }
+        }
+    }
+
     /** One followed log; cancel it to stop following. */
     public final class Subscription {
         private final String jobId;
         private final String key;
         private final Listener listener;
-        private StreamEntryID last;
+        private final Position position;
+        private final Rawable keyArg;
+        private final Rawable positionKeyArg;
+        private final Rawable positionTtlArg;
+        /** The id of the last entry taken, as text and as the read's argument; written by the reader thread only. */
+        private String last;
+        private Rawable lastArg;
+        /** The position last sent to Redis; reader thread only. */
+        private String recorded;
 
-        private Subscription(String jobId, String afterId, Listener listener) {
+        private Subscription(String jobId, String afterId, Position position, Listener listener) {
             this.jobId = jobId;
             this.key = keys.log(jobId);
+            // encoded once: Jedis copies a byte[] argument each time it is sent, a Rawable it sends as is
+            this.keyArg = RawableFactory.from(key);
+            this.positionKeyArg = position == null ? null : RawableFactory.from(position.key());
+            this.positionTtlArg = position == null ? null : RawableFactory.from(position.ttl().toSeconds());
             this.listener = listener;
-            this.last = new StreamEntryID(afterId);
+            this.position = position;
+            moveTo(afterId);
+            this.recorded = last;
+        }
+
+        private void moveTo(String id) {
+            last = id;
+            lastArg = RawableFactory.from(id);
         }
 
         public String jobId() {
@@ -69,6 +124,8 @@ public final class LogMultiplexer implements AutoCloseable {
     }
 
     private static final int COUNT = 1000;
+    private static final List<Rawable> READ_OPTIONS = List.of(Protocol.Keyword.COUNT, RawableFactory.from(COUNT),
+            Protocol.Keyword.BLOCK, RawableFactory.from(Redis.BLOCK_MILLIS), Protocol.Keyword.STREAMS);
     private static final long MAX_BACKOFF_MILLIS = 2000;
 
     private final Redis redis;
@@ -76,6 +133,8 @@ public final class LogMultiplexer implements AutoCloseable {
     private final Thread reader;
     private final Object lock = new Object();
     private final Map<String, Subscription> byKey = new LinkedHashMap<>();
+    /** Subscriptions that ended with a position not yet recorded: written in the reader's next round trip. */
+    private final List<Subscription> ended = new ArrayList<>();
     private boolean changed;
     private boolean closed;
     private long readerClientId = -1;
@@ -95,7 +154,19 @@ public final class LogMultiplexer implements AutoCloseable {
      * @throws IllegalStateException when the job is followed already through this multiplexer
      */
     public Subscription follow(String jobId, String afterId, Listener listener) {
-        Subscription s = new Subscription(jobId, afterId, listener);
+        return follow(jobId, afterId, null, listener);
+    }
+
+    /**
+     * As {@link #follow(String, String, Listener)}, recording in Redis the id of each entry the listener
+     * has returned from, at {@code position} (null: not recorded).
+     */
+    public Subscription follow(String jobId, String afterId, Position position, Listener listener) {
+        if (afterId == null || !afterId.matches("\\d{1,20}-\\d{1,20}")) {
+            throw new IllegalArgumentException("log entry id '" + afterId + "' is not a stream id; use MILLIS-SEQUENCE, e.g. "
+                    + LogFollower.START);
+        }
+        Subscription s = new Subscription(jobId, afterId, position, listener);
         long unblock;
         synchronized (lock) {
             if (closed) {
@@ -121,7 +192,11 @@ public final class LogMultiplexer implements AutoCloseable {
 
     private void remove(Subscription s) {
         synchronized (lock) {
-            byKey.remove(s.key, s);
+            if (byKey.remove(s.key, s) && s.position != null) {
+                // its last position goes out with the reader's next round trip, even if nothing else is followed
+                ended.add(s);
+                lock.notifyAll();
+            }
         }
     }
 
@@ -155,24 +230,31 @@ public final class LogMultiplexer implements AutoCloseable {
                 }
                 while (true) {
                     List<Subscription> subs;
+                    List<Subscription> moved = new ArrayList<>();
                     synchronized (lock) {
-                        while (byKey.isEmpty() && !closed) {
+                        while (byKey.isEmpty() && ended.isEmpty() && !closed) {
                             lock.wait();
                         }
                         if (closed) {
                             return;
                         }
                         subs = new ArrayList<>(byKey.values());
+                        moved.addAll(ended);
+                        ended.clear();
                         changed = false;
-                        blocked = true;
+                        blocked = !subs.isEmpty();
                     }
-                    Map<String, StreamEntryID> streams = new LinkedHashMap<>();
                     for (Subscription s : subs) {
-                        streams.put(s.key, s.last);
+                        if (s.position != null && !s.last.equals(s.recorded)) {
+                            moved.add(s);
+                        }
                     }
-                    List<Map.Entry<String, List<StreamEntry>>> reply;
+                    Map<String, List<LogEntry>> reply;
                     try {
-                        reply = jedis.xread(XReadParams.xReadParams().count(COUNT).block(Redis.BLOCK_MILLIS), streams);
+                        reply = readAndRecord(jedis, subs, moved);
+                    } catch (JedisConnectionException e) {
+                        requeueEnded(moved);
+                        throw e;
                     } finally {
                         synchronized (lock) {
                             blocked = false;
@@ -209,19 +291,116 @@ public final class LogMultiplexer implements AutoCloseable {
         }
     }
 
-    private void deliver(List<Subscription> subs, List<Map.Entry<String, List<StreamEntry>>> reply) {
-        Map<String, List<StreamEntry>> got = new HashMap<>();
-        if (reply != null) {
-            for (Map.Entry<String, List<StreamEntry>> stream : reply) {
-                got.put(stream.getKey(), stream.getValue());
+    /** Redis went away before the last positions of ended subscriptions were written: they go with the next round trip. */
+    private void requeueEnded(List<Subscription> moved) {
+        synchronized (lock) {
+            for (Subscription s : moved) {
+                if (byKey.get(s.key) != s && !ended.contains(s)) {
+                    ended.add(s);
+                }
             }
         }
+    }
+
+    /**
+     * One round trip: the positions that moved since the last one, then the blocking read of every
+     * followed stream. Without positions to record it is the plain {@code XREAD}.
+     */
+    private Map<String, List<LogEntry>> readAndRecord(Jedis jedis, List<Subscription> subs, List<Subscription> moved) {
+        // one pipeline even for the read alone: it is how a CommandArguments of ready-made arguments is sent;
+        // the pool's read timeout (10 s) is well above the block, so a hung Redis still shows as an outage
+        Pipeline pipeline = jedis.pipelined();
+        List<Response<Object>> writes = new ArrayList<>(moved.size());
+        List<String> written = new ArrayList<>(moved.size());
+        for (Subscription s : moved) {
+            written.add(s.last);
+            writes.add(pipeline.sendCommand(new CommandArguments(Protocol.Command.SETEX)
+                    .add(s.positionKeyArg).add(s.positionTtlArg).add(s.lastArg)));
+        }
+        Response<Object> reply = null;
+        if (!subs.isEmpty()) {
+            // XREAD COUNT n BLOCK ms STREAMS key... id...
+            CommandArguments read = new CommandArguments(Protocol.Command.XREAD);
+            READ_OPTIONS.forEach(read::add);
+            for (Subscription s : subs) {
+                read.add(s.keyArg);
+            }
+            for (Subscription s : subs) {
+                read.add(s.lastArg);
+            }
+            reply = pipeline.sendCommand(read);
+        }
+        pipeline.sync();
+        for (int i = 0; i < moved.size(); i++) {
+            try {
+                writes.get(i).get();
+                moved.get(i).recorded = written.get(i);
+            } catch (JedisDataException e) {
+                // e.g. a replica or a full Redis: a followed log's position is tried again next round, an ended
+                // one's is given up (a resume then starts from the step's saved position, as without this record)
+                java.util.logging.Logger.getLogger(LogMultiplexer.class.getName()).log(java.util.logging.Level.FINE,
+                        "could not record the console position of job " + moved.get(i).jobId, e);
+            }
+        }
+        return reply == null ? null : parse(reply.get());
+    }
+
+    /**
+     * The XREAD reply (RESP2): null when the block timed out, else per stream {@code [key, [[id, [field,
+     * value, ...]], ...]]}. Keyed by stream key.
+     */
+    private static Map<String, List<LogEntry>> parse(Object reply) {
+        if (reply == null) {
+            return null;
+        }
+        Map<String, List<LogEntry>> got = new HashMap<>();
+        for (Object s : (List<?>) reply) {
+            List<?> stream = (List<?>) s;
+            List<?> entries = (List<?>) stream.get(1);
+            List<LogEntry> parsed = new ArrayList<>(entries.size());
+            for (Object e : entries) {
+                List<?> entry = (List<?>) e;
+                List<?> pairs = (List<?>) entry.get(1);
+                int n = pairs == null ? 0 : pairs.size() / 2;
+                @SuppressWarnings("unchecked")
+                Map.Entry<String, String>[] fields = new Map.Entry[n];
+                for (int i = 0; i < n; i++) {
+                    fields[i] = Map.entry(text(pairs.get(2 * i)), text(pairs.get(2 * i + 1)));
+                }
+                parsed.add(new LogEntry(new String((byte[]) entry.get(0), StandardCharsets.US_ASCII), fieldMap(fields)));
+            }
+            got.put(text(stream.get(0)), parsed);
+        }
+        return got;
+    }
+
+    /** An immutable map, which LogEntry keeps as it is; a field written twice (XADD allows it) keeps its last value. */
+    private static Map<String, String> fieldMap(Map.Entry<String, String>[] fields) {
+        try {
+            return Map.ofEntries(fields);
+        } catch (IllegalArgumentException duplicate) {
+            Map<String, String> last = new HashMap<>();
+            for (Map.Entry<String, String> f : fields) {
+                last.put(f.getKey(), f.getValue());
+            }
+            return last;
+        }
+    }
+
+    private static String text(Object bulk) {
+        return new String((byte[]) bulk, StandardCharsets.UTF_8);
+    }
+
+
+
+    private void deliver(List<Subscription> subs, Map<String, List<LogEntry>> reply) {
+        Map<String, List<LogEntry>> got = reply == null ? Map.of() : reply;
         boolean woken;
         synchronized (lock) {
             woken = changed;
         }
         for (Subscription s : subs) {
-            List<StreamEntry> entries = got.get(s.key);
+            List<LogEntry> entries = got.get(s.key);
             if (entries == null) {
                 // a read cut short by a new subscription says nothing about the others' silence
                 if (!woken && reply == null && isFollowed(s)) {
@@ -229,16 +408,22 @@ public final class LogMultiplexer implements AutoCloseable {
                 }
                 continue;
             }
-            for (StreamEntry e : entries) {
+            for (LogEntry entry : entries) {
                 if (!isFollowed(s)) {
                     break;
                 }
-                s.last = e.getID();
-                LogEntry entry = new LogEntry(e.getID().toString(), e.getFields());
+                s.listener.onEntry(entry);
+                synchronized (lock) {
+                    if (byKey.get(s.key) != s) {
+                        // cancelled in that call (a step that stops printing at shutdown): the entry was not taken,
+                        // so neither the next read nor the recorded position moves past it
+                        break;
+                    }
+                    s.moveTo(entry.id());
+                }
                 if (entry.isFinished()) {
                     remove(s);
                 }
-                s.listener.onEntry(entry);
             }
         }
     }

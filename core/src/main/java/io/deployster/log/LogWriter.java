@@ -1,5 +1,7 @@
 package io.deployster.log;
 
+import io.deployster.protocol.Event;
+import io.deployster.protocol.LogField;
 import io.deployster.redis.Backoff;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
@@ -98,9 +100,9 @@ public final class LogWriter implements AutoCloseable {
 
     private void output(String stream, String text, boolean partial) {
         Map<String, String> entry = new HashMap<>(5);
-        entry.put("s", stream);
-        entry.put(partial ? LogEntry.PARTIAL : "l", text);
-        entry.put("ts", Long.toString(System.currentTimeMillis()));
+        entry.put(LogField.STREAM, stream);
+        entry.put(partial ? LogField.PARTIAL : LogField.LINE, text);
+        entry.put(LogField.TS, Long.toString(System.currentTimeMillis()));
         try {
             while (!buffer.offer(entry, 50, TimeUnit.MILLISECONDS)) {
                 if (failing) {
@@ -116,8 +118,8 @@ public final class LogWriter implements AutoCloseable {
     /** Events are never dropped. @param fields name, value, name, value... */
     public void event(String name, String... fields) {
         Map<String, String> entry = new HashMap<>(4 + fields.length);
-        entry.put("e", name);
-        entry.put("ts", Long.toString(System.currentTimeMillis()));
+        entry.put(LogField.EVENT, name);
+        entry.put(LogField.TS, Long.toString(System.currentTimeMillis()));
         for (int i = 0; i + 1 < fields.length; i += 2) {
             entry.put(fields[i], fields[i + 1]);
         }
@@ -146,7 +148,7 @@ public final class LogWriter implements AutoCloseable {
                 long dropNow = dropped.getAndSet(0);
                 if (dropNow > 0) {
                     shipping.dropped(dropNow);
-                    batch.add(0, Map.of("e", "note", "ts", Long.toString(System.currentTimeMillis()), "message",
+                    batch.add(0, Map.of(LogField.EVENT, Event.NOTE, LogField.TS, Long.toString(System.currentTimeMillis()), LogField.MESSAGE,
                             dropNow + " output lines were dropped while Redis could not be reached"));
                 }
                 if (!batch.isEmpty()) {
@@ -178,8 +180,8 @@ public final class LogWriter implements AutoCloseable {
 
     private void shipped(List<Map<String, String>> batch) {
         long now = System.currentTimeMillis();
-        long[] latency = batch.stream().filter(e -> e.containsKey("l") && e.containsKey("ts"))
-                .mapToLong(e -> Math.max(0, now - Long.parseLong(e.get("ts")))).toArray();
+        long[] latency = batch.stream().filter(e -> e.containsKey(LogField.LINE) && e.containsKey(LogField.TS))
+                .mapToLong(e -> Math.max(0, now - Long.parseLong(e.get(LogField.TS)))).toArray();
         if (latency.length > 0) {
             shipping.shipped(latency);
         }

@@ -2,6 +2,7 @@ package io.deployster.ops;
 
 import io.deployster.job.JobState;
 import io.deployster.job.JobStatus;
+import io.deployster.protocol.JobField;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
 import java.time.Instant;
@@ -18,8 +19,9 @@ import redis.clients.jedis.Response;
  * hash with SCAN and one pipeline: meant for operators, not for a request per second.
  */
 public final class JobsView {
-    private static final String[] FIELDS = {"status", "project", "queue", "submittedBy", "submittedAt", "worker", "startedAt",
-            "endedAt", "exitCode", "failedCommand", "reason", "waitingBehind", "fencingToken"};
+    private static final String[] FIELDS = {JobField.STATUS, JobField.PROJECT, JobField.QUEUE, JobField.SUBMITTED_BY,
+            JobField.SUBMITTED_AT, JobField.WORKER, JobField.STARTED_AT, JobField.ENDED_AT, JobField.EXIT_CODE, JobField.FAILED_COMMAND,
+            JobField.REASON, JobField.WAITING_BEHIND, JobField.FENCING_TOKEN};
 
     /** What to list: null project or status for all. */
     public record Filter(String project, JobStatus status, int limit) {
@@ -70,7 +72,7 @@ public final class JobsView {
                     }
                 }
                 // expired between SCAN and HMGET, or a hash that is not a job's yet
-                if (hash.containsKey("status")) {
+                if (hash.containsKey(JobField.STATUS)) {
                     states.add(JobState.fromHash(ids.get(i), hash));
                 }
             }

@@ -1,5 +1,6 @@
 package io.deployster.ops;
 
+import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,11 +14,11 @@ public final class Scans {
     }
 
     /** Every queue that has a stream, by name. */
-    public static List<String> queues(Redis redis, io.deployster.redis.Keys keys) {
+    public static List<String> queues(Redis redis, Keys keys) {
         return names(redis, keys.queuePattern(), "stream");
     }
 
-    /** The names inside the keys matching {@code pattern} (its text before the final '*' cut off), sorted. */
+    /** The names inside the keys matching {@code pattern} (each key's hash tag), sorted. */
     static List<String> names(Redis redis, String pattern, String type) {
         return redis.call(j -> {
             TreeSet<String> names = new TreeSet<>();
@@ -25,7 +26,7 @@ public final class Scans {
             String cursor = ScanParams.SCAN_POINTER_START;
             do {
                 ScanResult<String> page = j.scan(cursor, params, type);
-                page.getResult().forEach(key -> names.add(key.substring(pattern.length() - 1)));
+                page.getResult().forEach(key -> names.add(Keys.tagOf(key)));
                 cursor = page.getCursor();
             } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
             return new ArrayList<>(names);

@@ -1,5 +1,6 @@
 package io.deployster.ops;
 
+import io.deployster.protocol.JobField;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
 import java.time.Clock;
@@ -35,7 +36,7 @@ public final class WorkersView {
             List<String> runningIds = new ArrayList<>(j.smembers(keys.running()));
             Pipeline p = j.pipelined();
             List<Response<Boolean>> alive = names.stream().map(n -> p.exists(keys.worker(n))).toList();
-            List<Response<String>> workerOf = runningIds.stream().map(id -> p.hget(keys.job(id), "worker")).toList();
+            List<Response<String>> workerOf = runningIds.stream().map(id -> p.hget(keys.job(id), JobField.WORKER)).toList();
             p.sync();
             Map<String, List<String>> running = new HashMap<>();
             for (int i = 0; i < runningIds.size(); i++) {

@@ -108,7 +108,7 @@ public final class WorkerPolicy {
         if (!projects.isEmpty() && !projects.contains("*") && !projects.contains(project)) {
             throw reject("project '" + project + "' is not served here (projects = " + String.join(", ", projects) + ")");
         }
-        if (spec.kind() == Mode.COMMANDS) {
+        if (spec.mode() == Mode.COMMANDS) {
             within("cd", project, Path.of(spec.cd()), "the directory");
             commands(project, spec.commands());
             names(project, spec.env() == null ? List.of() : List.copyOf(spec.env().keySet()));

@@ -1,5 +1,6 @@
 package io.deployster.queue;
 
+import io.deployster.protocol.EntryField;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
 import java.lang.System.Logger.Level;
@@ -121,7 +122,7 @@ public final class Fetcher {
                 for (StreamEntry e : claimed.getValue()) {
                     if (e != null && backlog.stream().noneMatch(t -> t.entryId().equals(e.getID().toString()))) {
                         LOG.log(Level.INFO, "worker {0}: took over queue entry {1} (job {2}) left unstarted by another worker",
-                                consumer, e.getID(), e.getFields().get("job"));
+                                consumer, e.getID(), e.getFields().get(EntryField.JOB));
                         backlog.addLast(entry(key, e));
                     }
                 }

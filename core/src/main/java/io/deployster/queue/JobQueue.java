@@ -3,12 +3,19 @@ package io.deployster.queue;
 import io.deployster.job.JobCodec;
 import io.deployster.job.JobIds;
 import io.deployster.job.JobSpec;
+import io.deployster.job.JobLimits;
 import io.deployster.job.JobSpecValidator;
 import io.deployster.job.JobState;
 import io.deployster.job.JobStatus;
+import io.deployster.protocol.EntryField;
+import io.deployster.protocol.JobField;
+import io.deployster.protocol.ProtocolMismatchException;
+import io.deployster.protocol.ProtocolVersion;
+import io.deployster.protocol.Reply.Code;
+import io.deployster.protocol.Reply;
 import io.deployster.redis.Keys;
-import io.deployster.redis.Redis;
 import io.deployster.redis.Redis.Shortfall;
+import io.deployster.redis.Redis;
 import io.deployster.redis.Script;
 import io.deployster.secret.SecretBox;
 import io.deployster.secret.Secrets;
@@ -21,10 +28,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
  * The job life cycle in Redis: every state change is one Lua script, so producers, workers and
@@ -49,6 +58,15 @@ public final class JobQueue {
     private final Script heartbeat;
     private final JobSigner signer;
     private final SecretBox box;
+
+    /**
+     * The queue as producers and workers use it: the default job limits and the system clock.
+     *
+     * @param signer signs submitted jobs and seals their secrets (and lets a worker verify them); null for unsigned jobs
+     */
+    public static JobQueue create(Redis redis, Keys keys, QueueSettings settings, JobSigner signer) {
+        return new JobQueue(redis, keys, settings, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC(), signer);
+    }
 
     /** A queue whose jobs are not signed (workers without keys accept them). */
     public JobQueue(Redis redis, Keys keys, QueueSettings settings, JobSpecValidator validator, Clock clock) {
@@ -104,7 +122,7 @@ public final class JobQueue {
     public void check(String id, JobSpec spec, String specJson, Map<String, String> entry) throws RejectedJobException {
         validator.validate(spec, specJson);
         if (signer != null) {
-            signer.verify(id, specJson, entry.get("kid"), entry.get("iat"), entry.get("sig"));
+            signer.verify(id, specJson, entry.get(EntryField.KID), entry.get(EntryField.IAT), entry.get(EntryField.SIG));
         }
         if (spec.workflow() != null && !id.equals(JobIds.taskJobId(spec.workflow(), spec.workflowTask()))) {
             // only the engine submits a workflow's tasks, under ids it derives; any other job naming a
@@ -112,6 +130,25 @@ public final class JobQueue {
             throw new RejectedJobException("job " + id + " names workflow " + spec.workflow() + " and task " + spec.workflowTask()
                     + ", but that task's job is " + JobIds.taskJobId(spec.workflow(), spec.workflowTask())
                     + ", submitted by the workflow engine only; not run (it would bypass project " + spec.project() + "'s lock)");
+        }
+    }
+
+    /** The signature of a workflow record this producer submits; null when this queue does not sign. */
+    public JobSignature signWorkflow(String id, String workflowJson) {
+        return signer == null ? null : signer.sign(JobSigner.Subject.WORKFLOW, id, workflowJson);
+    }
+
+    /**
+     * Checks a workflow record's signature when this queue's worker verifies (has keys); does nothing otherwise.
+     *
+     * @param hash the workflow's hash (its spec, kid, iat and sig fields)
+     * @param fresh also check the signature's age: true when the workflow is about to start
+     * @throws RejectedJobException saying what is wrong with the signature
+     */
+    public void verifyWorkflow(String id, Map<String, String> hash, boolean fresh) throws RejectedJobException {
+        if (signer != null) {
+            signer.verify(JobSigner.Subject.WORKFLOW, id, hash.get(JobField.SPEC), hash.get(JobField.KID), hash.get(JobField.IAT),
+                    hash.get(JobField.SIG), fresh);
         }
     }
 
@@ -150,7 +187,7 @@ public final class JobQueue {
      * running it twice.
      *
      * @throws io.deployster.job.InvalidJobException when {@code workflow} or {@code workflowTask} is missing, or the spec is invalid
-     * @throws redis.clients.jedis.exceptions.JedisDataException starting with DUPLICATE when the id exists
+     * @throws DuplicateJobException when a job or workflow with this id exists
      */
     public String submitTask(String id, JobSpec spec) {
         List<io.deployster.job.Problem> problems = new ArrayList<>();
@@ -190,11 +227,17 @@ public final class JobQueue {
         validator.validate(sealed, json);
         JobSignature sig = signer == null ? null : signer.sign(id, json);
         // acknowledged only once the replicas the Redis asks for have it: a failover then keeps it
-        redis.callReplicated("job " + id + " (submitted; see its state with 'deployster status " + id + "' before submitting it again)",
-                Shortfall.FAIL, j -> submit.eval(j, List.of(), List.of(id, json, spec.project(), spec.queueOrDefault(),
+        List<String> scriptKeys = new ArrayList<>(keys.jobScriptKeys(id, spec.project()));
+        scriptKeys.add(keys.queue(spec.queueOrDefault()));
+        scriptKeys.add(keys.submitted());
+        Reply reply = redis.callReplicated("job " + id + " (submitted; see its state with 'deployster status " + id + "' before submitting it again)",
+                Shortfall.FAIL, j -> submit.run(j, scriptKeys, List.of(id, json, spec.project(), spec.queueOrDefault(),
                 nullToEmpty(spec.submittedBy()), now(), maxLen(),
                 sig == null ? "" : sig.keyId(), sig == null ? "" : Long.toString(sig.issuedAt()), sig == null ? "" : sig.mac(),
-                nullToEmpty(spec.workflow()), nullToEmpty(spec.workflowTask()))));
+                nullToEmpty(spec.workflow()), nullToEmpty(spec.workflowTask()))), r -> r.code() == Code.OK);
+        if (reply.expect(Code.OK, Code.DUPLICATE).code() == Code.DUPLICATE) {
+            throw new DuplicateJobException(id);
+        }
         return id;
     }
 
@@ -221,7 +264,8 @@ public final class JobQueue {
     /**
      * What a worker must do with an entry it took.
      *
-     * @param detail the fencing token of the job's lock grant (RUN), the lock holder (WAIT) or the job's status (SKIP)
+     * @param detail the fencing token of the job's lock grant (RUN), the lock holder (WAIT), the job's status
+     *     (SKIP) or the project of the job's hash (WRONG_PROJECT)
      * @param startedEntry id of the 'started' log entry (RUN); the worker's own entries follow it
      */
     public record Start(Decision decision, String detail, String startedEntry) {
@@ -231,7 +275,7 @@ public final class JobQueue {
         }
     }
 
-    public enum Decision { RUN, WAIT, SKIP, REPLAYED }
+    public enum Decision { RUN, WAIT, SKIP, REPLAYED, WRONG_PROJECT }
 
     /**
      * Decides whether the job of a taken entry runs now. A connection broken before the answer came (a
@@ -265,11 +309,21 @@ public final class JobQueue {
         long seenSeconds = signer == null ? 0 : signer.maxAge().plus(JobSigner.CLOCK_SKEW).toSeconds();
         // a start lost in a failover would run the job a second time; the job runs either way, so a
         // shortfall is only logged
-        List<?> reply = (List<?>) redis.callReplicated("the start of job " + id, Shortfall.WARN, j -> start.eval(j, List.of(), List.of(id, worker, now(), ttl(), maxLen(),
-                queue, entryId, entry.get("spec"), project, Long.toString(seenSeconds),
-                entry.getOrDefault("kid", ""), entry.getOrDefault("iat", ""), entry.getOrDefault("sig", ""), retry ? "1" : "")));
-        return new Start(Decision.valueOf(((String) reply.get(0)).toUpperCase(Locale.ROOT)), (String) reply.get(1),
-                (String) reply.get(2));
+        List<String> scriptKeys = new ArrayList<>(keys.jobScriptKeys(id, project));
+        scriptKeys.add(keys.queue(queue));
+        scriptKeys.add(keys.seen(id));
+        Reply reply = redis.callReplicated("the start of job " + id, Shortfall.WARN, j -> start.run(j, scriptKeys, List.of(id, worker,
+                now(), ttl(), maxLen(), queue, entryId, entry.get(EntryField.SPEC), project, Long.toString(seenSeconds),
+                entry.getOrDefault(EntryField.KID, ""), entry.getOrDefault(EntryField.IAT, ""), entry.getOrDefault(EntryField.SIG, ""),
+                retry ? "1" : "")));
+        Decision decision = switch (reply.expect(Code.RUN, Code.WAIT, Code.SKIP, Code.REPLAYED, Code.WRONG_PROJECT).code()) {
+            case RUN -> Decision.RUN;
+            case WAIT -> Decision.WAIT;
+            case SKIP -> Decision.SKIP;
+            case REPLAYED -> Decision.REPLAYED;
+            default -> Decision.WRONG_PROJECT;
+        };
+        return new Start(decision, reply.text(0), reply.text(1));
     }
 
     /**
@@ -277,34 +331,49 @@ public final class JobQueue {
      *
      * @return false when the job had already ended (cancelled meanwhile, or marked lost)
      */
-    public boolean finish(String id, JobStatus status, Integer exitCode, Integer failedCommand, String reason) {
-        return finish(id, status, exitCode, failedCommand, reason, null);
+    public boolean finish(String id, String project, JobStatus status, Integer exitCode, Integer failedCommand, String reason) {
+        return finish(id, project, status, exitCode, failedCommand, reason, null);
     }
 
     /**
-     * As {@link #finish(String, JobStatus, Integer, Integer, String)}, recording the job's outputs (the
+     * As {@link #finish(String, String, JobStatus, Integer, Integer, String)}, recording the job's outputs (the
      * {@code key=value} lines it wrote to {@code $DEPLOYSTER_OUTPUT}) in the same step, so whoever sees
      * the job ended sees its outputs.
      *
      * @param outputsJson a JSON object of text values, or null for none
      */
-    public boolean finish(String id, JobStatus status, Integer exitCode, Integer failedCommand, String reason, String outputsJson) {
-        List<?> reply = (List<?>) redis.callReplicated("the end of job " + id + " and its lock hand-off", Shortfall.WARN,
-                j -> finish.eval(j, List.of(), List.of(id, status.wireName(),
+    public boolean finish(String id, String project, JobStatus status, Integer exitCode, Integer failedCommand, String reason,
+            String outputsJson) {
+        Reply reply = redis.callReplicated("the end of job " + id + " and its lock hand-off", Shortfall.WARN,
+                j -> finish.run(j, keys.jobScriptKeys(id, project), List.of(id, status.wireName(),
                 text(exitCode), text(failedCommand), nullToEmpty(reason), now(), ttl(), maxLen(), retention(), nullToEmpty(outputsJson),
-                historyLimit())));
-        return "done".equals(reply.get(0));
+                historyLimit(), project)));
+        return reply.expect(Code.OK, Code.ALREADY).code() == Code.OK;
     }
 
     /**
      * Ends a job whose queue entry cannot be run, with the reason, and acknowledges the entry.
      *
+     * The job's project is read from its hash first (an entry's spec may be unreadable or lie): a
+     * second round trip, on a path that only bad entries take.
+     *
      * @param status FAILED for an invalid entry, REJECTED for one refused by signature or policy
+     * @return true when this ended the job; false when it was running or had ended already (the entry
+     *     is acknowledged either way)
      */
-    public void reject(String id, String queue, String entryId, JobStatus status, String reason, String rawEntry) {
-        redis.callReplicated("the end of job " + id + " (" + status.wireName() + ")", Shortfall.WARN,
-                j -> reject.eval(j, List.of(), List.of(id, queue, entryId, reason, now(), ttl(), maxLen(), retention(), rawEntry,
-                status.wireName(), historyLimit())));
+    public boolean reject(String id, String queue, String entryId, JobStatus status, String reason, String rawEntry) {
+        String project = projectOf(id);
+        List<String> scriptKeys = new ArrayList<>(keys.jobScriptKeys(id, project));
+        scriptKeys.add(keys.queue(queue));
+        Reply reply = redis.callReplicated("the end of job " + id + " (" + status.wireName() + ")", Shortfall.WARN,
+                j -> reject.run(j, scriptKeys, List.of(id, queue, entryId, reason, now(), ttl(), maxLen(), retention(), rawEntry,
+                status.wireName(), historyLimit(), project)));
+        return reply.expect(Code.OK, Code.ALREADY).code() == Code.OK;
+    }
+
+    /** The project a job's hash names, or "" when there is no such hash or it names none. */
+    private String projectOf(String id) {
+        return nullToEmpty(redis.call(j -> j.hget(keys.job(id), JobField.PROJECT)));
     }
 
     /** Opens the sealed secrets of a spec a worker is about to run. */
@@ -354,32 +423,50 @@ public final class JobQueue {
         if (leases.isEmpty()) {
             return List.of();
         }
-        List<String> args = new ArrayList<>(1 + 3 * leases.size());
+        List<String> scriptKeys = new ArrayList<>(3 * leases.size());
+        List<String> args = new ArrayList<>(1 + 2 * leases.size());
         args.add(ttl());
         for (Lease lease : leases) {
-            args.add(lease.project());
+            scriptKeys.add(keys.job(lease.id()));
+            scriptKeys.add(keys.lock(lease.project()));
+            scriptKeys.add(keys.fence(lease.project()));
             args.add(lease.id());
             args.add(Long.toString(lease.fencingToken()));
         }
-        List<?> reply = (List<?>) redis.call(j -> renew.eval(j, List.of(), args));
-        List<Renewal> renewals = new ArrayList<>(reply.size());
-        for (Object item : reply) {
-            List<?> pair = (List<?>) item;
-            String reason = (String) pair.get(1);
-            renewals.add(new Renewal(LeaseState.valueOf(((String) pair.get(0)).toUpperCase(Locale.ROOT)),
-                    reason.isEmpty() ? null : reason));
+        Reply reply = redis.call(j -> renew.run(j, scriptKeys, args)).expect(Code.OK);
+        List<Renewal> renewals = new ArrayList<>(leases.size());
+        for (int i = 0; i < leases.size(); i++) {
+            String reason = reply.text(2 * i + 1);
+            LeaseState state = switch (reply.code(2 * i)) {
+                case HELD -> LeaseState.HELD;
+                case RETAKEN -> LeaseState.RETAKEN;
+                case LOST -> LeaseState.LOST;
+                case ENDED -> LeaseState.ENDED;
+                default -> throw new IllegalStateException("renew.lua answered state '" + reply.text(2 * i) + "' for job "
+                        + leases.get(i).id() + ", where held, retaken, lost or ended belongs");
+            };
+            renewals.add(new Renewal(state, reason.isEmpty() ? null : reason));
         }
         return renewals;
     }
 
     public enum CancelOutcome { CANCELLED, REQUESTED, FINISHED, UNKNOWN }
 
-    /** Cancels a queued or waiting job at once; asks the worker of a running job to kill it. */
+    /**
+     * Cancels a queued or waiting job at once; asks the worker of a running job to kill it. Reads the
+     * job's project first (its keys are declared to the script): two round trips.
+     */
     public CancelOutcome cancel(String id, String reason) {
-        List<?> reply = (List<?>) redis.callReplicated("the cancel of job " + id, Shortfall.FAIL,
-                j -> cancel.eval(j, List.of(), List.of(JobIds.check(id), reason, now(), ttl(),
-                maxLen(), retention(), historyLimit())));
-        return CancelOutcome.valueOf(((String) reply.get(0)).toUpperCase(Locale.ROOT));
+        String project = projectOf(JobIds.check(id));
+        Reply reply = redis.callReplicated("the cancel of job " + id, Shortfall.FAIL,
+                j -> cancel.run(j, keys.jobScriptKeys(id, project), List.of(id, reason, now(), ttl(),
+                maxLen(), retention(), historyLimit(), project)));
+        return switch (reply.expect(Code.CANCELLED, Code.REQUESTED, Code.FINISHED, Code.UNKNOWN).code()) {
+            case CANCELLED -> CancelOutcome.CANCELLED;
+            case REQUESTED -> CancelOutcome.REQUESTED;
+            case FINISHED -> CancelOutcome.FINISHED;
+            default -> CancelOutcome.UNKNOWN;
+        };
     }
 
     /** What a sweep did: jobs ended as lost (their lease ran out), and jobs that got a free lock. */
@@ -387,24 +474,69 @@ public final class JobQueue {
     }
 
     /** Ends running jobs whose lease ran out as lost, and hands on free locks to the oldest jobs waiting. */
-    @SuppressWarnings("unchecked")
     public Sweep sweep() {
         // waits for replicas only when it ended a job or handed on a lock, not on every idle round
-        List<?> reply = (List<?>) redis.callReplicated("a sweep's lost jobs and lock hand-offs", Shortfall.WARN,
-                j -> sweep.eval(j, List.of(), List.of(ttl(), maxLen(), retention(), now(), historyLimit())),
-                r -> !((List<?>) ((List<?>) r).get(0)).isEmpty() || !((List<?>) ((List<?>) r).get(1)).isEmpty());
-        return new Sweep((List<String>) reply.get(0), (List<String>) reply.get(1));
+        Reply reply = redis.callReplicated("a sweep's lost jobs and lock hand-offs", Shortfall.WARN,
+                j -> sweep.run(j, List.of(keys.running(), keys.handedOver(), keys.waitingProjects()),
+                        List.of(ttl(), maxLen(), retention(), now(), historyLimit())),
+                r -> r.code() == Code.OK && (!r.texts(0).isEmpty() || !r.texts(1).isEmpty()));
+        reply.expect(Code.OK);
+        return new Sweep(reply.texts(0), reply.texts(1));
     }
 
     /** Marks {@code worker} alive for {@code ttl}; its running jobs are lost once it stops renewing this. */
     public void heartbeat(String worker, Duration ttl, String description) {
-        redis.run(j -> heartbeat.eval(j, List.of(), List.of(worker, Long.toString(ttl.toMillis()), description)));
+        redis.call(j -> heartbeat.run(j, List.of(keys.worker(worker), keys.workers()),
+                List.of(worker, Long.toString(ttl.toMillis()), description))).expect(Code.OK);
     }
 
     /** The reason someone gave when asking to cancel running job {@code id}, or null when nobody did. */
     public String cancelReason(String id) {
-        String reason = redis.call(j -> j.hget(keys.job(id), "cancelRequested"));
+        String reason = redis.call(j -> j.hget(keys.job(id), JobField.CANCEL_REQUESTED));
         return reason == null || reason.isEmpty() ? null : reason;
+    }
+
+    /**
+     * Records this build's protocol version on the namespace when it has none, and refuses a namespace
+     * served with another one. A namespace without a record but with keys of the version 2 layout (fence
+     * counters without a hash tag, which never expire) counts as version 2. Run by a worker before it
+     * takes any entry.
+     *
+     * @throws ProtocolMismatchException naming both versions and what to do
+     */
+    public void claimProtocol() {
+        String mine = Integer.toString(ProtocolVersion.CURRENT);
+        String recorded = redis.call(j -> j.get(keys.protocol()));
+        if (recorded == null) {
+            String legacy = redis.call(j -> {
+                ScanParams params = new ScanParams().match(keys.legacyFencePattern()).count(1000);
+                String cursor = ScanParams.SCAN_POINTER_START;
+                do {
+                    ScanResult<String> page = j.scan(cursor, params);
+                    if (!page.getResult().isEmpty()) {
+                        return page.getResult().get(0);
+                    }
+                    cursor = page.getCursor();
+                } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+                return null;
+            });
+            if (legacy != null) {
+                throw new ProtocolMismatchException(keys.namespace(), 2, "it has no " + keys.protocol() + " but holds " + legacy
+                        + ", a key of the version 2 layout");
+            }
+            redis.run(j -> j.set(keys.protocol(), mine, SetParams.setParams().nx()));
+            recorded = redis.call(j -> j.get(keys.protocol()));
+        }
+        if (!mine.equals(recorded)) {
+            int found;
+            try {
+                found = Integer.parseInt(recorded);
+            } catch (NumberFormatException e) {
+                throw new IllegalStateException("key " + keys.protocol() + " holds '" + recorded + "', not a protocol version number; "
+                        + "set it to " + mine + " once no other worker uses this namespace");
+            }
+            throw new ProtocolMismatchException(keys.namespace(), found, "recorded in " + keys.protocol());
+        }
     }
 
     /** Removes {@code worker}'s heartbeat at once (it stopped cleanly), instead of letting it expire. */
@@ -419,7 +551,7 @@ public final class JobQueue {
     /** @return the job's state, or null when there is no such job (never submitted, or expired) */
     public JobState status(String id) {
         Map<String, String> hash = redis.call(j -> j.hgetAll(keys.job(JobIds.check(id))));
-        return hash.isEmpty() || !hash.containsKey("status") ? null : JobState.fromHash(id, hash);
+        return hash.isEmpty() || !hash.containsKey(JobField.STATUS) ? null : JobState.fromHash(id, hash);
     }
 
     private String now() {

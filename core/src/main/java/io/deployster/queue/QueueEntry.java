@@ -1,5 +1,6 @@
 package io.deployster.queue;
 
+import io.deployster.protocol.EntryField;
 import java.util.Map;
 
 /**
@@ -15,11 +16,11 @@ public record QueueEntry(String queue, String entryId, Map<String, String> field
     }
 
     public String jobId() {
-        return fields.get("job");
+        return fields.get(EntryField.JOB);
     }
 
     public String specJson() {
-        return fields.get("spec");
+        return fields.get(EntryField.SPEC);
     }
 
     /** The entry as text for the record of a job that could not run, at most 4 KiB. */

@@ -7,6 +7,8 @@ import io.deployster.job.Mode;
 import io.deployster.log.LineReader;
 import io.deployster.log.LogEntry;
 import io.deployster.log.LogWriter;
+import io.deployster.protocol.Event;
+import io.deployster.protocol.LogField;
 import io.deployster.secret.Masker;
 import io.deployster.secret.Secrets;
 import java.io.File;
@@ -82,11 +84,11 @@ public final class JobRunner {
 
     /** Runs the job; returns once it ended and no process of it is left. */
     public Outcome run() throws InterruptedException {
-        Outcome outcome = spec.kind() == Mode.ANSIBLE ? runAnsible() : runCommands();
+        Outcome outcome = spec.mode() == Mode.ANSIBLE ? runAnsible() : runCommands();
         JobProcesses.Stopped left = processes.terminate(killGraceMillis);
         if (!left.found().isEmpty() && !stopping()) {
             String how = left.killed() == 0 ? "TERM" : "TERM; " + left.killed() + " of them ignored it and got KILL after " + killGraceMillis + " ms";
-            log.event("note", "message", left.found().size() + " process(es) the job left running were stopped at its end (" + how
+            log.event(Event.NOTE, LogField.MESSAGE, left.found().size() + " process(es) the job left running were stopped at its end (" + how
                     + "): " + left.describe() + ". To keep a daemon running after a deploy, start it under a process supervisor "
                     + "(e.g. supervisorctl start), not from the job");
         }
@@ -110,7 +112,7 @@ public final class JobRunner {
             stopStatus = status;
             stopReason = reason;
         }
-        log.event("stopping", "message", reason);
+        log.event(Event.STOPPING, LogField.MESSAGE, reason);
         processes.terminate(killGraceMillis);
     }
 
@@ -126,7 +128,7 @@ public final class JobRunner {
             stopReason = first ? reason : stopReason;
         }
         if (first) {
-            log.event("fenced", "message", reason);
+            log.event(Event.FENCED, LogField.MESSAGE, reason);
         }
         processes.kill();
     }
@@ -149,14 +151,14 @@ public final class JobRunner {
         env.putAll(jobEnv);
         List<String> commands = spec.commands();
         for (int i = 0; i < commands.size(); i++) {
-            log.event("command", "index", Integer.toString(i), "command", masker.mask(label(commands.get(i))));
+            log.event(Event.COMMAND, LogField.INDEX, Integer.toString(i), LogField.COMMAND, masker.mask(label(commands.get(i))));
             int exit;
             try {
                 exit = runProcess(List.of("/bin/sh", "-c", commands.get(i)), dir, env);
             } catch (IOException e) {
                 return new Outcome(JobStatus.FAILED, null, i, "could not start command " + (i + 1) + ": " + e.getMessage());
             }
-            log.event("command-ended", "index", Integer.toString(i), "exit", Integer.toString(exit));
+            log.event(Event.COMMAND_ENDED, LogField.INDEX, Integer.toString(i), LogField.EXIT, Integer.toString(exit));
             Outcome stopped = stopped(exit, i);
             if (stopped != null) {
                 return stopped;
@@ -185,11 +187,11 @@ public final class JobRunner {
                 Files.writeString(secretVars, JobCodec.toJson(secrets.extraVars()), StandardCharsets.UTF_8);
             }
             List<String> argv = AnsibleCommand.argv(spec, secretVars);
-            log.event("command", "index", "0", "command", String.join(" ", argv));
+            log.event(Event.COMMAND, LogField.INDEX, "0", LogField.COMMAND, String.join(" ", argv));
             Map<String, String> env = new HashMap<>(describeJob());
             env.put("PYTHONUNBUFFERED", "1");
             int exit = runProcess(argv, dir, env);
-            log.event("command-ended", "index", "0", "exit", Integer.toString(exit));
+            log.event(Event.COMMAND_ENDED, LogField.INDEX, "0", LogField.EXIT, Integer.toString(exit));
             Outcome stopped = stopped(exit, 0);
             if (stopped != null) {
                 return stopped;
@@ -250,7 +252,7 @@ public final class JobRunner {
             if (lapsed != null) {
                 stopStatus = JobStatus.LOST;
                 stopReason = lapsed;
-                log.event("fenced", "message", lapsed);
+                log.event(Event.FENCED, LogField.MESSAGE, lapsed);
                 return -1;
             }
             p = processes.start(argv, dir, env);

@@ -6,6 +6,7 @@ import io.deployster.job.JobIds;
 import io.deployster.job.JobSpec;
 import io.deployster.job.JobStatus;
 import io.deployster.policy.WorkerPolicy;
+import io.deployster.protocol.EntryField;
 import io.deployster.queue.JobQueue;
 import io.deployster.queue.QueueEntry;
 import io.deployster.secret.Secrets;
@@ -51,8 +52,8 @@ final class Admission {
         String id = entry.jobId();
         if (!JobIds.isValid(id)) {
             String newId = queue.newId();
-            queue.reject(newId, entry.queue(), entry.entryId(), JobStatus.FAILED, "queue entry " + entry.entryId() + " on queue '"
-                    + entry.queue() + "' has no valid job id (field 'job'); it was recorded as job " + newId + " and not run", entry.raw());
+            reject(newId, entry, JobStatus.FAILED, "queue entry " + entry.entryId() + " on queue '"
+                    + entry.queue() + "' has no valid job id (field '" + EntryField.JOB + "'); it was recorded as job " + newId + " and not run");
             events.rejected(entry.queue(), WorkerEvents.Refusal.INVALID_ENTRY);
             LOG.log(Level.WARNING, "worker {0}: rejected queue entry {1} on {2}: no valid job id; recorded as job {3}",
                     worker, entry.entryId(), entry.queue(), newId);
@@ -68,12 +69,12 @@ final class Admission {
             }
             secrets = queue.openSecrets(id, spec);
         } catch (InvalidJobException e) {
-            queue.reject(id, entry.queue(), entry.entryId(), JobStatus.FAILED, e.getMessage(), entry.raw());
+            reject(id, entry, JobStatus.FAILED, e.getMessage());
             events.rejected(entry.queue(), WorkerEvents.Refusal.INVALID_SPEC);
             LOG.log(Level.WARNING, "worker {0}: job {1} is invalid, not run: {2}", worker, id, e.getMessage());
             return Optional.empty();
         } catch (RejectedJobException | IllegalArgumentException e) {
-            queue.reject(id, entry.queue(), entry.entryId(), JobStatus.REJECTED, e.getMessage(), entry.raw());
+            reject(id, entry, JobStatus.REJECTED, e.getMessage());
             events.rejected(entry.queue(), WorkerEvents.Refusal.REFUSED);
             LOG.log(Level.WARNING, "worker {0}: job {1} of project {2} rejected, not run: {3}", worker, id, spec.project(), e.getMessage());
             return Optional.empty();
@@ -88,12 +89,27 @@ final class Admission {
             case SKIP -> LOG.log(Level.INFO, "queue entry {0} for job {1} ignored: the job is already {2} (a repeated delivery or a replay)",
                     entry.entryId(), id, start.detail());
             case REPLAYED -> {
-                queue.reject(id, entry.queue(), entry.entryId(), JobStatus.REJECTED, "replayed: job " + id + " has already been started "
-                        + "once; a signed job runs at most once, submit a new one", entry.raw());
+                reject(id, entry, JobStatus.REJECTED, "replayed: job " + id + " has already been started "
+                        + "once; a signed job runs at most once, submit a new one");
                 events.rejected(entry.queue(), WorkerEvents.Refusal.REPLAYED);
                 LOG.log(Level.WARNING, "worker {0}: job {1} rejected as a replay", worker, id);
             }
+            case WRONG_PROJECT -> {
+                String reason = "queue entry " + entry.entryId() + " on queue '" + entry.queue() + "' names project '" + spec.project()
+                        + "' but job " + id + " was submitted for project '" + start.detail() + "'; the entry was not run";
+                reject(id, entry, JobStatus.FAILED, reason);
+                events.rejected(entry.queue(), WorkerEvents.Refusal.INVALID_ENTRY);
+                LOG.log(Level.WARNING, "worker {0}: {1}", worker, reason);
+            }
         }
         return Optional.empty();
+    }
+
+    // The entry is acknowledged either way; a job that meanwhile runs or ended (a repeated delivery) is left alone.
+    private void reject(String id, QueueEntry entry, JobStatus status, String reason) {
+        if (!queue.reject(id, entry.queue(), entry.entryId(), status, reason, entry.raw())) {
+            LOG.log(Level.INFO, "worker {0}: queue entry {1} for job {2} acknowledged without a change: the job already runs or has ended",
+                    worker, entry.entryId(), id);
+        }
     }
 }

@@ -83,7 +83,9 @@ public final class Worker implements AutoCloseable {
         return options.name();
     }
 
+    /** @throws io.deployster.protocol.ProtocolMismatchException when the namespace is served with another protocol version */
     public void start() {
+        queue.claimProtocol();
         fetcher.joinGroups();
         subreaper = Subreaper.install(Posix.load());
         watchdog = LeaseWatchdog.start(id -> leases.watchdogFenced(id));

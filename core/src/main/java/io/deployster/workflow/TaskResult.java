@@ -1,5 +1,6 @@
 package io.deployster.workflow;
 
+import io.deployster.job.JobStatus;
 import java.util.Map;
 
 /**
@@ -33,7 +34,8 @@ public record TaskResult(String status, String job, String queue, Integer exitCo
 
     /** True once the task will not change any more. */
     public boolean ended() {
-        return !(PENDING.equals(status) || "queued".equals(status) || "waiting".equals(status) || "running".equals(status));
+        return !(PENDING.equals(status) || JobStatus.QUEUED.wireName().equals(status) || JobStatus.WAITING.wireName().equals(status)
+                || JobStatus.RUNNING.wireName().equals(status));
     }
 
     public boolean succeeded() {

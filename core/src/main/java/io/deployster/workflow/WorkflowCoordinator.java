@@ -49,7 +49,10 @@ public final class WorkflowCoordinator implements AutoCloseable {
                     } catch (RuntimeException e) {
                         LOG.log(Level.WARNING, "workflow {0}: step failed, will retry: {1}", id, e.toString());
                     } finally {
-                        store.release(id, name);
+                        if (!store.release(id, name)) {
+                            LOG.log(Level.WARNING, "workflow {0}: coordinator {1} took longer than its {2} ms driver right for one step; "
+                                    + "another coordinator may have driven the workflow meanwhile", id, name, DRIVE_MILLIS);
+                        }
                     }
                 }
             }

@@ -2,13 +2,16 @@ package io.deployster.workflow;
 
 import io.deployster.job.JobSpec;
 import io.deployster.job.JobStatus;
+import io.deployster.protocol.JobField;
+import io.deployster.protocol.Reply;
+import io.deployster.queue.DuplicateJobException;
 import io.deployster.queue.JobQueue;
+import io.deployster.sign.RejectedJobException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * One step of driving a workflow, from its state in Redis: start it when it holds the project lock,
@@ -38,13 +41,14 @@ public final class WorkflowEngine {
 
     public void advance(String id) {
         Map<String, String> hash = store.hash(id);
-        if (!"workflow".equals(hash.get("kind"))) {
+        if (!JobField.KIND_WORKFLOW.equals(hash.get(JobField.KIND))) {
             store.forget(id);
             return;
         }
-        JobStatus status = JobStatus.fromWireName(hash.get("status"));
-        if (status == JobStatus.QUEUED || status == JobStatus.WAITING) {
-            if (!"run".equals(store.start(id, driver).get(0))) {
+        JobStatus status = JobStatus.fromWireName(hash.get(JobField.STATUS));
+        boolean starting = status == JobStatus.QUEUED || status == JobStatus.WAITING;
+        if (starting) {
+            if (store.start(id, hash.get(JobField.PROJECT), driver).code() != Reply.Code.RUN) {
                 return;
             }
             hash = store.hash(id);
@@ -57,20 +61,28 @@ public final class WorkflowEngine {
             windUp(id, tasks, "the workflow ended (" + status.wireName() + ")");
             return;
         }
+        try {
+            // its tasks are signed with this worker's key, so the record must carry its producer's signature
+            // (checked at every step: a record written straight into Redis as running has none)
+            queue.verifyWorkflow(id, hash, starting);
+        } catch (RejectedJobException e) {
+            reject(id, spec, tasks, e.getMessage());
+            return;
+        }
         List<JobQueue.Renewal> renewal = queue.renew(List.of(new JobQueue.Lease(spec.project(), id,
-                Long.parseLong(hash.get("fencingToken")))));
+                Long.parseLong(hash.get(JobField.FENCING_TOKEN)))));
         JobQueue.LeaseState lease = renewal.get(0).lease();
         if (lease == JobQueue.LeaseState.LOST || lease == JobQueue.LeaseState.ENDED) {
             return; // the sweep ends it as lost; the next step winds it up
         }
         JobStatus stop = null;
         String stopReason = null;
-        String cancel = hash.get("cancelRequested");
+        String cancel = hash.get(JobField.CANCEL_REQUESTED);
         if (cancel != null && !cancel.isEmpty()) {
             stop = JobStatus.CANCELLED;
             stopReason = cancel;
         } else if (spec.timeoutSeconds() != null
-                && store.now() - Long.parseLong(hash.get("startedAt")) > spec.timeoutSeconds() * 1000L) {
+                && store.now() - Long.parseLong(hash.get(JobField.STARTED_AT)) > spec.timeoutSeconds() * 1000L) {
             stop = JobStatus.TIMED_OUT;
             stopReason = "the workflow ran longer than its timeoutSeconds (" + spec.timeoutSeconds() + " s)";
         }
@@ -102,10 +114,11 @@ public final class WorkflowEngine {
         Map<String, String> job = store.job(t.job());
         store.copyLog(id, name, t.job());
         if (job.isEmpty()) {
-            return new TaskResult("lost", t.job(), t.queue(), null, "its job " + t.job() + " is gone from Redis", null, t.startedAt(), store.now());
+            return new TaskResult(JobStatus.LOST.wireName(), t.job(), t.queue(), null, "its job " + t.job() + " is gone from Redis", null, t.startedAt(), store.now());
         }
-        return new TaskResult(job.get("status"), t.job(), t.queue(), number(job.get("exitCode")), emptyToNull(job.get("reason")),
-                Outputs.fromJson(job.get("outputs")), time(job.get("startedAt")), time(job.get("endedAt")));
+        return new TaskResult(job.get(JobField.STATUS), t.job(), t.queue(), number(job.get(JobField.EXIT_CODE)),
+                emptyToNull(job.get(JobField.REASON)), Outputs.fromJson(job.get(JobField.OUTPUTS)), time(job.get(JobField.STARTED_AT)),
+                time(job.get(JobField.ENDED_AT)));
     }
 
     // A pending task whose needs all ended: skipped when one of them did not succeed (and may not fail),
@@ -137,14 +150,11 @@ public final class WorkflowEngine {
         } catch (IllegalArgumentException e) { // an invalid job too (InvalidJobException)
             String reason = "could not be submitted: " + e.getMessage();
             store.note(id, "[" + name + "] " + reason);
-            return new TaskResult("failed", null, task.queue(), null, reason, null, null, store.now());
-        } catch (JedisDataException e) {
-            if (e.getMessage() == null || !e.getMessage().startsWith("DUPLICATE")) {
-                throw e;
-            }
+            return new TaskResult(JobStatus.FAILED.wireName(), null, task.queue(), null, reason, null, null, store.now());
+        } catch (DuplicateJobException e) {
             job = null; // submitted by an earlier step whose record was lost: carry on with it
         }
-        return new TaskResult("queued", jobId, job == null ? task.queue() : job.queueOrDefault(), null, null, null, null, null);
+        return new TaskResult(JobStatus.QUEUED.wireName(), jobId, job == null ? task.queue() : job.queueOrDefault(), null, null, null, null, null);
     }
 
     private void stopAll(Map<String, TaskResult> tasks, String reason) {
@@ -153,6 +163,20 @@ public final class WorkflowEngine {
                 queue.cancel(t.job(), reason);
             }
         }
+    }
+
+    private void reject(String id, WorkflowSpec spec, Map<String, TaskResult> tasks, String why) {
+        String reason = "rejected, no task run: " + why;
+        tasks.forEach((name, t) -> {
+            if (TaskResult.PENDING.equals(t.status())) {
+                store.save(id, name, TaskResult.skipped(reason, store.now()));
+            }
+        });
+        stopAll(tasks, reason);
+        if (queue.finish(id, spec.project(), JobStatus.REJECTED, null, null, reason)) {
+            LOG.log(Level.WARNING, "workflow {0} of project {1} rejected: {2}", id, spec.project(), why);
+        }
+        store.forget(id);
     }
 
     private void end(String id, WorkflowSpec spec, Map<String, TaskResult> tasks, JobStatus stop, String stopReason) {
@@ -188,7 +212,7 @@ public final class WorkflowEngine {
                 }
             }
         }
-        if (queue.finish(id, status, null, null, reason)) {
+        if (queue.finish(id, spec.project(), status, null, null, reason)) {
             LOG.log(Level.INFO, "workflow {0} of project {1} {2}{3}", id, spec.project(), status.wireName(), reason == null ? "" : ": " + reason);
             onEnd.accept(id);
         }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -34,7 +35,18 @@ public final class WorkflowParser {
      * @throws InvalidJobException listing every problem, each naming the field (e.g. {@code tasks.deploy.needs[0]}), the value and what is allowed
      */
     public static WorkflowSpec parseValid(String text) {
-        WorkflowSpec spec = new WorkflowParser().parse(text);
+        return parseValid(text, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #parseValid(String)}, with the producer's own fields applied between parsing and
+     * checking (the Jenkins step fills in its project and build), so a file may leave them out.
+     *
+     * @param complete what the producer sets on the parsed workflow; called once, only when the text parsed
+     * @throws InvalidJobException from parsing, or from checking the completed workflow
+     */
+    public static WorkflowSpec parseValid(String text, UnaryOperator<WorkflowSpec> complete) {
+        WorkflowSpec spec = complete.apply(new WorkflowParser().parse(text));
         new WorkflowValidator(new io.deployster.job.JobSpecValidator(io.deployster.job.JobLimits.DEFAULT)).validate(spec);
         return spec;
     }

@@ -4,11 +4,18 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import io.deployster.job.JobIds;
 import io.deployster.job.JobState;
+import io.deployster.protocol.Event;
+import io.deployster.protocol.JobField;
+import io.deployster.protocol.LogField;
+import io.deployster.protocol.Reply;
+import io.deployster.queue.DuplicateJobException;
 import io.deployster.queue.JobQueue;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
 import io.deployster.redis.Script;
+import io.deployster.sign.JobSignature;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +40,7 @@ public final class WorkflowStore {
     private final Script submit;
     private final Script start;
     private final Script copy;
+    private final Script release;
 
     public WorkflowStore(Redis redis, JobQueue queue, Clock clock) {
         this.redis = redis;
@@ -43,6 +51,7 @@ public final class WorkflowStore {
         this.submit = Script.load("workflow-submit", keys);
         this.start = Script.load("workflow-start", keys);
         this.copy = Script.load("workflow-copy", keys);
+        this.release = Script.load("workflow-release", keys);
     }
 
     public JobQueue queue() {
@@ -53,15 +62,23 @@ public final class WorkflowStore {
     public String submit(WorkflowSpec spec) {
         String id = ids.next();
         String json = GSON.toJson(spec);
-        redis.run(j -> submit.eval(j, List.of(), List.of(id, json, spec.project(), spec.submittedBy() == null ? "" : spec.submittedBy(),
-                nowText(), Long.toString(queue.settings().logMaxLen()))));
+        List<String> scriptKeys = new ArrayList<>(keys.jobScriptKeys(id, spec.project()));
+        scriptKeys.add(keys.workflows());
+        JobSignature signature = queue.signWorkflow(id, json);
+        Reply reply = redis.call(j -> submit.run(j, scriptKeys, List.of(id, json, spec.project(),
+                spec.submittedBy() == null ? "" : spec.submittedBy(), nowText(), Long.toString(queue.settings().logMaxLen()),
+                signature == null ? "" : signature.keyId(), signature == null ? "" : Long.toString(signature.issuedAt()),
+                signature == null ? "" : signature.mac())));
+        if (reply.expect(Reply.Code.OK, Reply.Code.DUPLICATE).code() == Reply.Code.DUPLICATE) {
+            throw new DuplicateJobException(id);
+        }
         return id;
     }
 
     /** @return the workflow's state and tasks, or null when there is no such workflow */
     public WorkflowResult result(String id) {
         Map<String, String> hash = hash(JobIds.check(id));
-        if (!"workflow".equals(hash.get("kind"))) {
+        if (!JobField.KIND_WORKFLOW.equals(hash.get(JobField.KIND))) {
             return null;
         }
         return new WorkflowResult(JobState.fromHash(id, hash), tasks(hash, spec(hash)));
@@ -73,38 +90,39 @@ public final class WorkflowStore {
 
     /** The workflow recorded in a workflow's hash (field {@code spec}). */
     public static WorkflowSpec spec(Map<String, String> hash) {
-        return GSON.fromJson(hash.get("spec"), WorkflowSpec.class);
+        return GSON.fromJson(hash.get(JobField.SPEC), WorkflowSpec.class);
     }
 
     /** Each task's recorded result, in the workflow's order; pending for tasks not recorded yet. */
     static Map<String, TaskResult> tasks(Map<String, String> hash, WorkflowSpec spec) {
         Map<String, TaskResult> out = new LinkedHashMap<>();
         for (String name : spec.tasks().keySet()) {
-            String json = hash.get("task:" + name);
+            String json = hash.get(JobField.TASK_PREFIX + name);
             out.put(name, json == null ? TaskResult.pending() : GSON.fromJson(json, TaskResult.class));
         }
         return out;
     }
 
     void save(String id, String task, TaskResult result) {
-        redis.run(j -> j.hset(keys.job(id), "task:" + task, GSON.toJson(result)));
+        redis.run(j -> j.hset(keys.job(id), JobField.TASK_PREFIX + task, GSON.toJson(result)));
     }
 
-    /** @return {"run", token}, {"wait", holder} or {"skip", status} (workflow-start.lua) */
-    List<?> start(String id, String driver) {
-        return (List<?>) redis.call(j -> start.eval(j, List.of(), List.of(id, driver, nowText(),
-                Long.toString(queue.settings().lockTtl().toMillis()), Long.toString(queue.settings().logMaxLen()))));
+    /** @return RUN with the fencing token, WAIT with the lock holder or SKIP with the status (workflow-start.lua) */
+    Reply start(String id, String project, String driver) {
+        return redis.call(j -> start.run(j, keys.jobScriptKeys(id, project), List.of(id, driver, nowText(),
+                Long.toString(queue.settings().lockTtl().toMillis()), Long.toString(queue.settings().logMaxLen()), project)))
+                .expect(Reply.Code.RUN, Reply.Code.WAIT, Reply.Code.SKIP);
     }
 
     /** Copies a task's new log entries into the combined log; @return how many were read */
     long copyLog(String id, String task, String jobId) {
-        return (Long) redis.call(j -> copy.eval(j, List.of(), List.of(id, task, jobId, Long.toString(queue.settings().logMaxLen()),
-                Integer.toString(COPY_BATCH))));
+        return redis.call(j -> copy.run(j, List.of(keys.job(id), keys.log(id), keys.log(jobId)), List.of(task, jobId,
+                Long.toString(queue.settings().logMaxLen()), Integer.toString(COPY_BATCH)))).expect(Reply.Code.OK).number(0);
     }
 
     void note(String id, String message) {
         redis.run(j -> j.xadd(keys.log(id), StreamEntryID.NEW_ENTRY,
-                Map.of("e", "note", "ts", nowText(), "message", message)));
+                Map.of(LogField.EVENT, Event.NOTE, LogField.TS, nowText(), LogField.MESSAGE, message)));
     }
 
     Set<String> active() {
@@ -120,9 +138,10 @@ public final class WorkflowStore {
         return "OK".equals(redis.call(j -> j.set(keys.driver(id), driver, SetParams.setParams().nx().px(ttlMillis))));
     }
 
-    void release(String id, String driver) {
-        redis.run(j -> j.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
-                List.of(keys.driver(id)), List.of(driver)));
+    /** Gives up driving the workflow. @return false when the right had expired or another coordinator holds it */
+    boolean release(String id, String driver) {
+        return redis.call(j -> release.run(j, List.of(keys.driver(id)), List.of(driver))).expect(Reply.Code.OK, Reply.Code.ALREADY)
+                .code() == Reply.Code.OK;
     }
 
     /** The hash of a task's job. */

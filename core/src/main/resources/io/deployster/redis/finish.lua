@@ -1,12 +1,21 @@
--- ARGV: id, status, exit, failedCommand, reason, now, ttl, maxlen, retention, outputs (JSON object, or empty),
--- history limit
--- Returns {outcome, next job}: outcome 'done', or 'already' when the job had ended before (e.g. cancelled).
+-- Ends a job its worker ran: records the result and outputs, closes the log, adds it to the project's
+-- history and hands the project's lock on (common.lua, finish).
+-- KEYS: 1-9 as in common.lua (the job's and its project's)
+-- ARGV: 1 id, 2 status, 3 exit code, 4 failedCommand (3-4 empty when none), 5 reason, 6 now (epoch ms),
+--   7 lock ttl (ms), 8 log maxlen, 9 retention (s), 10 outputs (JSON object, or empty), 11 history limit,
+--   12 project
+-- Returns: {REPLY_OK, id of the job handed the lock or ''} | {REPLY_ALREADY, status} when the job had
+--   ended before (cancelled, marked lost) or does not exist ('')
+-- Errors: WRONGPROJECT when the keys are not of the job's project
 local id = ARGV[1]
-local status = redis.call('HGET', job_key(id), 'status')
+local job, log, P = KEYS[4], KEYS[5], declared_project()
+local err = check_project(job, ARGV[12])
+if err then return err end
+local status = redis.call('HGET', job, FIELD_STATUS)
 if not status or is_terminal(status) then
-  return {'already', status or ''}
+  return {REPLY_ALREADY, status or ''}
 end
 if (ARGV[10] or '') ~= '' then
-  redis.call('HSET', job_key(id), 'outputs', ARGV[10])
+  redis.call('HSET', job, FIELD_OUTPUTS, ARGV[10])
 end
-return {'done', finish(id, ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[11])}
+return {REPLY_OK, finish(P, job, log, id, ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[11])}

@@ -1,5 +1,8 @@
--- A worker says it is alive. ARGV: worker name, ttl (ms), description
-redis.call('SET', worker_key(ARGV[1]), ARGV[3], 'PX', ARGV[2])
+-- A worker says it is alive.
+-- KEYS: 1 worker:{name}, 2 workers
+-- ARGV: 1 worker name, 2 ttl (ms), 3 description (queues=a,b running=1/4 at=EPOCH_MS)
+-- Returns: {REPLY_OK}
+redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[2])
 -- kept without a TTL: once the key above expires, operators still see the worker, as dead
-redis.call('HSET', workers_key(), ARGV[1], ARGV[3])
-return 1
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+return {REPLY_OK}

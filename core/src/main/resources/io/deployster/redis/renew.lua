@@ -1,30 +1,34 @@
--- Renews the leases (project locks) of the jobs one worker runs, in one round trip.
--- ARGV: ttl (lease, ms), then per job: project, id, fencing token
--- Returns per job {state, cancel reason or ''}, in ARGV order. state:
---   'held'    the lock is still the job's: renewed for another lease
---   'retaken' it had lapsed and no job was granted it since (the fencing token is unchanged): the job
---             holds it again
---   'lost'    another job holds it, or was granted it since: the job must be stopped at once
---   'ended'   the job is no longer running (ended elsewhere, e.g. marked lost): stop it at once
+-- Renews the leases (project locks) of the jobs one worker runs, in one round trip, and reports a
+-- pending cancel request of each.
+-- KEYS: per job, in the order of ARGV: job:{id}, lock:{project}, fence:{project}
+-- ARGV: 1 lock ttl (ms), then per job: id, fencing token
+-- Returns: {REPLY_OK, state, cancel reason or '', state, cancel reason or '', ...}, one pair per job in
+--   ARGV order. state:
+--   REPLY_HELD     the lock is still the job's: renewed for another lease
+--   REPLY_RETAKEN  it had lapsed and no job was granted it since (the fencing token is unchanged): the
+--                  job holds it again
+--   REPLY_LOST     another job holds it, or was granted it since: the job must be stopped at once
+--   REPLY_ENDED    the job is no longer running (ended elsewhere, e.g. marked lost): stop it at once
 local ttl = ARGV[1]
-local out = {}
-for i = 2, #ARGV, 3 do
-  local project, id, token = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  local lk = lock_key(project)
-  local f = redis.call('HMGET', job_key(id), 'status', 'cancelRequested')
-  local holder = redis.call('GET', lk)
+local out = {REPLY_OK}
+for n = 0, (#ARGV - 1) / 2 - 1 do
+  local id, token = ARGV[2 + 2 * n], ARGV[3 + 2 * n]
+  local job, lock, fence = KEYS[1 + 3 * n], KEYS[2 + 3 * n], KEYS[3 + 3 * n]
+  local f = redis.call('HMGET', job, FIELD_STATUS, FIELD_CANCEL_REQUESTED)
+  local holder = redis.call('GET', lock)
   local state
-  if f[1] ~= 'running' then
-    state = 'ended'
-  elseif holder == lock_owner(id) then
-    redis.call('PEXPIRE', lk, ttl)
-    state = 'held'
-  elseif not holder and redis.call('GET', fence_key(project)) == token then
-    redis.call('SET', lk, lock_owner(id), 'PX', ttl)
-    state = 'retaken'
+  if f[1] ~= STATUS_RUNNING then
+    state = REPLY_ENDED
+  elseif holder == lock_owner(job, id) then
+    redis.call('PEXPIRE', lock, ttl)
+    state = REPLY_HELD
+  elseif not holder and redis.call('GET', fence) == token then
+    redis.call('SET', lock, lock_owner(job, id), 'PX', ttl)
+    state = REPLY_RETAKEN
   else
-    state = 'lost'
+    state = REPLY_LOST
   end
-  table.insert(out, {state, f[2] or ''})
+  table.insert(out, state)
+  table.insert(out, f[2] or '')
 end
 return out

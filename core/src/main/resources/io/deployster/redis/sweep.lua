@@ -4,15 +4,19 @@
 -- lock passes on only now, once its lease is over, so a stalled holder never overlaps the next job.
 -- Also keeps alive the locks of jobs granted them but not started yet, and hands on free locks of
 -- projects with jobs not started.
--- ARGV: ttl (lease, ms), maxlen, retention, now, history limit
--- Returns {ids of jobs marked lost, ids of jobs that got a lock}.
+-- KEYS: 1 running, 2 handed-over, 3 waiting-projects (as in common.lua)
+-- ARGV: 1 lock ttl (ms), 2 log maxlen, 3 retention (s), 4 now (epoch ms), 5 history limit
+-- Returns: {REPLY_OK, {ids of jobs marked lost}, {ids of jobs that got a lock}}
+-- Undeclared keys: the namespace-wide sweep reads the members of the three sets and touches the keys of
+--   each job and project it finds there (hash, log, worker:, lock:, waiters:, fence:, history:, queue:);
+--   no caller can know them in advance (docs/protocol.md, "Hash slots").
 local lost, started = {}, {}
-for _, id in ipairs(redis.call('SMEMBERS', running_key())) do
-  local jk = job_key(id)
-  local f = redis.call('HMGET', jk, 'status', 'project', 'worker', 'lease')
-  if f[1] ~= 'running' then
-    redis.call('SREM', running_key(), id)
-  elseif redis.call('GET', lock_key(f[2])) ~= lock_owner(id) then
+for _, id in ipairs(redis.call('SMEMBERS', INDEX.running)) do
+  local job = job_key(id)
+  local f = redis.call('HMGET', job, FIELD_STATUS, FIELD_PROJECT, FIELD_WORKER, FIELD_LEASE)
+  if f[1] ~= STATUS_RUNNING then
+    redis.call('SREM', INDEX.running, id)
+  elseif redis.call('GET', lock_key(f[2])) ~= lock_owner(job, id) then
     local worker = f[3] or ''
     local heartbeat
     if redis.call('EXISTS', worker_key(worker)) == 0 then
@@ -22,29 +26,30 @@ for _, id in ipairs(redis.call('SMEMBERS', running_key())) do
     end
     local lease = ''
     if f[4] then lease = ', ' .. string.format('%g', tonumber(f[4]) / 1000) .. ' s' end
-    finish(id, 'lost', '', '', 'the lease of this job (the lock of project ' .. f[2] .. lease .. ') ran out: worker '
-      .. worker .. ' did not renew it (it crashed, was stopped or could not reach Redis; ' .. heartbeat .. '). '
-      .. 'A worker kills a job whose lease it cannot renew, so the deploy may have stopped part-way: check the host '
-      .. 'before deploying again', ARGV[4], ARGV[1], ARGV[2], ARGV[3], ARGV[5])
+    finish(project_keys(f[2]), job, log_key(id), id, STATUS_LOST, '', '', 'the lease of this job (the lock of project ' .. f[2]
+      .. lease .. ') ran out: worker ' .. worker .. ' did not renew it (it crashed, was stopped or could not reach Redis; '
+      .. heartbeat .. '). A worker kills a job whose lease it cannot renew, so the deploy may have stopped part-way: '
+      .. 'check the host before deploying again', ARGV[4], ARGV[1], ARGV[2], ARGV[3], ARGV[5])
     table.insert(lost, id)
   end
 end
 -- a job handed a lock waits in its queue behind others: keep its lock until it starts, so the
 -- project's order holds however long the queue is
-for _, id in ipairs(redis.call('SMEMBERS', handed_over_key())) do
-  local f = redis.call('HMGET', job_key(id), 'status', 'project')
-  if (f[1] == 'waiting' or f[1] == 'queued') and f[2] and redis.call('GET', lock_key(f[2])) == id then
+for _, id in ipairs(redis.call('SMEMBERS', INDEX.handed_over)) do
+  local f = redis.call('HMGET', job_key(id), FIELD_STATUS, FIELD_PROJECT)
+  if (f[1] == STATUS_WAITING or f[1] == STATUS_QUEUED) and f[2] and redis.call('GET', lock_key(f[2])) == id then
     redis.call('PEXPIRE', lock_key(f[2]), ARGV[1])
   else
-    redis.call('SREM', handed_over_key(), id)
+    redis.call('SREM', INDEX.handed_over, id)
   end
 end
-for _, project in ipairs(redis.call('SMEMBERS', waiting_projects_key())) do
-  if redis.call('EXISTS', lock_key(project)) == 0 then
-    local next_id = hand_off(project, ARGV[1])
+for _, project in ipairs(redis.call('SMEMBERS', INDEX.waiting_projects)) do
+  local P = project_keys(project)
+  if redis.call('EXISTS', P.lock) == 0 then
+    local next_id = hand_off(P, project, ARGV[1])
     if next_id ~= '' then
       table.insert(started, next_id)
     end
   end
 end
-return {lost, started}
+return {REPLY_OK, lost, started}

@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.deployster.job.JobLimits;
 import io.deployster.job.JobSpec;
-import io.deployster.job.JobSpecValidator;
 import io.deployster.redis.Keys;
 import io.deployster.testing.Await;
 import io.deployster.testing.RealRedis;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +21,7 @@ class FetcherTest {
     @RegisterExtension
     static RealRedis redis = new RealRedis();
 
-    private final JobQueue queue = new JobQueue(redis.client(), Keys.defaults(), QueueSettings.DEFAULT,
-            new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC());
+    private final JobQueue queue = JobQueue.create(redis.client(), Keys.defaults(), QueueSettings.DEFAULT, null);
 
     private String submit(String project, String queueName) {
         return queue.submit(JobSpec.commands(project, "/tmp", List.of("true")).queue(queueName).build());

@@ -5,16 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deployster.job.JobCodec;
-import io.deployster.job.JobLimits;
 import io.deployster.job.JobSpec;
-import io.deployster.job.JobSpecValidator;
 import io.deployster.job.JobStatus;
 import io.deployster.queue.JobQueue.Decision;
 import io.deployster.queue.JobQueue.Lease;
 import io.deployster.queue.JobQueue.LeaseState;
 import io.deployster.redis.Keys;
 import io.deployster.testing.RealRedis;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,8 +26,7 @@ class LeaseAndOrderTest {
     @RegisterExtension
     static RealRedis redis = new RealRedis();
 
-    private final JobQueue queue = new JobQueue(redis.client(), Keys.defaults(), QueueSettings.DEFAULT,
-            new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC());
+    private final JobQueue queue = JobQueue.create(redis.client(), Keys.defaults(), QueueSettings.DEFAULT, null);
 
     private String submit(String project) {
         return queue.submit(JobSpec.commands(project, "/tmp", List.of("true")).build());
@@ -42,7 +38,7 @@ class LeaseAndOrderTest {
     }
 
     private String holder(String project) {
-        return redis.client().call(j -> j.get("deployster:lock:" + project));
+        return redis.client().call(j -> j.get(Keys.defaults().lock(project)));
     }
 
     @Test
@@ -59,12 +55,12 @@ class LeaseAndOrderTest {
         assertEquals(1, first.fencingToken());
         assertEquals(Decision.WAIT, start(b, "shop").decision());
 
-        queue.finish(a, JobStatus.SUCCEEDED, 0, null, null);
+        queue.finish(a, "shop", JobStatus.SUCCEEDED, 0, null, null);
         assertEquals(b, holder("shop"), "the lock passes to b, next in submit order, not to c which was parked first");
         JobQueue.Start second = start(b, "shop");
         assertEquals(Decision.RUN, second.decision());
         assertEquals(2, second.fencingToken(), "each grant gets the next fencing token");
-        queue.finish(b, JobStatus.SUCCEEDED, 0, null, null);
+        queue.finish(b, "shop", JobStatus.SUCCEEDED, 0, null, null);
         assertEquals(3, start(c, "shop").fencingToken());
         assertEquals(3L, queue.status(c).fencingToken(), "the token is recorded on the job");
     }
@@ -75,7 +71,7 @@ class LeaseAndOrderTest {
         assertEquals(Decision.RUN, start(a, "shop").decision());
         String b = submit("shop");
         assertEquals(Decision.WAIT, start(b, "shop").decision());
-        redis.client().run(j -> j.del("deployster:lock:shop")); // a's worker died; its lease ran out
+        redis.client().run(j -> j.del(Keys.defaults().lock("shop"))); // a's worker died; its lease ran out
 
         String c = submit("shop");
         assertEquals(Decision.WAIT, start(c, "shop").decision(), "c arrived last: it must not take the free lock before the sweep");
@@ -89,9 +85,9 @@ class LeaseAndOrderTest {
         String b = submit("shop");
         String c = submit("shop");
         assertEquals(Decision.RUN, start(a, "shop").decision());
-        queue.finish(a, JobStatus.SUCCEEDED, 0, null, null);
+        queue.finish(a, "shop", JobStatus.SUCCEEDED, 0, null, null);
         assertEquals(b, holder("shop"), "b is granted the lock while still queued");
-        redis.client().run(j -> j.del("deployster:lock:shop")); // its grant lapsed: no sweep kept it alive
+        redis.client().run(j -> j.del(Keys.defaults().lock("shop"))); // its grant lapsed: no sweep kept it alive
 
         assertEquals(Decision.WAIT, start(c, "shop").decision(), "c must not overtake b");
         assertEquals(b, holder("shop"), "b is granted the lock again");
@@ -111,7 +107,7 @@ class LeaseAndOrderTest {
         assertEquals(JobStatus.RUNNING, queue.status(a).status());
         assertEquals(a, holder("shop"));
 
-        redis.client().run(j -> j.del("deployster:lock:shop")); // the lease ran out
+        redis.client().run(j -> j.del(Keys.defaults().lock("shop"))); // the lease ran out
         JobQueue.Sweep late = queue.sweep();
         assertEquals(List.of(a), late.lost());
         assertEquals(List.of(b), late.handedOver());
@@ -123,16 +119,15 @@ class LeaseAndOrderTest {
 
     @Test
     void aJobHandedTheLockGetsAWholeLeaseOfItsOwnWorkersLengthWhenItStarts() {
-        JobQueue shortLease = new JobQueue(redis.client(), Keys.defaults(), QueueSettings.DEFAULT.withLockTtl(java.time.Duration.ofSeconds(1)),
-                new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC());
+        JobQueue shortLease = JobQueue.create(redis.client(), Keys.defaults(), QueueSettings.DEFAULT.withLockTtl(java.time.Duration.ofSeconds(1)), null);
         String a = submit("shop");
         String b = submit("shop");
         assertEquals(Decision.RUN, start(a, "shop").decision());
-        shortLease.finish(a, JobStatus.SUCCEEDED, 0, null, null); // a worker with a 1 s lease hands the lock to b
+        shortLease.finish(a, "shop", JobStatus.SUCCEEDED, 0, null, null); // a worker with a 1 s lease hands the lock to b
         assertEquals(b, holder("shop"));
 
         assertEquals(Decision.RUN, start(b, "shop").decision()); // b starts on a worker with a 30 s lease
-        long ttl = redis.client().call(j -> j.pttl("deployster:lock:shop"));
+        long ttl = redis.client().call(j -> j.pttl(Keys.defaults().lock("shop")));
         assertTrue(ttl > 25_000, "the lease starts at b's start, at its worker's length: " + ttl + " ms left");
     }
 
@@ -146,12 +141,12 @@ class LeaseAndOrderTest {
         for (String[] job : new String[][] {{held, "p1"}, {retaken, "p2"}, {lost, "p3"}, {ended, "p4"}}) {
             leases.add(new Lease(job[1], job[0], start(job[0], job[1]).fencingToken()));
         }
-        redis.client().run(j -> j.del("deployster:lock:p2")); // lapsed, and nobody was granted it since
+        redis.client().run(j -> j.del(Keys.defaults().lock("p2"))); // lapsed, and nobody was granted it since
         redis.client().run(j -> {
-            j.set("deployster:lock:p3", "20990101-000000-othrjob1");
-            j.incr("deployster:fence:p3");
+            j.set(Keys.defaults().lock("p3"), "20990101-000000-othrjob1");
+            j.incr(Keys.defaults().fence("p3"));
         });
-        queue.finish(ended, JobStatus.LOST, null, null, "marked lost elsewhere");
+        queue.finish(ended, "p4", JobStatus.LOST, null, null, "marked lost elsewhere");
         assertEquals(JobQueue.CancelOutcome.REQUESTED, queue.cancel(held, "operator pressed stop"));
 
         List<JobQueue.Renewal> renewals = queue.renew(leases);
@@ -160,7 +155,7 @@ class LeaseAndOrderTest {
         assertEquals("operator pressed stop", renewals.get(0).cancelReason());
         assertNull(renewals.get(1).cancelReason());
         assertEquals(retaken, holder("p2"));
-        long ttl = redis.client().call(j -> j.pttl("deployster:lock:p1"));
+        long ttl = redis.client().call(j -> j.pttl(Keys.defaults().lock("p1")));
         assertTrue(ttl > 25_000, "renewed for a whole lease: " + ttl + " ms left");
     }
 }

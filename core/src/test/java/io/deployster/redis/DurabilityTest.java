@@ -43,7 +43,7 @@ class DurabilityTest {
             deployment.worker("w1", 1);
             JobState state = deployment.client.await(id.group(1));
             assertEquals(JobStatus.SUCCEEDED, state.status(), state.reason());
-            List<String> lines = deployment.client.follower().read(id.group(1), "0-0", 100).stream()
+            List<String> lines = deployment.client.log(id.group(1), "0-0", 100).stream()
                     .filter(l -> l.isLine()).map(l -> l.text()).toList();
             assertEquals(List.of("ran"), lines);
         }

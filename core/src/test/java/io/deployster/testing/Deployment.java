@@ -1,8 +1,6 @@
 package io.deployster.testing;
 
 import io.deployster.client.DeploysterClient;
-import io.deployster.job.JobLimits;
-import io.deployster.job.JobSpecValidator;
 import io.deployster.log.LogFollower;
 import io.deployster.policy.WorkerPolicy;
 import io.deployster.queue.JobQueue;
@@ -12,7 +10,6 @@ import io.deployster.redis.Redis;
 import io.deployster.sign.JobSigner;
 import io.deployster.worker.Worker;
 import io.deployster.worker.WorkerOptions;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +40,7 @@ public final class Deployment implements AutoCloseable {
     }
 
     private JobQueue queue(Redis redis, JobSigner signer) {
-        return new JobQueue(redis, Keys.defaults(), settings, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC(), signer);
+        return JobQueue.create(redis, Keys.defaults(), settings, signer);
     }
 
     /** Starts a worker with its own connection pool, as a separate worker process would have. */

@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.deployster.job.JobLimits;
 import io.deployster.job.JobSpec;
-import io.deployster.job.JobSpecValidator;
 import io.deployster.job.JobState;
 import io.deployster.job.JobStatus;
 import io.deployster.policy.WorkerPolicy;
@@ -48,7 +46,7 @@ class AdmissionTest {
     };
 
     private JobQueue queue(JobSigner signer) {
-        return new JobQueue(redis.client(), keys, QueueSettings.DEFAULT, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC(), signer);
+        return JobQueue.create(redis.client(), keys, QueueSettings.DEFAULT, signer);
     }
 
     private static JobSigner signer(char fill) {
@@ -115,7 +113,7 @@ class AdmissionTest {
         assertEquals(List.of(WorkerEvents.Refusal.INVALID_ENTRY), refusals);
         List<String> jobs = new ArrayList<>(redis.client().call(j -> j.keys(keys.jobPattern())));
         assertEquals(1, jobs.size(), "one record for the entry: " + jobs);
-        JobState recorded = queue.status(jobs.get(0).substring(keys.job("").length()));
+        JobState recorded = queue.status(Keys.tagOf(jobs.get(0)));
         assertEquals(JobStatus.FAILED, recorded.status());
         assertTrue(recorded.reason().contains("has no valid job id (field 'job')"), recorded.reason());
         assertEquals(0, pending());
@@ -176,7 +174,7 @@ class AdmissionTest {
         QueueEntry entry = take();
         Admission admission = new Admission(queue, null, "w1", events);
         admission.admit(entry);
-        queue.finish(id, JobStatus.SUCCEEDED, 0, null, null);
+        queue.finish(id, "shop", JobStatus.SUCCEEDED, 0, null, null);
 
         assertTrue(admission.admit(entry).isEmpty(), "the same entry delivered again");
 
@@ -192,7 +190,7 @@ class AdmissionTest {
         QueueEntry entry = take();
         Admission admission = new Admission(queue, null, "w1", events);
         admission.admit(entry);
-        queue.finish(id, JobStatus.SUCCEEDED, 0, null, null);
+        queue.finish(id, "shop", JobStatus.SUCCEEDED, 0, null, null);
         redis.client().run(j -> j.del(keys.job(id))); // the job's record expired; the signature is still valid
         redis.client().run(j -> j.xadd(keys.queue("deploy"), StreamEntryID.NEW_ENTRY, entry.fields()));
 

@@ -57,8 +57,8 @@ class BadQueueEntryTest {
             assertTrue(cd.reason().contains("field 'cd': value 'relative' is not allowed; use an absolute path"), cd.reason());
             assertTrue(Files.notExists(marker), "nothing of a rejected job may run");
 
-            List<String> recorded = redis.client().call(j -> j.keys("deployster:job:*")).stream()
-                    .map(k -> k.substring("deployster:job:".length())).toList();
+            List<String> recorded = redis.client().call(j -> j.keys(Keys.defaults().jobPattern())).stream()
+                    .map(Keys::tagOf).toList();
             String noId = recorded.stream().filter(k -> !List.of("bad-json", "bad-spec", "bad-array", "evil-cd", good).contains(k))
                     .findFirst().orElseThrow(() -> new AssertionError("the entry without an id must be recorded as a job"));
             JobState orphan = deployment.client.status(noId);
@@ -67,6 +67,25 @@ class BadQueueEntryTest {
             assertTrue(orphan.reason().contains("has no valid job id"), orphan.reason());
             assertEquals(0L, (long) redis.client().call(j -> j.xpending(Keys.defaults().queue("deploy"), Keys.GROUP).getTotal()),
                     "every entry is acknowledged");
+        }
+    }
+
+    @Test
+    void anEntryNamingAnotherProjectThanItsJobFailsAndTheProjectGoesOn() throws Exception {
+        try (Deployment deployment = new Deployment(redis.uri())) {
+            String id = deployment.client.submit(JobSpec.commands("shop", dir.toString(), List.of("echo shop")).build());
+            // the entry is replaced by one whose spec names another project, before any worker took it
+            redis.client().run(j -> j.del(Keys.defaults().queue("deploy")));
+            enqueue(Map.of("job", id, "spec", "{\"mode\":\"commands\",\"project\":\"other\",\"cd\":\"" + dir
+                    + "\",\"commands\":[\"echo other\"]}"));
+            deployment.worker("w1", 1);
+
+            JobState forged = deployment.client.await(id);
+            assertEquals(JobStatus.FAILED, forged.status());
+            assertTrue(forged.reason().contains("names project 'other' but job " + id + " was submitted for project 'shop'"),
+                    forged.reason());
+            String next = deployment.client.submit(JobSpec.commands("shop", dir.toString(), List.of("echo next")).build());
+            assertEquals(JobStatus.SUCCEEDED, deployment.client.await(next).status(), "the failed job holds up no one of its project");
         }
     }
 }

@@ -63,8 +63,8 @@ class HostileInputTest {
                     j.xlen(queue) == 0 && j.xpending(queue, Keys.GROUP).getTotal() == 0));
 
             Map<JobStatus, Integer> counts = new EnumMap<>(JobStatus.class);
-            List<String> ids = redis.client().call(j -> j.keys("deployster:job:*")).stream()
-                    .map(k -> k.substring("deployster:job:".length())).filter(id -> !id.equals(template)).toList();
+            List<String> ids = redis.client().call(j -> j.keys(Keys.defaults().jobPattern())).stream()
+                    .map(Keys::tagOf).filter(id -> !id.equals(template)).toList();
             for (String id : ids) {
                 JobState state = d.client.status(id);
                 counts.merge(state.status(), 1, Integer::sum);

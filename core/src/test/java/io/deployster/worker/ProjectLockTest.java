@@ -9,6 +9,7 @@ import io.deployster.job.JobStatus;
 import io.deployster.log.LogEntry;
 import io.deployster.log.LogFollower;
 import io.deployster.queue.QueueSettings;
+import io.deployster.redis.Keys;
 import io.deployster.testing.Await;
 import io.deployster.testing.Deployment;
 import io.deployster.testing.HostProcesses;
@@ -50,7 +51,7 @@ class ProjectLockTest {
             for (String id : ids) {
                 JobState state = deployment.client.await(id);
                 assertEquals(JobStatus.SUCCEEDED, state.status(), "job " + id + ": " + state.reason());
-                if (deployment.client.follower().read(id, LogFollower.START, 100).stream().anyMatch(e -> "waiting".equals(e.event()))) {
+                if (deployment.client.log(id, LogFollower.START, 100).stream().anyMatch(e -> "waiting".equals(e.event()))) {
                     waited++;
                 }
             }
@@ -86,7 +87,7 @@ class ProjectLockTest {
                     () -> deployment.client.status(waiter).status() == JobStatus.WAITING);
             JobState waiting = deployment.client.status(waiter);
             assertEquals(holder, waiting.waitingBehind());
-            LogEntry event = deployment.client.follower().read(waiter, LogFollower.START, 10).stream()
+            LogEntry event = deployment.client.log(waiter, LogFollower.START, 10).stream()
                     .filter(e -> "waiting".equals(e.event())).findFirst().orElseThrow();
             assertEquals(holder, event.field("behind"));
             assertEquals("build #1", event.field("behindSubmittedBy"));
@@ -115,7 +116,7 @@ class ProjectLockTest {
             JobState second = deployment.client.await(next);
             assertEquals(JobStatus.SUCCEEDED, second.status(), second.reason());
             assertEquals(longJob, second.waitingBehind() == null ? longJob : second.waitingBehind());
-            assertTrue(deployment.client.follower().read(longJob, LogFollower.START, 100).stream()
+            assertTrue(deployment.client.log(longJob, LogFollower.START, 100).stream()
                     .noneMatch(e -> "fenced".equals(e.event())), "the lease must be renewed, never lost");
         }
     }
@@ -131,13 +132,13 @@ class ProjectLockTest {
 
             // as if the lease had run out during a stall and the next deploy had been granted the lock
             redis.client().run(j -> {
-                j.set("deployster:lock:shop", "20990101-000000-othrjob1");
-                j.incr("deployster:fence:shop");
+                j.set(Keys.defaults().lock("shop"), "20990101-000000-othrjob1");
+                j.incr(Keys.defaults().fence("shop"));
             });
             JobState state = deployment.client.await(id);
             assertEquals(JobStatus.LOST, state.status());
             assertTrue(state.reason().contains("another job of project shop was granted its lock"), state.reason());
-            assertTrue(deployment.client.follower().read(id, LogFollower.START, 100_000).stream()
+            assertTrue(deployment.client.log(id, LogFollower.START, 100_000).stream()
                     .anyMatch(e -> "fenced".equals(e.event())), "the log says the job was fenced");
             assertEquals(List.of(), HostProcesses.ofJob(id), "no process of the fenced job is left once it is recorded lost");
         }

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deployster.job.JobCodec;
-import io.deployster.job.JobLimits;
 import io.deployster.job.JobSpec;
-import io.deployster.job.JobSpecValidator;
 import io.deployster.job.JobState;
 import io.deployster.job.JobStatus;
 import io.deployster.queue.Fetcher;
@@ -19,7 +17,6 @@ import io.deployster.run.Posix;
 import io.deployster.run.Subreaper;
 import io.deployster.testing.Await;
 import io.deployster.testing.RealRedis;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +38,7 @@ class SupervisorTest {
     static RealRedis redis = new RealRedis();
 
     private final Keys keys = Keys.defaults();
-    private final JobQueue queue = new JobQueue(redis.client(), keys, QueueSettings.DEFAULT.withLockTtl(Duration.ofSeconds(1)),
-            new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC());
+    private final JobQueue queue = JobQueue.create(redis.client(), keys, QueueSettings.DEFAULT.withLockTtl(Duration.ofSeconds(1)), null);
     private final WorkerOptions options = new WorkerOptions("supervised", List.of("deploy"), 1, Duration.ofSeconds(2), 16 * 1024,
             Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofMillis(200));
     private final List<WorkerEvents.Loss> losses = new CopyOnWriteArrayList<>();

@@ -91,7 +91,7 @@ final class ContinuousDeployRoutes {
         StringBuilder out = new StringBuilder();
         String last = LogFollower.START;
         while (true) {
-            List<LogEntry> page = deployments.client().follower().read(id, last, 5000);
+            List<LogEntry> page = deployments.client().log(id, last, 5000);
             for (LogEntry e : page) {
                 if (e.isLine()) {
                     out.append(e.text()).append('\n');

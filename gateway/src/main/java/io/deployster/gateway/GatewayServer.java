@@ -39,19 +39,21 @@ public final class GatewayServer implements AutoCloseable {
     /**
      * @param host address to listen on; port 0 for any free port
      * @param tlsCert PEM certificate chain, with {@code tlsKey} its PKCS#8 key; both null for plain HTTP
-     * @param maxThreads HTTP threads: each following client (SSE, follow=true, wait=true) holds one while it follows
+     * @param maxThreads most HTTP threads; following clients (SSE, follow=true, wait=true) hold none while they wait
      */
     public record Listen(String host, int port, Path tlsCert, Path tlsKey, int maxThreads) {
     }
 
     private final Javalin app;
     private final LogHub hub;
+    private final LogResponses logs;
     private final ServerConnector[] connector = new ServerConnector[1];
     private final boolean tls;
 
-    private GatewayServer(Javalin app, LogHub hub, boolean tls) {
+    private GatewayServer(Javalin app, LogHub hub, LogResponses logs, boolean tls) {
         this.app = app;
         this.hub = hub;
+        this.logs = logs;
         this.tls = tls;
     }
 
@@ -99,6 +101,9 @@ public final class GatewayServer implements AutoCloseable {
         Javalin app = Javalin.create(cfg -> {
             cfg.http.compressionStrategy = CompressionStrategy.NONE; // streamed logs must not wait in a compressor
             cfg.http.maxRequestSize = config.maxBodyBytes() + 1;
+            // Javalin copies each answer through a new buffer of this size (Jetty's 32 KiB by default); ours
+            // are small JSON, and a large buffer per request is most of a submit's garbage, hence GC pauses
+            cfg.http.responseBufferSize = 4096;
             cfg.startup.showJavalinBanner = false;
             QueuedThreadPool threads = new QueuedThreadPool(listen.maxThreads(), Math.min(8, listen.maxThreads()), 60_000);
             threads.setName("gateway-http");
@@ -124,7 +129,7 @@ public final class GatewayServer implements AutoCloseable {
                 connectorRef[0] = c;
                 return c;
             });
-            new NativeRoutes(requests, deployments, logs, hub).register(cfg.routes);
+            new NativeRoutes(requests, deployments, logs).register(cfg.routes);
             TaskListRoutes taskLists = new TaskListRoutes(requests, deployments);
             taskLists.register(cfg.routes);
             new WorkflowRoutes(requests, deployments).register(cfg.routes);
@@ -152,10 +157,11 @@ public final class GatewayServer implements AutoCloseable {
         try {
             app.start();
         } catch (RuntimeException e) {
+            logs.close();
             hub.close();
             throw e;
         }
-        GatewayServer server = new GatewayServer(app, hub, ssl != null);
+        GatewayServer server = new GatewayServer(app, hub, logs, ssl != null);
         server.connector[0] = connectorRef[0];
         self[0] = server;
         return server;
@@ -209,6 +215,7 @@ public final class GatewayServer implements AutoCloseable {
     @Override
     public void close() {
         hub.close();
+        logs.close();
         app.stop();
     }
 }

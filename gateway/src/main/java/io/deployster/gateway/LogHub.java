@@ -17,7 +17,14 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
  * Follows the logs of every job the gateway's clients follow with one thread and one Redis
  * connection: one blocking XREAD over all their streams, from the oldest position any follower of
  * each job needs. A follower that joins while the read blocks wakes it with CLIENT UNBLOCK, so it
- * waits for no timeout. Followers cost a queue and a thread of the HTTP server, not a connection.
+ * waits for no timeout. Entries go to each follower's listener on this thread (encoded once per
+ * format, shared by all followers of the job); the listener writes without blocking, so followers
+ * cost a bounded buffer each, neither a thread nor a connection. A follower whose buffer is full is
+ * paused (left out of the reads) and resumed from its own position once it drained, so a slow client
+ * misses nothing and holds no one up.
+ *
+ * <p>Not {@link io.deployster.log.LogMultiplexer}: that follows each job once for one listener, while
+ * here any number of clients follow the same job, each from its own position (Last-Event-ID).
  */
 public final class LogHub implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LogHub.class.getName());
@@ -28,6 +35,8 @@ public final class LogHub implements AutoCloseable {
     private final Redis redis;
     private final MultiLogReader reader;
     private final Map<String, List<LogSubscription>> byJob = new HashMap<>();
+    /** Followers given entries by the last read, flushed once the hub's lock is let go; hub thread only. */
+    private final Map<String, List<LogSubscription>> toFlush = new HashMap<>();
     private final Thread thread;
     private volatile boolean closed;
     // the read in flight: its positions and the connection's client id, for CLIENT UNBLOCK
@@ -45,18 +54,54 @@ public final class LogHub implements AutoCloseable {
         this.thread.start();
     }
 
-    /** Follows {@code jobId}'s log from after entry {@code afterId}; close the subscription when done. */
-    public LogSubscription subscribe(String jobId, String afterId) {
-        LogSubscription sub = new LogSubscription(this, jobId, afterId);
+    /**
+     * Follows {@code jobId}'s log from after entry {@code afterId}: the listener gets every later
+     * entry, in order, on the hub's thread, until the 'finished' entry, an end, or {@link LogSubscription#close()}.
+     */
+    public LogSubscription subscribe(String jobId, String afterId, LogSubscription.Listener listener) {
+        LogSubscription sub = subscription(jobId, afterId, listener);
+        start(sub);
+        return sub;
+    }
+
+    /** A subscription not fed yet, for a listener that must know it before the first entry; {@link #start} it. */
+    LogSubscription subscription(String jobId, String afterId, LogSubscription.Listener listener) {
+        return new LogSubscription(this, jobId, afterId, listener);
+    }
+
+    /** Starts feeding a subscription made by {@link #subscription}. */
+    void start(LogSubscription sub) {
+        synchronized (this) {
+            if (sub.over) {
+                return;
+            }
+            if (closed) {
+                sub.over = true;
+                sub.listener.end(LogSubscription.End.HUB_CLOSED);
+                return;
+            }
+            byJob.computeIfAbsent(sub.jobId, k -> new ArrayList<>()).add(sub);
+        }
+        activate(sub);
+    }
+
+    /** A paused follower drained its buffer: read its job again from its last entry. */
+    void resume(LogSubscription sub) {
+        synchronized (this) {
+            if (!sub.paused || sub.over) {
+                return;
+            }
+            sub.paused = false;
+        }
+        activate(sub);
+    }
+
+    // A read in flight that does not cover this follower's position ends early, so its entries come now, not after the block.
+    private void activate(LogSubscription sub) {
         long wakeGeneration = -1;
         synchronized (this) {
-            if (closed) {
-                sub.end(LogSubscription.End.HUB_CLOSED);
-                return sub;
-            }
-            byJob.computeIfAbsent(jobId, k -> new ArrayList<>()).add(sub);
-            String reading = inFlight.get(jobId);
-            if (blocking && !wakeRequested && (reading == null || compare(afterId, reading) < 0)) {
+            String reading = inFlight.get(sub.jobId);
+            if (blocking && !wakeRequested && (reading == null || compare(sub.last, reading) < 0)) {
                 wakeRequested = true;
                 wakeGeneration = generation;
             }
@@ -65,10 +110,10 @@ public final class LogHub implements AutoCloseable {
         if (wakeGeneration >= 0) {
             wake(wakeGeneration);
         }
-        return sub;
     }
 
     synchronized void remove(LogSubscription sub) {
+        sub.over = true;
         List<LogSubscription> subs = byJob.get(sub.jobId);
         if (subs != null) {
             subs.remove(sub);
@@ -136,13 +181,15 @@ public final class LogHub implements AutoCloseable {
         while (!closed) {
             Map<String, String> positions;
             synchronized (this) {
-                while (byJob.isEmpty() && !closed) {
+                // paused followers are not read for: with all of them paused there is nothing to read
+                positions = positions();
+                while (positions.isEmpty() && !closed) {
                     wait();
+                    positions = positions();
                 }
                 if (closed) {
                     return;
                 }
-                positions = positions();
                 inFlight = positions;
                 generation++;
                 wakeRequested = false;
@@ -159,6 +206,8 @@ public final class LogHub implements AutoCloseable {
             synchronized (this) {
                 got.forEach(this::dispatch);
             }
+            // writes start after the hub's lock is let go, so a follower joining now does not wait for them
+            got.keySet().forEach(this::flush);
             if (got.isEmpty() && System.nanoTime() - lastGoneCheck > GONE_CHECK_NANOS) {
                 lastGoneCheck = System.nanoTime();
                 endGone(jedis, positions);
@@ -171,11 +220,13 @@ public final class LogHub implements AutoCloseable {
         byJob.forEach((job, subs) -> {
             String min = null;
             for (LogSubscription s : subs) {
-                if (min == null || compare(s.last, min) < 0) {
+                if (!s.paused && (min == null || compare(s.last, min) < 0)) {
                     min = s.last;
                 }
             }
-            positions.put(job, min);
+            if (min != null) {
+                positions.put(job, min);
+            }
         });
         return positions;
     }
@@ -185,20 +236,50 @@ public final class LogHub implements AutoCloseable {
         if (subs == null) {
             return;
         }
+        List<SharedEntry> shared = new ArrayList<>(entries.size());
+        for (LogEntry e : entries) {
+            shared.add(new SharedEntry(e));
+        }
         for (LogSubscription s : subs) {
+            if (s.paused || s.over) {
+                continue;
+            }
             StreamEntryID after = new StreamEntryID(s.last);
-            for (LogEntry e : entries) {
-                if (new StreamEntryID(e.id()).compareTo(after) > 0) {
-                    s.last = e.id();
-                    if (!s.offer(e)) {
-                        break;
-                    }
+            for (SharedEntry e : shared) {
+                if (new StreamEntryID(e.entry().id()).compareTo(after) <= 0) {
+                    continue; // a follower further on than this read's start (several read one stream from the oldest)
+                }
+                if (!s.listener.offer(e)) {
+                    s.paused = true; // resumed from s.last, which this entry is after
+                    break;
+                }
+                s.last = e.entry().id();
+                if (e.entry().isFinished()) {
+                    s.over = true;
+                    break;
                 }
             }
         }
-        subs.removeIf(LogSubscription::isOver);
+        toFlush.computeIfAbsent(job, k -> new ArrayList<>()).addAll(subs);
+        subs.removeIf(s -> s.over);
         if (subs.isEmpty()) {
             byJob.remove(job);
+        }
+    }
+
+    private void flush(String job) {
+        List<LogSubscription> subs;
+        synchronized (this) {
+            subs = toFlush.remove(job);
+        }
+        if (subs != null) {
+            for (LogSubscription s : subs) {
+                try {
+                    s.listener.flush();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "a follower of job " + job + " failed to write; the others go on", e);
+                }
+            }
         }
     }
 
@@ -211,9 +292,18 @@ public final class LogHub implements AutoCloseable {
             for (String job : gone) {
                 List<LogSubscription> subs = byJob.remove(job);
                 if (subs != null) {
-                    subs.forEach(s -> s.end(LogSubscription.End.JOB_GONE));
+                    subs.forEach(s -> end(s, LogSubscription.End.JOB_GONE));
                 }
             }
+        }
+    }
+
+    private static void end(LogSubscription s, LogSubscription.End why) {
+        s.over = true;
+        try {
+            s.listener.end(why);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "a follower of job " + s.jobId + " failed to end", e);
         }
     }
 
@@ -233,8 +323,10 @@ public final class LogHub implements AutoCloseable {
     public void close() {
         synchronized (this) {
             closed = true;
-            byJob.values().forEach(subs -> subs.forEach(s -> s.end(LogSubscription.End.HUB_CLOSED)));
-            byJob.clear();
+            List<LogSubscription> all = new ArrayList<>();
+            byJob.values().forEach(all::addAll);
+            byJob.clear(); // first: an ended follower removes itself
+            all.forEach(s -> end(s, LogSubscription.End.HUB_CLOSED));
             notifyAll();
         }
         long id = clientId;

@@ -4,6 +4,8 @@ import io.deployster.log.LogEntry;
 import io.deployster.log.LogFollower;
 import io.deployster.log.LogFormat;
 import io.javalin.http.Context;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,25 +13,40 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
  * Writes a job's log in the form the client asked for: plain text (as {@code deployster logs} prints it),
  * JSON lines, or Server-Sent Events; at once, or following the job until it ends.
  */
-final class LogResponses {
+final class LogResponses implements AutoCloseable {
     private static final Pattern ENTRY_ID = Pattern.compile("\\d{1,20}-\\d{1,20}");
-    /** A comment line every this often keeps proxies from closing a quiet stream. */
-    private static final long KEEPALIVE_MILLIS = 15_000;
+    /** A comment line after this long without a write keeps proxies from closing a quiet SSE stream. */
+    private static final long KEEPALIVE_NANOS = 15_000_000_000L;
 
     enum Format { TEXT, JSONL, SSE }
 
     private final LogFollower follower;
     private final LogHub hub;
+    /** The responses following a log now, for the keep-alive timer. */
+    private final Set<FollowStream> streams = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService timer;
 
     LogResponses(LogFollower follower, LogHub hub) {
         this.follower = follower;
         this.hub = hub;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "deployster-gateway-keepalive");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(this::keepAlives, 1, 1, TimeUnit.SECONDS);
     }
 
     static Format format(Context ctx) {
@@ -87,54 +104,64 @@ final class LogResponses {
         out.flush();
     }
 
-    /** Writes entries as they come, flushing each batch, until the job's 'finished' entry or the client leaves. */
-    void follow(Context ctx, String jobId, String after, Format format) throws IOException, InterruptedException {
+    /**
+     * Starts writing entries as they come, until the job's 'finished' entry or the client leaves, and
+     * returns at once: the response goes on without a thread of the HTTP server (see {@link FollowStream}).
+     * Javalin completes it when the returned future does.
+     */
+    void follow(Context ctx, String jobId, String after, Format format) throws IOException {
         begin(ctx, format);
-        OutputStream out = ctx.res().getOutputStream(); // Javalin's own stream holds writes until the handler returns
-        out.flush(); // headers now, so the client knows the stream is live
-        try (LogSubscription sub = hub.subscribe(jobId, after)) {
-            while (true) {
-                LogSubscription.Item item = sub.next(KEEPALIVE_MILLIS);
-                if (item == null) {
-                    if (format == Format.SSE) {
-                        out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
-                        out.flush();
-                    }
-                    continue;
+        AsyncContext async = ctx.req().startAsync();
+        async.setTimeout(0); // a follow lasts as long as the job; a gone client is noticed by a failed write
+        ServletOutputStream out = ctx.res().getOutputStream(); // the servlet's own: Javalin's holds writes until the handler returns
+        FollowStream stream = new FollowStream(jobId, out, format);
+        async.addListener(stream);
+        stream.attach(hub.subscription(jobId, after, stream));
+        out.setWriteListener(stream); // writes the headers at once, so the client knows the stream is live
+        // written to only from here on: non-blocking output needs its listener first
+        streams.add(stream);
+        stream.done.whenComplete((ok, e) -> streams.remove(stream));
+        hub.start(stream.subscription());
+        ctx.future(() -> stream.done);
+    }
+
+    /**
+     * Completes, on this class's timer thread (free to call Redis), once the job's log has its
+     * 'finished' entry or the job is gone; no thread waits meanwhile.
+     */
+    CompletableFuture<Void> awaitEnd(String jobId) {
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        hub.subscribe(jobId, LogFollower.START, new LogSubscription.Listener() {
+            @Override
+            public boolean offer(SharedEntry entry) {
+                if (entry.entry().isFinished()) {
+                    ended.completeAsync(() -> null, timer);
                 }
-                if (item.end() != null) {
-                    String why = switch (item.end()) {
-                        case JOB_GONE -> "the job expired from Redis while it was followed";
-                        case TOO_SLOW -> "this follower fell too far behind; resume from the last entry id received";
-                        case HUB_CLOSED -> "the gateway is shutting down; resume from the last entry id received";
-                    };
-                    writeNote(out, why, format);
-                    out.flush();
-                    return;
-                }
-                write(out, item.entry(), format);
-                // flush per entry only when nothing else is queued: a burst goes out in one write
-                if (item.entry().isFinished()) {
-                    out.flush();
-                    return;
-                }
-                LogSubscription.Item more;
-                while ((more = sub.next(0)) != null) {
-                    if (more.end() != null || more.entry().isFinished()) {
-                        if (more.entry() != null) {
-                            write(out, more.entry(), format);
-                            out.flush();
-                            return;
-                        }
-                        writeNote(out, "the log ended early: " + more.end(), format);
-                        out.flush();
-                        return;
-                    }
-                    write(out, more.entry(), format);
-                }
-                out.flush();
+                return true;
             }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void end(LogSubscription.End why) {
+                ended.completeAsync(() -> null, timer);
+            }
+        });
+        return ended;
+    }
+
+    private void keepAlives() {
+        for (FollowStream s : streams) {
+            s.keepAlive(KEEPALIVE_NANOS);
         }
+    }
+
+    /** Stops the keep-alive timer; followers are ended by the hub. */
+    @Override
+    public void close() {
+        timer.shutdownNow();
     }
 
     private static void begin(Context ctx, Format format) {
@@ -162,27 +189,33 @@ final class LogResponses {
     }
 
     private static void write(OutputStream out, LogEntry e, Format format) throws IOException {
+        out.write(encode(e, format));
+    }
+
+    /** The entry as {@code format} writes it; empty when the format shows nothing of it (text, a non-line event). */
+    static byte[] encode(LogEntry e, Format format) {
         String text;
         switch (format) {
             case TEXT -> {
                 String line = LogFormat.render(e);
                 if (line == null) {
-                    return;
+                    return new byte[0];
                 }
                 text = line + "\n";
             }
             case JSONL -> text = Json.write(json(e)) + "\n";
             default -> text = "id: " + e.id() + "\ndata: " + Json.write(json(e)) + "\n\n";
         }
-        out.write(text.getBytes(StandardCharsets.UTF_8));
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void writeNote(OutputStream out, String message, Format format) throws IOException {
+    /** A message of the gateway's own in the stream, not a log entry: SSE event {@code gateway}, or a {@code [deployster]} line. */
+    static byte[] note(String message, Format format) {
         String text = switch (format) {
             case TEXT -> "[deployster] " + message + "\n";
             case JSONL -> Json.write(Map.of("e", "gateway", "message", message)) + "\n";
             case SSE -> "event: gateway\ndata: " + Json.write(Map.of("message", message)) + "\n\n";
         };
-        out.write(text.getBytes(StandardCharsets.UTF_8));
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 }

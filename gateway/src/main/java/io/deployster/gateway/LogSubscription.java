@@ -1,72 +1,60 @@
 package io.deployster.gateway;
 
-import io.deployster.log.LogEntry;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-
 /**
- * One follower's view of a job's log, fed by {@link LogHub}. The follower's own thread takes entries
- * with {@link #next}; the hub never blocks on a slow follower.
+ * One follower of a job's log, fed by {@link LogHub} on the hub's thread through its {@link Listener}.
+ * No thread waits for it: the listener hands the entries to a non-blocking writer. A follower whose
+ * buffer is full is paused and later resumed from Redis, from the entry after the last it took, so
+ * a slow client costs a bounded buffer and never delays the others.
  */
 public final class LogSubscription implements AutoCloseable {
     /** Why a subscription ended without a 'finished' entry. */
-    public enum End { JOB_GONE, TOO_SLOW, HUB_CLOSED }
+    public enum End { JOB_GONE, HUB_CLOSED }
 
-    /** What {@link #next} gives: an entry, or the end of the subscription. */
-    public record Item(LogEntry entry, End end) {
+    /**
+     * What the hub tells a follower, always on the hub's thread, so it must not block: no Redis
+     * calls, no blocking writes.
+     */
+    public interface Listener {
+        /**
+         * Takes the next entry of the log, in order.
+         *
+         * @return false when the follower's buffer is full: the hub keeps this entry and every later
+         *     one back until {@link LogSubscription#resume()}
+         */
+        boolean offer(SharedEntry entry);
+
+        /** The entries of one read have all been offered: write them out together. */
+        void flush();
+
+        /** The log ended without a 'finished' entry for this follower; nothing more comes. */
+        void end(End why);
     }
 
-    /** A follower that fell this many entries behind is ended; it can resume from its last entry id. */
-    static final int MAX_BACKLOG = 200_000;
-
     final String jobId;
-    /** Id of the last entry handed to this subscription; written by the hub thread only. */
+    final Listener listener;
+    /** Id of the last entry the listener took; guarded by the hub. */
     String last;
-    private final LinkedBlockingQueue<Item> items = new LinkedBlockingQueue<>();
+    /** True while the listener's buffer is full; guarded by the hub. */
+    boolean paused;
+    /** True once the listener took the 'finished' entry, was ended or closed; guarded by the hub. */
+    boolean over;
     private final LogHub hub;
-    private volatile boolean over;
 
-    LogSubscription(LogHub hub, String jobId, String after) {
+    LogSubscription(LogHub hub, String jobId, String after, Listener listener) {
         this.hub = hub;
         this.jobId = jobId;
         this.last = after;
+        this.listener = listener;
     }
 
-    /** @return the next entry or end, or null when none came within {@code timeoutMillis} */
-    public Item next(long timeoutMillis) throws InterruptedException {
-        return items.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+    /** Feeds the listener again after a {@code false} from {@link Listener#offer}, from Redis, after its last entry. */
+    public void resume() {
+        hub.resume(this);
     }
 
-    /** Called by the hub: false when the subscription is over and wants nothing more. */
-    boolean offer(LogEntry entry) {
-        if (over) {
-            return false;
-        }
-        if (items.size() >= MAX_BACKLOG) {
-            end(End.TOO_SLOW);
-            return false;
-        }
-        items.add(new Item(entry, null));
-        if (entry.isFinished()) {
-            over = true;
-        }
-        return !over;
-    }
-
-    void end(End why) {
-        if (!over) {
-            over = true;
-            items.add(new Item(null, why));
-        }
-    }
-
-    boolean isOver() {
-        return over;
-    }
-
+    /** Stops following; the listener may still get one call that is already under way. */
     @Override
     public void close() {
-        over = true;
         hub.remove(this);
     }
 }

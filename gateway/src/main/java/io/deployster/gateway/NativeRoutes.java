@@ -7,7 +7,6 @@ import io.deployster.job.JobCodec;
 import io.deployster.job.JobSpec;
 import io.deployster.job.JobState;
 import io.deployster.job.JobStatus;
-import io.deployster.log.LogFollower;
 import io.deployster.queue.JobQueue.CancelOutcome;
 import io.deployster.queue.ProjectView;
 import io.javalin.config.RoutesConfig;
@@ -28,13 +27,11 @@ final class NativeRoutes {
     private final Requests requests;
     private final Deployments deployments;
     private final LogResponses logs;
-    private final LogHub hub;
 
-    NativeRoutes(Requests requests, Deployments deployments, LogResponses logs, LogHub hub) {
+    NativeRoutes(Requests requests, Deployments deployments, LogResponses logs) {
         this.requests = requests;
         this.deployments = deployments;
         this.logs = logs;
-        this.hub = hub;
     }
 
     void register(RoutesConfig routes) {
@@ -49,7 +46,7 @@ final class NativeRoutes {
         return requests.caller(ctx, () -> Requests.unauthenticated(ctx)).require(scope);
     }
 
-    private void submit(Context ctx) throws InterruptedException {
+    private void submit(Context ctx) {
         Caller caller = caller(ctx, Scope.SUBMIT);
         boolean wait = Requests.flag(ctx, "wait");
         String text = requests.body(ctx, true);
@@ -83,26 +80,18 @@ final class NativeRoutes {
             ctx.status(201).contentType("application/json").result(Json.write(m));
             return;
         }
-        JobState end = awaitEnd(id);
-        Map<String, Object> view = JobView.of(end, requests.baseUrl(ctx));
-        // a one-line CI step (curl --fail-with-body) fails when the deploy did not succeed
-        ctx.status(end.status() == JobStatus.SUCCEEDED ? 200 : 422).contentType("application/json").result(Json.write(view));
-    }
-
-    private JobState awaitEnd(String id) throws InterruptedException {
-        try (LogSubscription sub = hub.subscribe(id, LogFollower.START)) {
-            while (true) {
-                LogSubscription.Item item = sub.next(60_000);
-                if (item != null && (item.end() != null || item.entry().isFinished())) {
-                    break;
-                }
+        String base = requests.baseUrl(ctx);
+        // held without a thread: the hub tells when the job ends, then one status read answers
+        ctx.req().startAsync().setTimeout(0);
+        ctx.future(() -> logs.awaitEnd(id).thenRun(() -> {
+            JobState end = deployments.client().status(id);
+            if (end == null) {
+                throw ApiError.of(404, "id", id, "a job kept in Redis", "job '" + id + "' expired from Redis while it was awaited");
             }
-        }
-        JobState state = deployments.client().status(id);
-        if (state == null) {
-            throw ApiError.of(404, "id", id, "a job kept in Redis", "job '" + id + "' expired from Redis while it was awaited");
-        }
-        return state;
+            Map<String, Object> view = JobView.of(end, base);
+            // a one-line CI step (curl --fail-with-body) fails when the deploy did not succeed
+            ctx.status(end.status() == JobStatus.SUCCEEDED ? 200 : 422).contentType("application/json").result(Json.write(view));
+        }));
     }
 
     private void status(Context ctx) {
@@ -121,7 +110,7 @@ final class NativeRoutes {
         String after = LogResponses.after(ctx);
         boolean follow = Requests.flag(ctx, "follow") || format == LogResponses.Format.SSE;
         if (follow && format == LogResponses.Format.SSE && state.status().isTerminal() && ctx.header("Last-Event-ID") != null
-                && deployments.client().follower().read(id, after, 1).isEmpty()) {
+                && deployments.client().log(id, after, 1).isEmpty()) {
             ctx.status(204); // an EventSource that resumes after the last entry stops reconnecting on 204
             return;
         }

@@ -118,7 +118,7 @@ final class QueuedDeployRoutes {
         List<LogEntry> entries = new ArrayList<>();
         String last = from;
         while (entries.size() < MAX_LINES_PER_REPLY) {
-            List<LogEntry> page = deployments.client().follower().read(id, last, 5000);
+            List<LogEntry> page = deployments.client().log(id, last, 5000);
             entries.addAll(page);
             if (!page.isEmpty()) {
                 last = page.get(page.size() - 1).id();

@@ -33,8 +33,8 @@ final class SpecDefaults {
         if (requested.timeoutSeconds() == null) {
             b.timeoutSeconds(d.timeoutSeconds());
         }
-        Mode mode = requested.mode() != null ? requested.kind() : guess(requested, d);
-        if (requested.mode() == null && mode != null) {
+        Mode mode = requested.modeName() != null ? requested.mode() : guess(requested, d);
+        if (requested.modeName() == null && mode != null) {
             b.mode(mode);
         }
         if (mode == Mode.COMMANDS) {

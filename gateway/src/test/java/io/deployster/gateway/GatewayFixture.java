@@ -32,11 +32,21 @@ final class GatewayFixture implements AutoCloseable {
     private final DeploysterClient client;
 
     GatewayFixture(String redisUri, String configYaml, String... queues) throws Exception {
-        this(redisUri, configYaml, null, queues);
+        this(redisUri, configYaml, null, 200, queues);
     }
 
     /** @param policy the worker's policy (e.g. allowing callbacks to this host); null for none */
     GatewayFixture(String redisUri, String configYaml, io.deployster.policy.WorkerPolicy policy, String... queues) throws Exception {
+        this(redisUri, configYaml, policy, 200, queues);
+    }
+
+    /** @param httpThreads the most HTTP threads the gateway has ({@code deployster serve --threads}) */
+    GatewayFixture(String redisUri, String configYaml, int httpThreads, String... queues) throws Exception {
+        this(redisUri, configYaml, null, httpThreads, queues);
+    }
+
+    private GatewayFixture(String redisUri, String configYaml, io.deployster.policy.WorkerPolicy policy, int httpThreads, String... queues)
+            throws Exception {
         JobSigner signer = new JobSigner(KeyRing.parse(KEYS, "test"), Clock.systemUTC(), Duration.ofHours(1));
         deployment = new Deployment(redisUri, QueueSettings.DEFAULT, signer);
         deployment.worker("gw-worker", 4, signer, policy, queues);
@@ -44,7 +54,7 @@ final class GatewayFixture implements AutoCloseable {
         client = DeploysterClient.open(Redis.connect(redisUri), QueueSettings.DEFAULT, signer);
         GatewayConfig config = GatewayConfigReader.parse(configYaml, "gateway.yml");
         server = GatewayServer.start(config, redis, Keys.defaults(), QueueSettings.DEFAULT, client,
-                new GatewayServer.Listen("127.0.0.1", 0, null, null, 200));
+                new GatewayServer.Listen("127.0.0.1", 0, null, null, httpThreads));
         url = server.url("127.0.0.1");
     }
 

@@ -3,9 +3,7 @@ package io.deployster.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.deployster.job.JobLimits;
 import io.deployster.job.JobSpec;
-import io.deployster.job.JobSpecValidator;
 import io.deployster.job.JobStatus;
 import io.deployster.client.DeploysterClient;
 import io.deployster.metrics.FleetMetrics;
@@ -80,7 +78,7 @@ class OpsPageBrowserTest {
         deployment = new Deployment(redis.uri(), QueueSettings.DEFAULT, signer);
         deployment.worker("web-worker", 2, signer, null);
         Keys keys = Keys.defaults();
-        JobQueue jobs = new JobQueue(redis.client(), keys, QueueSettings.DEFAULT, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC());
+        JobQueue jobs = JobQueue.create(redis.client(), keys, QueueSettings.DEFAULT, null);
         OpsWeb web = new OpsWeb(WebAccess.of(Map.of(OPERATOR, Role.OPERATE, READER, Role.READ)), redis.client(), keys, jobs,
                 Clock.systemUTC(), false);
         // the gateway as deployster serve --operators runs it: its API for one project, the page and /metrics

@@ -1,5 +1,8 @@
 package io.deployster.metrics;
 
+import io.deployster.protocol.Event;
+import io.deployster.protocol.JobField;
+import io.deployster.protocol.LogField;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
 import java.util.List;
@@ -31,7 +34,7 @@ final class JobTimings {
     Start read(String id) {
         return redis.call(j -> {
             Pipeline p = j.pipelined();
-            Response<List<String>> hash = p.hmget(keys.job(id), "startedAt", "lockHandedAt");
+            Response<List<String>> hash = p.hmget(keys.job(id), JobField.STARTED_AT, JobField.LOCK_HANDED_AT);
             Response<List<StreamEntry>> head = p.xrange(keys.log(id), (StreamEntryID) null, (StreamEntryID) null, HEAD);
             p.sync();
             String startedAt = hash.get().get(0);
@@ -41,8 +44,8 @@ final class JobTimings {
             long started = Long.parseLong(startedAt);
             long wait = 0;
             for (StreamEntry e : head.get()) {
-                if ("waiting".equals(e.getFields().get("e"))) {
-                    wait = Math.max(0, started - Long.parseLong(e.getFields().get("ts")));
+                if (Event.WAITING.equals(e.getFields().get(LogField.EVENT))) {
+                    wait = Math.max(0, started - Long.parseLong(e.getFields().get(LogField.TS)));
                     break;
                 }
             }

@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import io.deployster.log.LogEntry;
 import io.deployster.log.LogFollower;
 import io.deployster.log.LogFormat;
+import io.deployster.protocol.LogField;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -65,8 +66,8 @@ final class LogStream {
             data.put("event", e.event());
             data.put("text", LogFormat.render(e));
             if (e.isFinished()) {
-                data.put("status", e.field("status"));
-                data.put("reason", e.field("reason"));
+                data.put("status", e.field(LogField.STATUS));
+                data.put("reason", e.field(LogField.REASON));
             }
         }
         data.put("ts", e.timestamp());

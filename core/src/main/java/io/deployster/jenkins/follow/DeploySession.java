@@ -4,6 +4,8 @@ import io.deployster.jenkins.plan.DeployRequest;
 import io.deployster.jenkins.plan.GlobalSettings;
 import io.deployster.log.LogEntry;
 import io.deployster.log.LogFollower;
+import io.deployster.protocol.Event;
+import io.deployster.protocol.LogField;
 import io.deployster.queue.QueueSettings;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
@@ -31,6 +33,8 @@ public final class DeploySession implements Serializable {
     private final LockMirror mirror;
     /** Null in sessions saved before secrets existed. */
     private final ArrayList<String> secretCredentialIds;
+    /** The id is a workflow's (false in sessions saved before workflows existed, which were all jobs). */
+    private boolean workflow;
     private String lastEntryId = LogFollower.START;
     private String phase = "queued";
     private String waitingBehind;
@@ -55,12 +59,19 @@ public final class DeploySession implements Serializable {
     }
 
     public static DeploySession of(String jobId, DeployRequest request) {
-        return new DeploySession(jobId, request.spec().project(), request.redisUri(), request.queueSettings(), request.quiet(),
-                request.secretCredentialIds());
+        DeploySession session = new DeploySession(jobId, request.project(), request.redisUri(), request.queueSettings(),
+                request.quiet(), request.secretCredentialIds());
+        session.workflow = request.isWorkflow();
+        return session;
     }
 
     public String jobId() {
         return jobId;
+    }
+
+    /** True when the id is a workflow's: the step ends with the workflow's result, each task's included. */
+    public boolean workflow() {
+        return workflow;
     }
 
     public String project() {
@@ -113,15 +124,15 @@ public final class DeploySession implements Serializable {
             return;
         }
         switch (event) {
-            case "waiting" -> {
+            case Event.WAITING -> {
                 phase = "waiting";
-                waitingBehind = entry.field("behind");
+                waitingBehind = entry.field(LogField.BEHIND);
             }
-            case "started" -> {
+            case Event.STARTED -> {
                 phase = "running";
                 waitingBehind = null;
             }
-            case "finished" -> {
+            case Event.FINISHED -> {
                 phase = "finished";
                 finishedSeen = true;
             }
@@ -133,7 +144,7 @@ public final class DeploySession implements Serializable {
 
     /** A short description of what the step is doing, for Jenkins' thread dump of the build. */
     public synchronized String status() {
-        String s = "deployster job " + jobId + " (project " + project + "): ";
+        String s = "deployster " + (workflow ? "workflow " : "job ") + jobId + " (project " + project + "): ";
         return s + switch (phase) {
             case "waiting" -> "waiting for the project lock behind job " + waitingBehind;
             case "running" -> "running, console at log entry " + lastEntryId;

@@ -9,11 +9,14 @@ import io.deployster.job.InvalidJobException;
 import io.deployster.job.JobState;
 import io.deployster.log.LogEntry;
 import io.deployster.log.LogMultiplexer;
+import io.deployster.protocol.Event;
 import io.deployster.secret.Masker;
 import io.deployster.secret.Secrets;
 import io.deployster.sign.JobSigner;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
@@ -40,6 +43,16 @@ public final class QueueDeploy implements LogMultiplexer.Listener {
 
         /** The session exists (submitted): save it with the step. */
         default void submitted(DeploySession session) {
+        }
+
+        /**
+         * The build this step belongs to, as Jenkins spells it ({@code Run.getExternalizableId()}), the same
+         * after a restart; null for none. With it, the id of each log entry printed is recorded in Redis
+         * ({@link io.deployster.redis.Keys#consolePosition}) in the log reader's own round trips, and a
+         * step resumed after a crash goes on from there instead of from its last saved state.
+         */
+        default String build() {
+            return null;
         }
     }
 
@@ -84,7 +97,7 @@ public final class QueueDeploy implements LogMultiplexer.Listener {
             DeploysterClient c = redis.client(request.queueSettings(), signer);
             String jobId;
             try {
-                jobId = c.submit(request.spec(), secrets);
+                jobId = request.isWorkflow() ? c.submitWorkflow(request.workflow()) : c.submit(request.spec(), secrets);
             } catch (InvalidJobException e) {
                 end(Termination.failure("deployster: " + e.getMessage()));
                 return;
@@ -101,18 +114,68 @@ public final class QueueDeploy implements LogMultiplexer.Listener {
                 Cancellation.request(c, s, Cancellation.reason(stoppedBy));
                 return;
             }
-            println(ConsoleRenderer.submitted(jobId, request.spec(), request.redisUri()));
+            println(ConsoleRenderer.submitted(jobId, request));
             host.submitted(s);
             follow(s, c);
         });
     }
 
-    /** After a Jenkins restart: says so and follows again right after the last entry printed. */
+    /**
+     * After a Jenkins restart or crash: follows again right after the last entry printed, which is the
+     * later of the position saved with the step and the one recorded in Redis (a crash loses the entries
+     * printed since the last save from the former, not from the latter).
+     */
     public void resume(DeploySession saved) {
         serial.run(() -> {
+            catchUp(saved);
             println(ConsoleRenderer.resumed(saved.jobId(), saved.lastEntryId()));
             follow(saved, redis.client(saved.queueSettings(), null));
         });
+    }
+
+    /**
+     * Moves the saved session, without printing, over the entries the console showed after it was saved
+     * (up to the position recorded in Redis), so its phase and lock mirror match what ran meanwhile.
+     */
+    private void catchUp(DeploySession s) {
+        String build = host.build();
+        if (build == null || s.finishedSeen()) {
+            return;
+        }
+        try {
+            String recorded = redis.recordedPosition(redis.consolePosition(s.jobId(), build, s.queueSettings().retention()));
+            if (recorded != null) {
+                skipTo(s, new StreamEntryID(recorded));
+            }
+        } catch (JedisConnectionException e) {
+            note("could not read the console position of job " + s.jobId() + " from Redis (" + e.getMessage()
+                    + "); following on from the step's saved state, so lines printed since it was saved may show twice");
+        }
+    }
+
+    private void skipTo(DeploySession s, StreamEntryID target) {
+        boolean startedMeanwhile = false;
+        String after = s.lastEntryId();
+        while (new StreamEntryID(after).compareTo(target) < 0) {
+            List<LogEntry> batch = redis.entriesAfter(s.jobId(), after, 1000);
+            if (batch.isEmpty()) {
+                break;
+            }
+            for (LogEntry e : batch) {
+                if (new StreamEntryID(e.id()).compareTo(target) > 0) {
+                    break;
+                }
+                s.advance(e);
+                startedMeanwhile |= "started".equals(e.event());
+                after = e.id();
+            }
+            if (!after.equals(batch.get(batch.size() - 1).id())) {
+                break;
+            }
+        }
+        if (startedMeanwhile) {
+            locks.resumed(s.jobId(), s.mirror(), resources, this::note);
+        }
     }
 
     /**
@@ -157,7 +220,10 @@ public final class QueueDeploy implements LogMultiplexer.Listener {
             finishFromState();
             return;
         }
-        subscription = redis.logs().follow(s.jobId(), s.lastEntryId(), this);
+        String build = host.build();
+        LogMultiplexer.Position position = build == null ? null
+                : redis.consolePosition(s.jobId(), build, s.queueSettings().retention());
+        subscription = redis.logs().follow(s.jobId(), s.lastEntryId(), position, this);
     }
 
     @Override
@@ -178,7 +244,7 @@ public final class QueueDeploy implements LogMultiplexer.Listener {
             s.advance(entry);
         }
         idleSince = System.nanoTime();
-        if ("started".equals(entry.event())) {
+        if (Event.STARTED.equals(entry.event())) {
             serial.run(() -> locks.started(s.jobId(), s.mirror(), resources, this::note));
         } else if (entry.isFinished()) {
             serial.run(() -> locks.ended(s.jobId(), s.mirror(), resources, this::note));
@@ -240,6 +306,18 @@ public final class QueueDeploy implements LogMultiplexer.Listener {
         }
         if (state == null) {
             finish(Termination.failure("deployster job " + s.jobId() + " finished, but Redis did not answer when asked how"));
+            return;
+        }
+        if (s.workflow()) {
+            // the workflow's result (each task's) is read once it ended; gone meanwhile, the step ends as a job's would
+            io.deployster.workflow.WorkflowResult result;
+            try {
+                result = client.workflow(s.jobId());
+            } catch (JedisConnectionException e) {
+                result = null;
+            }
+            ConsoleRenderer.summary(state, result).forEach(this::println);
+            finish(ResultMapper.fromWorkflow(state, result, s.stopRequested()));
             return;
         }
         println(ConsoleRenderer.summary(state));

@@ -54,7 +54,6 @@ public final class ResourceLedger {
                 notes.accept("lockable resource " + resource + " passes to this build as soon as the build whose deploy just "
                         + "ended frees it");
             } else if (resources.heldByThisBuild(resource)) {
-                mirror.recordLockStep();
                 notes.accept("this build holds lockable resource " + resource + " through a lock step around this deploy;"
                         + " it stays with that step");
             } else if (take(resource, jobId, resources, mirror)) {
@@ -70,6 +69,32 @@ public final class ResourceLedger {
         } catch (RuntimeException e) {
             notes.accept("could not mirror the project lock as lockable resource " + resource + " (" + e.getMessage() + ")");
         }
+    }
+
+    /**
+     * A deploy that had started when the controller crashed, whose step resumed from a state saved before
+     * that start: the resource this build holds is taken to be this deploy's (Jenkins keeps lockable
+     * resources across a restart), so it is freed when the deploy ends; if the build holds none, as
+     * {@link #started}. A {@code lock} step of the same build around the deploy cannot be told apart here
+     * (its own record was lost in the crash): the resource is then freed when the deploy ends.
+     */
+    public synchronized void resumed(String jobId, LockMirror mirror, JenkinsResources resources, Consumer<String> notes) {
+        String resource = mirror.resource();
+        Holder holder = holders.get(resource);
+        try {
+            if (holder == null && resources.heldByThisBuild(resource)) {
+                Holder h = new Holder(resources.buildId(), resources);
+                h.jobs.add(jobId);
+                holders.put(resource, h);
+                mirror.recordHeld();
+                notes.accept(heldNote(resource));
+                return;
+            }
+        } catch (RuntimeException e) {
+            notes.accept("could not check lockable resource " + resource + " (" + e.getMessage() + ")");
+            return;
+        }
+        started(jobId, mirror, resources, notes);
     }
 
     /** A deploy ended (or its step did): frees the resource unless a sibling deploy of the build still runs; hands it on. */

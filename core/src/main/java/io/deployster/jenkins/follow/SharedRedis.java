@@ -1,8 +1,7 @@
 package io.deployster.jenkins.follow;
 
 import io.deployster.client.DeploysterClient;
-import io.deployster.job.JobLimits;
-import io.deployster.job.JobSpecValidator;
+import io.deployster.log.LogEntry;
 import io.deployster.log.LogFollower;
 import io.deployster.log.LogMultiplexer;
 import io.deployster.queue.JobQueue;
@@ -11,7 +10,8 @@ import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
 import io.deployster.redis.RedisUri;
 import io.deployster.sign.JobSigner;
-import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -38,9 +38,31 @@ public final class SharedRedis implements AutoCloseable {
         return logs;
     }
 
+    /**
+     * Where the console position of {@code build}'s step following {@code jobId} is recorded; it lives as
+     * long as the job's log does once the job ends ({@code retention}, renewed at each write).
+     */
+    public LogMultiplexer.Position consolePosition(String jobId, String build, Duration retention) {
+        return new LogMultiplexer.Position(keys.consolePosition(jobId, build), retention);
+    }
+
+    /**
+     * The recorded console position (a log entry id), or null when none is recorded or it expired.
+     *
+     * @throws redis.clients.jedis.exceptions.JedisConnectionException when Redis cannot be reached
+     */
+    public String recordedPosition(LogMultiplexer.Position position) {
+        return redis.call(j -> j.get(position.key()));
+    }
+
+    /** At most {@code max} entries of the job's log after {@code afterId}, oldest first. */
+    public List<LogEntry> entriesAfter(String jobId, String afterId, int max) {
+        return new LogFollower(redis, keys).read(jobId, afterId, max);
+    }
+
     /** A client over the shared pool (closing it leaves the pool open); signs with {@code signer} unless null. */
     public DeploysterClient client(QueueSettings settings, JobSigner signer) {
-        JobQueue queue = new JobQueue(redis, keys, settings, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC(), signer);
+        JobQueue queue = JobQueue.create(redis, keys, settings, signer);
         return new DeploysterClient(redis, queue, new LogFollower(redis, keys));
     }
 

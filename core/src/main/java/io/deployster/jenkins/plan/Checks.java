@@ -8,6 +8,7 @@ import io.deployster.job.JobSpec;
 import io.deployster.job.JobSpecValidator;
 import io.deployster.job.Problem;
 import io.deployster.redis.RedisUri;
+import io.deployster.workflow.WorkflowParser;
 import java.util.List;
 
 /**
@@ -127,6 +128,29 @@ public final class Checks {
             }
         }
         return Check.OK;
+    }
+
+    /**
+     * The Snippet Generator's workflow text area: the file as the step will read it, every problem on
+     * its own line, named as the step names it ({@code workflow.tasks.deploy.needs[0]: …}). A file
+     * without a project is checked as if the step's filled it in (the form's project field is checked
+     * on its own).
+     */
+    public static Check workflow(String value) {
+        if (value == null || value.isBlank()) {
+            return Check.OK;
+        }
+        try {
+            WorkflowParser.parseValid(value, wf -> wf.project() == null ? wf.withProject("project") : wf);
+            return Check.OK;
+        } catch (InvalidJobException e) {
+            StringBuilder message = new StringBuilder();
+            for (Problem p : e.problems()) {
+                String field = p.field().equals("workflow") ? "workflow" : "workflow." + p.field();
+                message.append(message.length() == 0 ? "" : "\n").append(new Problem(field, p.value(), p.allowed()));
+            }
+            return Check.error(message.toString());
+        }
     }
 
     /**

@@ -77,4 +77,10 @@ public interface DeployParameters {
 
     /** Extra variable name → id of the Secret text credential holding its value. */
     Map<String, String> getSecretExtraVars();
+
+    /**
+     * A workflow file's text (YAML or JSON, docs/workflows.md) to submit instead of a job; null: a job.
+     * Excludes the job parameters ({@link WorkflowPlanner} says which others it takes).
+     */
+    String getWorkflow();
 }

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 
 /**
  * Turns the step's parameters and the admin's defaults into one checked {@link DeployRequest}: which
- * mode, which job, which Redis. Every problem is reported at once, naming the parameter.
+ * mode, which job, which Redis. Every problem is reported at once, naming the parameter. A
+ * {@code workflow:} parameter is planned by {@link WorkflowPlanner} instead.
  */
 public final class DeployPlanner {
     private static final JobSpecValidator VALIDATOR = new JobSpecValidator(JobLimits.DEFAULT);
@@ -38,6 +39,9 @@ public final class DeployPlanner {
      */
     public static DeployRequest plan(DeployParameters p, GlobalSettings global, String submittedBy) {
         GlobalSettings settings = global == null ? GlobalSettings.DEFAULT : global;
+        if (blankToNull(p.getWorkflow()) != null) {
+            return WorkflowPlanner.plan(p, settings, submittedBy);
+        }
         List<Problem> problems = new ArrayList<>();
 
         StepMode mode = StepMode.parse(p.getMode());
@@ -150,7 +154,7 @@ public final class DeployPlanner {
         return settings.defaultTimeoutSeconds() > 0 ? settings.defaultTimeoutSeconds() : null;
     }
 
-    private static String redisUri(String override, GlobalSettings settings, List<Problem> problems) {
+    static String redisUri(String override, GlobalSettings settings, List<Problem> problems) {
         String given = blankToNull(override);
         if (given != null) {
             try {

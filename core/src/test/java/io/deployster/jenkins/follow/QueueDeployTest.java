@@ -47,7 +47,7 @@ class QueueDeployTest {
     }
 
     /** A step's host as the plugin's StepExecution is one: a console and an end. */
-    static final class Step implements QueueDeploy.Host {
+    static class Step implements QueueDeploy.Host {
         final List<String> console = Collections.synchronizedList(new ArrayList<>());
         final CompletableFuture<Termination> end = new CompletableFuture<>();
 

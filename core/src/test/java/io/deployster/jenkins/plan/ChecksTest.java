@@ -51,6 +51,12 @@ class ChecksTest {
 
     @Test
     void formTextAreas() {
+        assertEquals(Level.OK, Checks.workflow("tasks:\n  only:\n    cd: /srv\n    commands: ['true']\n").level());
+        assertEquals(Level.OK, Checks.workflow("  ").level());
+        Checks.Check badWorkflow = Checks.workflow("tasks:\n  deploy:\n    needs: [biuld]\n    cd: /srv\n    commands: ['true']\n");
+        assertEquals(Level.ERROR, badWorkflow.level());
+        assertTrue(badWorkflow.message().startsWith("field 'workflow.tasks.deploy.needs[0]': value 'biuld' is not allowed"),
+                badWorkflow.message());
         assertEquals(Level.OK, Checks.envLines("A=1\nB=2").level());
         assertEquals(Level.ERROR, Checks.envLines("A=1\nB").level());
         assertEquals(Level.OK, Checks.extraVars("{\"a\": [1, 2]}").level());

@@ -27,7 +27,7 @@ class DeployPlannerTest {
         DeployRequest r = DeployPlanner.plan(commands().env(List.of("NODE_ENV=production", "A=b=c")), GLOBAL, BY);
         JobSpec spec = r.spec();
         assertEquals(StepMode.QUEUE, r.mode());
-        assertEquals(Mode.COMMANDS, spec.kind());
+        assertEquals(Mode.COMMANDS, spec.mode());
         assertEquals("deploy", spec.queue());
         assertEquals(900, spec.timeoutSeconds());
         assertEquals(BY, spec.submittedBy());
@@ -61,7 +61,7 @@ class DeployPlannerTest {
                 .inventory("inventories/prod").limit("web").tags("deploy,restart").extraVars(vars)
                 .check(true).diff(true).verbosity(2).cwd("/opt/deploy").ref("v1.2.0").commit("abc123"), GLOBAL, BY);
         JobSpec spec = r.spec();
-        assertEquals(Mode.ANSIBLE, spec.kind());
+        assertEquals(Mode.ANSIBLE, spec.mode());
         assertEquals("deploy.yml", spec.playbook());
         assertEquals("inventories/prod", spec.inventory());
         assertEquals("web", spec.limit());

@@ -32,8 +32,10 @@ public final class StepParameters implements DeployParameters {
     private String vaultCredentialsId;
     private Map<String, ?> secretEnv;
     private Map<String, ?> secretExtraVars;
+    private String workflow;
 
     public StepParameters project(String v) { project = v; return this; }
+    public StepParameters workflow(String v) { workflow = v; return this; }
     public StepParameters queue(String v) { queue = v; return this; }
     public StepParameters ref(String v) { ref = v; return this; }
     public StepParameters commit(String v) { commit = v; return this; }
@@ -87,4 +89,5 @@ public final class StepParameters implements DeployParameters {
     @Override public Map<String, String> getSecretEnv() { return (Map<String, String>) secretEnv; }
     @SuppressWarnings("unchecked")
     @Override public Map<String, String> getSecretExtraVars() { return (Map<String, String>) secretExtraVars; }
+    @Override public String getWorkflow() { return workflow; }
 }

@@ -197,7 +197,7 @@ public class DeploysterGlobalConfiguration extends GlobalConfiguration {
             return FormValidation.ok();
         }
         String id = Util.fixEmptyAndTrim(value);
-        return Forms.of(Checks.signingKey(id, id == null ? null : RedisConnections.secretText(id)));
+        return Forms.of(Checks.signingKey(id, id == null ? null : GlobalCredentials.secretText(id)));
     }
 
     @POST
@@ -248,9 +248,9 @@ public class DeploysterGlobalConfiguration extends GlobalConfiguration {
         if (uriCheck.level() == Checks.Check.Level.ERROR) {
             return Forms.of(uriCheck);
         }
-        RedisConnections.Connection connection;
+        GlobalCredentials.RedisLogin connection;
         try {
-            connection = RedisConnections.connect(redisUri.strip(), redisCredentialsId);
+            connection = GlobalCredentials.redisLogin(redisUri.strip(), redisCredentialsId);
         } catch (StepProblem | IllegalArgumentException e) {
             return FormValidation.error(e.getMessage());
         }

@@ -47,7 +47,8 @@ import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code deployster project: '…', …}: deploys through the queue (a worker runs it and streams the
- * output back) or, with {@code mode: 'agent'}, runs ansible-playbook in this agent's workspace.
+ * output back) or, with {@code mode: 'agent'}, runs ansible-playbook in this agent's workspace; with
+ * {@code workflow: '…'}, submits a workflow of tasks and follows its combined log.
  * It is the core's {@link DeployParameters}: the planner reads the parameters straight from here, and
  * the setters store what the core's {@link ParameterValues} makes of a value. Parameters in, lines out.
  */
@@ -76,6 +77,7 @@ public class DeploysterStep extends Step implements DeployParameters {
     private String vaultCredentialsId;
     private Map<String, String> secretEnv;
     private Map<String, String> secretExtraVars;
+    private String workflow;
 
     @DataBoundConstructor
     public DeploysterStep(String project) {
@@ -332,6 +334,18 @@ public class DeploysterStep extends Step implements DeployParameters {
         this.secretExtraVars = ParameterValues.secretRefs("secretExtraVars", secretExtraVars);
     }
 
+    /** A workflow file's text (YAML or JSON) to submit instead of a job, e.g. {@code readFile('deploy/workflow.yml')}. */
+    @Override
+    public String getWorkflow() {
+        return workflow;
+    }
+
+    /** Kept as given (not stripped, unlike the other texts): a YAML document's indentation is its structure. */
+    @DataBoundSetter
+    public void setWorkflow(String workflow) {
+        this.workflow = workflow == null || workflow.isBlank() ? null : workflow;
+    }
+
     @Override
     public StepExecution start(StepContext context) throws Exception {
         Run<?, ?> run = context.get(Run.class);
@@ -446,6 +460,10 @@ public class DeploysterStep extends Step implements DeployParameters {
 
         public FormValidation doCheckExtraVars(@QueryParameter String value) {
             return Forms.of(Checks.extraVars(value));
+        }
+
+        public FormValidation doCheckWorkflow(@QueryParameter String value) {
+            return Forms.of(Checks.workflow(value));
         }
 
         public FormValidation doCheckSecretEnv(@QueryParameter String value) {

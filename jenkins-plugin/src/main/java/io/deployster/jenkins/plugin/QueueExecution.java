@@ -26,8 +26,10 @@ import org.jenkinsci.plugins.workflow.steps.StepExecution;
  * Redis clients and threads; this class gives it the console, the lockable resources, the shutdown
  * signal, and turns its {@link Termination} into onSuccess/onFailure. {@link #start()} only hands
  * work over (credential lookups included, since a credentials provider may do I/O) and returns, as
- * StepExecution.start() must not block. The {@link DeploySession} is saved with this execution, so
- * after a restart {@link #onResume()} continues right after the last log entry printed.
+ * StepExecution.start() must not block. The {@link DeploySession} is saved with this execution once,
+ * at submit; the shared log reader records the console position of every entry printed in Redis
+ * (keyed by {@link #build()} and the job), so after a restart, clean or not, {@link #onResume()}
+ * continues right after the last log entry printed without the program being saved again.
  */
 final class QueueExecution extends StepExecution implements QueueDeploy.Host {
     private static final long serialVersionUID = 2L;
@@ -40,6 +42,7 @@ final class QueueExecution extends StepExecution implements QueueDeploy.Host {
     private transient volatile QueueStep step;
     private transient volatile BooleanSupplier halted;
     private transient volatile PrintStream console;
+    private transient volatile String build;
 
     QueueExecution(StepContext context, DeployRequest request) {
         super(context);
@@ -50,19 +53,23 @@ final class QueueExecution extends StepExecution implements QueueDeploy.Host {
     public boolean start() throws Exception {
         console = getContext().get(TaskListener.class).getLogger();
         Run<?, ?> run = getContext().get(Run.class);
+        build = run.getExternalizableId();
         halted = ShutdownWatch.haltedSinceNow();
         ControllerRedis clients = DeploysterGlobalConfiguration.get().clients();
         // the credential lookups run on the work threads too: a credentials provider may do I/O
         step(clients).start("submit", () -> {
             Secrets secrets = SecretCredentials.resolve(request, BuildCredentials.secretText(run, true));
-            JobSigner signer = RedisConnections.signer(request.signingKeyCredentialsId());
-            RedisConnections.Connection connection = RedisConnections.connect(request.redisUri());
+            JobSigner signer = GlobalCredentials.signer(request.signingKeyCredentialsId());
+            GlobalCredentials.RedisLogin connection = GlobalCredentials.redisLogin(request.redisUri());
             return QueueStep.Prepared.of(newDeploy(clients, connection, secrets.masker(), run), d -> d.submit(request, secrets, signer));
         });
         return false;
     }
 
-    /** After a restart: follow again from the last entry printed (resolving the credentials anew). */
+    /**
+     * After a restart: follow again from the last entry printed (resolving the credentials anew): the
+     * later of the saved position and the one recorded in Redis, which a crash does not lose.
+     */
     @Override
     public void onResume() {
         DeploySession saved = session;
@@ -74,7 +81,8 @@ final class QueueExecution extends StepExecution implements QueueDeploy.Host {
         step(clients).start("resume following job " + saved.jobId(), () -> {
             console = getContext().get(TaskListener.class).getLogger();
             Run<?, ?> run = getContext().get(Run.class);
-            RedisConnections.Connection connection = RedisConnections.connect(saved.redisUri());
+            build = run.getExternalizableId();
+            GlobalCredentials.RedisLogin connection = GlobalCredentials.redisLogin(saved.redisUri());
             Masker secrets = SecretCredentials.masker(saved.secretCredentialIds(), BuildCredentials.secretText(run, false));
             return QueueStep.Prepared.of(newDeploy(clients, connection, secrets, run), d -> d.resume(saved));
         });
@@ -86,7 +94,7 @@ final class QueueExecution extends StepExecution implements QueueDeploy.Host {
         return s;
     }
 
-    private QueueDeploy newDeploy(ControllerRedis clients, RedisConnections.Connection connection, Masker secrets, Run<?, ?> run) {
+    private QueueDeploy newDeploy(ControllerRedis clients, GlobalCredentials.RedisLogin connection, Masker secrets, Run<?, ?> run) {
         return new QueueDeploy(clients.of(connection.uri()), clients.work(), clients.locks(), connection.masker().and(secrets),
                 new LockableResourcesMirror(run), this);
     }
@@ -131,13 +139,23 @@ final class QueueExecution extends StepExecution implements QueueDeploy.Host {
         }
     }
 
+    /** Keys the console position recorded in Redis: the same build id before and after a restart. */
+    @Override
+    public String build() {
+        return build;
+    }
+
     @Override
     public boolean halted() {
         BooleanSupplier h = halted;
         return h != null && h.getAsBoolean();
     }
 
-    /** Saved once, when there is a job to come back to; later positions are saved with the program at shutdown. */
+    /**
+     * Saved once, when there is a job to come back to. Later positions reach the program only at a
+     * clean shutdown; in between they are recorded in Redis (see {@link #build()}), so no frequent
+     * saveState() rewrites the program on the CPS thread.
+     */
     @Override
     public void submitted(DeploySession submitted) {
         session = submitted;

@@ -161,7 +161,7 @@ class DeploysterStepTest {
                     + "  deployster project: 'shop', cd: '" + dir + "', commands: ['echo inside the lock']\n"
                     + "}");
             WorkflowRun b = j.buildAndAssertSuccess(p);
-            j.assertLogContains("this build already holds lockable resource deployster:shop (lock step)", b);
+            j.assertLogContains("this build holds lockable resource deployster:shop through a lock step around this deploy", b);
         }
     }
 

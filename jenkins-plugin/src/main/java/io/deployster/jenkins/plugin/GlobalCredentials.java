@@ -22,27 +22,27 @@ import org.jenkinsci.plugins.plaincredentials.StringCredentials;
  * by the admin, and the job signing key. The results hold secrets: they are used to connect and sign
  * and are never saved with the step (the step saves the address only).
  */
-final class RedisConnections {
-    private RedisConnections() {
+final class GlobalCredentials {
+    private GlobalCredentials() {
     }
 
     /** A URI to connect with, and the secrets to mask in anything printed. */
-    record Connection(String uri, Masker masker) {
+    record RedisLogin(String uri, Masker masker) {
     }
 
     /**
      * @param redisUri the address without credentials (the global one, or a step's override)
      * @throws StepProblem when the configured credential is missing or of a kind that cannot be used
      */
-    static Connection connect(String redisUri) {
+    static RedisLogin redisLogin(String redisUri) {
         DeploysterGlobalConfiguration config = DeploysterGlobalConfiguration.get();
-        return connect(redisUri, config.getRedisCredentialsId());
+        return redisLogin(redisUri, config.getRedisCredentialsId());
     }
 
-    static Connection connect(String redisUri, @CheckForNull String credentialsId) {
+    static RedisLogin redisLogin(String redisUri, @CheckForNull String credentialsId) {
         String id = Util.fixEmptyAndTrim(credentialsId);
         if (id == null) {
-            return new Connection(RedisAddress.withCredentials(redisUri, null, null), Masker.none());
+            return new RedisLogin(RedisAddress.withCredentials(redisUri, null, null), Masker.none());
         }
         StandardCredentials credential = find(id);
         String user;
@@ -57,7 +57,7 @@ final class RedisConnections {
             throw new StepProblem("deployster: the Redis credential '" + id + "' of the global configuration does not exist "
                     + "or is neither Secret text nor Username with password; fix it in Manage Jenkins → System → Deployster");
         }
-        return new Connection(RedisAddress.withCredentials(redisUri, user, password), CredentialMasks.of(password));
+        return new RedisLogin(RedisAddress.withCredentials(redisUri, user, password), CredentialMasks.of(password));
     }
 
     /**

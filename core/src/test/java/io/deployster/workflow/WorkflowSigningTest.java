@@ -1,0 +1,105 @@
+package io.deployster.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.deployster.client.DeploysterClient;
+import io.deployster.job.JobState;
+import io.deployster.job.JobStatus;
+import io.deployster.protocol.JobField;
+import io.deployster.queue.QueueSettings;
+import io.deployster.redis.Keys;
+import io.deployster.sign.JobSigner;
+import io.deployster.sign.KeyRing;
+import io.deployster.sign.SigningKey;
+import io.deployster.testing.Deployment;
+import io.deployster.testing.RealRedis;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Workers with keys run only workflows their producers signed: the coordinator signs each task with the
+ * worker's own key, so an unsigned or altered workflow record must never get that far.
+ */
+class WorkflowSigningTest {
+    @RegisterExtension
+    static RealRedis redis = new RealRedis();
+
+    @TempDir
+    Path dir;
+
+    private static JobSigner signer(char fill) {
+        byte[] secret = new byte[SigningKey.MIN_BYTES];
+        Arrays.fill(secret, (byte) fill);
+        return new JobSigner(new KeyRing(List.of(new SigningKey("k-" + fill, secret))), Clock.systemUTC(), Duration.ofMinutes(10));
+    }
+
+    private WorkflowSpec workflow(String marker) {
+        return new WorkflowParser().parse("project: shop\ndefaults: {cd: " + dir + "}\ntasks:\n"
+                + "  one: {queue: build, commands: [\"touch " + marker + "\"]}\n");
+    }
+
+    private Deployment keyedWorker() {
+        Deployment d = new Deployment(redis.uri(), QueueSettings.DEFAULT, signer('a'));
+        d.worker("build-1", 2, signer('a'), null, "build");
+        return d;
+    }
+
+    @Test
+    void aWorkflowSignedWithTheWorkersKeyRuns() throws Exception {
+        try (Deployment d = keyedWorker()) {
+            String id = d.client.submitWorkflow(workflow("signed"));
+
+            assertEquals(JobStatus.SUCCEEDED, d.client.await(id).status());
+            assertTrue(Files.exists(dir.resolve("signed")));
+        }
+    }
+
+    @Test
+    void anUnsignedWorkflowIsRejectedAndNoneOfItsTasksRuns() throws Exception {
+        try (Deployment d = keyedWorker();
+             DeploysterClient unsigned = DeploysterClient.connect(redis.uri(), QueueSettings.DEFAULT)) {
+            String id = unsigned.submitWorkflow(workflow("unsigned"));
+
+            JobState state = d.client.await(id);
+
+            assertEquals(JobStatus.REJECTED, state.status());
+            assertTrue(state.reason().startsWith("rejected, no task run: unsigned"), state.reason());
+            assertTrue(Files.notExists(dir.resolve("unsigned")), "no task of a rejected workflow runs");
+            assertEquals(null, redis.client().<String>call(j -> j.get(Keys.defaults().lock("shop"))), "the project is free again");
+        }
+    }
+
+    @Test
+    void aWorkflowSignedWithAnotherKeyOrAlteredAfterSigningIsRejected() throws Exception {
+        try (DeploysterClient foreign = DeploysterClient.connect(redis.uri(), QueueSettings.DEFAULT, signer('b'));
+             DeploysterClient producer = DeploysterClient.connect(redis.uri(), QueueSettings.DEFAULT, signer('a'))) {
+            String other = foreign.submitWorkflow(workflow("foreign"));
+            String altered = producer.submitWorkflow(workflow("altered"));
+            // someone with write access to Redis swaps the commands before any worker starts it
+            String key = Keys.defaults().job(altered);
+            String spec = redis.client().call(j -> j.hget(key, JobField.SPEC));
+            redis.client().run(j -> j.hset(key, JobField.SPEC, spec.replace("touch ", "touch pwned-")));
+
+            try (Deployment d = keyedWorker()) {
+                JobState foreignState = d.client.await(other);
+                JobState alteredState = d.client.await(altered);
+
+                assertEquals(JobStatus.REJECTED, foreignState.status());
+                assertTrue(foreignState.reason().contains("unknown key 'k-b'"), foreignState.reason());
+                assertEquals(JobStatus.REJECTED, alteredState.status());
+                assertTrue(alteredState.reason().contains("bad signature"), alteredState.reason());
+                try (var files = Files.list(dir)) {
+                    assertEquals(List.of(), files.toList(), "nothing ran");
+                }
+            }
+        }
+    }
+}

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -78,7 +79,7 @@ class IdempotenceAndCheckModeTest {
                     return root.relativize(p) + " " + type + " " + PosixFilePermissions.toString(a.permissions())
                             + " " + (a.isDirectory() ? "" : a.size()) + " " + a.lastModifiedTime().toMillis();
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             }).sorted().collect(Collectors.toList());
         }

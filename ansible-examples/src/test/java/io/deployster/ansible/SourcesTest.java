@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +80,7 @@ class SourcesTest {
     }
 
     private static String git(Path repo, String... args) {
-        List<String> argv = new java.util.ArrayList<>(List.of("git", "-c", "user.name=Deployster Test",
+        List<String> argv = new ArrayList<>(List.of("git", "-c", "user.name=Deployster Test",
                 "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"));
         argv.addAll(List.of(args));
         Processes.Result r = Processes.run(argv, repo, null, Duration.ofSeconds(60));

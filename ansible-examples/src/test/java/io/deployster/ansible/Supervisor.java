@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A real supervisord started by the test, with its own config file, unix socket, pidfile and logs
@@ -144,7 +146,7 @@ final class Supervisor implements AutoCloseable {
     /** The pid of the running {@code program}; fails when it is not running. */
     long pid(String program) {
         String status = status(program);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("RUNNING\\s+pid (\\d+)").matcher(status);
+        Matcher m = Pattern.compile("RUNNING\\s+pid (\\d+)").matcher(status);
         if (!m.find()) {
             fail(program + " is not running under supervisord: " + status + "\n" + log(program + ".log"));
         }

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -79,7 +81,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<Scenario> scenarios = select(only);
         // the in-process workers' advice (unsigned jobs, no policy file) would drown the progress lines;
         // their errors (a lost lock, Redis unreachable) still show
-        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.SEVERE);
+        Logger.getLogger("").setLevel(Level.SEVERE);
         String given = redisUri == null ? null : RedisUri.parse(redisUri).uri().toString();
 
         warnIfBusy(stderr);

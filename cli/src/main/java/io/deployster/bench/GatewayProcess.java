@@ -9,6 +9,7 @@ import io.deployster.queue.QueueSettings;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
 import io.deployster.redis.RedisUri;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
@@ -42,7 +43,7 @@ public final class GatewayProcess {
                     while (System.in.read() >= 0) {
                         // the benchmark writes nothing; closing stdin is the signal
                     }
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     // a broken stdin ends the process as well
                 }
                 eof.countDown();

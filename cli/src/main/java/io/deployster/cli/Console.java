@@ -5,6 +5,7 @@ import io.deployster.log.LiveLines;
 import io.deployster.log.LogEntry;
 import io.deployster.log.LogFormat;
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -51,7 +52,7 @@ final class Console implements Consumer<LogEntry> {
             s.append(", worker ").append(state.worker());
         }
         if (state.durationMillis() != null) {
-            s.append(", ").append(String.format(java.util.Locale.ROOT, "%.1f s", state.durationMillis() / 1000.0));
+            s.append(", ").append(String.format(Locale.ROOT, "%.1f s", state.durationMillis() / 1000.0));
         }
         if (state.reason() != null) {
             s.append("\n  reason: ").append(state.reason());

@@ -1,10 +1,16 @@
 package io.deployster.cli;
 
 import io.deployster.client.DeploysterClient;
+import io.deployster.gateway.GatewayConfig;
+import io.deployster.gateway.GatewayConfigReader;
+import io.deployster.gateway.GatewayServer;
 import io.deployster.job.JobCodec;
 import io.deployster.job.JobSpec;
 import io.deployster.job.JobState;
 import io.deployster.log.LogFollower;
+import io.deployster.metrics.FleetMetrics;
+import io.deployster.metrics.Registry;
+import io.deployster.metrics.WorkerMetrics;
 import io.deployster.policy.WorkerPolicy;
 import io.deployster.queue.JobQueue;
 import io.deployster.queue.QueueSettings;
@@ -14,26 +20,27 @@ import io.deployster.redis.RedisServer;
 import io.deployster.sign.JobSigner;
 import io.deployster.sign.KeyRing;
 import io.deployster.sign.SigningKey;
-import io.deployster.gateway.GatewayConfig;
-import io.deployster.gateway.GatewayConfigReader;
-import io.deployster.gateway.GatewayServer;
-import io.deployster.metrics.FleetMetrics;
-import io.deployster.metrics.Registry;
-import io.deployster.metrics.WorkerMetrics;
 import io.deployster.web.OpsWeb;
 import io.deployster.web.Role;
 import io.deployster.web.WebAccess;
 import io.deployster.worker.Worker;
 import io.deployster.worker.WorkerOptions;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -105,11 +112,11 @@ final class DemoCommand implements Callable<Integer> {
     // The gateway as deployster serve runs it, for the demo's project: one token of this run opens both
     // the API (every scope) and the operations page (operate).
     private static GatewayServer serve(HostPort listen, JobSpec job, Redis redis, JobQueue queue, DeploysterClient client, Registry registry,
-                                       java.io.PrintWriter err) throws java.io.IOException {
+                                       PrintWriter err) throws IOException {
         byte[] random = new byte[18];
         new SecureRandom().nextBytes(random);
-        String token = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-        String hash = java.util.HexFormat.of().formatHex(sha256(token));
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        String hash = HexFormat.of().formatHex(sha256(token));
         GatewayConfig config = GatewayConfigReader.parse("projects:\n  " + job.project() + ":\n    queue: " + job.queueOrDefault()
                 + "\n    tokens:\n      - name: demo\n        sha256: " + hash + "\n        scopes: [admin]\n", "the demo's gateway config");
         OpsWeb page = new OpsWeb(WebAccess.of(Map.of(token, Role.OPERATE)), redis, Keys.defaults(), queue, Clock.systemUTC(), false);
@@ -124,14 +131,14 @@ final class DemoCommand implements Callable<Integer> {
 
     private static byte[] sha256(String text) {
         try {
-            return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
     private static void awaitStop() throws InterruptedException {
-        java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch stop = new CountDownLatch(1);
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> stop.countDown());
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> stop.countDown());
         stop.await();

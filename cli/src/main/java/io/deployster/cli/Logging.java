@@ -1,6 +1,7 @@
 package io.deployster.cli;
 
 import java.util.logging.ConsoleHandler;
+import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
@@ -15,7 +16,7 @@ final class Logging {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %5$s%6$s%n");
         }
         Logger root = Logger.getLogger("");
-        for (java.util.logging.Handler h : root.getHandlers()) {
+        for (Handler h : root.getHandlers()) {
             root.removeHandler(h);
         }
         ConsoleHandler handler = new ConsoleHandler();

@@ -1,10 +1,12 @@
 package io.deployster.cli;
 
+import io.deployster.bench.BenchCommand;
 import io.deployster.client.NoSuchJobException;
 import io.deployster.job.InvalidJobException;
 import io.deployster.protocol.ProtocolVersion;
 import io.deployster.redis.NotReplicatedException;
 import java.io.PrintWriter;
+import java.util.Arrays;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -69,7 +71,7 @@ public final class Main {
         if (first.equals("--version") || first.equals("-V")) {
             return;
         }
-        boolean named = !first.equals("help") && java.util.Arrays.asList(SUBCOMMANDS).contains(first);
+        boolean named = !first.equals("help") && Arrays.asList(SUBCOMMANDS).contains(first);
         for (String name : SUBCOMMANDS) {
             if (!named || name.equals(first)) {
                 cli.addSubcommand(name, subcommand(name));
@@ -92,7 +94,7 @@ public final class Main {
             case "jobs" -> new JobsCommand();
             case "history" -> new HistoryCommand();
             case "demo" -> new DemoCommand();
-            case "bench" -> new io.deployster.bench.BenchCommand();
+            case "bench" -> new BenchCommand();
             case "help" -> new CommandLine.HelpCommand();
             default -> throw new IllegalArgumentException(name);
         };

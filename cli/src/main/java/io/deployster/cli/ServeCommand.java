@@ -13,8 +13,10 @@ import io.deployster.sign.JobSigner;
 import io.deployster.web.OpsWeb;
 import io.deployster.web.WebAccess;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
@@ -57,10 +59,10 @@ final class ServeCommand implements Callable<Integer> {
         if (threads < 16 || threads > 100_000) {
             throw new IllegalArgumentException("--threads " + threads + " is not allowed; use 16 to 100000");
         }
-        if (operators != null && !java.nio.file.Files.isReadable(operators)) {
+        if (operators != null && !Files.isReadable(operators)) {
             throw new IllegalArgumentException("--operators " + operators + " is not a readable file; give lines of NAME ROLE SHA256-HEX");
         }
-        if (!java.nio.file.Files.isReadable(config)) {
+        if (!Files.isReadable(config)) {
             throw new IllegalArgumentException("--config " + config + " is not a readable file; give the gateway config (docs/http-api.md)");
         }
         GatewayConfig gatewayConfig = GatewayConfigReader.read(config);
@@ -82,7 +84,7 @@ final class ServeCommand implements Callable<Integer> {
             LOG.info("operations page at " + server.url(hostPort[0]) + OpsWeb.PREFIX + "/");
         }
         LOG.info("gateway listening on " + server.url(hostPort[0]) + " for " + gatewayConfig.projects().size() + " project(s) ("
-                + String.join(", ", new java.util.TreeSet<>(gatewayConfig.projects().keySet())) + "), jobs "
+                + String.join(", ", new TreeSet<>(gatewayConfig.projects().keySet())) + "), jobs "
                 + (signer == null ? "unsigned" : "signed with key '" + signer.keys().signingKey().id() + "'"));
         CountDownLatch stop = new CountDownLatch(1);
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> stop.countDown());

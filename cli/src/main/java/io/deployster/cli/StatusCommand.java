@@ -1,13 +1,21 @@
 package io.deployster.cli;
 
+import io.deployster.callback.Delivery;
 import io.deployster.client.DeploysterClient;
 import io.deployster.client.NoSuchJobException;
-import io.deployster.callback.Delivery;
 import io.deployster.job.JobState;
+import io.deployster.job.JobStatus;
+import io.deployster.ops.WorkerInfo;
+import io.deployster.ops.WorkersView;
+import io.deployster.redis.Keys;
+import io.deployster.redis.Redis;
 import io.deployster.workflow.TaskResult;
 import io.deployster.workflow.WorkflowResult;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,7 +51,7 @@ final class StatusCommand implements Callable<Integer> {
             if (state.submittedBy() != null && !state.submittedBy().isBlank()) {
                 out.println("  submitted by: " + state.submittedBy());
             }
-            if (state.waitingBehind() != null && state.status() == io.deployster.job.JobStatus.WAITING) {
+            if (state.waitingBehind() != null && state.status() == JobStatus.WAITING) {
                 out.println("  waiting behind job: " + state.waitingBehind());
             }
             if (state.fencingToken() != null) {
@@ -54,8 +62,8 @@ final class StatusCommand implements Callable<Integer> {
             }
             if (workflow != null) {
                 out.println("  tasks:");
-                java.util.Set<String> served = workflow.tasks().values().stream().anyMatch(t -> "queued".equals(t.status())) ? servedQueues()
-                        : java.util.Set.of();
+                Set<String> served = workflow.tasks().values().stream().anyMatch(t -> "queued".equals(t.status())) ? servedQueues()
+                        : Set.of();
                 workflow.tasks().forEach((name, t) -> {
                     out.println(task(name, t));
                     // a task on a queue nobody serves holds the workflow's lock until its timeout: say so
@@ -74,12 +82,12 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     /** The queues some live worker serves. */
-    private java.util.Set<String> servedQueues() {
-        try (io.deployster.redis.Redis pool = redis.connect(1)) {
-            io.deployster.redis.Keys keys = io.deployster.redis.Keys.defaults();
-            java.util.Set<String> served = new java.util.HashSet<>();
-            new io.deployster.ops.WorkersView(pool, keys, java.time.Clock.systemUTC()).list().stream()
-                    .filter(io.deployster.ops.WorkerInfo::alive).forEach(w -> served.addAll(w.queues()));
+    private Set<String> servedQueues() {
+        try (Redis pool = redis.connect(1)) {
+            Keys keys = Keys.defaults();
+            Set<String> served = new HashSet<>();
+            new WorkersView(pool, keys, Clock.systemUTC()).list().stream()
+                    .filter(WorkerInfo::alive).forEach(w -> served.addAll(w.queues()));
             return served;
         }
     }

@@ -10,9 +10,13 @@ import io.deployster.secret.Secrets;
 import io.deployster.workflow.WorkflowParser;
 import io.deployster.workflow.WorkflowSpec;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -146,7 +150,7 @@ final class SubmitCommand implements Callable<Integer> {
 
     /** The job options given, as written on the command line. */
     private List<String> jobOptions() {
-        List<String> given = new java.util.ArrayList<>();
+        List<String> given = new ArrayList<>();
         Map<String, Object> options = new LinkedHashMap<>();
         options.put("--spec", specFile);
         options.put("--queue", queue);
@@ -181,11 +185,11 @@ final class SubmitCommand implements Callable<Integer> {
     private static String readText(String what, Path file) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(what + " file '" + file + "' does not exist");
-        } catch (java.nio.charset.CharacterCodingException e) {
+        } catch (CharacterCodingException e) {
             throw new IllegalArgumentException(what + " file '" + file + "' is not UTF-8 text (a binary file?); give a YAML or JSON file");
-        } catch (java.nio.file.AccessDeniedException e) {
+        } catch (AccessDeniedException e) {
             throw new IllegalArgumentException(what + " file '" + file + "' cannot be read: permission denied");
         } catch (IOException e) {
             throw new IllegalArgumentException(what + " file '" + file + "' cannot be read"

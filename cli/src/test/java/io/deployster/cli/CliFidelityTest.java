@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.deployster.redis.Keys;
 import io.deployster.testing.Deployment;
 import io.deployster.testing.RealRedis;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,10 +50,10 @@ class CliFidelityTest {
     @org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_ERR)
     void optionValuesWithQuotesArriveAsGivenAndAreNeverEchoed() {
         // picocli's own warnings go to the process's stderr, not to the command's writer
-        java.io.PrintStream stderr = System.err;
-        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
         CliTest.Run r;
-        System.setErr(new java.io.PrintStream(captured, true));
+        System.setErr(new PrintStream(captured, true));
         try {
             r = CliTest.run(submit("--env", "A=x\"y", "--env", "B=\"quoted\"", "--command", "printf '%s|%s\\n' \"$A\" \"$B\""));
             CliTest.run(submit("--secret-env", "S=s3cr\"et", "--command", "true"));
@@ -140,7 +143,7 @@ class CliFidelityTest {
                 "--playbook", "site.yml", "--extra-var-json", "hosts=[\"a\",\"b\"]", "--extra-var-json", "n=null",
                 "--extra-var", "@" + dir.resolve("vars.json"), "--extra-var", "s=text with \"quotes\"");
         assertEquals(ExitCodes.SUCCEEDED, r.exit(), r.err());
-        String spec = redis.client().call(j -> j.hget(io.deployster.redis.Keys.defaults().job(r.out().trim()), "spec"));
+        String spec = redis.client().call(j -> j.hget(Keys.defaults().job(r.out().trim()), "spec"));
         assertTrue(spec.contains("\"extraVars\":{\"from_file\":{\"x\":null},\"big\":123456789012345678901234567890,"
                 + "\"s\":\"text with \\\"quotes\\\"\",\"hosts\":[\"a\",\"b\"],\"n\":null}"), spec);
 

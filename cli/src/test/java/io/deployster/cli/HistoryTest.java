@@ -16,6 +16,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -83,8 +84,8 @@ class HistoryTest {
             assertEquals("history-worker", f.get("worker").getAsString());
             assertTrue(f.get("reason").getAsString().contains("exited with 3"), f.toString());
             long duration = f.get("durationMillis").getAsLong();
-            assertEquals(java.time.Instant.parse(f.get("endedAt").getAsString()).toEpochMilli()
-                    - java.time.Instant.parse(f.get("startedAt").getAsString()).toEpochMilli(), duration);
+            assertEquals(Instant.parse(f.get("endedAt").getAsString()).toEpochMilli()
+                    - Instant.parse(f.get("startedAt").getAsString()).toEpochMilli(), duration);
             JsonObject c = deploys.get(0).getAsJsonObject();
             assertTrue(c.get("startedAt").isJsonNull() && c.get("worker").isJsonNull() && c.get("durationMillis").isJsonNull(),
                     "a job cancelled while queued never started: " + c);

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -149,7 +150,7 @@ class OpsViewsTest {
             assertEquals(2, queued.size());
             List<String> queuedIds = new ArrayList<>();
             queued.forEach(e -> queuedIds.add(e.getAsJsonObject().get("id").getAsString()));
-            assertEquals(java.util.Set.of(b, c), java.util.Set.copyOf(queuedIds));
+            assertEquals(Set.of(b, c), Set.copyOf(queuedIds));
             assertTrue(!Instant.parse(queued.get(0).getAsJsonObject().get("submittedAt").getAsString())
                     .isBefore(Instant.parse(queued.get(1).getAsJsonObject().get("submittedAt").getAsString())), "newest first: " + queued);
             JsonArray newest = json("jobs", "--limit", "1");

@@ -3,6 +3,8 @@ package io.deployster.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.deployster.cli.ExitCodes;
+import io.deployster.cli.Main;
 import io.deployster.job.JobSpec;
 import io.deployster.job.JobState;
 import io.deployster.job.JobStatus;
@@ -12,6 +14,8 @@ import io.deployster.testing.Await;
 import io.deployster.testing.Deployment;
 import io.deployster.testing.HostProcesses;
 import io.deployster.testing.RealRedis;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,10 +95,10 @@ class CrashAndCancelTest {
         JobState lost = deployment.client.await(first);
         assertEquals(JobStatus.LOST, lost.status());
         assertTrue(lost.reason().contains("ran out: worker doomed did not renew it"), lost.reason());
-        java.io.StringWriter out = new java.io.StringWriter();
-        int exit = io.deployster.cli.Main.run(new String[] {"status", "--redis", redis.uri(), first},
-                new java.io.PrintWriter(out), new java.io.PrintWriter(new java.io.StringWriter()));
-        assertEquals(io.deployster.cli.ExitCodes.LOST, exit, "deployster status exits with the lost code: " + out);
+        StringWriter out = new StringWriter();
+        int exit = Main.run(new String[] {"status", "--redis", redis.uri(), first},
+                new PrintWriter(out), new PrintWriter(new StringWriter()));
+        assertEquals(ExitCodes.LOST, exit, "deployster status exits with the lost code: " + out);
 
         JobState next = deployment.client.await(second);
         assertEquals(JobStatus.SUCCEEDED, next.status(), next.reason());

@@ -11,6 +11,7 @@ import io.deployster.redis.RedisServer;
 import io.deployster.testing.Await;
 import io.deployster.testing.Deployment;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ class RedisRestartTest {
             Await.until("first 200 lines followed", Duration.ofSeconds(30), () -> seen.size() >= 200);
 
             server.close();
-            java.nio.file.Files.createFile(go); // the job prints the rest while Redis is down
+            Files.createFile(go); // the job prints the rest while Redis is down
             server = RedisServer.start(data, port, AOF);
 
             JobState state = follower.get();

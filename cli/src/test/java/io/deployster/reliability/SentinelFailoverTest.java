@@ -14,6 +14,7 @@ import io.deployster.redis.Redis;
 import io.deployster.testing.Await;
 import io.deployster.testing.Deployment;
 import io.deployster.testing.SentinelCluster;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -197,7 +198,7 @@ class SentinelFailoverTest {
     private static List<String> ranIds(Path ran) {
         try {
             return Files.exists(ran) ? Files.readAllLines(ran) : List.of();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError(e);
         }
     }

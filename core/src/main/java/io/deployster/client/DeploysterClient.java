@@ -1,5 +1,7 @@
 package io.deployster.client;
 
+import io.deployster.callback.Delivery;
+import io.deployster.job.JobIds;
 import io.deployster.job.JobLimits;
 import io.deployster.job.JobSpec;
 import io.deployster.job.JobSpecValidator;
@@ -102,9 +104,9 @@ public final class DeploysterClient implements AutoCloseable {
      * @return how the callback of the job or workflow {@code id} was delivered so far (docs/workflows.md,
      *     "Callbacks"), or null when it has no callback, none was tried yet, or there is no such job
      */
-    public io.deployster.callback.Delivery callback(String id) {
-        String json = redis.call(j -> j.hget(queue.keys().job(io.deployster.job.JobIds.check(id)), io.deployster.callback.Delivery.FIELD));
-        return io.deployster.callback.Delivery.fromJson(json);
+    public Delivery callback(String id) {
+        String json = redis.call(j -> j.hget(queue.keys().job(JobIds.check(id)), Delivery.FIELD));
+        return Delivery.fromJson(json);
     }
 
     /** @return the workflow's state and each task's result, or null when there is no such workflow */

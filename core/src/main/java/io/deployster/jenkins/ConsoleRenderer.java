@@ -13,6 +13,7 @@ import io.deployster.redis.RedisUri;
 import io.deployster.secret.Masker;
 import io.deployster.workflow.WorkflowResult;
 import io.deployster.workflow.WorkflowSpec;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -152,7 +153,7 @@ public final class ConsoleRenderer {
      * order (status, exit code, queue, duration, job; the reason of a task that did not succeed).
      */
     public static List<String> summary(JobState state, WorkflowResult result) {
-        List<String> lines = new java.util.ArrayList<>();
+        List<String> lines = new ArrayList<>();
         StringBuilder s = new StringBuilder(PREFIX).append("workflow ").append(state.id()).append(' ').append(state.status().wireName());
         if (state.durationMillis() != null) {
             s.append(String.format(Locale.ROOT, " in %.1f s", state.durationMillis() / 1000.0));

@@ -1,5 +1,6 @@
 package io.deployster.jenkins;
 
+import io.deployster.jenkins.plan.InvalidStepException;
 import io.deployster.secret.Masker;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -51,7 +52,7 @@ public record Termination(Kind kind, Map<String, Object> result, String message)
      * @param doing what failed, e.g. {@code submit} or {@code resume following job 20261122-…}
      */
     public static Termination fromException(Throwable e, String doing) {
-        if (e instanceof StepProblem || e instanceof io.deployster.jenkins.plan.InvalidStepException) {
+        if (e instanceof StepProblem || e instanceof InvalidStepException) {
             return failure(e.getMessage());
         }
         String why = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();

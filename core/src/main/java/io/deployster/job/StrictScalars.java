@@ -6,6 +6,7 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
+import java.util.Locale;
 
 /**
  * Spec fields take exactly their JSON type: Gson would read {@code "check":"yes"} as false and
@@ -68,7 +69,7 @@ final class StrictScalars {
             return false;
         }
         if (next != token) {
-            throw new JsonSyntaxException("field " + in.getPath() + ": expected " + what + ", got " + next.name().toLowerCase(java.util.Locale.ROOT));
+            throw new JsonSyntaxException("field " + in.getPath() + ": expected " + what + ", got " + next.name().toLowerCase(Locale.ROOT));
         }
         return true;
     }

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadFactory;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
@@ -285,8 +287,8 @@ public final class LogMultiplexer implements AutoCloseable {
                     return;
                 }
                 // a listener's bug must not stop every other follower: skip that batch's remainder, read on
-                java.util.logging.Logger.getLogger(LogMultiplexer.class.getName())
-                        .log(java.util.logging.Level.WARNING, "log multiplexer: a listener failed", e);
+                Logger.getLogger(LogMultiplexer.class.getName())
+                        .log(Level.WARNING, "log multiplexer: a listener failed", e);
             }
         }
     }
@@ -338,7 +340,7 @@ public final class LogMultiplexer implements AutoCloseable {
             } catch (JedisDataException e) {
                 // e.g. a replica or a full Redis: a followed log's position is tried again next round, an ended
                 // one's is given up (a resume then starts from the step's saved position, as without this record)
-                java.util.logging.Logger.getLogger(LogMultiplexer.class.getName()).log(java.util.logging.Level.FINE,
+                Logger.getLogger(LogMultiplexer.class.getName()).log(Level.FINE,
                         "could not record the console position of job " + moved.get(i).jobId, e);
             }
         }

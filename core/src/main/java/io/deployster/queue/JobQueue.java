@@ -1,12 +1,14 @@
 package io.deployster.queue;
 
+import io.deployster.job.InvalidJobException;
 import io.deployster.job.JobCodec;
 import io.deployster.job.JobIds;
-import io.deployster.job.JobSpec;
 import io.deployster.job.JobLimits;
+import io.deployster.job.JobSpec;
 import io.deployster.job.JobSpecValidator;
 import io.deployster.job.JobState;
 import io.deployster.job.JobStatus;
+import io.deployster.job.Problem;
 import io.deployster.protocol.EntryField;
 import io.deployster.protocol.JobField;
 import io.deployster.protocol.ProtocolMismatchException;
@@ -190,15 +192,15 @@ public final class JobQueue {
      * @throws DuplicateJobException when a job or workflow with this id exists
      */
     public String submitTask(String id, JobSpec spec) {
-        List<io.deployster.job.Problem> problems = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
         if (spec.workflow() == null || spec.workflow().isEmpty()) {
-            problems.add(new io.deployster.job.Problem("workflow", null, "a workflow task's job names its workflow"));
+            problems.add(new Problem("workflow", null, "a workflow task's job names its workflow"));
         }
         if (spec.workflowTask() == null || spec.workflowTask().isEmpty()) {
-            problems.add(new io.deployster.job.Problem("workflowTask", null, "a workflow task's job names its task"));
+            problems.add(new Problem("workflowTask", null, "a workflow task's job names its task"));
         }
         if (!problems.isEmpty()) {
-            throw new io.deployster.job.InvalidJobException(problems);
+            throw new InvalidJobException(problems);
         }
         return enqueue(id, spec, Secrets.none());
     }
@@ -208,16 +210,16 @@ public final class JobQueue {
      * a job naming a running workflow would run under that workflow's lock exemption, beside it.
      */
     private static void refuseWorkflowFields(JobSpec spec) {
-        List<io.deployster.job.Problem> problems = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
         String why = "only the workflow engine sets it, for a workflow's own tasks; remove it (submit a workflow to run tasks under one lock)";
         if (spec.workflow() != null) {
-            problems.add(new io.deployster.job.Problem("workflow", spec.workflow(), why));
+            problems.add(new Problem("workflow", spec.workflow(), why));
         }
         if (spec.workflowTask() != null) {
-            problems.add(new io.deployster.job.Problem("workflowTask", spec.workflowTask(), why));
+            problems.add(new Problem("workflowTask", spec.workflowTask(), why));
         }
         if (!problems.isEmpty()) {
-            throw new io.deployster.job.InvalidJobException(problems);
+            throw new InvalidJobException(problems);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.deployster.redis;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -115,7 +116,7 @@ public final class RedisServer implements AutoCloseable {
         }
         String path = System.getenv("PATH");
         if (path != null) {
-            for (String entry : path.split(java.io.File.pathSeparator)) {
+            for (String entry : path.split(File.pathSeparator)) {
                 Path candidate = Path.of(entry, "redis-server");
                 if (Files.isExecutable(candidate)) {
                     return candidate;

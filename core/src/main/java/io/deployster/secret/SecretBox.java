@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
@@ -50,7 +51,7 @@ public final class SecretBox {
         }
         try {
             byte[] data = Base64.getDecoder().decode(parts[2]);
-            Cipher cipher = cipher(Cipher.DECRYPT_MODE, key, java.util.Arrays.copyOf(data, 12), jobId, name);
+            Cipher cipher = cipher(Cipher.DECRYPT_MODE, key, Arrays.copyOf(data, 12), jobId, name);
             return new String(cipher.doFinal(data, 12, data.length - 12), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException | IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
             throw new IllegalArgumentException("secret '" + name + "' cannot be opened: it was changed, or sealed for another job");

@@ -1,5 +1,8 @@
 package io.deployster.secret;
 
+import io.deployster.job.JobCodec;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,21 +31,21 @@ public record Secrets(Map<String, String> env, Map<String, Object> extraVars) {
 
     /** The values to mask in output: each env value, and the text of each extra var. */
     public Masker masker() {
-        java.util.List<String> values = new java.util.ArrayList<>(env.values());
+        List<String> values = new ArrayList<>(env.values());
         extraVars.values().forEach(v -> {
-            values.add(v instanceof String s ? s : io.deployster.job.JobCodec.toJson(v));
+            values.add(v instanceof String s ? s : JobCodec.toJson(v));
             addStrings(v, values);
         });
         return new Masker(values);
     }
 
     // A structured secret (a map of passwords) is printed one field at a time as often as whole.
-    private static void addStrings(Object value, java.util.List<String> into) {
+    private static void addStrings(Object value, List<String> into) {
         if (value instanceof String s && s.length() >= MIN_LENGTH) {
             into.add(s);
         } else if (value instanceof Map<?, ?> map) {
             map.values().forEach(v -> addStrings(v, into));
-        } else if (value instanceof java.util.List<?> list) {
+        } else if (value instanceof List<?> list) {
             list.forEach(v -> addStrings(v, into));
         }
     }

@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -24,7 +25,7 @@ final class RunnerPool {
 
     /** Makes the execution of an admitted job; it calls {@code onEnd} once when it is over. */
     interface Executions {
-        JobExecution create(Admission.Admitted job, java.util.function.Consumer<JobExecution> onEnd);
+        JobExecution create(Admission.Admitted job, Consumer<JobExecution> onEnd);
     }
 
     private final WorkerEvents events;

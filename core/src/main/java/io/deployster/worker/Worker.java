@@ -17,6 +17,7 @@ import io.deployster.workflow.WorkflowEngine;
 import io.deployster.workflow.WorkflowStore;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -157,7 +158,7 @@ public final class Worker implements AutoCloseable {
                 pool.giveBack();
             } else {
                 // a stopping worker starts nothing more; the entry stays pending for another worker
-                pool.admit(entry, e -> stopping ? java.util.Optional.empty() : admission.admit(e));
+                pool.admit(entry, e -> stopping ? Optional.empty() : admission.admit(e));
             }
         }
     }

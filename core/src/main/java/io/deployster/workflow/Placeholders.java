@@ -1,6 +1,8 @@
 package io.deployster.workflow;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.regex.Matcher;
@@ -27,8 +29,8 @@ public final class Placeholders {
     /**
      * The whole references in {@code text}, as written ({@code ${tasks.a.outputs.k}}), in order.
      */
-    public static java.util.List<String> references(String text) {
-        java.util.List<String> out = new java.util.ArrayList<>();
+    public static List<String> references(String text) {
+        List<String> out = new ArrayList<>();
         if (text != null) {
             Matcher m = REF.matcher(text);
             while (m.find()) {

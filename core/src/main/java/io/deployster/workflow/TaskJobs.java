@@ -1,5 +1,6 @@
 package io.deployster.workflow;
 
+import io.deployster.job.JobIds;
 import io.deployster.job.JobSpec;
 import io.deployster.job.Mode;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ import java.util.function.BiFunction;
 public final class TaskJobs {
     /** Job id of a workflow's task: derived, so a second driver submitting it again gets DUPLICATE, not a second job. */
     public static String jobId(String workflowId, String task) {
-        return io.deployster.job.JobIds.taskJobId(workflowId, task);
+        return JobIds.taskJobId(workflowId, task);
     }
 
     /** Mode of a task: as given, or what its fields imply (image: container, playbook: ansible, else commands). */

@@ -1,6 +1,7 @@
 package io.deployster.workflow;
 
 import com.google.gson.annotations.JsonAdapter;
+import io.deployster.job.ExtraVarsAdapter;
 import java.util.List;
 import java.util.Map;
 
@@ -30,7 +31,7 @@ public record TaskSpec(
         String inventory,
         String limit,
         String tags,
-        @JsonAdapter(io.deployster.job.ExtraVarsAdapter.class) Map<String, Object> extraVars,
+        @JsonAdapter(ExtraVarsAdapter.class) Map<String, Object> extraVars,
         Boolean check,
         Boolean diff,
         Integer verbosity,

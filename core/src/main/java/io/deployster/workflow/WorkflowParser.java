@@ -1,12 +1,15 @@
 package io.deployster.workflow;
 
 import io.deployster.job.InvalidJobException;
+import io.deployster.job.JobLimits;
+import io.deployster.job.JobSpecValidator;
 import io.deployster.job.Problem;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -47,7 +50,7 @@ public final class WorkflowParser {
      */
     public static WorkflowSpec parseValid(String text, UnaryOperator<WorkflowSpec> complete) {
         WorkflowSpec spec = complete.apply(new WorkflowParser().parse(text));
-        new WorkflowValidator(new io.deployster.job.JobSpecValidator(io.deployster.job.JobLimits.DEFAULT)).validate(spec);
+        new WorkflowValidator(new JobSpecValidator(JobLimits.DEFAULT)).validate(spec);
         return spec;
     }
 
@@ -115,7 +118,7 @@ public final class WorkflowParser {
     private static void unknown(List<Problem> problems, String prefix, Map<?, ?> map, Set<String> allowed) {
         for (Object key : map.keySet()) {
             if (!allowed.contains(String.valueOf(key))) {
-                problems.add(new Problem(prefix + key, String.valueOf(key), "not a field here; use one of " + new java.util.TreeSet<>(allowed)));
+                problems.add(new Problem(prefix + key, String.valueOf(key), "not a field here; use one of " + new TreeSet<>(allowed)));
             }
         }
     }

@@ -2,6 +2,7 @@ package io.deployster.workflow;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -39,7 +40,7 @@ public record WorkflowSpec(
      * @param image the {@code image_name} given
      * @param args each task's {@code task_args}, by task name, in the order given
      */
-    public record TaskList(String image, Map<String, java.util.List<String>> args) {
+    public record TaskList(String image, Map<String, List<String>> args) {
         public TaskList {
             args = Collections.unmodifiableMap(new LinkedHashMap<>(args));
         }

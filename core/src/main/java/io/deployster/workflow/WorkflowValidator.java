@@ -2,12 +2,16 @@ package io.deployster.workflow;
 
 import io.deployster.job.CallbackUrls;
 import io.deployster.job.InvalidJobException;
+import io.deployster.job.JobCodec;
+import io.deployster.job.JobSpec;
 import io.deployster.job.JobSpecValidator;
 import io.deployster.job.Problem;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -71,7 +75,7 @@ public final class WorkflowValidator {
         timeout(problems, at + ".timeoutSeconds", task.timeoutSeconds());
         if (task.queue() != null && task.queue().isBlank()) {
             problems.add(new Problem(at + ".queue", task.queue(), "name the queue whose workers run this task, or leave 'queue' out "
-                    + "for the default (the project's queue on the gateway, else '" + io.deployster.job.JobSpec.DEFAULT_QUEUE + "')"));
+                    + "for the default (the project's queue on the gateway, else '" + JobSpec.DEFAULT_QUEUE + "')"));
         }
         for (int i = 0; i < task.needs().size(); i++) {
             String need = task.needs().get(i);
@@ -130,7 +134,7 @@ public final class WorkflowValidator {
 
     /** Every text of a task that may hold output references, by field ({@code commands[0]}, {@code env.HOST}, ...). */
     private static Map<String, String> texts(TaskSpec t) {
-        Map<String, String> out = new java.util.LinkedHashMap<>();
+        Map<String, String> out = new LinkedHashMap<>();
         out.put("queue", t.queue());
         out.put("cd", t.cd());
         if (t.commands() != null) {
@@ -147,9 +151,9 @@ public final class WorkflowValidator {
             t.env().forEach((k, v) -> out.put("env." + k, v));
         }
         if (t.extraVars() != null) {
-            out.put("extraVars", io.deployster.job.JobCodec.toJson(t.extraVars()));
+            out.put("extraVars", JobCodec.toJson(t.extraVars()));
         }
-        out.values().removeIf(java.util.Objects::isNull);
+        out.values().removeIf(Objects::isNull);
         return out;
     }
 

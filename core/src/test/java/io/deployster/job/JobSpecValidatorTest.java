@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -80,11 +81,11 @@ class JobSpecValidatorTest {
 
     @Test
     void rejectsOversizedPayloads() {
-        List<String> many = java.util.Collections.nCopies(400, "x".repeat(1000));
+        List<String> many = Collections.nCopies(400, "x".repeat(1000));
         List<String> found = problems(valid().commands(many).build());
         assertTrue(found.get(0).matches("field 'spec': value '\\d+ bytes' is not allowed; a job spec may be at most 262144 bytes of JSON"), found.get(0));
         assertEquals(List.of("field 'commands': value '501 commands' is not allowed; a job may have at most 500 commands"),
-                problems(valid().commands(java.util.Collections.nCopies(501, "true")).build()));
+                problems(valid().commands(Collections.nCopies(501, "true")).build()));
     }
 
     @Test

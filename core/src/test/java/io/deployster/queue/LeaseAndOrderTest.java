@@ -12,6 +12,8 @@ import io.deployster.queue.JobQueue.Lease;
 import io.deployster.queue.JobQueue.LeaseState;
 import io.deployster.redis.Keys;
 import io.deployster.testing.RealRedis;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -119,7 +121,7 @@ class LeaseAndOrderTest {
 
     @Test
     void aJobHandedTheLockGetsAWholeLeaseOfItsOwnWorkersLengthWhenItStarts() {
-        JobQueue shortLease = JobQueue.create(redis.client(), Keys.defaults(), QueueSettings.DEFAULT.withLockTtl(java.time.Duration.ofSeconds(1)), null);
+        JobQueue shortLease = JobQueue.create(redis.client(), Keys.defaults(), QueueSettings.DEFAULT.withLockTtl(Duration.ofSeconds(1)), null);
         String a = submit("shop");
         String b = submit("shop");
         assertEquals(Decision.RUN, start(a, "shop").decision());
@@ -137,7 +139,7 @@ class LeaseAndOrderTest {
         String retaken = submit("p2");
         String lost = submit("p3");
         String ended = submit("p4");
-        List<Lease> leases = new java.util.ArrayList<>();
+        List<Lease> leases = new ArrayList<>();
         for (String[] job : new String[][] {{held, "p1"}, {retaken, "p2"}, {lost, "p3"}, {ended, "p4"}}) {
             leases.add(new Lease(job[1], job[0], start(job[0], job[1]).fencingToken()));
         }

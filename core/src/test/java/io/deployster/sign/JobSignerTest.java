@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.deployster.job.Durations;
 import io.deployster.secret.SecretBox;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,8 +56,8 @@ class JobSignerTest {
         JobSigner later = new JobSigner(signer.keys(), Clock.offset(now, Duration.ofMillis(4500)), Duration.ofSeconds(3));
         assertEquals("expired: signed 4.5 s ago, more than the 3 s a job may wait (--max-age); submit it again",
                 assertThrows(RejectedJobException.class, () -> later.verify("job-1", "{}", "k1", Long.toString(s.issuedAt()), s.mac())).getMessage());
-        assertEquals("1 d 2 h", io.deployster.job.Durations.readable(Duration.ofHours(26)));
-        assertEquals("2 min 5 s", io.deployster.job.Durations.readable(Duration.ofSeconds(125)));
+        assertEquals("1 d 2 h", Durations.readable(Duration.ofHours(26)));
+        assertEquals("2 min 5 s", Durations.readable(Duration.ofSeconds(125)));
     }
 
     @Test

@@ -4,10 +4,16 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -16,19 +22,19 @@ public final class CallbackReceiver implements AutoCloseable {
     /** One request as it arrived: the request line's target, the headers (names lower case) and the body. */
     public record Received(String method, String target, Map<String, List<String>> headers, byte[] body) {
         public String header(String name) {
-            List<String> v = headers.get(name.toLowerCase(java.util.Locale.ROOT));
+            List<String> v = headers.get(name.toLowerCase(Locale.ROOT));
             return v == null ? null : v.get(0);
         }
 
         public String text() {
-            return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+            return new String(body, StandardCharsets.UTF_8);
         }
     }
 
     private final HttpServer server;
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
-    private final java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newCachedThreadPool();
-    private final java.util.concurrent.CountDownLatch gate;
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+    private final CountDownLatch gate;
 
     /** Listens on 127.0.0.1 at {@code port} (0: any free port) and answers each request at once. */
     public CallbackReceiver(int port) throws IOException {
@@ -37,7 +43,7 @@ public final class CallbackReceiver implements AutoCloseable {
 
     /** @param holdAnswers true: keep each request unanswered (after recording it) until {@link #release} */
     public CallbackReceiver(int port, boolean holdAnswers) throws IOException {
-        gate = new java.util.concurrent.CountDownLatch(holdAnswers ? 1 : 0);
+        gate = new CountDownLatch(holdAnswers ? 1 : 0);
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.setExecutor(threads);
         server.createContext("/", exchange -> {
@@ -45,8 +51,8 @@ public final class CallbackReceiver implements AutoCloseable {
             try (InputStream in = exchange.getRequestBody()) {
                 body = in.readAllBytes();
             }
-            Map<String, List<String>> headers = new java.util.TreeMap<>();
-            exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), List.copyOf(v)));
+            Map<String, List<String>> headers = new TreeMap<>();
+            exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
             received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().toString(), headers, body));
             try {
                 gate.await();

@@ -6,6 +6,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** What a user checks with ps: which processes of a job are still alive on this host. */
@@ -52,7 +53,7 @@ public final class HostProcesses {
         }
         for (int start = 0, i = 0; i <= env.length; i++) {
             if (i == env.length || env[i] == 0) {
-                if (i - start == want.length && java.util.Arrays.equals(env, start, i, want, 0, want.length)) {
+                if (i - start == want.length && Arrays.equals(env, start, i, want, 0, want.length)) {
                     return true;
                 }
                 start = i + 1;

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -94,7 +95,7 @@ class CommandsJobTest {
     }
 
     private static Map<String, String> envInOrder(String... namesAndValues) {
-        Map<String, String> env = new java.util.LinkedHashMap<>();
+        Map<String, String> env = new LinkedHashMap<>();
         for (int i = 0; i < namesAndValues.length; i += 2) {
             env.put(namesAndValues[i], namesAndValues[i + 1]);
         }

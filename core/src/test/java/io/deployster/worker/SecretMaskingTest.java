@@ -28,6 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,7 @@ class SecretMaskingTest {
     private final Handler journalHandler = new Handler() {
         @Override
         public void publish(LogRecord record) {
-            journal.add(new java.util.logging.SimpleFormatter().formatMessage(record));
+            journal.add(new SimpleFormatter().formatMessage(record));
         }
 
         @Override

@@ -4,16 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.deployster.job.InvalidJobException;
+import io.deployster.job.JobLimits;
+import io.deployster.job.JobSpec;
+import io.deployster.job.JobSpecValidator;
 import io.deployster.job.JobState;
 import io.deployster.job.JobStatus;
+import io.deployster.job.Problem;
 import io.deployster.log.LogEntry;
 import io.deployster.log.LogFollower;
+import io.deployster.queue.JobQueue;
+import io.deployster.queue.QueueSettings;
+import io.deployster.redis.Keys;
+import io.deployster.redis.Redis;
 import io.deployster.testing.Await;
 import io.deployster.testing.Deployment;
 import io.deployster.testing.RealRedis;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -165,18 +175,18 @@ class WorkflowTest {
                     """.formatted(work)));
             Await.until("task a running", Duration.ofSeconds(20), () -> "running".equals(d.client.workflow(id).tasks().get("a").status()));
             // the tester's job: naming the running workflow would run it beside a, under the workflow's lock
-            io.deployster.job.JobSpec intruder = io.deployster.job.JobSpec.commands("shop", work.toString(), List.of("touch intruded"))
+            JobSpec intruder = JobSpec.commands("shop", work.toString(), List.of("touch intruded"))
                     .queue("build").workflow(id).workflowTask("zz").build();
-            io.deployster.job.InvalidJobException e = org.junit.jupiter.api.Assertions.assertThrows(
-                    io.deployster.job.InvalidJobException.class, () -> d.client.submit(intruder));
-            assertEquals(List.of("workflow", "workflowTask"), e.problems().stream().map(io.deployster.job.Problem::field).toList());
+            InvalidJobException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    InvalidJobException.class, () -> d.client.submit(intruder));
+            assertEquals(List.of("workflow", "workflowTask"), e.problems().stream().map(Problem::field).toList());
             assertEquals(id, e.problems().get(0).value());
             assertTrue(e.problems().get(0).allowed().startsWith("only the workflow engine sets it"), e.getMessage());
             // one who writes to Redis with the library itself, bypassing the producers' check: the worker refuses it
-            try (io.deployster.redis.Redis r = io.deployster.redis.Redis.connect(redis.uri())) {
-                io.deployster.queue.JobQueue raw = new io.deployster.queue.JobQueue(r, io.deployster.redis.Keys.defaults(),
-                        io.deployster.queue.QueueSettings.DEFAULT, new io.deployster.job.JobSpecValidator(io.deployster.job.JobLimits.DEFAULT),
-                        java.time.Clock.systemUTC());
+            try (Redis r = Redis.connect(redis.uri())) {
+                JobQueue raw = new JobQueue(r, Keys.defaults(),
+                        QueueSettings.DEFAULT, new JobSpecValidator(JobLimits.DEFAULT),
+                        Clock.systemUTC());
                 String forged = raw.submitTask(raw.newId(), intruder);
                 JobState rejected = d.client.await(forged);
                 assertEquals(JobStatus.REJECTED, rejected.status(), rejected.reason());

@@ -8,9 +8,10 @@ import io.deployster.job.JobState;
 import io.deployster.queue.ProjectView;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
-import java.util.List;
 import io.deployster.workflow.WorkflowSpec;
 import io.deployster.workflow.WorkflowStore;
+import java.util.List;
+import java.util.Map;
 import redis.clients.jedis.Pipeline;
 
 /**
@@ -84,7 +85,7 @@ public final class Deployments {
         if (!"workflow".equals(kindAndSpec.get(0)) || kindAndSpec.get(1) == null) {
             return null;
         }
-        return WorkflowStore.spec(java.util.Map.of("spec", kindAndSpec.get(1)));
+        return WorkflowStore.spec(Map.of("spec", kindAndSpec.get(1)));
     }
 
     /**

@@ -5,6 +5,7 @@ import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
@@ -26,7 +27,7 @@ final class FollowStream implements LogSubscription.Listener, WriteListener, Asy
     private static final Logger LOG = Logger.getLogger(FollowStream.class.getName());
     /** Bytes queued for one client beyond which the hub pauses it. */
     static final int MAX_QUEUED_BYTES = 1 << 20;
-    private static final byte[] KEEPALIVE = ": keep-alive\n\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] KEEPALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
 
     final CompletableFuture<Void> done = new CompletableFuture<>();
     private final String jobId;

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -280,7 +281,7 @@ public final class GatewayConfigReader {
     private static void known(Map<String, Object> m, String source, String at, Set<String> allowed) {
         for (String key : m.keySet()) {
             if (!allowed.contains(key)) {
-                throw fail(source, path(at, key), key, "one of the keys " + String.join(", ", new java.util.TreeSet<>(allowed)));
+                throw fail(source, path(at, key), key, "one of the keys " + String.join(", ", new TreeSet<>(allowed)));
             }
         }
     }

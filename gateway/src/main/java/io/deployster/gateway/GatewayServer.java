@@ -2,20 +2,22 @@ package io.deployster.gateway;
 
 import io.deployster.client.DeploysterClient;
 import io.deployster.log.LogFollower;
+import io.deployster.log.MultiLogReader;
 import io.deployster.metrics.FleetMetrics;
 import io.deployster.metrics.Registry;
-import io.deployster.web.OpsWeb;
-import io.deployster.log.MultiLogReader;
 import io.deployster.queue.QueueSettings;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
+import io.deployster.web.OpsWeb;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.logging.Level;
@@ -66,7 +68,7 @@ public final class GatewayServer implements AutoCloseable {
     public static GatewayServer start(GatewayConfig config, Redis redis, Keys keys, QueueSettings settings, DeploysterClient client,
                                       Listen listen) throws IOException {
         return start(config, redis, keys, settings, client, listen,
-                new Operations(null, FleetMetrics.registry(redis, keys, java.time.Clock.systemUTC())));
+                new Operations(null, FleetMetrics.registry(redis, keys, Clock.systemUTC())));
     }
 
     /**
@@ -193,7 +195,7 @@ public final class GatewayServer implements AutoCloseable {
             if (in == null) {
                 throw new IllegalStateException("openapi.json is missing from the gateway's jar");
             }
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

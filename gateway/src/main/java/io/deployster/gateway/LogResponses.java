@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -180,7 +181,7 @@ final class LogResponses implements AutoCloseable {
     static Map<String, Object> json(LogEntry e) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", e.id());
-        m.putAll(new java.util.TreeMap<>(e.fields()));
+        m.putAll(new TreeMap<>(e.fields()));
         String text = LogFormat.render(e);
         if (!e.isLine() && text != null) {
             m.put("text", text);

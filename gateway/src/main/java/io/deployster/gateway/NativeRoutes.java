@@ -11,18 +11,21 @@ import io.deployster.queue.JobQueue.CancelOutcome;
 import io.deployster.queue.ProjectView;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** The native API, v1 (docs/http-api.md). */
 final class NativeRoutes {
     static final String PREFIX = "/api/v1";
     /** The body's allowed fields: a job spec's, and {@code stage}. */
-    static final List<String> FIELDS = java.util.stream.Stream.concat(
-            java.util.Arrays.stream(JobSpec.class.getRecordComponents()).map(java.lang.reflect.RecordComponent::getName),
-            java.util.stream.Stream.of("stage")).toList();
+    static final List<String> FIELDS = Stream.concat(
+            Arrays.stream(JobSpec.class.getRecordComponents()).map(RecordComponent::getName),
+            Stream.of("stage")).toList();
 
     private final Requests requests;
     private final Deployments deployments;

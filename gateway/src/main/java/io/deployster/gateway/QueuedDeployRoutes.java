@@ -12,6 +12,7 @@ import io.deployster.queue.ProjectView;
 import io.deployster.queue.QueueSettings;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
+import io.deployster.workflow.WorkflowSpec;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.ArrayList;
@@ -105,7 +106,7 @@ final class QueuedDeployRoutes {
         if (state == null) {
             throw ApiError.raw(404, Map.of("status", "not_found"));
         }
-        io.deployster.workflow.WorkflowSpec workflow = deployments.workflowSpec(id);
+        WorkflowSpec workflow = deployments.workflowSpec(id);
         if (workflow != null && workflow.taskList() != null) {
             taskLists.status(ctx, state, workflow);
             return;

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /** What every route needs from a request: who calls, its body within limits, the gateway's public address. */
 final class Requests {
@@ -26,7 +27,7 @@ final class Requests {
      * @param refused the error for a missing or wrong token (routes of other services have their own)
      * @throws ApiError 429 when the client address failed too often, else {@code refused}
      */
-    Caller caller(Context ctx, java.util.function.Supplier<ApiError> refused) {
+    Caller caller(Context ctx, Supplier<ApiError> refused) {
         String address = ctx.ip();
         limiter.checkAllowed(address);
         String token = ctx.header(TOKEN_HEADER);

@@ -5,11 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.deployster.client.DeploysterClient;
+import io.deployster.queue.QueueSettings;
+import io.deployster.redis.Keys;
+import io.deployster.redis.Redis;
 import io.deployster.testing.Await;
 import io.deployster.testing.RealRedis;
 import io.deployster.testing.Tools;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -247,7 +252,7 @@ class CompatibleRoutesTest {
 
         // a job no worker has taken yet: /queue points back at itself, /job_result is 409
         HttpResponse<String> posted = gw.http.send(gw.request("/deploy/parked-site/v10", "parked-token")
-                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(202, posted.statusCode());
         String id = JsonParser.parseString(posted.body()).getAsJsonObject().get("id").getAsString();
         assertEquals(gw.url + "/queue/" + id, posted.headers().firstValue("Location").orElseThrow());
@@ -268,11 +273,11 @@ class CompatibleRoutesTest {
     void pollsAnsweredByTwoGatewaysInTurnStillShowTheWholeLogExactlyOnce() throws Exception {
         GatewayConfig config = GatewayConfigReader.parse(("projects: {shop: {tokens: [{name: ci, sha256: %s, "
                 + "scopes: [submit, read]}]}}").formatted(GatewayFixture.sha256("shop-token")), "gateway.yml");
-        try (io.deployster.redis.Redis pool = io.deployster.redis.Redis.connect(redis.uri());
-             io.deployster.client.DeploysterClient client = io.deployster.client.DeploysterClient.open(
-                     io.deployster.redis.Redis.connect(redis.uri()), io.deployster.queue.QueueSettings.DEFAULT, null);
-             GatewayServer second = GatewayServer.start(config, pool, io.deployster.redis.Keys.defaults(),
-                     io.deployster.queue.QueueSettings.DEFAULT, client, new GatewayServer.Listen("127.0.0.1", 0, null, null, 32))) {
+        try (Redis pool = Redis.connect(redis.uri());
+             DeploysterClient client = DeploysterClient.open(
+                     Redis.connect(redis.uri()), QueueSettings.DEFAULT, null);
+             GatewayServer second = GatewayServer.start(config, pool, Keys.defaults(),
+                     QueueSettings.DEFAULT, client, new GatewayServer.Listen("127.0.0.1", 0, null, null, 32))) {
             Path go = dir.resolve("go");
             String posted = curl("-X", "POST", gw.url + "/deploy", "-H", "x-deployster-token: shop-token", "-d",
                     body(app.toString(), "for i in $(seq 1 20); do echo early $i; done; while [ ! -e " + go + " ]; do sleep 0.02; done; "

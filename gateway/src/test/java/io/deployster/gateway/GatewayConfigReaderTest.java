@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -74,7 +75,7 @@ class GatewayConfigReaderTest {
         GatewayConfig.TaskList t = c.projects().get("runner").taskList();
         assertEquals("tasks", t.queue());
         assertEquals("podman", t.engine());
-        assertEquals(java.util.List.of("python3", "/opt/tools/run.py"), t.images().get("tools:1"));
+        assertEquals(List.of("python3", "/opt/tools/run.py"), t.images().get("tools:1"));
         assertEquals(600, t.timeoutSeconds());
         String base = "projects: {runner: {tokens: [{name: ci, sha256: %s, scopes: [submit]}], taskList: %s}}";
         assertEquals("gateway.yml: key 'projects.runner.taskList.images.tools:1': value '[]' is not allowed; use at least the program to run",

@@ -1,6 +1,7 @@
 package io.deployster.gateway;
 
 import io.deployster.client.DeploysterClient;
+import io.deployster.policy.WorkerPolicy;
 import io.deployster.queue.QueueSettings;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HexFormat;
 
 /**
@@ -22,7 +24,7 @@ import java.util.HexFormat;
  * with the gateway's key, on a real Redis; and a JDK HTTP client to call it.
  */
 final class GatewayFixture implements AutoCloseable {
-    static final String KEYS = "gw:" + java.util.Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
+    static final String KEYS = "gw:" + Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
 
     final Deployment deployment;
     final GatewayServer server;
@@ -36,7 +38,7 @@ final class GatewayFixture implements AutoCloseable {
     }
 
     /** @param policy the worker's policy (e.g. allowing callbacks to this host); null for none */
-    GatewayFixture(String redisUri, String configYaml, io.deployster.policy.WorkerPolicy policy, String... queues) throws Exception {
+    GatewayFixture(String redisUri, String configYaml, WorkerPolicy policy, String... queues) throws Exception {
         this(redisUri, configYaml, policy, 200, queues);
     }
 
@@ -45,7 +47,7 @@ final class GatewayFixture implements AutoCloseable {
         this(redisUri, configYaml, null, httpThreads, queues);
     }
 
-    private GatewayFixture(String redisUri, String configYaml, io.deployster.policy.WorkerPolicy policy, int httpThreads, String... queues)
+    private GatewayFixture(String redisUri, String configYaml, WorkerPolicy policy, int httpThreads, String... queues)
             throws Exception {
         JobSigner signer = new JobSigner(KeyRing.parse(KEYS, "test"), Clock.systemUTC(), Duration.ofHours(1));
         deployment = new Deployment(redisUri, QueueSettings.DEFAULT, signer);

@@ -12,8 +12,10 @@ import com.google.gson.JsonParser;
 import io.deployster.testing.Await;
 import io.deployster.testing.RealRedis;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +24,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -158,7 +162,7 @@ class GatewayTest {
         String id = submit("{\"commands\": [\"echo ready; while [ ! -e '" + go + "' ]; do sleep 0.02; done; echo after\"]}");
         HttpResponse<InputStream> r = gw.http.send(gw.request("/api/v1/jobs/" + id + "/log?follow=true", "shop-token").GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream());
-        java.util.concurrent.CompletableFuture<List<String>> read = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<List<String>> read = CompletableFuture.supplyAsync(() -> {
             List<String> got = new ArrayList<>();
             try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
                 String l;
@@ -168,12 +172,12 @@ class GatewayTest {
                         Files.createFile(go); // only a live stream gets here: the job waits for this file
                     }
                 }
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
             return got;
         });
-        List<String> lines = read.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        List<String> lines = read.get(30, TimeUnit.SECONDS);
         assertTrue(lines.indexOf("ready") < lines.indexOf("after"), lines.toString());
         assertEquals("[deployster] succeeded (exit code 0)", lines.get(lines.size() - 1));
     }

@@ -24,7 +24,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
@@ -73,7 +75,7 @@ class LogFollowersTest {
 
     private String submit(String command) throws Exception {
         HttpResponse<String> r = gw.postJson("/api/v1/jobs", "shop-token",
-                new com.google.gson.Gson().toJson(java.util.Map.of("commands", List.of(command))));
+                new com.google.gson.Gson().toJson(Map.of("commands", List.of(command))));
         assertEquals(201, r.statusCode(), r.body());
         return JsonParser.parseString(r.body()).getAsJsonObject().get("id").getAsString();
     }
@@ -150,7 +152,7 @@ class LogFollowersTest {
         for (int i = 0; i < waiters; i++) {
             String command = "while [ ! -e '" + go + "' ]; do sleep 0.02; done; exit " + (i % 2);
             answers.add(gw.http.sendAsync(gw.request("/api/v1/jobs?wait=true", "shop-token").header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(new com.google.gson.Gson().toJson(java.util.Map.of("commands", List.of(command)))))
+                    .POST(HttpRequest.BodyPublishers.ofString(new com.google.gson.Gson().toJson(Map.of("commands", List.of(command)))))
                     .build(), HttpResponse.BodyHandlers.ofString()));
         }
         // every submit is held, none answered yet: the jobs wait for the file
@@ -188,7 +190,7 @@ class LogFollowersTest {
 
     /** One SSE client's data events, as the JDK client hands over its lines. */
     static final class Events implements Flow.Subscriber<String> {
-        final List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+        final List<String> lines = Collections.synchronizedList(new ArrayList<>());
         volatile boolean finished;
 
         @Override

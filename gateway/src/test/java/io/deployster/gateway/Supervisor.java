@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -49,7 +50,7 @@ final class Supervisor implements AutoCloseable {
     /** supervisorctl's output, or "" when it failed. */
     String ctl(String... args) {
         try {
-            List<String> argv = new java.util.ArrayList<>(List.of("supervisorctl", "-c", config.toString()));
+            List<String> argv = new ArrayList<>(List.of("supervisorctl", "-c", config.toString()));
             argv.addAll(List.of(args));
             Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

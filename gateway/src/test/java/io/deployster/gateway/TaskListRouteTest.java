@@ -13,6 +13,8 @@ import io.deployster.testing.Await;
 import io.deployster.testing.CallbackReceiver;
 import io.deployster.testing.RealRedis;
 import io.deployster.testing.Tools;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -256,8 +258,8 @@ class TaskListRouteTest {
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
             assertEquals(0, p.exitValue(), "curl " + args[0] + ": " + out);
             return out;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

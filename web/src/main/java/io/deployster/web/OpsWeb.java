@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -123,7 +124,7 @@ public final class OpsWeb {
         }
         JobState s = job(ctx);
         JobQueue.CancelOutcome outcome = jobs.cancel(s.id(), "cancelled on the operations page by " + v.name());
-        json(ctx, Map.of("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT)));
+        json(ctx, Map.of("outcome", outcome.name().toLowerCase(Locale.ROOT)));
     }
 
     private WebAccess.Viewer viewer(Context ctx) {

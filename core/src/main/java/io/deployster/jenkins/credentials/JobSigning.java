@@ -5,6 +5,7 @@ import io.deployster.sign.JobSigner;
 import io.deployster.sign.KeyRing;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.regex.Pattern;
 
 /**
  * The signer of the jobs this Jenkins submits, from the admin's "Job signing key" credential: a
@@ -96,7 +97,7 @@ public final class JobSigning {
         return null;
     }
 
-    private static final java.util.regex.Pattern KEY_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private static String prefix(String id) {
         return "deployster: the job signing key credential '" + id + "' ";

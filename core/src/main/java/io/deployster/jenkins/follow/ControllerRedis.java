@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The controller's Redis clients: one {@link SharedRedis} per address (the global one, and each
@@ -82,7 +83,7 @@ public final class ControllerRedis implements AutoCloseable {
         all.forEach(SharedRedis::close);
     }
 
-    private static ThreadFactory daemon(java.util.function.Supplier<String> name) {
+    private static ThreadFactory daemon(Supplier<String> name) {
         return r -> {
             Thread t = new Thread(r, name.get());
             t.setDaemon(true);

@@ -13,6 +13,7 @@ import io.deployster.protocol.Event;
 import io.deployster.secret.Masker;
 import io.deployster.secret.Secrets;
 import io.deployster.sign.JobSigner;
+import io.deployster.workflow.WorkflowResult;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -310,7 +311,7 @@ public final class QueueDeploy implements LogMultiplexer.Listener {
         }
         if (s.workflow()) {
             // the workflow's result (each task's) is read once it ended; gone meanwhile, the step ends as a job's would
-            io.deployster.workflow.WorkflowResult result;
+            WorkflowResult result;
             try {
                 result = client.workflow(s.jobId());
             } catch (JedisConnectionException e) {

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Conversions between the step's list and map parameters and the text areas of its form (Pipeline
@@ -110,7 +111,7 @@ public final class StepForm {
         throw new IllegalArgumentException("expected the text of the form's text area, got a " + value.getClass().getSimpleName());
     }
 
-    private static <T> T field(String key, java.util.function.Supplier<T> read) {
+    private static <T> T field(String key, Supplier<T> read) {
         try {
             return read.get();
         } catch (IllegalArgumentException e) {

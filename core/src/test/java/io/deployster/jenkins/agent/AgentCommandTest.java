@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.deployster.job.JobCodec;
 import io.deployster.job.JobSpec;
+import io.deployster.run.AnsibleCommand;
+import io.deployster.secret.Secrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,7 +23,7 @@ class AgentCommandTest {
 
     @Test
     void withoutCredentialsItIsTheWorkersCommand() {
-        assertEquals(io.deployster.run.AnsibleCommand.argv(SPEC), AgentCommand.argv(SPEC, AgentCommand.Files.NONE));
+        assertEquals(AnsibleCommand.argv(SPEC), AgentCommand.argv(SPEC, AgentCommand.Files.NONE));
     }
 
     @Test
@@ -88,20 +91,20 @@ class AgentCommandTest {
 
     @Test
     void secretExtraVarsComeFromAPrivateFileAfterThePlainOnesAndSecretEnvFromTheEnvironment() {
-        JobSpec spec = JobSpec.ansible("recipes", "deploy.yml").extraVars(java.util.Map.of("release", "v1")).ref("v1").build();
+        JobSpec spec = JobSpec.ansible("recipes", "deploy.yml").extraVars(Map.of("release", "v1")).ref("v1").build();
         List<String> argv = AgentCommand.argv(spec, new AgentCommand.Files(null, null, null, null, "/ws@tmp/d/" + AgentCommand.SECRET_VARS_FILE));
         int secretVars = argv.indexOf("--extra-vars=@/ws@tmp/d/secret-vars.json");
         assertTrue(secretVars > 0, argv.toString());
         assertTrue(secretVars > argv.indexOf("--extra-vars={\"release\":\"v1\"}"), "a secret wins over a plain var: " + argv);
         assertTrue(secretVars < argv.indexOf("--"), argv.toString());
 
-        io.deployster.secret.Secrets secrets = new io.deployster.secret.Secrets(
+        Secrets secrets = new Secrets(
                 Map.of("AWS_SECRET_ACCESS_KEY", "aws-s3cret", "DEPLOYSTER_PROJECT", "spoofed"), Map.of("db_password", "db-s3cret", "n", 42));
         Map<String, String> env = AgentCommand.environment(spec, AgentCommand.Files.NONE, secrets);
         assertEquals("aws-s3cret", env.get("AWS_SECRET_ACCESS_KEY"));
         assertEquals("recipes", env.get("DEPLOYSTER_PROJECT"), "the deploy's own variables win");
         assertFalse(AgentCommand.environment(spec, AgentCommand.Files.NONE).containsKey("AWS_SECRET_ACCESS_KEY"));
         assertEquals(Map.of("db_password", "db-s3cret", "n", 42L),
-                io.deployster.job.JobCodec.parseValue(AgentCommand.secretVarsJson(secrets)));
+                JobCodec.parseValue(AgentCommand.secretVarsJson(secrets)));
     }
 }

@@ -17,6 +17,7 @@ import io.deployster.testing.Deployment;
 import io.deployster.testing.RealRedis;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.nio.file.Files;
@@ -159,7 +160,7 @@ class CrashResumeTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(session);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
         return bytes.toByteArray();
@@ -168,7 +169,7 @@ class CrashResumeTest {
     private static DeploySession deserialize(byte[] bytes) {
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
             return (DeploySession) in.readObject();
-        } catch (java.io.IOException | ClassNotFoundException e) {
+        } catch (IOException | ClassNotFoundException e) {
             throw new IllegalStateException(e);
         }
     }

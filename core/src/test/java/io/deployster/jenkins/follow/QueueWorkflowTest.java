@@ -17,8 +17,14 @@ import io.deployster.testing.Deployment;
 import io.deployster.testing.RealRedis;
 import io.deployster.workflow.TaskResult;
 import io.deployster.workflow.WorkflowResult;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -109,7 +115,7 @@ class QueueWorkflowTest {
             assertEquals("succeeded", r.get("status"));
             @SuppressWarnings("unchecked")
             Map<String, Map<String, Object>> tasks = (Map<String, Map<String, Object>>) r.get("tasks");
-            assertEquals(java.util.List.of("build", "deploy"), java.util.List.copyOf(tasks.keySet()));
+            assertEquals(List.of("build", "deploy"), List.copyOf(tasks.keySet()));
             assertEquals("succeeded", tasks.get("build").get("status"));
             assertEquals(0, tasks.get("build").get("exitCode"));
             assertEquals(Map.of("bundle", "shop-1.4.tgz"), tasks.get("build").get("outputs"));
@@ -180,12 +186,12 @@ class QueueWorkflowTest {
             deploy.submit(request(waits), Secrets.none(), null);
             Await.until("the build task's first line on the console", Duration.ofSeconds(30),
                     () -> first.indexOf("[build] before the restart") >= 0);
-            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-            try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
                 out.writeObject(deploy.session());
             }
             DeploySession saved;
-            try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
                 saved = (DeploySession) in.readObject();
             }
             assertTrue(saved.workflow());
@@ -197,7 +203,7 @@ class QueueWorkflowTest {
             try (ControllerRedis restarted = new ControllerRedis()) {
                 new QueueDeploy(restarted.of(redis.uri()), restarted.work(), restarted.locks(), Masker.none(), resources, again)
                         .resume(saved);
-                java.nio.file.Files.writeString(release, "go");
+                Files.writeString(release, "go");
                 end = again.await();
             }
             assertEquals(Termination.Kind.SUCCESS, end.kind(), String.join("\n", again.console));

@@ -110,15 +110,15 @@ class StepFormTest {
 
     @Test
     void secretParametersAreStringMapsAndNameValueLinesInTheForm() {
-        java.util.Map<Object, Object> groovy = new java.util.LinkedHashMap<>();
+        Map<Object, Object> groovy = new LinkedHashMap<>();
         groovy.put(new StringBuilder("DB_PASSWORD"), new StringBuilder("db-password "));
         groovy.put(" ", "dropped");
-        assertEquals(java.util.Map.of("DB_PASSWORD", "db-password"), StepForm.stringMap(groovy));
-        assertNull(StepForm.stringMap(java.util.Map.of()));
+        assertEquals(Map.of("DB_PASSWORD", "db-password"), StepForm.stringMap(groovy));
+        assertNull(StepForm.stringMap(Map.of()));
         assertNull(StepForm.stringMap(null));
 
-        java.util.Map<String, String> parsed = StepForm.parseNameValues("DB_PASSWORD = db-password\n\nAPI_TOKEN=api-token\n");
-        assertEquals(java.util.List.of("DB_PASSWORD", "API_TOKEN"), java.util.List.copyOf(parsed.keySet()));
+        Map<String, String> parsed = StepForm.parseNameValues("DB_PASSWORD = db-password\n\nAPI_TOKEN=api-token\n");
+        assertEquals(List.of("DB_PASSWORD", "API_TOKEN"), List.copyOf(parsed.keySet()));
         assertEquals("db-password", parsed.get("DB_PASSWORD"));
         assertEquals("DB_PASSWORD=db-password\nAPI_TOKEN=api-token", StepForm.nameValueLines(parsed));
         assertEquals("", StepForm.nameValueLines(null));

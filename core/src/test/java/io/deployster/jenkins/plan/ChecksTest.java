@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deployster.jenkins.plan.Checks.Check.Level;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 class ChecksTest {
@@ -67,7 +68,7 @@ class ChecksTest {
         assertEquals(Level.OK, Checks.secretLines("").level());
         assertEquals(Level.ERROR, Checks.secretLines("DB_PASSWORD").level());
         assertEquals(Level.OK, Checks.signingKey(null, null).level());
-        assertEquals(Level.OK, Checks.signingKey("k", "jenkins-1:" + java.util.Base64.getEncoder().encodeToString(new byte[32])).level());
+        assertEquals(Level.OK, Checks.signingKey("k", "jenkins-1:" + Base64.getEncoder().encodeToString(new byte[32])).level());
         assertEquals(Level.ERROR, Checks.signingKey("k", null).level());
         assertEquals(Level.ERROR, Checks.signingKey("k", "jenkins-1:c2hvcnQ=").level());
     }

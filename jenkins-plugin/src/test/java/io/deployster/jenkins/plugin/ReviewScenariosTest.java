@@ -25,6 +25,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jenkins.plugins.lockableresources.LockableResource;
 import org.jenkins.plugins.lockableresources.LockableResourcesManager;
 import org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl;
@@ -228,7 +230,7 @@ class ReviewScenariosTest {
     }
 
     private static int count(String log, String regex) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(log);
+        Matcher m = Pattern.compile(regex).matcher(log);
         int n = 0;
         while (m.find()) {
             n++;

@@ -112,9 +112,10 @@ class CallbackTest {
         try (Deployment d = deployment(true)) {
             String id = d.client.submit(job("http://127.0.0.1:" + port + "/hook", "echo done"));
             assertEquals(JobStatus.SUCCEEDED, d.client.await(id).status());
+            // the attempt is recorded (sending, no error) before its request: wait for its failure
             Await.until("first attempt failed and recorded", WAIT, () -> {
                 Delivery x = d.client.callback(id);
-                return x != null && x.attempts() >= 1;
+                return x != null && x.attempts() >= 1 && x.error() != null;
             });
             Delivery first = d.client.callback(id);
             assertEquals(Delivery.SENDING, first.state(), first.toString());
@@ -399,5 +400,48 @@ class CallbackTest {
         RetryPolicy p = new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofSeconds(10));
         assertEquals(List.of(1000L, 2000L, 4000L, 5000L, 5000L),
                 List.of(1, 2, 3, 4, 5).stream().map(n -> p.delayAfter(n).toMillis()).toList());
+    }
+
+    @Test
+    void theRequestGoesToTheCheckedAddressWithoutResolvingTheHostAgain() throws Exception {
+        // a name no resolver knows (RFC 2606 .invalid): only the pinned, checked address can be reached
+        try (CallbackReceiver receiver = new CallbackReceiver(0);
+             CallbackSender sender = new CallbackSender(new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(1),
+                     Duration.ofSeconds(10)))) {
+            String url = "http://hooks.deployster.invalid:" + receiver.port() + "/pinned?x=1";
+            CallbackTarget target = new CallbackTarget(java.net.URI.create(url), java.net.InetAddress.getByName("127.0.0.1"), receiver.port());
+            CallbackSender.Attempt a = sender.post(target, "{}".getBytes(StandardCharsets.UTF_8), Map.of("Content-Type", "application/json"));
+            assertEquals(200, a.status(), String.valueOf(a.error()));
+            CallbackReceiver.Received r = receiver.next(WAIT);
+            assertEquals("/pinned?x=1", r.target());
+            assertEquals("hooks.deployster.invalid:" + receiver.port(), r.header("Host"), "Host stays the URL's host");
+            assertEquals("{}", r.text());
+        }
+    }
+
+    @Test
+    void aRedirectIsAFailedAttemptAndIsNotFollowed() throws Exception {
+        com.sun.net.httpserver.HttpServer redirecting = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        try (CallbackReceiver elsewhere = new CallbackReceiver(0);
+             CallbackSender sender = new CallbackSender(new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(1),
+                     Duration.ofSeconds(10)))) {
+            redirecting.createContext("/", exchange -> {
+                exchange.getRequestBody().readAllBytes();
+                exchange.getResponseHeaders().add("Location", elsewhere.url("/moved"));
+                exchange.sendResponseHeaders(307, -1);
+                exchange.close();
+            });
+            redirecting.start();
+            int port = redirecting.getAddress().getPort();
+            CallbackTarget target = new CallbackTarget(java.net.URI.create("http://127.0.0.1:" + port + "/hook"),
+                    java.net.InetAddress.getByName("127.0.0.1"), port);
+            CallbackSender.Attempt a = sender.post(target, "{}".getBytes(StandardCharsets.UTF_8), Map.of("Content-Type", "application/json"));
+            assertEquals(307, a.status());
+            assertEquals("HTTP 307 from the receiver", a.error());
+            assertEquals(0, elsewhere.waiting(), "the redirect's target got nothing");
+        } finally {
+            redirecting.stop(0);
+        }
     }
 }

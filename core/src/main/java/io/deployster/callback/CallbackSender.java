@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -53,12 +54,23 @@ final class CallbackSender implements AutoCloseable {
     }
 
     private final Duration timeout;
+    /** Trust for {@code https://}: null for the JDK's default trust store (the system properties' one). */
+    private final SSLContext tls;
     /** Cancels requests whose attempt passed its deadline; its one thread never blocks on I/O. */
     private final ScheduledThreadPoolExecutor deadlines;
 
     /** @param retry its {@link RetryPolicy#requestTimeout()} limits each attempt */
     CallbackSender(RetryPolicy retry) {
+        this(retry, null);
+    }
+
+    /**
+     * @param retry its {@link RetryPolicy#requestTimeout()} limits each attempt
+     * @param tls the trust (and client keys, if any) for {@code https://}; null for the JDK's defaults
+     */
+    CallbackSender(RetryPolicy retry, SSLContext tls) {
         this.timeout = retry.requestTimeout();
+        this.tls = tls;
         this.deadlines = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "callback-deadlines");
             t.setDaemon(true);
@@ -107,7 +119,7 @@ final class CallbackSender implements AutoCloseable {
         return HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setDnsResolver(new PinnedResolver(target))
-                        .setTlsSocketStrategy(DefaultClientTlsStrategy.createSystemDefault())
+                        .setTlsSocketStrategy(tls == null ? DefaultClientTlsStrategy.createSystemDefault() : new DefaultClientTlsStrategy(tls))
                         .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(limit).setSocketTimeout(limit).build())
                         .build())
                 .setDefaultRequestConfig(RequestConfig.custom().setConnectionRequestTimeout(limit).setResponseTimeout(limit)

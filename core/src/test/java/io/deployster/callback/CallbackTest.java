@@ -444,4 +444,77 @@ class CallbackTest {
             redirecting.stop(0);
         }
     }
+
+    /**
+     * A TLS receiver on 127.0.0.1 whose certificate (made by the JDK's keytool) names only
+     * {@code hooks.deployster.invalid}; the client trusts that certificate and nothing else.
+     */
+    private static final class TlsReceiver implements AutoCloseable {
+        final com.sun.net.httpserver.HttpsServer server;
+        final javax.net.ssl.SSLContext clientTrust;
+        final java.util.concurrent.BlockingQueue<String> hosts = new java.util.concurrent.LinkedBlockingQueue<>();
+
+        TlsReceiver(Path dir) throws Exception {
+            Path store = dir.resolve("receiver.p12");
+            char[] pass = "receiver-pass".toCharArray();
+            Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
+                    "-alias", "receiver", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=hooks.deployster.invalid",
+                    "-ext", "SAN=dns:hooks.deployster.invalid", "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
+                    "-storepass", new String(pass), "-keypass", new String(pass)).redirectErrorStream(true).start();
+            String out = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, keytool.waitFor(), "keytool: " + out);
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(store)) {
+                ks.load(in, pass);
+            }
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, pass);
+            javax.net.ssl.SSLContext serverTls = javax.net.ssl.SSLContext.getInstance("TLS");
+            serverTls.init(kmf.getKeyManagers(), null, null);
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            clientTrust = javax.net.ssl.SSLContext.getInstance("TLS");
+            clientTrust.init(null, tmf.getTrustManagers(), null);
+            server = com.sun.net.httpserver.HttpsServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            server.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(serverTls));
+            server.createContext("/", exchange -> {
+                exchange.getRequestBody().readAllBytes();
+                hosts.add(exchange.getRequestHeaders().getFirst("Host"));
+                exchange.sendResponseHeaders(204, -1);
+                exchange.close();
+            });
+            server.start();
+        }
+
+        CallbackTarget target(String host) throws java.net.UnknownHostException {
+            int port = server.getAddress().getPort();
+            return new CallbackTarget(java.net.URI.create("https://" + host + ":" + port + "/tls"), java.net.InetAddress.getByName("127.0.0.1"),
+                    port);
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void anHttpsCallbackReachesThePinnedAddressAndChecksTheCertificateAgainstTheUrlsHost() throws Exception {
+        RetryPolicy retry = new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofSeconds(10));
+        try (TlsReceiver receiver = new TlsReceiver(work); CallbackSender sender = new CallbackSender(retry, receiver.clientTrust)) {
+            byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+            // the certificate names the URL's host, not the address connected to: accepted
+            CallbackSender.Attempt ok = sender.post(receiver.target("hooks.deployster.invalid"), body, Map.of("Content-Type", "application/json"));
+            assertEquals(204, ok.status(), String.valueOf(ok.error()));
+            assertEquals("hooks.deployster.invalid:" + receiver.server.getAddress().getPort(), receiver.hosts.poll());
+            // same address, same trusted certificate, another host in the URL: refused before anything is sent
+            CallbackSender.Attempt wrong = sender.post(receiver.target("other.deployster.invalid"), body,
+                    Map.of("Content-Type", "application/json"));
+            assertNull(wrong.status(), wrong.toString());
+            assertTrue(wrong.error().startsWith("cannot connect to 127.0.0.1:" + receiver.server.getAddress().getPort()), wrong.error());
+            assertTrue(wrong.error().contains("other.deployster.invalid"), wrong.error());
+            assertEquals(0, receiver.hosts.size(), "nothing reached the receiver");
+        }
+    }
 }

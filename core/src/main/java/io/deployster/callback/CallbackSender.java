@@ -1,7 +1,6 @@
 package io.deployster.callback;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -20,10 +19,12 @@ import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpHeaders;
+import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.util.Timeout;
 
@@ -52,6 +53,10 @@ final class CallbackSender implements AutoCloseable {
             return status != null && status / 100 == 2;
         }
     }
+
+    /** The longest status or header line read, and the most header lines: beyond them the answer is refused, not buffered. */
+    static final int MAX_LINE = 8192;
+    static final int MAX_HEADERS = 100;
 
     private final Duration timeout;
     /** Trust for {@code https://}: null for the JDK's default trust store (the system properties' one). */
@@ -104,7 +109,15 @@ final class CallbackSender implements AutoCloseable {
             if (expired.get() || e instanceof java.net.SocketTimeoutException) {
                 return new Attempt(null, late(where));
             }
-            return new Attempt(null, "cannot connect to " + where + " (" + text(e) + ")");
+            if (e instanceof java.net.ConnectException || e instanceof java.net.UnknownHostException || e instanceof javax.net.ssl.SSLException
+                    || e instanceof java.net.NoRouteToHostException) {
+                return new Attempt(null, "cannot connect to " + where + " (" + text(e) + ")");
+            }
+            // connected, but what came back is not an HTTP answer within the limits (MAX_LINE, MAX_HEADERS)
+            return new Attempt(null, "no usable answer from " + where + " (" + text(e) + ")");
+        } catch (RuntimeException e) {
+            // the library's parse errors of a malformed answer are unchecked (e.g. ParseException)
+            return new Attempt(null, "no usable answer from " + where + " (" + e + ")");
         } finally {
             guard.cancel(false);
             if (Thread.interrupted()) {
@@ -119,6 +132,9 @@ final class CallbackSender implements AutoCloseable {
         return HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setDnsResolver(new PinnedResolver(target))
+                        // without limits a receiver could send one endless line as fast as the network allows
+                        .setConnectionFactory(ManagedHttpClientConnectionFactory.builder()
+                                .http1Config(Http1Config.custom().setMaxLineLength(MAX_LINE).setMaxHeaderCount(MAX_HEADERS).build()).build())
                         .setTlsSocketStrategy(tls == null ? DefaultClientTlsStrategy.createSystemDefault() : new DefaultClientTlsStrategy(tls))
                         .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(limit).setSocketTimeout(limit).build())
                         .build())
@@ -170,8 +186,7 @@ final class CallbackSender implements AutoCloseable {
     }
 
     private static String text(IOException e) {
-        Throwable t = e.getCause() instanceof IOException c && (e.getMessage() == null || e instanceof InterruptedIOException) ? c : e;
-        return t.getMessage() == null || t.getMessage().isEmpty() ? t.getClass().getSimpleName() : t.getMessage();
+        return e.getMessage() == null || e.getMessage().isEmpty() ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     private static void closeQuietly(ClassicHttpResponse response) {

@@ -517,4 +517,34 @@ class CallbackTest {
             assertEquals(0, receiver.hosts.size(), "nothing reached the receiver");
         }
     }
+
+    @Test
+    void anAnswerWithAnEndlessStatusLineIsRefusedWithoutWaitingForTheDeadline() throws Exception {
+        try (java.net.ServerSocket blaster = new java.net.ServerSocket(0, 5, java.net.InetAddress.getByName("127.0.0.1"));
+             CallbackSender sender = new CallbackSender(new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(1),
+                     Duration.ofMinutes(1)))) {
+            Thread t = new Thread(() -> {
+                try (java.net.Socket s = blaster.accept()) {
+                    java.io.OutputStream out = s.getOutputStream();
+                    out.write("HTTP/1.1 200 ".getBytes(StandardCharsets.US_ASCII));
+                    byte[] chunk = "x".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
+                    while (true) {
+                        out.write(chunk); // as fast as loopback takes it, until the sender hangs up
+                    }
+                } catch (java.io.IOException e) {
+                    // the sender hung up
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            int port = blaster.getLocalPort();
+            CallbackTarget target = new CallbackTarget(java.net.URI.create("http://127.0.0.1:" + port + "/x"),
+                    java.net.InetAddress.getByName("127.0.0.1"), port);
+            CallbackSender.Attempt a = sender.post(target, "{}".getBytes(StandardCharsets.UTF_8), Map.of("Content-Type", "application/json"));
+            assertNull(a.status(), a.toString());
+            // a minute's limit: only the line limit ends this attempt, with a line error instead of the deadline's
+            assertTrue(!a.error().contains("the whole attempt's limit"), a.error());
+            assertEquals("no usable answer from 127.0.0.1:" + port + " (Maximum line length limit exceeded)", a.error());
+        }
+    }
 }

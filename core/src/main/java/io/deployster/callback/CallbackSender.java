@@ -1,8 +1,11 @@
 package io.deployster.callback;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +16,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -106,11 +110,11 @@ final class CallbackSender implements AutoCloseable {
             closeQuietly(response);
             return new Attempt(status, status / 100 == 2 ? null : "HTTP " + status + " from the receiver");
         } catch (IOException e) {
-            if (expired.get() || e instanceof java.net.SocketTimeoutException) {
+            if (expired.get() || e instanceof SocketTimeoutException) {
                 return new Attempt(null, late(where));
             }
-            if (e instanceof java.net.ConnectException || e instanceof java.net.UnknownHostException || e instanceof javax.net.ssl.SSLException
-                    || e instanceof java.net.NoRouteToHostException) {
+            if (e instanceof ConnectException || e instanceof NoRouteToHostException || e instanceof UnknownHostException
+                    || e instanceof SSLException) {
                 return new Attempt(null, "cannot connect to " + where + " (" + text(e) + ")");
             }
             // connected, but what came back is not an HTTP answer within the limits (MAX_LINE, MAX_HEADERS)

@@ -2,7 +2,9 @@ package io.deployster.callback;
 
 import io.deployster.log.LogFollower;
 import io.deployster.redis.Keys;
+import io.deployster.protocol.Reply;
 import io.deployster.redis.Redis;
+import io.deployster.redis.Script;
 import io.deployster.sign.KeyRing;
 import io.deployster.sign.SigningKey;
 import io.deployster.workflow.WorkflowStore;
@@ -24,8 +26,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CallbackDispatcher implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(CallbackDispatcher.class.getName());
-    /** The hash field is written only while the hash exists: an expired job must not come back as a bare record. */
-    private static final String RECORD = "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) return 1 end return 0";
 
     private final Redis redis;
     private final Keys keys;
@@ -35,6 +35,8 @@ public final class CallbackDispatcher implements AutoCloseable {
     private final Clock clock;
     private final CallbackPayloads payloads;
     private final CallbackSender sender;
+    /** callback-record.lua: writes the record only while the hash exists, so an expired job does not come back as a bare record. */
+    private final Script recordScript;
     private final ScheduledThreadPoolExecutor threads;
     /** Attempts made at the same time. */
     static final int THREADS = 4;
@@ -52,7 +54,8 @@ public final class CallbackDispatcher implements AutoCloseable {
         this.retry = retry;
         this.clock = clock;
         this.payloads = new CallbackPayloads(workflows, new LogFollower(redis, keys));
-        this.sender = new CallbackSender(retry.requestTimeout());
+        this.recordScript = Script.load("callback-record", keys);
+        this.sender = new CallbackSender(retry);
         // each attempt holds a thread for at most retry.requestTimeout(): THREADS slow receivers delay
         // the others by that much at most, never longer
         this.threads = new ScheduledThreadPoolExecutor(THREADS, r -> {
@@ -165,7 +168,8 @@ public final class CallbackDispatcher implements AutoCloseable {
 
     private void record(String id, Delivery d) {
         try {
-            redis.run(j -> j.eval(RECORD, List.of(keys.job(id)), List.of(Delivery.FIELD, d.toJson())));
+            // UNKNOWN: the job's hash expired before its callback ended; there is nothing left to record on
+            redis.call(j -> recordScript.run(j, List.of(keys.job(id)), List.of(d.toJson()))).expect(Reply.Code.OK, Reply.Code.UNKNOWN);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "job {0}: callback {1}, but Redis could not record it ({2})", id, d.state(), e.toString());
         }

@@ -1,39 +1,54 @@
 package io.deployster.callback;
 
-import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.HttpHeaders;
+import org.apache.hc.core5.http.config.Http1Config;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.util.Timeout;
 
 /**
- * One POST of a callback, HTTP/1.1 over a socket to the checked address (RFC 9112). Written on a plain
- * socket rather than the JDK HTTP client for three reasons:
+ * One POST of a callback, with Apache HttpClient 5 (classic). The client is set up for this one use:
  * <ul>
- *   <li>the connection goes to {@link CallbackTarget#address()}, the address that was checked, while the
- *       request line is origin-form ({@code POST /path?query HTTP/1.1}) and {@code Host} is the URL's
- *       host and port, as for any direct request (RFC 9112 section 3.2.1); for {@code https://} the TLS
- *       handshake on that connection sends the URL's host as SNI and checks the certificate against it;</li>
- *   <li>the whole attempt (connect, TLS, sending, the answer's status line) has one deadline: a socket
- *       that outlives it is closed by a timer, so a receiver trickling bytes cannot hold a thread longer;</li>
- *   <li>only the status line is read: the answer's body means nothing to a callback, so a receiver
- *       announcing a large body cannot keep the attempt open.</li>
+ *   <li>its {@link DnsResolver} answers only the checked address ({@link CallbackTarget#address()}) for
+ *       the URL's host and refuses every other name, so the connection goes where the SSRF check looked
+ *       (no second lookup a rebinding DNS server could answer differently), while the request line
+ *       stays origin-form and {@code Host} the URL's host and port; for {@code https://} the TLS
+ *       handshake sends the URL's host as SNI and checks the certificate against that name;</li>
+ *   <li>the connect and response (socket read) timeouts are the retry policy's attempt limit, and the
+ *       whole attempt (connect, TLS, sending, the answer's status line) has that limit too: a timer
+ *       cancels the request at the deadline, so a receiver trickling bytes cannot hold a thread longer;</li>
+ *   <li>only the status line and headers are read: the exchange is aborted before the body, which means
+ *       nothing to a callback, so a receiver announcing a large body cannot keep the attempt open;</li>
+ *   <li>no redirects (a redirect could lead to an address nobody checked: a 3xx is a failed attempt), no
+ *       retries by the client (the {@link RetryPolicy} decides), no cookies, no auth cache, no proxy from
+ *       system properties (a proxy would connect to a name nobody checked).</li>
  * </ul>
- * Redirects are not followed (a redirect could lead to an address nobody checked): a 3xx is a failed attempt.
  */
 final class CallbackSender implements AutoCloseable {
     /** The outcome of one attempt: an HTTP status, or an error text when no answer came. */
@@ -43,16 +58,28 @@ final class CallbackSender implements AutoCloseable {
         }
     }
 
-    /** The longest status or header line read; longer is not an HTTP answer. */
-    private static final int MAX_LINE = 8192;
+    /** The longest status or header line read, and the most header lines: beyond them the answer is refused, not buffered. */
+    static final int MAX_LINE = 8192;
+    static final int MAX_HEADERS = 100;
 
     private final Duration timeout;
-    /** Closes sockets whose attempt passed its deadline; its one thread never blocks on I/O. */
+    /** Trust for {@code https://}: null for the JDK's default trust store (the system properties' one). */
+    private final SSLContext tls;
+    /** Cancels requests whose attempt passed its deadline; its one thread never blocks on I/O. */
     private final ScheduledThreadPoolExecutor deadlines;
 
-    /** @param timeout the whole attempt's limit */
-    CallbackSender(Duration timeout) {
-        this.timeout = timeout;
+    /** @param retry its {@link RetryPolicy#requestTimeout()} limits each attempt */
+    CallbackSender(RetryPolicy retry) {
+        this(retry, null);
+    }
+
+    /**
+     * @param retry its {@link RetryPolicy#requestTimeout()} limits each attempt
+     * @param tls the trust (and client keys, if any) for {@code https://}; null for the JDK's defaults
+     */
+    CallbackSender(RetryPolicy retry, SSLContext tls) {
+        this.timeout = retry.requestTimeout();
+        this.tls = tls;
         this.deadlines = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "callback-deadlines");
             t.setDaemon(true);
@@ -63,37 +90,98 @@ final class CallbackSender implements AutoCloseable {
 
     /** POSTs {@code body} with {@code headers} (no CR or LF in them) to the target; never longer than the timeout. */
     Attempt post(CallbackTarget target, byte[] body, Map<String, String> headers) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Socket raw = new Socket();
+        String where = target.address().getHostAddress() + ":" + target.port();
+        HttpPost request = new HttpPost(target.uri());
+        headers.forEach(request::addHeader);
+        // the answer's body is never read: the receiver need not keep the connection for another request
+        request.setHeader(HttpHeaders.CONNECTION, "close");
+        // no content type on the entity: the caller's Content-Type header is the one sent
+        request.setEntity(new ByteArrayEntity(body, null));
         AtomicBoolean expired = new AtomicBoolean();
         ScheduledFuture<?> guard = deadlines.schedule(() -> {
             expired.set(true);
-            close(raw);
+            request.cancel();
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-        String where = target.address().getHostAddress() + ":" + target.port();
-        try {
-            raw.connect(new InetSocketAddress(target.address(), target.port()), (int) Math.max(1, remainingMillis(deadline)));
-            Socket s = target.https() ? tls(raw, target) : raw;
-            OutputStream out = new BufferedOutputStream(s.getOutputStream(), 16 * 1024);
-            out.write(head(target.uri(), body.length, headers));
-            out.write(body);
-            out.flush();
-            int status = status(s, deadline);
+        try (CloseableHttpClient client = client(target)) {
+            ClassicHttpResponse response = client.executeOpen(null, request, null);
+            int status = response.getCode();
+            // abort before closing: closing an open response would read its body to the end
+            request.cancel();
+            closeQuietly(response);
             return new Attempt(status, status / 100 == 2 ? null : "HTTP " + status + " from the receiver");
-        } catch (SocketTimeoutException e) {
-            return new Attempt(null, late(where));
         } catch (IOException e) {
-            if (expired.get()) {
+            if (expired.get() || e instanceof SocketTimeoutException) {
                 return new Attempt(null, late(where));
             }
-            String what = e.getMessage() == null || e.getMessage().isEmpty() ? e.getClass().getSimpleName() : e.getMessage();
-            return new Attempt(null, "cannot connect to " + where + " (" + what + ")");
+            if (e instanceof ConnectException || e instanceof NoRouteToHostException || e instanceof UnknownHostException
+                    || e instanceof SSLException) {
+                return new Attempt(null, "cannot connect to " + where + " (" + text(e) + ")");
+            }
+            // connected, but what came back is not an HTTP answer within the limits (MAX_LINE, MAX_HEADERS)
+            return new Attempt(null, "no usable answer from " + where + " (" + text(e) + ")");
+        } catch (RuntimeException e) {
+            // the library's parse errors of a malformed answer are unchecked (e.g. ParseException)
+            return new Attempt(null, "no usable answer from " + where + " (" + e + ")");
         } finally {
             guard.cancel(false);
-            close(raw);
             if (Thread.interrupted()) {
                 throw new InterruptedException("stopping");
             }
+        }
+    }
+
+    /** A client for one attempt: its resolver knows only this target's checked address. */
+    private CloseableHttpClient client(CallbackTarget target) {
+        Timeout limit = Timeout.of(timeout);
+        return HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setDnsResolver(new PinnedResolver(target))
+                        // without limits a receiver could send one endless line as fast as the network allows
+                        .setConnectionFactory(ManagedHttpClientConnectionFactory.builder()
+                                .http1Config(Http1Config.custom().setMaxLineLength(MAX_LINE).setMaxHeaderCount(MAX_HEADERS).build()).build())
+                        .setTlsSocketStrategy(tls == null ? DefaultClientTlsStrategy.createSystemDefault() : new DefaultClientTlsStrategy(tls))
+                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(limit).setSocketTimeout(limit).build())
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom().setConnectionRequestTimeout(limit).setResponseTimeout(limit)
+                        .setRedirectsEnabled(false).setProtocolUpgradeEnabled(false).build())
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .disableContentCompression()
+                .disableConnectionState()
+                .build();
+    }
+
+    /**
+     * Answers the checked address for the URL's host, and nothing for any other name: the pinning that
+     * defeats DNS rebinding. The host name itself stays the request's, for {@code Host}, SNI and the
+     * certificate check.
+     */
+    private record PinnedResolver(CallbackTarget target) implements DnsResolver {
+        @Override
+        public InetAddress[] resolve(String host) throws UnknownHostException {
+            if (!bare(host).equals(bare(target.uri().getHost()))) {
+                throw new UnknownHostException("'" + host + "' is not the callback's host '" + target.uri().getHost()
+                        + "', the only one this attempt may reach");
+            }
+            return new InetAddress[] {target.address()};
+        }
+
+        @Override
+        public List<InetSocketAddress> resolve(String host, int port) throws UnknownHostException {
+            return List.of(new InetSocketAddress(resolve(host)[0], port));
+        }
+
+        @Override
+        public String resolveCanonicalHostname(String host) throws UnknownHostException {
+            resolve(host);
+            return host;
+        }
+
+        private static String bare(String host) {
+            String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+            return h.toLowerCase(Locale.ROOT);
         }
     }
 
@@ -101,81 +189,15 @@ final class CallbackSender implements AutoCloseable {
         return "no complete answer from " + where + " within " + timeout.toMillis() / 1000.0 + " s (the whole attempt's limit)";
     }
 
-    /** TLS on the connected socket: SNI and certificate checked for the URL's host, not the address. */
-    private static Socket tls(Socket raw, CallbackTarget target) throws IOException {
-        String host = target.uri().getHost();
-        host = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        SSLSocket ssl = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(raw, host, target.port(), true);
-        SSLParameters p = ssl.getSSLParameters();
-        p.setEndpointIdentificationAlgorithm("HTTPS");
-        ssl.setSSLParameters(p);
-        ssl.startHandshake();
-        return ssl;
+    private static String text(IOException e) {
+        return e.getMessage() == null || e.getMessage().isEmpty() ? e.getClass().getSimpleName() : e.getMessage();
     }
 
-    /** The request line (origin-form) and headers. */
-    static byte[] head(URI uri, int length, Map<String, String> headers) {
-        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-        String target = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
-        StringBuilder b = new StringBuilder("POST ").append(target).append(" HTTP/1.1\r\n");
-        b.append("Host: ").append(uri.getHost()).append(uri.getPort() > 0 ? ":" + uri.getPort() : "").append("\r\n");
-        headers.forEach((k, v) -> b.append(k).append(": ").append(v).append("\r\n"));
-        b.append("Content-Length: ").append(length).append("\r\n");
-        b.append("Connection: close\r\n\r\n");
-        return b.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** The final answer's status code; interim 1xx answers are skipped. */
-    private static int status(Socket s, long deadline) throws IOException {
-        InputStream in = s.getInputStream();
-        while (true) {
-            String line = line(s, in, deadline);
-            String[] parts = line.split(" ", 3);
-            if (parts.length < 2 || !parts[0].startsWith("HTTP/1.") || !parts[1].matches("[1-5][0-9][0-9]")) {
-                throw new IOException("the answer is not HTTP/1.x: '" + (line.length() > 80 ? line.substring(0, 80) + "..." : line) + "'");
-            }
-            int code = Integer.parseInt(parts[1]);
-            if (code >= 200) {
-                return code;
-            }
-            while (!line(s, in, deadline).isEmpty()) {
-                // headers of the interim answer
-            }
-        }
-    }
-
-    private static String line(Socket s, InputStream in, long deadline) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        while (true) {
-            long left = remainingMillis(deadline);
-            if (left <= 0) {
-                throw new SocketTimeoutException("deadline");
-            }
-            s.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
-            int c = in.read();
-            if (c < 0) {
-                throw new IOException("the receiver closed the connection before answering");
-            }
-            if (c == '\n') {
-                String text = b.toString(StandardCharsets.ISO_8859_1);
-                return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
-            }
-            if (b.size() >= MAX_LINE) {
-                throw new IOException("the answer's line is longer than " + MAX_LINE + " bytes");
-            }
-            b.write(c);
-        }
-    }
-
-    private static long remainingMillis(long deadline) {
-        return TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-    }
-
-    private static void close(Socket s) {
+    private static void closeQuietly(ClassicHttpResponse response) {
         try {
-            s.close();
-        } catch (IOException e) {
-            // closing is all that is left to do
+            response.close();
+        } catch (IOException | RuntimeException e) {
+            // the exchange was aborted: closing is all that is left to do
         }
     }
 

@@ -22,7 +22,7 @@ public record Delivery(String url, String state, int attempts, Integer httpStatu
     public static final String FAILED = "failed";
     public static final String REFUSED = "refused";
     /** Hash field of the job or workflow holding the record. */
-    public static final String FIELD = "callback";
+    public static final String FIELD = io.deployster.protocol.JobField.CALLBACK;
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
     public String toJson() {

@@ -56,6 +56,8 @@ public final class JobField {
     public static final String TASK_PREFIX = "task:";
     /** Prefix of a workflow's per-task copy cursors: {@code cursor:NAME} (last log entry id copied). */
     public static final String CURSOR_PREFIX = "cursor:";
+    /** The callback's delivery record (JSON, {@code io.deployster.callback.Delivery}), written by callback-record.lua. */
+    public static final String CALLBACK = "callback";
 
     /** Value of {@link #KIND} on a workflow's hash. */
     public static final String KIND_WORKFLOW = "workflow";

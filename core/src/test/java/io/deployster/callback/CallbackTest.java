@@ -112,9 +112,10 @@ class CallbackTest {
         try (Deployment d = deployment(true)) {
             String id = d.client.submit(job("http://127.0.0.1:" + port + "/hook", "echo done"));
             assertEquals(JobStatus.SUCCEEDED, d.client.await(id).status());
+            // the attempt is recorded (sending, no error) before its request: wait for its failure
             Await.until("first attempt failed and recorded", WAIT, () -> {
                 Delivery x = d.client.callback(id);
-                return x != null && x.attempts() >= 1;
+                return x != null && x.attempts() >= 1 && x.error() != null;
             });
             Delivery first = d.client.callback(id);
             assertEquals(Delivery.SENDING, first.state(), first.toString());
@@ -399,5 +400,151 @@ class CallbackTest {
         RetryPolicy p = new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofSeconds(10));
         assertEquals(List.of(1000L, 2000L, 4000L, 5000L, 5000L),
                 List.of(1, 2, 3, 4, 5).stream().map(n -> p.delayAfter(n).toMillis()).toList());
+    }
+
+    @Test
+    void theRequestGoesToTheCheckedAddressWithoutResolvingTheHostAgain() throws Exception {
+        // a name no resolver knows (RFC 2606 .invalid): only the pinned, checked address can be reached
+        try (CallbackReceiver receiver = new CallbackReceiver(0);
+             CallbackSender sender = new CallbackSender(new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(1),
+                     Duration.ofSeconds(10)))) {
+            String url = "http://hooks.deployster.invalid:" + receiver.port() + "/pinned?x=1";
+            CallbackTarget target = new CallbackTarget(java.net.URI.create(url), java.net.InetAddress.getByName("127.0.0.1"), receiver.port());
+            CallbackSender.Attempt a = sender.post(target, "{}".getBytes(StandardCharsets.UTF_8), Map.of("Content-Type", "application/json"));
+            assertEquals(200, a.status(), String.valueOf(a.error()));
+            CallbackReceiver.Received r = receiver.next(WAIT);
+            assertEquals("/pinned?x=1", r.target());
+            assertEquals("hooks.deployster.invalid:" + receiver.port(), r.header("Host"), "Host stays the URL's host");
+            assertEquals("{}", r.text());
+        }
+    }
+
+    @Test
+    void aRedirectIsAFailedAttemptAndIsNotFollowed() throws Exception {
+        com.sun.net.httpserver.HttpServer redirecting = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        try (CallbackReceiver elsewhere = new CallbackReceiver(0);
+             CallbackSender sender = new CallbackSender(new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(1),
+                     Duration.ofSeconds(10)))) {
+            redirecting.createContext("/", exchange -> {
+                exchange.getRequestBody().readAllBytes();
+                exchange.getResponseHeaders().add("Location", elsewhere.url("/moved"));
+                exchange.sendResponseHeaders(307, -1);
+                exchange.close();
+            });
+            redirecting.start();
+            int port = redirecting.getAddress().getPort();
+            CallbackTarget target = new CallbackTarget(java.net.URI.create("http://127.0.0.1:" + port + "/hook"),
+                    java.net.InetAddress.getByName("127.0.0.1"), port);
+            CallbackSender.Attempt a = sender.post(target, "{}".getBytes(StandardCharsets.UTF_8), Map.of("Content-Type", "application/json"));
+            assertEquals(307, a.status());
+            assertEquals("HTTP 307 from the receiver", a.error());
+            assertEquals(0, elsewhere.waiting(), "the redirect's target got nothing");
+        } finally {
+            redirecting.stop(0);
+        }
+    }
+
+    /**
+     * A TLS receiver on 127.0.0.1 whose certificate (made by the JDK's keytool) names only
+     * {@code hooks.deployster.invalid}; the client trusts that certificate and nothing else.
+     */
+    private static final class TlsReceiver implements AutoCloseable {
+        final com.sun.net.httpserver.HttpsServer server;
+        final javax.net.ssl.SSLContext clientTrust;
+        final java.util.concurrent.BlockingQueue<String> hosts = new java.util.concurrent.LinkedBlockingQueue<>();
+
+        TlsReceiver(Path dir) throws Exception {
+            Path store = dir.resolve("receiver.p12");
+            char[] pass = "receiver-pass".toCharArray();
+            Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
+                    "-alias", "receiver", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=hooks.deployster.invalid",
+                    "-ext", "SAN=dns:hooks.deployster.invalid", "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
+                    "-storepass", new String(pass), "-keypass", new String(pass)).redirectErrorStream(true).start();
+            String out = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, keytool.waitFor(), "keytool: " + out);
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(store)) {
+                ks.load(in, pass);
+            }
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, pass);
+            javax.net.ssl.SSLContext serverTls = javax.net.ssl.SSLContext.getInstance("TLS");
+            serverTls.init(kmf.getKeyManagers(), null, null);
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            clientTrust = javax.net.ssl.SSLContext.getInstance("TLS");
+            clientTrust.init(null, tmf.getTrustManagers(), null);
+            server = com.sun.net.httpserver.HttpsServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            server.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(serverTls));
+            server.createContext("/", exchange -> {
+                exchange.getRequestBody().readAllBytes();
+                hosts.add(exchange.getRequestHeaders().getFirst("Host"));
+                exchange.sendResponseHeaders(204, -1);
+                exchange.close();
+            });
+            server.start();
+        }
+
+        CallbackTarget target(String host) throws java.net.UnknownHostException {
+            int port = server.getAddress().getPort();
+            return new CallbackTarget(java.net.URI.create("https://" + host + ":" + port + "/tls"), java.net.InetAddress.getByName("127.0.0.1"),
+                    port);
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void anHttpsCallbackReachesThePinnedAddressAndChecksTheCertificateAgainstTheUrlsHost() throws Exception {
+        RetryPolicy retry = new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofSeconds(10));
+        try (TlsReceiver receiver = new TlsReceiver(work); CallbackSender sender = new CallbackSender(retry, receiver.clientTrust)) {
+            byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+            // the certificate names the URL's host, not the address connected to: accepted
+            CallbackSender.Attempt ok = sender.post(receiver.target("hooks.deployster.invalid"), body, Map.of("Content-Type", "application/json"));
+            assertEquals(204, ok.status(), String.valueOf(ok.error()));
+            assertEquals("hooks.deployster.invalid:" + receiver.server.getAddress().getPort(), receiver.hosts.poll());
+            // same address, same trusted certificate, another host in the URL: refused before anything is sent
+            CallbackSender.Attempt wrong = sender.post(receiver.target("other.deployster.invalid"), body,
+                    Map.of("Content-Type", "application/json"));
+            assertNull(wrong.status(), wrong.toString());
+            assertTrue(wrong.error().startsWith("cannot connect to 127.0.0.1:" + receiver.server.getAddress().getPort()), wrong.error());
+            assertTrue(wrong.error().contains("other.deployster.invalid"), wrong.error());
+            assertEquals(0, receiver.hosts.size(), "nothing reached the receiver");
+        }
+    }
+
+    @Test
+    void anAnswerWithAnEndlessStatusLineIsRefusedWithoutWaitingForTheDeadline() throws Exception {
+        try (java.net.ServerSocket blaster = new java.net.ServerSocket(0, 5, java.net.InetAddress.getByName("127.0.0.1"));
+             CallbackSender sender = new CallbackSender(new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(1),
+                     Duration.ofMinutes(1)))) {
+            Thread t = new Thread(() -> {
+                try (java.net.Socket s = blaster.accept()) {
+                    java.io.OutputStream out = s.getOutputStream();
+                    out.write("HTTP/1.1 200 ".getBytes(StandardCharsets.US_ASCII));
+                    byte[] chunk = "x".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
+                    while (true) {
+                        out.write(chunk); // as fast as loopback takes it, until the sender hangs up
+                    }
+                } catch (java.io.IOException e) {
+                    // the sender hung up
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            int port = blaster.getLocalPort();
+            CallbackTarget target = new CallbackTarget(java.net.URI.create("http://127.0.0.1:" + port + "/x"),
+                    java.net.InetAddress.getByName("127.0.0.1"), port);
+            CallbackSender.Attempt a = sender.post(target, "{}".getBytes(StandardCharsets.UTF_8), Map.of("Content-Type", "application/json"));
+            assertNull(a.status(), a.toString());
+            // a minute's limit: only the line limit ends this attempt, with a line error instead of the deadline's
+            assertTrue(!a.error().contains("the whole attempt's limit"), a.error());
+            assertEquals("no usable answer from 127.0.0.1:" + port + " (Maximum line length limit exceeded)", a.error());
+        }
     }
 }

@@ -443,4 +443,22 @@ class ScriptsTest {
         project.forEach(k -> assertEquals("shop", Keys.tagOf(k), k));
         assertEquals("deployster:lock:{shop}", KEYS.lock("shop"));
     }
+
+    @Nested
+    class CallbackRecord {
+        @Test
+        void recordsTheDeliveryOnAnExistingJobOnlyAndNeverRecreatesAnExpiredOne() {
+            submit("job-cb");
+            String json = "{\"url\":\"https://hooks.example/x\",\"state\":\"sending\",\"attempts\":1}";
+            Reply r = run("callback-record", List.of(KEYS.job("job-cb")), json);
+            assertEquals(Code.OK, r.code());
+            assertEquals(json, field("job-cb", "callback"));
+            assertEquals("queued", field("job-cb", "status"), "nothing else on the hash changes");
+
+            Reply gone = run("callback-record", List.of(KEYS.job("job-expired")), json);
+            assertEquals(Code.UNKNOWN, gone.code());
+            boolean recreated = redis.client().call(j -> j.exists(KEYS.job("job-expired")));
+            assertFalse(recreated, "an expired job does not come back as a bare record");
+        }
+    }
 }

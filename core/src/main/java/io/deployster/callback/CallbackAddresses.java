@@ -3,6 +3,7 @@ package io.deployster.callback;
 import io.deployster.policy.AddressRange;
 import io.deployster.policy.WorkerPolicy;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.List;
 
 /**
@@ -54,7 +55,7 @@ public final class CallbackAddresses {
                 if (why != null) {
                     return "address " + address.getHostAddress() + " is 6to4 (2002::/16) holding IPv4 " + why;
                 }
-            } catch (java.net.UnknownHostException e) {
+            } catch (UnknownHostException e) {
                 throw new IllegalStateException("4 bytes are an IPv4 address", e);
             }
         }

@@ -1,8 +1,8 @@
 package io.deployster.callback;
 
 import io.deployster.log.LogFollower;
-import io.deployster.redis.Keys;
 import io.deployster.protocol.Reply;
+import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
 import io.deployster.redis.Script;
 import io.deployster.sign.KeyRing;
@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -70,7 +71,7 @@ public final class CallbackDispatcher implements AutoCloseable {
     public void ended(String id) {
         try {
             threads.execute(() -> prepare(id, 1, clock.millis()));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             LOG.log(Level.WARNING, "job {0}: its callback is not sent: the worker is stopping", id);
         }
     }
@@ -161,7 +162,7 @@ public final class CallbackDispatcher implements AutoCloseable {
     private void schedule(Runnable r, long delayMillis) {
         try {
             threads.schedule(r, delayMillis, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // stopping: the record stays 'sending', as documented
         }
     }

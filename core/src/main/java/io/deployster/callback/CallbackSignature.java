@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -50,7 +51,7 @@ public final class CallbackSignature {
                 parts.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
             }
         }
-        if (!parts.keySet().containsAll(java.util.List.of("t", "kid", "v1"))) {
+        if (!parts.keySet().containsAll(List.of("t", "kid", "v1"))) {
             throw new IllegalArgumentException(HEADER + " '" + header + "' is not t=MILLIS,kid=KEY,v1=HEX");
         }
         SigningKey key = keys.find(parts.get("kid"));

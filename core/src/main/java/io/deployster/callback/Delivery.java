@@ -2,6 +2,7 @@ package io.deployster.callback;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import io.deployster.protocol.JobField;
 
 /**
  * A callback's delivery as recorded on the job's or workflow's hash (field {@code callback}, JSON), so
@@ -22,7 +23,7 @@ public record Delivery(String url, String state, int attempts, Integer httpStatu
     public static final String FAILED = "failed";
     public static final String REFUSED = "refused";
     /** Hash field of the job or workflow holding the record. */
-    public static final String FIELD = io.deployster.protocol.JobField.CALLBACK;
+    public static final String FIELD = JobField.CALLBACK;
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
     public String toJson() {

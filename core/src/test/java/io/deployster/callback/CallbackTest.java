@@ -8,10 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.deployster.job.CallbackUrls;
+import io.deployster.job.InvalidJobException;
+import io.deployster.job.JobLimits;
 import io.deployster.job.JobSpec;
+import io.deployster.job.JobSpecValidator;
 import io.deployster.job.JobStatus;
 import io.deployster.policy.WorkerPolicy;
+import io.deployster.queue.JobQueue;
 import io.deployster.queue.QueueSettings;
+import io.deployster.redis.Keys;
+import io.deployster.redis.Redis;
 import io.deployster.sign.JobSigner;
 import io.deployster.sign.KeyRing;
 import io.deployster.testing.Await;
@@ -19,13 +26,34 @@ import io.deployster.testing.CallbackReceiver;
 import io.deployster.testing.Deployment;
 import io.deployster.testing.RealRedis;
 import io.deployster.workflow.WorkflowParser;
+import io.deployster.workflow.WorkflowStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +62,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CallbackTest {
     @RegisterExtension
     static RealRedis redis = new RealRedis();
-    static final KeyRing KEYS = KeyRing.parse("cb:" + java.util.Base64.getEncoder().encodeToString(
+    static final KeyRing KEYS = KeyRing.parse("cb:" + Base64.getEncoder().encodeToString(
             "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII)), "test");
     static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -106,7 +134,7 @@ class CallbackTest {
     @Test
     void aReceiverDownAtFirstGetsTheCallbackOnARetry() throws Exception {
         int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             port = s.getLocalPort(); // free again once closed: nothing listens there until the receiver starts
         }
         try (Deployment d = deployment(true)) {
@@ -213,16 +241,16 @@ class CallbackTest {
     void addressRulesAllowPublicAddressesAndPolicyBlocksOnly() throws Exception {
         CallbackAddresses none = new CallbackAddresses(null);
         CallbackAddresses office = new CallbackAddresses(WorkerPolicy.of(Map.of("cd.*", "/", "callbacks.shop", "10.20.0.0/16")));
-        java.net.InetAddress inside = java.net.InetAddress.getByName("10.20.3.4");
-        java.net.InetAddress outside = java.net.InetAddress.getByName("10.21.0.1");
-        assertNull(none.refusal("shop", java.net.InetAddress.getByName("93.184.215.14")));
+        InetAddress inside = InetAddress.getByName("10.20.3.4");
+        InetAddress outside = InetAddress.getByName("10.21.0.1");
+        assertNull(none.refusal("shop", InetAddress.getByName("93.184.215.14")));
         assertNotNull(none.refusal("shop", inside));
         assertNull(office.refusal("shop", inside));
         assertNotNull(office.refusal("blog", inside), "the block is shop's only");
         assertNotNull(office.refusal("shop", outside));
         for (String special : List.of("127.0.0.1", "::1", "0.0.0.0", "169.254.169.254", "192.168.1.1", "172.16.0.1", "100.64.0.1",
                 "fd00::1", "fe80::1", "224.0.0.1", "::ffff:127.0.0.1")) {
-            assertNotNull(none.refusal("shop", java.net.InetAddress.getByName(special)), special);
+            assertNotNull(none.refusal("shop", InetAddress.getByName(special)), special);
         }
         CallbackRefusedException e = assertThrows(CallbackRefusedException.class,
                 () -> CallbackTarget.resolve("http://localhost:8080/x", "shop", none));
@@ -238,17 +266,17 @@ class CallbackTest {
     @Test
     void aReceiverThatStaysDownIsGivenUpOnWithinThePolicysTime() throws Exception {
         int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             port = s.getLocalPort();
         }
         RetryPolicy quick = new RetryPolicy(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMillis(600), Duration.ofSeconds(2));
-        io.deployster.redis.Keys keys = io.deployster.redis.Keys.defaults();
+        Keys keys = Keys.defaults();
         // no worker: the dispatcher is driven directly, with a policy short enough to give up within the test
-        try (Deployment d = new Deployment(redis.uri()); io.deployster.redis.Redis r = io.deployster.redis.Redis.connect(redis.uri());
+        try (Deployment d = new Deployment(redis.uri()); Redis r = Redis.connect(redis.uri());
              CallbackDispatcher dispatcher = new CallbackDispatcher(r, keys, KEYS,
                      new CallbackAddresses(WorkerPolicy.of(Map.of("cd.*", "/", "callbacks.*", "127.0.0.1/32"))), quick, Clock.systemUTC(),
-                     new io.deployster.workflow.WorkflowStore(r, new io.deployster.queue.JobQueue(r, keys, QueueSettings.DEFAULT,
-                             new io.deployster.job.JobSpecValidator(io.deployster.job.JobLimits.DEFAULT), Clock.systemUTC()), Clock.systemUTC()))) {
+                     new WorkflowStore(r, new JobQueue(r, keys, QueueSettings.DEFAULT,
+                             new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC()), Clock.systemUTC()))) {
             String id = d.client.submit(job("http://127.0.0.1:" + port + "/never", "true"));
             dispatcher.ended(id);
             Await.until("given up", WAIT, () -> d.client.callback(id) != null && Delivery.FAILED.equals(d.client.callback(id).state()));
@@ -265,34 +293,34 @@ class CallbackTest {
      * its status line; otherwise the status line itself never ends.
      */
     private static final class TrickleReceiver implements AutoCloseable {
-        private final java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"));
-        private final java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newCachedThreadPool();
-        private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+        private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+        private final ExecutorService threads = Executors.newCachedThreadPool();
+        private final AtomicInteger accepted = new AtomicInteger();
 
-        TrickleReceiver(boolean body) throws java.io.IOException {
+        TrickleReceiver(boolean body) throws IOException {
             threads.execute(() -> {
                 while (!server.isClosed()) {
                     try {
-                        java.net.Socket s = server.accept();
+                        Socket s = server.accept();
                         accepted.incrementAndGet();
                         threads.execute(() -> trickle(s, body));
-                    } catch (java.io.IOException e) {
+                    } catch (IOException e) {
                         return;
                     }
                 }
             });
         }
 
-        private void trickle(java.net.Socket s, boolean body) {
+        private void trickle(Socket s, boolean body) {
             try (s) {
-                java.io.OutputStream out = s.getOutputStream();
+                OutputStream out = s.getOutputStream();
                 out.write((body ? "HTTP/1.1 200 OK\r\nContent-Length: 100000000\r\n\r\n" : "H").getBytes(StandardCharsets.US_ASCII));
                 while (!server.isClosed()) {
                     out.write('x');
                     out.flush();
                     Thread.sleep(200);
                 }
-            } catch (java.io.IOException | InterruptedException e) {
+            } catch (IOException | InterruptedException e) {
                 // the sender hung up, or the test ended
             }
         }
@@ -302,17 +330,17 @@ class CallbackTest {
         }
 
         @Override
-        public void close() throws java.io.IOException {
+        public void close() throws IOException {
             server.close();
             threads.shutdownNow();
         }
     }
 
-    private static CallbackDispatcher dispatcher(io.deployster.redis.Redis r, RetryPolicy retry) {
-        io.deployster.redis.Keys keys = io.deployster.redis.Keys.defaults();
+    private static CallbackDispatcher dispatcher(Redis r, RetryPolicy retry) {
+        Keys keys = Keys.defaults();
         return new CallbackDispatcher(r, keys, KEYS, new CallbackAddresses(WorkerPolicy.of(Map.of("cd.*", "/", "callbacks.*", "127.0.0.1/32"))),
-                retry, Clock.systemUTC(), new io.deployster.workflow.WorkflowStore(r, new io.deployster.queue.JobQueue(r, keys,
-                QueueSettings.DEFAULT, new io.deployster.job.JobSpecValidator(io.deployster.job.JobLimits.DEFAULT), Clock.systemUTC()),
+                retry, Clock.systemUTC(), new WorkflowStore(r, new JobQueue(r, keys,
+                QueueSettings.DEFAULT, new JobSpecValidator(JobLimits.DEFAULT), Clock.systemUTC()),
                 Clock.systemUTC()));
     }
 
@@ -321,7 +349,7 @@ class CallbackTest {
         // a minute per attempt: only not reading the answer's body lets this end within the wait
         RetryPolicy patient = new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(1));
         try (TrickleReceiver slow = new TrickleReceiver(true); Deployment d = new Deployment(redis.uri());
-             io.deployster.redis.Redis r = io.deployster.redis.Redis.connect(redis.uri()); CallbackDispatcher dispatcher = dispatcher(r, patient)) {
+             Redis r = Redis.connect(redis.uri()); CallbackDispatcher dispatcher = dispatcher(r, patient)) {
             String id = d.client.submit(job(slow.url("/slow-body"), "true"));
             dispatcher.ended(id);
             Delivery x = delivered(d, id);
@@ -334,9 +362,9 @@ class CallbackTest {
     void receiversThatNeverFinishAnsweringDelayOtherCallbacksOnlyByTheAttemptLimit() throws Exception {
         RetryPolicy oneSecond = new RetryPolicy(Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMinutes(5), Duration.ofSeconds(1));
         try (TrickleReceiver slow = new TrickleReceiver(false); CallbackReceiver good = new CallbackReceiver(0);
-             Deployment d = new Deployment(redis.uri()); io.deployster.redis.Redis r = io.deployster.redis.Redis.connect(redis.uri());
+             Deployment d = new Deployment(redis.uri()); Redis r = Redis.connect(redis.uri());
              CallbackDispatcher dispatcher = dispatcher(r, oneSecond)) {
-            List<String> stuck = new java.util.ArrayList<>();
+            List<String> stuck = new ArrayList<>();
             for (int i = 0; i < 3 * CallbackDispatcher.THREADS; i++) {
                 String id = d.client.submit(job(slow.url("/stuck-" + i), "true"));
                 stuck.add(id);
@@ -361,17 +389,17 @@ class CallbackTest {
     void callbackUrlsWithIpv4InOtherThanDottedDecimalAreRefused() throws Exception {
         for (String url : List.of("http://0177.0.0.1:18080/f", "http://127.1/f", "http://2130706433/f", "http://0x7f.0.0.1/f",
                 "http://127.0.0.01/f", "http://0x7f000001/f", "http://127.0.0.1.1/f")) {
-            String why = io.deployster.job.CallbackUrls.problem(url);
+            String why = CallbackUrls.problem(url);
             assertNotNull(why, url);
             assertTrue(why.contains("write it as four decimal numbers"), why);
-            io.deployster.job.InvalidJobException e = assertThrows(io.deployster.job.InvalidJobException.class,
-                    () -> new io.deployster.job.JobSpecValidator(io.deployster.job.JobLimits.DEFAULT).validate(job(url, "true")));
+            InvalidJobException e = assertThrows(InvalidJobException.class,
+                    () -> new JobSpecValidator(JobLimits.DEFAULT).validate(job(url, "true")));
             assertEquals("callbackUrl", e.problems().get(0).field());
             assertEquals(url, e.problems().get(0).value());
         }
         for (String url : List.of("http://127.0.0.1:18080/f", "http://10.0.0.1/f", "http://hooks.example/f", "http://1a.example/f",
                 "https://[2001:db8::1]/f", "http://deploy-01.example.com./f")) {
-            assertNull(io.deployster.job.CallbackUrls.problem(url), url);
+            assertNull(CallbackUrls.problem(url), url);
         }
     }
 
@@ -380,19 +408,19 @@ class CallbackTest {
         CallbackAddresses none = new CallbackAddresses(null);
         for (String special : List.of("::127.0.0.1", "::ffff:0:127.0.0.1", "2002:7f00:1::", "2002:c0a8:101::1", "2002:a9fe:a9fe::",
                 "2001:0:4136:e378:8000:63bf:3fff:fdd2", "64:ff9b:1::7f00:1", "::10.0.0.1")) {
-            assertNotNull(none.refusal("shop", java.net.InetAddress.getByName(special)), special);
+            assertNotNull(none.refusal("shop", InetAddress.getByName(special)), special);
         }
-        String why = none.refusal("shop", java.net.InetAddress.getByName("2002:7f00:1::"));
+        String why = none.refusal("shop", InetAddress.getByName("2002:7f00:1::"));
         assertTrue(why.contains("6to4") && why.contains("127.0.0.1") && why.contains("127.0.0.0/8"), why);
         // 6to4 of a public address, and an ordinary public IPv6 address, stay allowed
-        assertNull(none.refusal("shop", java.net.InetAddress.getByName("2002:5db8:d70e::1")));
-        assertNull(none.refusal("shop", java.net.InetAddress.getByName("2606:2800:21f:cb07:6820:80da:af6b:8b2c")));
+        assertNull(none.refusal("shop", InetAddress.getByName("2002:5db8:d70e::1")));
+        assertNull(none.refusal("shop", InetAddress.getByName("2606:2800:21f:cb07:6820:80da:af6b:8b2c")));
         CallbackRefusedException e = assertThrows(CallbackRefusedException.class,
                 () -> CallbackTarget.resolve("http://[::127.0.0.1]:18080/f", "shop", none));
         assertTrue(e.getMessage().contains("non-public block ::/96"), e.getMessage());
         // a policy allowing loopback allows it through 6to4 too
         CallbackAddresses loopback = new CallbackAddresses(WorkerPolicy.of(Map.of("cd.*", "/", "callbacks.*", "127.0.0.0/8")));
-        assertNull(loopback.refusal("shop", java.net.InetAddress.getByName("2002:7f00:1::")));
+        assertNull(loopback.refusal("shop", InetAddress.getByName("2002:7f00:1::")));
     }
 
     @Test
@@ -409,7 +437,7 @@ class CallbackTest {
              CallbackSender sender = new CallbackSender(new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(1),
                      Duration.ofSeconds(10)))) {
             String url = "http://hooks.deployster.invalid:" + receiver.port() + "/pinned?x=1";
-            CallbackTarget target = new CallbackTarget(java.net.URI.create(url), java.net.InetAddress.getByName("127.0.0.1"), receiver.port());
+            CallbackTarget target = new CallbackTarget(URI.create(url), InetAddress.getByName("127.0.0.1"), receiver.port());
             CallbackSender.Attempt a = sender.post(target, "{}".getBytes(StandardCharsets.UTF_8), Map.of("Content-Type", "application/json"));
             assertEquals(200, a.status(), String.valueOf(a.error()));
             CallbackReceiver.Received r = receiver.next(WAIT);
@@ -422,7 +450,7 @@ class CallbackTest {
     @Test
     void aRedirectIsAFailedAttemptAndIsNotFollowed() throws Exception {
         com.sun.net.httpserver.HttpServer redirecting = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+                new InetSocketAddress("127.0.0.1", 0), 0);
         try (CallbackReceiver elsewhere = new CallbackReceiver(0);
              CallbackSender sender = new CallbackSender(new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(1),
                      Duration.ofSeconds(10)))) {
@@ -434,8 +462,8 @@ class CallbackTest {
             });
             redirecting.start();
             int port = redirecting.getAddress().getPort();
-            CallbackTarget target = new CallbackTarget(java.net.URI.create("http://127.0.0.1:" + port + "/hook"),
-                    java.net.InetAddress.getByName("127.0.0.1"), port);
+            CallbackTarget target = new CallbackTarget(URI.create("http://127.0.0.1:" + port + "/hook"),
+                    InetAddress.getByName("127.0.0.1"), port);
             CallbackSender.Attempt a = sender.post(target, "{}".getBytes(StandardCharsets.UTF_8), Map.of("Content-Type", "application/json"));
             assertEquals(307, a.status());
             assertEquals("HTTP 307 from the receiver", a.error());
@@ -451,8 +479,8 @@ class CallbackTest {
      */
     private static final class TlsReceiver implements AutoCloseable {
         final com.sun.net.httpserver.HttpsServer server;
-        final javax.net.ssl.SSLContext clientTrust;
-        final java.util.concurrent.BlockingQueue<String> hosts = new java.util.concurrent.LinkedBlockingQueue<>();
+        final SSLContext clientTrust;
+        final BlockingQueue<String> hosts = new LinkedBlockingQueue<>();
 
         TlsReceiver(Path dir) throws Exception {
             Path store = dir.resolve("receiver.p12");
@@ -463,20 +491,20 @@ class CallbackTest {
                     "-storepass", new String(pass), "-keypass", new String(pass)).redirectErrorStream(true).start();
             String out = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(0, keytool.waitFor(), "keytool: " + out);
-            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
-            try (java.io.InputStream in = java.nio.file.Files.newInputStream(store)) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(store)) {
                 ks.load(in, pass);
             }
-            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(ks, pass);
-            javax.net.ssl.SSLContext serverTls = javax.net.ssl.SSLContext.getInstance("TLS");
+            SSLContext serverTls = SSLContext.getInstance("TLS");
             serverTls.init(kmf.getKeyManagers(), null, null);
-            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
-                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(
+                    TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(ks);
-            clientTrust = javax.net.ssl.SSLContext.getInstance("TLS");
+            clientTrust = SSLContext.getInstance("TLS");
             clientTrust.init(null, tmf.getTrustManagers(), null);
-            server = com.sun.net.httpserver.HttpsServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            server = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             server.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(serverTls));
             server.createContext("/", exchange -> {
                 exchange.getRequestBody().readAllBytes();
@@ -487,9 +515,9 @@ class CallbackTest {
             server.start();
         }
 
-        CallbackTarget target(String host) throws java.net.UnknownHostException {
+        CallbackTarget target(String host) throws UnknownHostException {
             int port = server.getAddress().getPort();
-            return new CallbackTarget(java.net.URI.create("https://" + host + ":" + port + "/tls"), java.net.InetAddress.getByName("127.0.0.1"),
+            return new CallbackTarget(URI.create("https://" + host + ":" + port + "/tls"), java.net.InetAddress.getByName("127.0.0.1"),
                     port);
         }
 
@@ -520,26 +548,26 @@ class CallbackTest {
 
     @Test
     void anAnswerWithAnEndlessStatusLineIsRefusedWithoutWaitingForTheDeadline() throws Exception {
-        try (java.net.ServerSocket blaster = new java.net.ServerSocket(0, 5, java.net.InetAddress.getByName("127.0.0.1"));
+        try (ServerSocket blaster = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"));
              CallbackSender sender = new CallbackSender(new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(1),
                      Duration.ofMinutes(1)))) {
             Thread t = new Thread(() -> {
-                try (java.net.Socket s = blaster.accept()) {
-                    java.io.OutputStream out = s.getOutputStream();
+                try (Socket s = blaster.accept()) {
+                    OutputStream out = s.getOutputStream();
                     out.write("HTTP/1.1 200 ".getBytes(StandardCharsets.US_ASCII));
                     byte[] chunk = "x".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
                     while (true) {
                         out.write(chunk); // as fast as loopback takes it, until the sender hangs up
                     }
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     // the sender hung up
                 }
             });
             t.setDaemon(true);
             t.start();
             int port = blaster.getLocalPort();
-            CallbackTarget target = new CallbackTarget(java.net.URI.create("http://127.0.0.1:" + port + "/x"),
-                    java.net.InetAddress.getByName("127.0.0.1"), port);
+            CallbackTarget target = new CallbackTarget(URI.create("http://127.0.0.1:" + port + "/x"),
+                    InetAddress.getByName("127.0.0.1"), port);
             CallbackSender.Attempt a = sender.post(target, "{}".getBytes(StandardCharsets.UTF_8), Map.of("Content-Type", "application/json"));
             assertNull(a.status(), a.toString());
             // a minute's limit: only the line limit ends this attempt, with a line error instead of the deadline's

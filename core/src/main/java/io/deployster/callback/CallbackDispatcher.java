@@ -106,6 +106,11 @@ public final class CallbackDispatcher implements AutoCloseable {
             LOG.log(Level.WARNING, "job {0} of project {1}: callback not sent: {2}", id, project, e.getMessage());
             record(id, new Delivery(url, Delivery.REFUSED, 0, null, e.getMessage(), signedWith, clock.millis(), null));
             return;
+        } catch (RuntimeException e) {
+            String why = "its target could not be prepared (" + e + ")";
+            LOG.log(Level.WARNING, "job {0} of project {1}: callback to {2} not sent: {3}", id, project, url, why);
+            record(id, new Delivery(url, Delivery.FAILED, 0, null, why, signedWith, clock.millis(), null));
+            return;
         }
         attempt(new Pending(id, project, target, body, clock.millis()), 1, null);
     }
@@ -139,6 +144,10 @@ public final class CallbackDispatcher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
+        } catch (RuntimeException e) {
+            // a fault of ours or of the library must end the attempt like any failure, never leave 'sending' forever
+            LOG.log(Level.WARNING, "job {0}: callback attempt {1} to {2} failed unexpectedly: {3}", id, n, url, e.toString());
+            a = new CallbackSender.Attempt(null, "the attempt failed unexpectedly (" + e + ")");
         }
         long now = clock.millis();
         String keyId = key == null ? null : key.id();
@@ -156,7 +165,8 @@ public final class CallbackDispatcher implements AutoCloseable {
         }
         LOG.log(Level.WARNING, "job {0}: callback to {1} failed ({2}); attempt {3} in {4} ms", id, url, a.error(), n + 1, delay);
         record(id, new Delivery(url, Delivery.SENDING, n, a.status(), a.error(), keyId, now, null));
-        schedule(() -> attempt(p, n + 1, a.error()), delay);
+        String error = a.error();
+        schedule(() -> attempt(p, n + 1, error), delay);
     }
 
     private void schedule(Runnable r, long delayMillis) {

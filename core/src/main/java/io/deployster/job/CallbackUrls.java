@@ -66,6 +66,10 @@ public final class CallbackUrls {
             if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null || uri.getUserInfo() != null) {
                 return "use an absolute http:// or https:// URL with a host and no user:password part";
             }
+            // java.net.URI takes any digits as a port; 0 would reach port 80 and above 65535 cannot be connected to
+            if (uri.getPort() == 0 || uri.getPort() > 65535) {
+                return "port " + uri.getPort() + " is out of range; use a port 1-65535";
+            }
             return hostProblem(uri.getHost());
         } catch (URISyntaxException e) {
             return "not a URL (" + e.getReason() + "); use an absolute http:// or https:// URL";

@@ -404,6 +404,20 @@ class CallbackTest {
     }
 
     @Test
+    void callbackUrlsWithAPortOutsideTheTcpRangeAreRefused() throws Exception {
+        for (String url : List.of("http://127.0.0.1:99999/a", "http://127.0.0.1:65536/a", "http://127.0.0.1:0/a", "https://hooks.example:00/a")) {
+            InvalidJobException e = assertThrows(InvalidJobException.class,
+                    () -> new JobSpecValidator(JobLimits.DEFAULT).validate(job(url, "true")));
+            assertEquals("callbackUrl", e.problems().get(0).field());
+            assertEquals(url, e.problems().get(0).value());
+            assertTrue(e.problems().get(0).allowed().contains("a port 1-65535"), e.problems().get(0).allowed());
+        }
+        for (String url : List.of("http://127.0.0.1:1/a", "http://127.0.0.1:65535/a", "http://127.0.0.1:/a")) {
+            assertNull(CallbackUrls.problem(url), url);
+        }
+    }
+
+    @Test
     void ipv6AddressesEmbeddingANonPublicIpv4AreRefused() throws Exception {
         CallbackAddresses none = new CallbackAddresses(null);
         for (String special : List.of("::127.0.0.1", "::ffff:0:127.0.0.1", "2002:7f00:1::", "2002:c0a8:101::1", "2002:a9fe:a9fe::",

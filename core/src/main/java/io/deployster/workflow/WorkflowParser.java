@@ -4,6 +4,7 @@ import io.deployster.job.InvalidJobException;
 import io.deployster.job.JobLimits;
 import io.deployster.job.JobSpecValidator;
 import io.deployster.job.Problem;
+import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,12 +61,15 @@ public final class WorkflowParser {
             throw invalid("workflow", text.length() + " characters", "a workflow file may be at most " + MAX_BYTES + " characters");
         }
         Object doc;
+        String recursion;
         try {
             LoaderOptions options = new LoaderOptions();
             options.setAllowDuplicateKeys(false);
             options.setMaxAliasesForCollections(10);
             options.setNestingDepthLimit(64);
-            doc = new Yaml(new SafeConstructor(options)).load(text);
+            Yaml yaml = new Yaml(new SafeConstructor(options));
+            recursion = YamlRecursion.problem(yaml.compose(new StringReader(text)));
+            doc = recursion == null ? yaml.load(text) : null;
         } catch (org.yaml.snakeyaml.constructor.DuplicateKeyException e) {
             throw invalid("workflow", "not valid YAML or JSON" + where(e), "each key once per object ("
                     + e.getProblem().replace("found duplicate key ", "key '") + "' is given twice)");
@@ -74,6 +78,9 @@ public final class WorkflowParser {
                     + (e.getContext() == null ? "" : " " + e.getContext()));
         } catch (RuntimeException e) {
             throw invalid("workflow", "not valid YAML or JSON", "a YAML or JSON document (docs/workflows.md): " + e.getMessage());
+        }
+        if (recursion != null) {
+            throw invalid("workflow", "not valid YAML", recursion + "; write the values out instead");
         }
         List<Problem> problems = new ArrayList<>();
         if (!(doc instanceof Map<?, ?> top)) {

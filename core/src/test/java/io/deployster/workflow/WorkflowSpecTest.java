@@ -58,6 +58,15 @@ class WorkflowSpecTest {
     }
 
     @Test
+    void anAliasInsideItsOwnAnchorIsRefusedWithItsLine() {
+        InvalidJobException e = assertThrows(InvalidJobException.class, () -> parser.parse(
+                "project: p\ntasks: &x\n  a: {queue: q, cd: /tmp, commands: [\"true\"], env: *x}\n"));
+        assertEquals("workflow", e.problems().get(0).field());
+        assertTrue(e.problems().get(0).allowed().contains("an alias refers to the node that contains it (the node anchored at line 2)"),
+                e.problems().get(0).allowed());
+    }
+
+    @Test
     void parseValidIsTheOneCallAProducerMakes() {
         WorkflowSpec ok = WorkflowParser.parseValid("project: shop\ntasks: {a: {cd: /srv, commands: [make]}}");
         assertEquals("shop", ok.project());

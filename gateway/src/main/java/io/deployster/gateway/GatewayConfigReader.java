@@ -1,6 +1,8 @@
 package io.deployster.gateway;
 
+import io.deployster.workflow.YamlRecursion;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +43,12 @@ public final class GatewayConfigReader {
     public static GatewayConfig parse(String yaml, String source) {
         Object root;
         try {
-            root = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
+            Yaml loader = new Yaml(new SafeConstructor(new LoaderOptions()));
+            String recursion = YamlRecursion.problem(loader.compose(new StringReader(yaml)));
+            if (recursion != null) {
+                throw new GatewayConfigException(source + " is not valid YAML: " + recursion);
+            }
+            root = loader.load(yaml);
         } catch (YAMLException e) {
             throw new GatewayConfigException(source + " is not valid YAML: " + e.getMessage());
         }

@@ -60,6 +60,12 @@ class GatewayConfigReaderTest {
     }
 
     @Test
+    void anAliasInsideItsOwnAnchorIsRefusedWithItsLine() {
+        assertEquals("gateway.yml is not valid YAML: an alias refers to the node that contains it (the node anchored at line 1)",
+                error("projects: &p {shop: {queue: q, more: *p}}"));
+    }
+
+    @Test
     void readsTheTaskListSettingsAndNamesTheirMistakes() {
         GatewayConfig c = GatewayConfigReader.parse("""
                 projects:

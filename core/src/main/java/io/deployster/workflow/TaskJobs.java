@@ -33,11 +33,18 @@ public final class TaskJobs {
 
     /**
      * @param outputs value of output KEY of task NAME; throws IllegalArgumentException naming it when it is not set
+     * @throws IllegalArgumentException when a filled-in field is not usable, e.g. a queue that is empty once filled in
      */
     public static JobSpec job(String workflowId, WorkflowSpec wf, String name, TaskSpec task, BiFunction<String, String, String> outputs) {
+        String queue = Placeholders.replace(task.queue(), outputs);
+        if (task.queue() != null && queue.isBlank() && !task.queue().isBlank()) { // a literal empty queue is the validator's to name
+            // an empty queue would mean the project's default queue: the task would run somewhere nobody chose
+            throw new IllegalArgumentException("tasks." + name + ".queue is '" + queue + "' once '" + task.queue()
+                    + "' is filled in; a queue name must not be empty (set the output to a queue name)");
+        }
         JobSpec.Builder b = new JobSpec.Builder().project(wf.project()).ref(wf.ref()).commit(wf.commit())
                 .submittedBy(wf.submittedBy()).workflow(workflowId).workflowTask(name)
-                .queue(Placeholders.replace(task.queue(), outputs)).timeoutSeconds(task.timeoutSeconds());
+                .queue(queue).timeoutSeconds(task.timeoutSeconds());
         String mode = mode(task);
         switch (mode) {
             case TaskSpec.ANSIBLE -> b.mode(Mode.ANSIBLE).playbook(task.playbook()).inventory(task.inventory()).limit(task.limit())

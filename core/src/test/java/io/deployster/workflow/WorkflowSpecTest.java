@@ -139,4 +139,18 @@ class WorkflowSpecTest {
                 + "env: {V: \"${tasks.a.outputs.k}\"}, commands: [\"echo \\\"$V\\\"\"]}}");
         assertEquals("1; touch pwned", TaskJobs.job("wf1", viaEnv, "b", viaEnv.tasks().get("b"), (t, k) -> "1; touch pwned").env().get("V"));
     }
+
+    @Test
+    void aQueueThatIsEmptyOnceFilledInFailsTheTaskNamingTheField() {
+        WorkflowSpec wf = parser.parse("""
+                project: shop
+                tasks:
+                  a: {queue: q, cd: /srv, commands: [x]}
+                  b: {queue: "${tasks.a.outputs.x}", cd: /srv, needs: [a], commands: [y]}
+                """);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TaskJobs.job("wf1", wf, "b", wf.tasks().get("b"), (t, k) -> ""));
+        assertTrue(e.getMessage().startsWith("tasks.b.queue is '' once '${tasks.a.outputs.x}' is filled in"), e.getMessage());
+        assertEquals("q-1", TaskJobs.job("wf1", wf, "b", wf.tasks().get("b"), (t, k) -> "q-1").queue());
+    }
 }

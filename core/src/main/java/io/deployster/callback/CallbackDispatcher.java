@@ -57,8 +57,9 @@ public final class CallbackDispatcher implements AutoCloseable {
         this.payloads = new CallbackPayloads(workflows, new LogFollower(redis, keys));
         this.recordScript = Script.load("callback-record", keys);
         this.sender = new CallbackSender(retry);
-        // each attempt holds a thread for at most retry.requestTimeout(): THREADS slow receivers delay
-        // the others by that much at most, never longer
+        // each attempt holds a thread for at most retry.requestTimeout(), and attempts run in the order
+        // they fall due: one due behind N stuck attempts waits up to ceil(N / THREADS) request timeouts
+        // (docs/security.md states this limit)
         this.threads = new ScheduledThreadPoolExecutor(THREADS, r -> {
             Thread t = new Thread(r, "callbacks");
             t.setDaemon(true);

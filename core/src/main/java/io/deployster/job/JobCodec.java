@@ -44,6 +44,10 @@ public final class JobCodec {
             if (depth > MAX_DEPTH) {
                 throw new JsonParseException("nested " + depth + " levels deep; at most " + MAX_DEPTH + " are allowed");
             }
+            String twice = JsonKeys.duplicate(json);
+            if (twice != null) {
+                throw new JsonParseException("key '" + twice + "' is given twice; give each key once per object");
+            }
             JobSpec spec = GSON.fromJson(json, JobSpec.class);
             if (spec == null) {
                 throw new JsonParseException("empty document");

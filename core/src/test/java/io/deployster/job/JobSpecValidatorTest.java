@@ -95,4 +95,17 @@ class JobSpecValidatorTest {
         assertEquals(json, JobCodec.specJson(JobCodec.parseSpec(json)));
         assertTrue(JobCodec.toJson(JobCodec.parseSpec(json).extraVars()).contains("\"n\":3"), json);
     }
+
+    @Test
+    void aKeyGivenTwiceIsRefusedWithItsPath() {
+        for (String[] c : new String[][] {
+                {"{\"project\":\"a\",\"project\":\"b\"}", "project"},
+                {"{\"env\":{\"A\":\"1\",\"B\":\"2\",\"A\":\"3\"}}", "env.A"},
+                {"{\"extraVars\":{\"l\":[1,{\"k\":1,\"k\":2}]}}", "extraVars.l[1].k"}}) {
+            InvalidJobException e = assertThrows(InvalidJobException.class, () -> JobCodec.parseSpec(c[0]), c[0]);
+            assertTrue(e.problems().get(0).allowed().contains("key '" + c[1] + "' is given twice"), e.problems().get(0).allowed());
+            assertEquals(c[1], JsonKeys.duplicate(c[0]));
+        }
+        assertEquals(null, JsonKeys.duplicate("{\"a\":{\"k\":1},\"b\":{\"k\":1},\"l\":[{\"k\":1},{\"k\":2}]}"));
+    }
 }

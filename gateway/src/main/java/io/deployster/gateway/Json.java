@@ -6,6 +6,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.deployster.job.JsonKeys;
 
 /** The gateway's JSON: Gson, as everywhere in the project; nulls are written, HTML is not escaped. */
 final class Json {
@@ -24,6 +25,11 @@ final class Json {
             JsonElement e = JsonParser.parseString(text);
             if (!e.isJsonObject()) {
                 throw ApiError.of(400, "body", shorten(text), "one JSON object", "the request body is not a JSON object");
+            }
+            String twice = JsonKeys.duplicate(text);
+            if (twice != null) {
+                // Gson keeps the last value silently; the workflow route's loader refuses a repeated key too
+                throw ApiError.of(400, twice, shorten(text), "each key once per object", "key '" + twice + "' is given twice");
             }
             return e.getAsJsonObject();
         } catch (JsonParseException e) {

@@ -26,6 +26,8 @@ final class NativeRoutes {
     static final List<String> FIELDS = Stream.concat(
             Arrays.stream(JobSpec.class.getRecordComponents()).map(RecordComponent::getName),
             Stream.of("stage")).toList();
+    /** The fields named to a caller who misspelt one: workflow and workflowTask are the engine's alone. */
+    static final List<String> OFFERED = FIELDS.stream().filter(f -> !f.equals("workflow") && !f.equals("workflowTask")).toList();
 
     private final Requests requests;
     private final Deployments deployments;
@@ -58,7 +60,7 @@ final class NativeRoutes {
             // a misspelt or foreign field (callback_url, spec) would be dropped silently: the job would run without it
             if (!FIELDS.contains(key)) {
                 throw ApiError.of(400, key, Json.shorten(body.get(key).toString()), "the fields of a job spec (docs/protocol.md) and 'stage': "
-                        + String.join(", ", FIELDS), "unknown field '" + key + "'");
+                        + String.join(", ", OFFERED), "unknown field '" + key + "'");
             }
         }
         String stage = ctx.queryParam("stage");

@@ -333,6 +333,14 @@ class GatewayTest {
         // unknown fields are refused, not dropped
         assertError(gw.postJson("/api/v1/jobs", "shop-token", "{\"commands\": [\"true\"], \"callback_url\": \"http://hooks.example/\"}"),
                 400, "callback_url", "\"http://hooks.example/\"", "callbackUrl");
+        assertFalse(json(gw.postJson("/api/v1/jobs", "shop-token", "{\"commands\": [\"true\"], \"callback_url\": \"x\"}"))
+                .get("allowed").getAsString().contains("workflow"), "only the engine sets workflow and workflowTask");
+        // a key given twice is refused, not read as its last value
+        String twice = "{\"commands\": [\"true\"], \"queue\": \"a\", \"queue\": \"b\"}";
+        assertError(gw.postJson("/api/v1/jobs", "shop-token", twice), 400, "queue", twice, "each key once per object");
+        assertEquals("key 'queue' is given twice", json(gw.postJson("/api/v1/jobs", "shop-token", twice)).get("error").getAsString());
+        String nested = "{\"commands\": [\"true\"], \"env\": {\"A\": \"1\", \"A\": \"2\"}}";
+        assertError(gw.postJson("/api/v1/jobs", "shop-token", nested), 400, "env.A", nested, "each key once per object");
         assertError(gw.postJson("/api/v1/jobs", "shop-token", "{\"spec\": {\"commands\": [\"true\"]}}"), 400, "spec",
                 "{\"commands\":[\"true\"]}", "stage");
         assertError(gw.postJson("/api/v1/jobs?wait=maybe", "shop-token", "{}"), 400, "wait", "maybe", "true or false");

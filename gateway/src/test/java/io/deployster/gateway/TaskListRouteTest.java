@@ -223,6 +223,10 @@ class TaskListRouteTest {
                 "tasks[0].task_args[1]", "x\\0y");
         assertRefused("{\"image_name\": \"tools:1\", \"tasks\": [{\"task_name\": \"a b\"}]}", "tasks[0].task_name", "a b");
         assertRefused("{\"image_name\": \"tools:1\", \"callback_url\": \"ftp://x/\", \"tasks\": [{\"task_name\": \"a\"}]}", "callback_url", "ftp://x/");
+        assertRefused("{\"image_name\": \"tools:1\", \"callback_url\": \"http://127.0.0.1:99999/a\", \"tasks\": [{\"task_name\": \"a\"}]}",
+                "callback_url", "http://127.0.0.1:99999/a");
+        String twice = "{\"image_name\": \"tools:1\", \"tasks\": [{\"task_name\": \"a\", \"task_name\": \"b\"}]}";
+        assertRefused(twice, "tasks[0].task_name", twice);
         assertRefused("{\"image_name\": \"tools:1\", \"priority\": 1, \"tasks\": [{\"task_name\": \"a\"}]}", "priority", "1");
         assertRefused("{\"image_name\": \"tools:1\", \"tasks\": [{\"task_name\": \"a\", \"timeout\": 3}]}", "tasks[0].timeout", "3");
 

@@ -55,7 +55,7 @@ public final class JobCodec {
             return spec;
         } catch (RuntimeException | StackOverflowError e) {
             // any input a producer or a writer to Redis can make must end as an invalid job, never as a crash
-            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            String reason = e instanceof StackOverflowError ? "nested too deeply" : JsonErrors.describe(e);
             throw new InvalidJobException(List.of(new Problem("spec", json,
                     "a job spec is a JSON object as described in docs/protocol.md (" + reason + ")")));
         }

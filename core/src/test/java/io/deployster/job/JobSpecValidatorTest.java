@@ -108,4 +108,16 @@ class JobSpecValidatorTest {
         }
         assertEquals(null, JsonKeys.duplicate("{\"a\":{\"k\":1},\"b\":{\"k\":1},\"l\":[{\"k\":1},{\"k\":2}]}"));
     }
+
+    @Test
+    void malformedJsonIsDescribedWithoutTheLibrarysAdvice() {
+        for (String[] c : new String[][] {
+                {"{\"commands\":[\"true\"]} x", "not valid JSON at line 1, column "},
+                {"{\"commands\":[\"true\"]", "not valid JSON at line 1, column 21: the text ends before the JSON does"},
+                {"{\n\"cd\": }", "not valid JSON at line 2, column 7: a value is missing"}}) {
+            String allowed = assertThrows(InvalidJobException.class, () -> JobCodec.parseSpec(c[0])).problems().get(0).allowed();
+            assertTrue(allowed.contains(c[1]), allowed);
+            assertTrue(!allowed.contains("setStrictness") && !allowed.contains("http") && !allowed.contains("Exception"), allowed);
+        }
+    }
 }

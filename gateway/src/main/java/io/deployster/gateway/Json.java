@@ -6,6 +6,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.deployster.job.JsonErrors;
 import io.deployster.job.JsonKeys;
 
 /** The gateway's JSON: Gson, as everywhere in the project; nulls are written, HTML is not escaped. */
@@ -33,8 +34,9 @@ final class Json {
             }
             return e.getAsJsonObject();
         } catch (JsonParseException e) {
-            throw ApiError.of(400, "body", shorten(text), "one JSON object", "the request body is not valid JSON: "
-                    + String.valueOf(e.getMessage()).replaceAll("^([a-z]+\\.)+[A-Za-z]+(Exception|Error): ", ""));
+            String why = JsonErrors.describe(e);
+            throw ApiError.of(400, "body", shorten(text), "one JSON object", "the request body is " + (why.startsWith("not valid JSON") ? why
+                    : "not valid JSON: " + why));
         }
     }
 

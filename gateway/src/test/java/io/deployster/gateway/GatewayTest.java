@@ -335,6 +335,9 @@ class GatewayTest {
                 400, "callback_url", "\"http://hooks.example/\"", "callbackUrl");
         assertFalse(json(gw.postJson("/api/v1/jobs", "shop-token", "{\"commands\": [\"true\"], \"callback_url\": \"x\"}"))
                 .get("allowed").getAsString().contains("workflow"), "only the engine sets workflow and workflowTask");
+        String trailing = json(gw.postJson("/api/v1/jobs", "shop-token", "{\"commands\": [\"true\"]} x")).get("error").getAsString();
+        assertTrue(trailing.startsWith("the request body is not valid JSON at line 1, column "), trailing);
+        assertFalse(trailing.contains("setStrictness") || trailing.contains("https://"), trailing);
         // a key given twice is refused, not read as its last value
         String twice = "{\"commands\": [\"true\"], \"queue\": \"a\", \"queue\": \"b\"}";
         assertError(gw.postJson("/api/v1/jobs", "shop-token", twice), 400, "queue", twice, "each key once per object");

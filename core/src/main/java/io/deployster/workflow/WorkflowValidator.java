@@ -118,8 +118,15 @@ public final class WorkflowValidator {
                 jobs.validate(TaskJobs.job(SAMPLE_ID, wf, name, task, (t, k) -> SAMPLE));
             } catch (InvalidJobException e) {
                 for (Problem p : e.problems()) {
+                    // the job was checked with references filled in by a stand-in: quote what the user wrote
+                    String written = p.field().equals("cd") ? task.cd() : p.field().equals("queue") ? task.queue() : null;
+                    boolean templated = written != null && !Placeholders.references(written).isEmpty();
+                    if (p.field().equals("cd") && templated && written.startsWith("${") && p.allowed().startsWith("use an absolute path")) {
+                        // a cd that starts with an output is checked when the task is submitted, once the output is known
+                        continue;
+                    }
                     if (!p.field().equals("project")) {
-                        problems.add(new Problem(at + "." + p.field(), p.value(), p.allowed()));
+                        problems.add(new Problem(at + "." + p.field(), templated ? written : p.value(), p.allowed()));
                     }
                 }
             }

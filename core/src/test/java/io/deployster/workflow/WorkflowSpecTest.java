@@ -153,4 +153,28 @@ class WorkflowSpecTest {
         assertTrue(e.getMessage().startsWith("tasks.b.queue is '' once '${tasks.a.outputs.x}' is filled in"), e.getMessage());
         assertEquals("q-1", TaskJobs.job("wf1", wf, "b", wf.tasks().get("b"), (t, k) -> "q-1").queue());
     }
+
+    @Test
+    void aCdFromAnOutputIsCheckedOnceKnownAndErrorsQuoteTheTextAsWritten() {
+        WorkflowSpec wf = parser.parse("""
+                project: shop
+                tasks:
+                  a: {cd: /srv, commands: [x]}
+                  b: {cd: "${tasks.a.outputs.d}", needs: [a], commands: [y]}
+                """);
+        validator.validate(wf);
+        InvalidJobException late = assertThrows(InvalidJobException.class, () -> new JobSpecValidator(JobLimits.DEFAULT)
+                .validate(TaskJobs.job("wf1", wf, "b", wf.tasks().get("b"), (t, k) -> "relative")));
+        assertEquals("cd", late.problems().get(0).field());
+        assertEquals("relative", late.problems().get(0).value());
+        InvalidJobException e = assertThrows(InvalidJobException.class, () -> validator.validate(parser.parse("""
+                project: shop
+                tasks:
+                  a: {cd: /srv, commands: [x]}
+                  b: {cd: "srv/${tasks.a.outputs.d}", needs: [a], commands: [y]}
+                """)));
+        assertEquals("tasks.b.cd", e.problems().get(0).field());
+        assertEquals("srv/${tasks.a.outputs.d}", e.problems().get(0).value());
+        assertTrue(e.problems().get(0).allowed().startsWith("use an absolute path"), e.problems().get(0).allowed());
+    }
 }

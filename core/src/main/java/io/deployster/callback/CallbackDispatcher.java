@@ -1,6 +1,7 @@
 package io.deployster.callback;
 
 import io.deployster.log.LogFollower;
+import io.deployster.protocol.JobField;
 import io.deployster.protocol.Reply;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
@@ -98,7 +99,7 @@ public final class CallbackDispatcher implements AutoCloseable {
             return;
         }
         String url = CallbackPayloads.url(hash);
-        String project = hash.get("project");
+        String project = hash.get(JobField.PROJECT);
         String signedWith = ring.isEmpty() ? null : ring.signingKey().id();
         CallbackTarget target;
         try {

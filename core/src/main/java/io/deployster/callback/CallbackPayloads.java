@@ -5,6 +5,7 @@ import com.google.gson.GsonBuilder;
 import io.deployster.job.JobCodec;
 import io.deployster.log.LogEntry;
 import io.deployster.log.LogFollower;
+import io.deployster.protocol.JobField;
 import io.deployster.workflow.Outputs;
 import io.deployster.workflow.TaskResult;
 import io.deployster.workflow.WorkflowResult;
@@ -36,7 +37,7 @@ final class CallbackPayloads {
 
     /** The callback URL of the job or workflow recorded in {@code hash}, or null when it has none. */
     static String url(Map<String, String> hash) {
-        String spec = hash.get("spec");
+        String spec = hash.get(JobField.SPEC);
         if (spec == null || spec.isEmpty()) {
             return null;
         }
@@ -45,7 +46,7 @@ final class CallbackPayloads {
     }
 
     static boolean isWorkflow(Map<String, String> hash) {
-        return "workflow".equals(hash.get("kind"));
+        return JobField.KIND_WORKFLOW.equals(hash.get(JobField.KIND));
     }
 
     /**
@@ -57,18 +58,15 @@ final class CallbackPayloads {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("kind", "job");
         m.put("id", id);
-        m.put("project", hash.get("project"));
-        m.put("queue", hash.get("queue"));
-        m.put("status", hash.get("status"));
-        m.put("exitCode", number(hash.get("exitCode")));
-        m.put("failedCommand", number(hash.get("failedCommand")));
-        m.put("reason", empty(hash.get("reason")));
-        m.put("worker", empty(hash.get("worker")));
-        m.put("submittedBy", empty(hash.get("submittedBy")));
-        m.put("submittedAt", number(hash.get("submittedAt")));
-        m.put("startedAt", number(hash.get("startedAt")));
-        m.put("endedAt", number(hash.get("endedAt")));
-        m.put("outputs", Outputs.fromJson(hash.get("outputs")));
+        m.put("project", hash.get(JobField.PROJECT));
+        m.put("queue", hash.get(JobField.QUEUE));
+        m.put("status", hash.get(JobField.STATUS));
+        m.put("exitCode", number(hash.get(JobField.EXIT_CODE)));
+        m.put("failedCommand", number(hash.get(JobField.FAILED_COMMAND)));
+        m.put("reason", empty(hash.get(JobField.REASON)));
+        m.put("worker", empty(hash.get(JobField.WORKER)));
+        submittedAndTimes(m, hash);
+        m.put("outputs", Outputs.fromJson(hash.get(JobField.OUTPUTS)));
         return bytes(m);
     }
 
@@ -87,15 +85,19 @@ final class CallbackPayloads {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("kind", "workflow");
         m.put("id", id);
-        m.put("project", hash.get("project"));
-        m.put("status", hash.get("status"));
-        m.put("reason", empty(hash.get("reason")));
-        m.put("submittedBy", empty(hash.get("submittedBy")));
-        m.put("submittedAt", number(hash.get("submittedAt")));
-        m.put("startedAt", number(hash.get("startedAt")));
-        m.put("endedAt", number(hash.get("endedAt")));
+        m.put("project", hash.get(JobField.PROJECT));
+        m.put("status", hash.get(JobField.STATUS));
+        m.put("reason", empty(hash.get(JobField.REASON)));
+        submittedAndTimes(m, hash);
         m.put("tasks", result.tasks());
         return bytes(m);
+    }
+
+    private static void submittedAndTimes(Map<String, Object> m, Map<String, String> hash) {
+        m.put("submittedBy", empty(hash.get(JobField.SUBMITTED_BY)));
+        m.put("submittedAt", number(hash.get(JobField.SUBMITTED_AT)));
+        m.put("startedAt", number(hash.get(JobField.STARTED_AT)));
+        m.put("endedAt", number(hash.get(JobField.ENDED_AT)));
     }
 
     /**

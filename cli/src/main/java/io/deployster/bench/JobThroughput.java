@@ -2,6 +2,10 @@ package io.deployster.bench;
 
 import io.deployster.run.ProcessGroup;
 import io.deployster.worker.Worker;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +32,7 @@ final class JobThroughput implements Scenario {
 
     @Override
     public void run(BenchContext ctx, ScenarioResult result) throws Exception {
+        double ticks = ProcStat.ticksPerSecond();
         warmUp(ctx);
         double best = 0;
         int bestConcurrency = 0;
@@ -42,26 +47,46 @@ final class JobThroughput implements Scenario {
             }
             double submitSeconds = (System.nanoTime() - s0) / 1e9;
             long t0 = System.currentTimeMillis();
+            CpuTimes before = CpuTimes.take(ctx.redis, ticks);
             Worker worker = ctx.startWorker(queue, concurrency, queue);
             Map<String, BenchContext.JobTimes> times;
+            CpuTimes used;
+            double watchdog;
             try {
                 times = ctx.awaitSucceeded(ids);
+                used = CpuTimes.take(ctx.redis, ticks).minus(before);
+                watchdog = watchdogCpuSeconds();
             } finally {
                 ctx.stopWorker(worker);
             }
             long end = times.values().stream().mapToLong(BenchContext.JobTimes::endedAt).max().orElseThrow();
             double seconds = Math.max(1, end - t0) / 1000.0;
             double rate = n / seconds;
-            double spawns = spawnCeiling(ctx, concurrency, Math.max(20, n / 2));
+            int spawnCount = Math.max(20, n / 2);
+            CpuTimes beforeSpawns = CpuTimes.take(ctx.redis, ticks);
+            double spawns = spawnCeiling(ctx, concurrency, spawnCount);
+            CpuTimes spawnsUsed = CpuTimes.take(ctx.redis, ticks).minus(beforeSpawns);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("jobs", n);
             m.put("seconds", ScenarioResult.round(seconds));
             m.put("jobsPerSecond", ScenarioResult.round(rate));
             m.put("submitsPerSecond", ScenarioResult.round(n / submitSeconds));
             m.put("spawnsPerSecond", ScenarioResult.round(spawns));
+            m.put("percentOfBareSpawns", ScenarioResult.round(100 * rate / spawns));
+            Map<String, Object> perJob = new LinkedHashMap<>();
+            perJob.put("jvm", ms(used.jvm(), n));
+            perJob.put("jobProcesses", ms(used.reapedChildren(), n));
+            perJob.put("leaseWatchdog", ms(watchdog, n));
+            perJob.put("redis", ms(used.redis(), n));
+            m.put("cpuMillisPerJob", perJob);
+            m.put("cpuMillisPerBareSpawn", Map.of("jvm", ms(spawnsUsed.jvm(), spawnCount), "processes", ms(spawnsUsed.reapedChildren(), spawnCount)));
             result.put("concurrency" + concurrency, m);
             result.row("'true' jobs, concurrency " + concurrency + " (" + ScenarioResult.count(n) + ")",
-                    String.format(Locale.ROOT, "%,.0f jobs/s (bare spawns: %,.0f/s)", rate, spawns), null, null, null);
+                    String.format(Locale.ROOT, "%,.0f jobs/s = %.0f%% of bare spawns (%,.0f/s)", rate, 100 * rate / spawns, spawns), null, null, null);
+            result.row("  CPU per job (bare spawn)", String.format(Locale.ROOT,
+                    "JVM %.2f (%.2f), its processes %.2f (%.2f), lease watchdog %.2f, Redis %.2f ms", perJob.get("jvm"),
+                    ms(spawnsUsed.jvm(), spawnCount), perJob.get("jobProcesses"), ms(spawnsUsed.reapedChildren(), spawnCount),
+                    perJob.get("leaseWatchdog"), perJob.get("redis")), null, null, null);
             if (rate > best) {
                 best = rate;
                 bestConcurrency = concurrency;
@@ -72,6 +97,26 @@ final class JobThroughput implements Scenario {
         result.put("noOpMode", "none: every job runs at least one process");
         result.row("best of the above (concurrency " + bestConcurrency + ")", String.format(Locale.ROOT, "%,.0f jobs/s", best),
                 null, ">= 1,000 jobs/s", best >= TARGET_JOBS_PER_SECOND);
+    }
+
+    private static double ms(double seconds, int count) {
+        return ScenarioResult.round(1000 * seconds / count);
+    }
+
+    // The worker's lease watchdog (a bash process, run.LeaseWatchdog): its CPU time so far, 0 when not found.
+    private static double watchdogCpuSeconds() {
+        return ProcessHandle.current().children().filter(JobThroughput::isWatchdog)
+                .mapToDouble(p -> p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0)).sum();
+    }
+
+    // its argv ends with the name it gives itself ($0 of bash -c); the JDK's commandLine() leaves out long ones
+    private static boolean isWatchdog(ProcessHandle p) {
+        try {
+            String argv = Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline"), StandardCharsets.ISO_8859_1);
+            return argv.endsWith("\0deployster-lease-watchdog\0");
+        } catch (IOException e) {
+            return false; // it ended meanwhile
+        }
     }
 
     /**
@@ -105,9 +150,11 @@ final class JobThroughput implements Scenario {
         }
     }
 
-    // Compiles the worker's and the scripts' paths before anything is timed.
+    // Compiles the worker's and the scripts' paths before anything is timed: the JIT's compiler threads
+    // would otherwise take a large share of the two cores from the first phases (a worker that has
+    // served a while has long compiled them).
     private static void warmUp(BenchContext ctx) throws InterruptedException {
-        Worker worker = ctx.startWorker("throughput-warmup", 4, "throughput-warmup");
+        Worker worker = ctx.startWorker("throughput-warmup", 16, "throughput-warmup");
         try {
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < ctx.config.throughputWarmup(); i++) {

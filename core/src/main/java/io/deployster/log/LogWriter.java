@@ -10,8 +10,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import redis.clients.jedis.Jedis;
@@ -44,20 +46,20 @@ public final class LogWriter implements AutoCloseable {
     private final long idMillis;
     private long idSequence;
     private final BlockingQueue<Map<String, String>> buffer;
-    private final Thread shipper;
+    private final CountDownLatch shipped = new CountDownLatch(1);
     private final AtomicLong dropped = new AtomicLong();
     private volatile boolean failing;
     private final LogShipping shipping;
 
     /**
      * @param afterEntry the job's 'started' entry id; this writer's entries are numbered after it
+     * @param bufferEntries entries handed over and not shipped yet, at most
+     * @param shipper runs this writer's shipping loop until {@link #close}: one task, on a thread of a
+     *     pool shared by the jobs, since starting a thread per job costs more than a short job's Redis work
+     * @param shipping told what was shipped and dropped (metrics)
      */
-    public LogWriter(Redis redis, Keys keys, String jobId, String afterEntry, long maxLen, int bufferEntries) {
-        this(redis, keys, jobId, afterEntry, maxLen, bufferEntries, LogShipping.NONE);
-    }
-
-    /** @param shipping told what was shipped and dropped (metrics) */
-    public LogWriter(Redis redis, Keys keys, String jobId, String afterEntry, long maxLen, int bufferEntries, LogShipping shipping) {
+    public LogWriter(Redis redis, Keys keys, String jobId, String afterEntry, long maxLen, int bufferEntries, Executor shipper,
+                     LogShipping shipping) {
         this.shipping = shipping;
         this.redis = redis;
         this.key = keys.log(jobId);
@@ -65,10 +67,15 @@ public final class LogWriter implements AutoCloseable {
         StreamEntryID after = new StreamEntryID(afterEntry);
         this.idMillis = after.getTime();
         this.idSequence = after.getSequence();
-        this.buffer = new ArrayBlockingQueue<>(bufferEntries);
-        this.shipper = new Thread(this::ship, "log-" + jobId);
-        shipper.setDaemon(true);
-        shipper.start();
+        // linked, not an array: most jobs print a few lines, and a 50,000-slot array per job is 200 KB to clear
+        this.buffer = new LinkedBlockingQueue<>(bufferEntries);
+        shipper.execute(() -> {
+            try {
+                ship();
+            } finally {
+                shipped.countDown();
+            }
+        });
     }
 
     public void line(String stream, String text) {
@@ -217,7 +224,7 @@ public final class LogWriter implements AutoCloseable {
     public void close() {
         put(END);
         try {
-            shipper.join();
+            shipped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

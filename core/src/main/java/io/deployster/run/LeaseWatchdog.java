@@ -1,15 +1,16 @@
 package io.deployster.run;
 
+import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -26,7 +27,7 @@ public final class LeaseWatchdog implements AutoCloseable {
     private final String script;
     private final Consumer<String> onFenced;
     private Process process;
-    private Writer toWatchdog;
+    private OutputStream toWatchdog;
     private boolean closing;
 
     private LeaseWatchdog(String script, Consumer<String> onFenced) {
@@ -51,10 +52,12 @@ public final class LeaseWatchdog implements AutoCloseable {
     }
 
     private synchronized void spawn() throws IOException {
-        Process p = new ProcessBuilder("bash", "-c", script, "deployster-lease-watchdog")
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder builder = new ProcessBuilder("bash", "-c", script, "deployster-lease-watchdog")
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().put("LC_ALL", "C"); // bash's read -N counts bytes, as the length prefix does
+        Process p = builder.start();
         process = p;
-        toWatchdog = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
+        toWatchdog = new BufferedOutputStream(p.getOutputStream(), 8192);
         Thread reader = new Thread(() -> readReports(p.getInputStream()), "lease-watchdog-" + p.pid());
         reader.setDaemon(true);
         reader.start();
@@ -108,9 +111,12 @@ public final class LeaseWatchdog implements AutoCloseable {
         return process.pid();
     }
 
+    // One write per message, its byte length first (lease-watchdog.sh says why)
     private synchronized void send(String line) {
+        byte[] message = (line + "\n").getBytes(StandardCharsets.US_ASCII);
         try {
-            toWatchdog.write(line + "\n");
+            toWatchdog.write(String.format(Locale.ROOT, "%06d", message.length).getBytes(StandardCharsets.US_ASCII));
+            toWatchdog.write(message);
             toWatchdog.flush();
         } catch (IOException e) {
             // it died: exited() starts a new one, which the next renewal tells every lease

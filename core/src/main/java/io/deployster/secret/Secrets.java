@@ -31,6 +31,9 @@ public record Secrets(Map<String, String> env, Map<String, Object> extraVars) {
 
     /** The values to mask in output: each env value, and the text of each extra var. */
     public Masker masker() {
+        if (isEmpty()) {
+            return Masker.none();
+        }
         List<String> values = new ArrayList<>(env.values());
         extraVars.values().forEach(v -> {
             values.add(v instanceof String s ? s : JobCodec.toJson(v));

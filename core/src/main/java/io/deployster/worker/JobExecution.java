@@ -6,18 +6,16 @@ import io.deployster.log.LineReader;
 import io.deployster.log.LogWriter;
 import io.deployster.queue.JobQueue;
 import io.deployster.redis.Backoff;
-import io.deployster.redis.Redis;
 import io.deployster.run.JobProcesses;
 import io.deployster.run.JobRunner;
 import io.deployster.run.Outcome;
-import io.deployster.run.Subreaper;
 import io.deployster.secret.Secrets;
+import io.deployster.workflow.OutputFiles;
 import io.deployster.workflow.Outputs;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 
 /**
@@ -43,20 +41,20 @@ final class JobExecution implements Runnable {
     private final Path outputFile;
     private String outputsJson;
 
-    JobExecution(String id, JobSpec spec, Secrets secrets, JobQueue.Start start, JobQueue queue, Redis redis, WorkerOptions options,
-                 Subreaper subreaper, LeaseKeeper leases, Consumer<JobExecution> onEnd, WorkerEvents events, ExecutorService readers) {
-        this.events = events;
+    JobExecution(String id, JobSpec spec, Secrets secrets, JobQueue.Start start, JobContext context, Consumer<JobExecution> onEnd) {
+        this.events = context.events();
         this.id = id;
         this.spec = spec;
-        this.queue = queue;
-        this.leases = leases;
+        this.queue = context.queue();
+        this.leases = context.leases();
         this.fencingToken = start.fencingToken();
         this.onEnd = onEnd;
-        this.log = new LogWriter(redis, queue.keys(), id, start.startedEntry(), queue.settings().logMaxLen(), LOG_BUFFER, events);
-        this.processes = new JobProcesses(id, subreaper, () -> leases.sessionsChanged(this));
-        this.outputFile = outputFile(id);
-        this.runner = new JobRunner(id, spec, secrets, log, new LineReader(options.maxLineBytes()), options.killGrace().toMillis(),
-                processes, fencingToken, () -> leases.lapsedReason(id), outputFile, readers);
+        this.log = new LogWriter(context.redis(), queue.keys(), id, start.startedEntry(), queue.settings().logMaxLen(), LOG_BUFFER,
+                context.threads(), events);
+        this.processes = new JobProcesses(id, context.subreaper(), () -> leases.sessionsChanged(this));
+        this.outputFile = outputFile(context.outputs(), id);
+        this.runner = new JobRunner(id, spec, secrets, log, new LineReader(context.options().maxLineBytes()),
+                context.options().killGrace().toMillis(), processes, fencingToken, () -> leases.lapsedReason(id), outputFile, context.threads());
     }
 
     String id() {
@@ -137,9 +135,9 @@ final class JobExecution implements Runnable {
     }
 
     // A file for the job's key=value outputs (docs/workflows.md); without one the job simply has none.
-    private static Path outputFile(String id) {
+    private static Path outputFile(OutputFiles outputs, String id) {
         try {
-            return Outputs.createFile(id);
+            return outputs.create(id);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "job {0}: no file for its outputs ({1}); DEPLOYSTER_OUTPUT is not set", id, e.getMessage());
             return null;

@@ -12,9 +12,12 @@ import io.deployster.redis.Redis;
 import io.deployster.run.LeaseWatchdog;
 import io.deployster.run.Posix;
 import io.deployster.run.Subreaper;
+import io.deployster.workflow.OutputFiles;
 import io.deployster.workflow.WorkflowCoordinator;
 import io.deployster.workflow.WorkflowEngine;
 import io.deployster.workflow.WorkflowStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.Optional;
@@ -49,6 +52,7 @@ public final class Worker implements AutoCloseable {
     private volatile boolean stopping;
     private Subreaper subreaper;
     private LeaseWatchdog watchdog;
+    private OutputFiles outputs;
     private LeaseKeeper leases;
     private RunnerPool pool;
     private Supervisor supervisor;
@@ -94,8 +98,10 @@ public final class Worker implements AutoCloseable {
         WorkflowStore store = new WorkflowStore(redis, queue, Clock.systemUTC());
         callbacks = new CallbackDispatcher(redis, queue.keys(), queue.keyRing(), new CallbackAddresses(policy), RetryPolicy.standard(),
                 Clock.systemUTC(), store);
+        outputs = outputFiles();
+        JobContext jobs = new JobContext(queue, redis, options, subreaper, leases, events, threads, outputs);
         pool = new RunnerPool(options.concurrency(), threads, timers, (job, onEnd) -> new JobExecution(job.id(), job.spec(),
-                job.secrets(), job.start(), queue, redis, options, subreaper, leases, ended -> {
+                job.secrets(), job.start(), jobs, ended -> {
                     try {
                         onEnd.accept(ended);
                     } finally {
@@ -104,7 +110,7 @@ public final class Worker implements AutoCloseable {
                             callbacks.ended(job.id());
                         }
                     }
-                }, events, threads), leases, events);
+                }), leases, events);
         supervisor = new Supervisor(redis, queue, options, leases, pool, fetcher, subreaper, events);
         supervisor.start();
         reader.start();
@@ -199,11 +205,27 @@ public final class Worker implements AutoCloseable {
             watchdog.close();
         }
         threads.shutdown();
+        if (outputs != null) {
+            try {
+                outputs.close();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "worker {0}: its directory of job output files could not be removed: {1}", options.name(), e.getMessage());
+            }
+        }
         try {
             queue.forgetWorker(options.name()); // gone at once, not after lost-after: nothing of ours runs any more
         } catch (RuntimeException e) {
             // Redis unreachable: the key expires by itself
         }
         LOG.log(Level.INFO, "worker {0} stopped", options.name());
+    }
+
+    private OutputFiles outputFiles() {
+        try {
+            return OutputFiles.create();
+        } catch (IOException e) {
+            throw new UncheckedIOException("worker " + options.name() + " cannot make a private directory for its jobs' output files in "
+                    + System.getProperty("java.io.tmpdir") + " (" + e.getMessage() + "); make the temporary directory writable", e);
+        }
     }
 }

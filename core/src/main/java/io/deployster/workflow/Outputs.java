@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,12 +22,6 @@ public final class Outputs {
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
 
     private Outputs() {
-    }
-
-    /** A new empty private file (mode 0600) for a job to write its outputs to. */
-    public static Path createFile(String jobId) throws IOException {
-        return Files.createTempFile("deployster-output-" + jobId.replaceAll("[^A-Za-z0-9._-]", "_") + "-", ".env",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     }
 
     /** Reads and deletes the file; an absent file has no outputs. */

@@ -1,10 +1,13 @@
 # The lease watchdog of one Deployster worker (docs/design.md, "Lease and fencing"). It runs beside
 # the worker's JVM, so it still acts while the worker is stopped (SIGSTOP, a long GC pause) or dead.
 #
-# stdin, one line each, from the worker:
+# stdin, from the worker: messages, each a 6-digit decimal length then that many bytes (a line):
 #   lease JOB SIDS MILLIS   JOB's lease holds for MILLIS more ms; SIDS are its commands' session (and
 #                           process group) ids, comma-separated, 0 when none started yet
 #   end JOB                 JOB ended: forget it
+# The length lets bash read a message in two or three read() calls: reading up to a newline, or with a
+# timeout, it reads a pipe one byte per call (and blocks signals around each byte), which cost more CPU
+# than a short job's own process start.
 # stdout, to the worker:
 #   fenced JOB              JOB's lease ran out before the next 'lease' line: its processes were killed
 #
@@ -47,31 +50,51 @@ fence() { # JOB [ROUNDS]: kill its processes, looking again ROUNDS times 100 ms 
   echo "fenced $job"
 }
 
+tick
+next=0 # the earliest deadline, 0 when none; it may be early (that job ended or was renewed): then look again
 while true; do
-  tick
-  next=""
-  for job in "${!deadline[@]}"; do
-    if [ "${deadline[$job]}" -le "$now" ]; then
-      fence "$job"
-    elif [ -z "$next" ] || [ "${deadline[$job]}" -lt "$next" ]; then
-      next=${deadline[$job]}
-    fi
-  done
-  wait_ms=3600000
-  [ -n "$next" ] && wait_ms=$(( next - now ))
-  [ "$wait_ms" -lt 1 ] && wait_ms=1
-  printf -v timeout '%d.%03d' $(( wait_ms / 1000 )) $(( wait_ms % 1000 ))
-  if IFS=' ' read -r -t "$timeout" cmd job sids ms; then
-    case "$cmd" in
-      lease) tick; deadline[$job]=$(( now + ms )); sessions[$job]=$sids ;;
-      end) unset "deadline[$job]" "sessions[$job]" ;;
-    esac
-  elif [ $? -le 128 ]; then
-    # the worker died: a command it was starting may still come up, so look for a whole second
+  if (( next && next <= now )); then
+    next=0 fenced=""
     for job in "${!deadline[@]}"; do
-      echo "deployster lease watchdog: the worker is gone; killing the processes of job $job" >&2
-      fence "$job" 10
+      if (( deadline[$job] <= now )); then
+        fence "$job"
+        fenced=1
+      elif (( !next || deadline[$job] < next )); then
+        next=${deadline[$job]}
+      fi
     done
-    exit 0
+    [ -n "$fenced" ] && tick && continue # fencing took time: other deadlines may have come
+  fi
+  wait_ms=3600000
+  (( next )) && wait_ms=$(( next - now ))
+  (( wait_ms < 1 )) && wait_ms=1
+  printf -v timeout '%d.%03d' $(( wait_ms / 1000 )) $(( wait_ms % 1000 ))
+  # only the first byte waits with a timeout; the worker writes each message whole, so the rest is there
+  if read -r -N 1 -t "$timeout" digit; then
+    while true; do
+      read -r -N 5 digits && read -r -N "$(( 10#$digit$digits ))" message || break 2
+      tick
+      set -f; set -- $message; set +f # its words, never globbed
+      case "${1:-}" in
+        lease)
+          if [ $# -eq 4 ]; then
+            deadline[$2]=$(( now + $4 )) sessions[$2]=$3
+            (( !next || deadline[$2] < next )) && next=${deadline[$2]}
+          fi ;;
+        end) [ $# -eq 2 ] && unset "deadline[$2]" "sessions[$2]" ;;
+      esac
+      # more messages waiting: take them before looking at the deadlines again
+      read -r -t 0 && read -r -N 1 digit || break
+    done
+  elif [ $? -le 128 ]; then
+    break # end of input: the worker died
+  else
+    tick
   fi
 done
+# the worker died: a command it was starting may still come up, so look for a whole second
+for job in "${!deadline[@]}"; do
+  echo "deployster lease watchdog: the worker is gone; killing the processes of job $job" >&2
+  fence "$job" 10
+done
+exit 0

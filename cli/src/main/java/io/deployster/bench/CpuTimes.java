@@ -1,0 +1,44 @@
+package io.deployster.bench;
+
+import io.deployster.redis.Redis;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * CPU seconds used so far (user plus system) by the parts of a worker's work that share the machine:
+ * this JVM (the worker's threads, and the benchmark's), the child processes it has reaped (the jobs'
+ * commands: /proc/self/stat's cutime and cstime count a child once it has been waited for), and
+ * Redis (INFO cpu). Two samples' difference is what a stretch of work cost each of them.
+ *
+ * @param jvm this process's own threads
+ * @param reapedChildren its children that have ended and been waited for, with their own children
+ * @param redis the Redis server's main and background threads
+ */
+record CpuTimes(double jvm, double reapedChildren, double redis) {
+
+    static CpuTimes take(Redis redis, double ticksPerSecond) throws IOException {
+        String stat = Files.readString(Path.of("/proc/self/stat"), StandardCharsets.US_ASCII);
+        // the command name (field 2) may hold spaces; the fields after it are counted from the ')'
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+        double jvm = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / ticksPerSecond; // utime, stime
+        double children = (Long.parseLong(f[13]) + Long.parseLong(f[14])) / ticksPerSecond; // cutime, cstime
+        return new CpuTimes(jvm, children, redisCpuSeconds(redis));
+    }
+
+    /** Redis' own CPU time so far (user + system), from INFO cpu. */
+    static double redisCpuSeconds(Redis redis) {
+        double sum = 0;
+        for (String line : redis.call(jedis -> jedis.info("cpu")).split("\r?\n")) {
+            if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
+                sum += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        return sum;
+    }
+
+    CpuTimes minus(CpuTimes earlier) {
+        return new CpuTimes(jvm - earlier.jvm, reapedChildren - earlier.reapedChildren, redis - earlier.redis);
+    }
+}

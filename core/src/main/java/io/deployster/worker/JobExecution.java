@@ -52,7 +52,7 @@ final class JobExecution implements Runnable {
         this.log = new LogWriter(context.redis(), queue.keys(), id, start.startedEntry(), queue.settings().logMaxLen(), LOG_BUFFER,
                 context.threads(), events);
         this.processes = new JobProcesses(id, context.subreaper(), () -> leases.sessionsChanged(this));
-        this.outputFile = outputFile(context.outputs(), id);
+        this.outputFile = context.outputs().of(id);
         this.runner = new JobRunner(id, spec, secrets, log, new LineReader(context.options().maxLineBytes()),
                 context.options().killGrace().toMillis(), processes, fencingToken, () -> leases.lapsedReason(id), outputFile, context.threads());
     }
@@ -134,20 +134,7 @@ final class JobExecution implements Runnable {
         }
     }
 
-    // A file for the job's key=value outputs (docs/workflows.md); without one the job simply has none.
-    private static Path outputFile(OutputFiles outputs, String id) {
-        try {
-            return outputs.create(id);
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "job {0}: no file for its outputs ({1}); DEPLOYSTER_OUTPUT is not set", id, e.getMessage());
-            return null;
-        }
-    }
-
     private void readOutputs() {
-        if (outputFile == null) {
-            return;
-        }
         try {
             outputsJson = Outputs.toJson(Outputs.readAndDelete(outputFile));
         } catch (IOException | RuntimeException e) {

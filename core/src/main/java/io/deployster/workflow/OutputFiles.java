@@ -4,21 +4,16 @@ import io.deployster.job.JobIds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * The private directory (mode 0700, made once per worker) holding its jobs' {@code $DEPLOYSTER_OUTPUT}
- * files. Each file is named after its job, whose id is unique, so making one is a single create: a
- * random temporary name per job would cost a secure random number for every job.
+ * files. Each file is named after its job, whose id is unique, and is made by the job when it writes
+ * (a shell's {@code >>}): the directory keeps it private, so the worker creates nothing per job (a
+ * temporary file with a random name cost a secure random number, a create and a delete per job).
  */
 public final class OutputFiles implements AutoCloseable {
-    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
-
     private final Path dir;
 
     private OutputFiles(Path dir) {
@@ -32,15 +27,13 @@ public final class OutputFiles implements AutoCloseable {
     }
 
     /**
-     * A new empty private file (mode 0600) for job {@code jobId} to write its outputs to; read it with
-     * {@link Outputs#readAndDelete}.
+     * Where job {@code jobId} writes its outputs; {@link Outputs#readAndDelete} reads and removes the
+     * file after the job.
      *
      * @throws IllegalArgumentException when {@code jobId} is not a job id ({@link JobIds})
      */
-    public Path create(String jobId) throws IOException {
-        Path file = dir.resolve(JobIds.check(jobId) + ".env"); // an id holds no '/': the file stays in dir
-        Files.deleteIfExists(file); // left by a run of the same job that this worker could not finish reading
-        return Files.createFile(file, PRIVATE_FILE);
+    public Path of(String jobId) {
+        return dir.resolve(JobIds.check(jobId) + ".env"); // an id holds no '/': the file stays in dir
     }
 
     /** Removes the directory and whatever is left in it. */

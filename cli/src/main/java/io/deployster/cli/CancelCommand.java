@@ -4,23 +4,12 @@ import io.deployster.client.DeploysterClient;
 import io.deployster.client.NoSuchJobException;
 import io.deployster.job.JobState;
 import io.deployster.queue.JobQueue.CancelOutcome;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "cancel", mixinStandardHelpOptions = true,
         description = "Cancel a job: a queued or waiting job ends at once; a running one is stopped by its worker.")
-final class CancelCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-    @Mixin
-    RedisOption redis;
-    @Parameters(paramLabel = "ID", description = "Job id, as printed by submit.")
-    String id;
+final class CancelCommand extends JobCommand {
     @Option(names = "--reason", defaultValue = "cancelled from the command line", description = "Recorded on the job and shown to its followers.")
     String reason;
     @Option(names = "--wait", description = "For a running job, wait until its worker has stopped it.")

@@ -3,26 +3,16 @@ package io.deployster.cli;
 import io.deployster.job.JobState;
 import io.deployster.job.JobStatus;
 import io.deployster.ops.JobsView;
-import io.deployster.ops.OpsJson;
-import io.deployster.redis.Keys;
-import io.deployster.redis.Redis;
+import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "jobs", mixinStandardHelpOptions = true,
         description = "Print the jobs Redis holds (ended ones until their retention ends), newest first.")
-final class JobsCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-    @Mixin
-    RedisOption redis;
+final class JobsCommand extends ViewCommand {
     @Option(names = "--project", paramLabel = "P", description = "Only jobs of this project.")
     String project;
     @Option(names = "--status", paramLabel = "S", description = "Only jobs in this state: queued, waiting, running, succeeded, "
@@ -36,22 +26,16 @@ final class JobsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         JobsView.Filter filter = new JobsView.Filter(project, status == null ? null : status(status), limit);
-        try (Redis pool = redis.connect(2)) {
-            List<JobState> jobs = new JobsView(pool, Keys.defaults()).list(filter);
-            var out = spec.commandLine().getOut();
-            if (json) {
-                out.println(OpsJson.toJson(jobs));
-                out.flush();
-                return ExitCodes.SUCCEEDED;
-            }
-            Table table = new Table("JOB", "PROJECT", "QUEUE", "STATUS", "SUBMITTED", "WORKER", "DURATION", "SUBMITTED BY");
-            for (JobState s : jobs) {
-                table.row(s.id(), s.project(), s.queue(), s.status().wireName(), Table.time(s.submittedAt()), s.worker(),
-                        Table.millis(s.durationMillis()), s.submittedBy());
-            }
-            table.print(out);
-            return ExitCodes.SUCCEEDED;
+        return show(json, (pool, keys) -> new JobsView(pool, keys).list(filter), JobsCommand::print);
+    }
+
+    private static void print(List<JobState> jobs, PrintWriter out) {
+        Table table = new Table("JOB", "PROJECT", "QUEUE", "STATUS", "SUBMITTED", "WORKER", "DURATION", "SUBMITTED BY");
+        for (JobState s : jobs) {
+            table.row(s.id(), s.project(), s.queue(), s.status().wireName(), Table.time(s.submittedAt()), s.worker(),
+                    Table.millis(s.durationMillis()), s.submittedBy());
         }
+        table.print(out);
     }
 
     private static JobStatus status(String name) {

@@ -6,24 +6,13 @@ import io.deployster.job.JobState;
 import io.deployster.log.LogEntry;
 import io.deployster.log.LogFollower;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "logs", mixinStandardHelpOptions = true,
         description = "Print a job's log; with --follow, keep printing until the job ends and exit with its result.")
-final class LogsCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-    @Mixin
-    RedisOption redis;
-    @Parameters(paramLabel = "ID", description = "Job id, as printed by submit.")
-    String id;
+final class LogsCommand extends JobCommand {
     @Option(names = {"-f", "--follow"}, description = "Wait for new lines until the job ends.")
     boolean follow;
     @Option(names = "--after", paramLabel = "ENTRY", defaultValue = LogFollower.START,

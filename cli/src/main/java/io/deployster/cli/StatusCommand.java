@@ -16,24 +16,12 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Print a job's state; the exit code is the job's (0 succeeded, 1 failed, ...) or 9 while it has not ended.")
-final class StatusCommand implements Callable<Integer> {
+final class StatusCommand extends JobCommand {
     static final int NOT_ENDED = ExitCodes.NOT_ENDED;
-
-    @Spec
-    CommandSpec spec;
-    @Mixin
-    RedisOption redis;
-    @Parameters(paramLabel = "ID", description = "Job id, as printed by submit.")
-    String id;
 
     @Override
     public Integer call() {

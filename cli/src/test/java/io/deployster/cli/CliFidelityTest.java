@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deployster.redis.Keys;
-import io.deployster.testing.Deployment;
+import io.deployster.testing.DeploymentPerTest;
 import io.deployster.testing.RealRedis;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -13,8 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,18 +25,8 @@ class CliFidelityTest {
     @TempDir
     Path dir;
 
-    Deployment deployment;
-
-    @BeforeEach
-    void start() {
-        deployment = new Deployment(redis.uri());
-        deployment.worker("cli-worker", 1);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        deployment.close();
-    }
+    @RegisterExtension
+    final DeploymentPerTest deployment = new DeploymentPerTest(redis, "cli-worker", 1);
 
     private String[] submit(String... extra) {
         List<String> args = new ArrayList<>(List.of("submit", "--redis", redis.uri(), "--project", "shop", "--cd", dir.toString()));

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.deployster.job.JobStatus;
 import io.deployster.redis.Keys;
 import io.deployster.testing.Await;
-import io.deployster.testing.Deployment;
+import io.deployster.testing.DeploymentPerTest;
 import io.deployster.testing.RealRedis;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -16,8 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,18 +28,8 @@ class CliTest {
     @TempDir
     Path dir;
 
-    Deployment deployment;
-
-    @BeforeEach
-    void start() {
-        deployment = new Deployment(redis.uri());
-        deployment.worker("cli-worker", 2);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        deployment.close();
-    }
+    @RegisterExtension
+    final DeploymentPerTest deployment = new DeploymentPerTest(redis, "cli-worker", 2);
 
     record Run(int exit, String out, String err) {
         List<String> outLines() {
@@ -122,7 +110,7 @@ class CliTest {
     private String runningJob() {
         return redis.client().call(j -> j.keys(Keys.defaults().jobPattern())).stream()
                 .map(Keys::tagOf)
-                .filter(id -> deployment.client.status(id).status() == JobStatus.RUNNING)
+                .filter(id -> deployment.client().status(id).status() == JobStatus.RUNNING)
                 .findFirst().orElse(null);
     }
 

@@ -10,7 +10,7 @@ import io.deployster.job.JobState;
 import io.deployster.job.JobStatus;
 import io.deployster.log.LogEntry;
 import io.deployster.log.LogFollower;
-import io.deployster.testing.Deployment;
+import io.deployster.testing.DeploymentPerTest;
 import io.deployster.testing.RealRedis;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +19,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,25 +30,15 @@ class CommandsJobTest {
     @TempDir
     Path dir;
 
-    Deployment deployment;
-
-    @BeforeEach
-    void start() {
-        deployment = new Deployment(redis.uri());
-        deployment.worker("w1", 2);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        deployment.close();
-    }
+    @RegisterExtension
+    final DeploymentPerTest deployment = new DeploymentPerTest(redis, "w1", 2);
 
     @Test
     void runsCommandsInOrderAndStreamsBothOutputsWithEvents() throws Exception {
-        String id = deployment.client.submit(JobSpec.commands("shop", dir.toString(),
+        String id = deployment.client().submit(JobSpec.commands("shop", dir.toString(),
                 List.of("echo one", "echo two >&2", "pwd")).submittedBy("build #7").build());
         List<LogEntry> entries = new ArrayList<>();
-        JobState state = deployment.client.follow(id, LogFollower.START, entries::add);
+        JobState state = deployment.client().follow(id, LogFollower.START, entries::add);
 
         assertEquals(JobStatus.SUCCEEDED, state.status());
         assertEquals(0, state.exitCode());
@@ -69,9 +57,9 @@ class CommandsJobTest {
     @Test
     void stopsAtTheFirstFailingCommandAndRecordsWhichOneFailed() throws Exception {
         Path marker = dir.resolve("third-ran");
-        String id = deployment.client.submit(JobSpec.commands("shop", dir.toString(),
+        String id = deployment.client().submit(JobSpec.commands("shop", dir.toString(),
                 List.of("true", "echo broken; exit 3", "touch " + marker)).build());
-        JobState state = deployment.client.await(id);
+        JobState state = deployment.client().await(id);
 
         assertEquals(JobStatus.FAILED, state.status());
         assertEquals(3, state.exitCode());
@@ -82,10 +70,10 @@ class CommandsJobTest {
 
     @Test
     void writesEnvAsPrivateDotEnvAndExportsItToTheCommands() throws Exception {
-        String id = deployment.client.submit(JobSpec.commands("shop", dir.toString(),
+        String id = deployment.client().submit(JobSpec.commands("shop", dir.toString(),
                 List.of("echo \"$GREETING/$QUOTED/$PRICE\"")).env(envInOrder("GREETING", "hello world", "QUOTED", "it's", "PRICE", "$5 `each`")).build());
         List<String> lines = new ArrayList<>();
-        JobState state = deployment.client.follow(id, LogFollower.START, e -> { if (e.isLine()) lines.add(e.text()); });
+        JobState state = deployment.client().follow(id, LogFollower.START, e -> { if (e.isLine()) lines.add(e.text()); });
 
         assertEquals(JobStatus.SUCCEEDED, state.status());
         assertEquals(List.of("hello world/it's/$5 `each`"), lines);
@@ -104,8 +92,8 @@ class CommandsJobTest {
 
     @Test
     void aMissingDirectoryFailsTheJobWithAClearReason() throws Exception {
-        String id = deployment.client.submit(JobSpec.commands("shop", dir.resolve("nope").toString(), List.of("true")).build());
-        JobState state = deployment.client.await(id);
+        String id = deployment.client().submit(JobSpec.commands("shop", dir.resolve("nope").toString(), List.of("true")).build());
+        JobState state = deployment.client().await(id);
 
         assertEquals(JobStatus.FAILED, state.status());
         assertTrue(state.reason().contains("(field 'cd') does not exist"), state.reason());
@@ -114,13 +102,13 @@ class CommandsJobTest {
 
     @Test
     void followingFromAnEntryIdResumesWithNoGapAndNoRepeat() throws Exception {
-        String id = deployment.client.submit(JobSpec.commands("shop", dir.toString(), List.of("seq 1 50")).build());
+        String id = deployment.client().submit(JobSpec.commands("shop", dir.toString(), List.of("seq 1 50")).build());
         List<LogEntry> all = new ArrayList<>();
-        deployment.client.follow(id, LogFollower.START, all::add);
+        deployment.client().follow(id, LogFollower.START, all::add);
 
         LogEntry cut = all.stream().filter(e -> "20".equals(e.text())).findFirst().orElseThrow();
         List<String> resumed = new ArrayList<>();
-        deployment.client.follow(id, cut.id(), e -> { if (e.isLine()) resumed.add(e.text()); });
+        deployment.client().follow(id, cut.id(), e -> { if (e.isLine()) resumed.add(e.text()); });
         List<String> expected = new ArrayList<>();
         for (int i = 21; i <= 50; i++) {
             expected.add(Integer.toString(i));

@@ -3,9 +3,10 @@ package io.deployster.workflow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.deployster.client.DeploysterClient;
 import io.deployster.job.JobState;
 import io.deployster.job.JobStatus;
-import io.deployster.testing.Deployment;
+import io.deployster.testing.DeploymentPerTest;
 import io.deployster.testing.RealRedis;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,74 +16,70 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class WorkflowTimeoutTest {
     @RegisterExtension
     static RealRedis redis = new RealRedis();
+    @RegisterExtension
+    final DeploymentPerTest deployment = new DeploymentPerTest(redis, "w-t", 2, "t");
 
     @Test
     void aTaskOverItsOwnTimeoutIsStoppedAndFailsTheWorkflowNamingIt() throws Exception {
-        try (Deployment d = new Deployment(redis.uri())) {
-            d.worker("w-t", 2, "t");
-            String id = d.client.submitWorkflow(new WorkflowParser().parse("""
-                    project: limits
-                    defaults: {queue: t, cd: /tmp}
-                    tasks:
-                      quick: {commands: ["true"]}
-                      slow: {needs: [quick], timeoutSeconds: 1, commands: ["sleep 60"]}
-                      after: {needs: [slow], commands: ["true"]}
-                    """));
-            JobState end = d.client.await(id);
-            assertEquals(JobStatus.FAILED, end.status());
-            assertTrue(end.reason().startsWith("task slow timed_out"), end.reason());
-            assertTrue(end.reason().endsWith("skipped: after"), end.reason());
-            Map<String, TaskResult> t = d.client.workflow(id).tasks();
-            assertEquals("succeeded", t.get("quick").status());
-            assertEquals("timed_out", t.get("slow").status());
-            assertEquals(JobStatus.TIMED_OUT, d.client.status(t.get("slow").job()).status());
-            assertEquals("skipped", t.get("after").status());
-            assertTrue(t.get("after").reason().contains("it needs slow, which ended timed_out"), t.get("after").reason());
-        }
+        DeploysterClient client = deployment.client();
+        String id = client.submitWorkflow(new WorkflowParser().parse("""
+                project: limits
+                defaults: {queue: t, cd: /tmp}
+                tasks:
+                  quick: {commands: ["true"]}
+                  slow: {needs: [quick], timeoutSeconds: 1, commands: ["sleep 60"]}
+                  after: {needs: [slow], commands: ["true"]}
+                """));
+        JobState end = client.await(id);
+        assertEquals(JobStatus.FAILED, end.status());
+        assertTrue(end.reason().startsWith("task slow timed_out"), end.reason());
+        assertTrue(end.reason().endsWith("skipped: after"), end.reason());
+        Map<String, TaskResult> t = client.workflow(id).tasks();
+        assertEquals("succeeded", t.get("quick").status());
+        assertEquals("timed_out", t.get("slow").status());
+        assertEquals(JobStatus.TIMED_OUT, client.status(t.get("slow").job()).status());
+        assertEquals("skipped", t.get("after").status());
+        assertTrue(t.get("after").reason().contains("it needs slow, which ended timed_out"), t.get("after").reason());
     }
 
     @Test
     void theWorkflowWideTimeoutStopsRunningTasksSkipsTheRestAndEndsTimedOut() throws Exception {
-        try (Deployment d = new Deployment(redis.uri())) {
-            d.worker("w-t", 2, "t");
-            String id = d.client.submitWorkflow(new WorkflowParser().parse("""
-                    project: limits
-                    timeoutSeconds: 2
-                    defaults: {queue: t, cd: /tmp}
-                    tasks:
-                      long: {commands: ["sleep 60"]}
-                      next: {needs: [long], commands: ["true"]}
-                    """));
-            JobState end = d.client.await(id);
-            assertEquals(JobStatus.TIMED_OUT, end.status());
-            assertTrue(end.reason().startsWith("the workflow ran longer than its timeoutSeconds (2 s)"), end.reason());
-            Map<String, TaskResult> t = d.client.workflow(id).tasks();
-            assertEquals("cancelled", t.get("long").status());
-            JobState longJob = d.client.status(t.get("long").job());
-            assertTrue(longJob.status().isTerminal(), "no task is left running: " + longJob);
-            assertEquals("skipped", t.get("next").status());
-            assertEquals("not started: the workflow ran longer than its timeoutSeconds (2 s)", t.get("next").reason());
-        }
+        DeploysterClient client = deployment.client();
+        String id = client.submitWorkflow(new WorkflowParser().parse("""
+                project: limits
+                timeoutSeconds: 2
+                defaults: {queue: t, cd: /tmp}
+                tasks:
+                  long: {commands: ["sleep 60"]}
+                  next: {needs: [long], commands: ["true"]}
+                """));
+        JobState end = client.await(id);
+        assertEquals(JobStatus.TIMED_OUT, end.status());
+        assertTrue(end.reason().startsWith("the workflow ran longer than its timeoutSeconds (2 s)"), end.reason());
+        Map<String, TaskResult> t = client.workflow(id).tasks();
+        assertEquals("cancelled", t.get("long").status());
+        JobState longJob = client.status(t.get("long").job());
+        assertTrue(longJob.status().isTerminal(), "no task is left running: " + longJob);
+        assertEquals("skipped", t.get("next").status());
+        assertEquals("not started: the workflow ran longer than its timeoutSeconds (2 s)", t.get("next").reason());
     }
 
     @Test
     void aTasksOwnTimeoutStaysNamedWhenTheWorkflowTimeoutFollows() throws Exception {
-        try (Deployment d = new Deployment(redis.uri())) {
-            d.worker("w-t", 2, "t");
-            String id = d.client.submitWorkflow(new WorkflowParser().parse("""
-                    project: limits
-                    timeoutSeconds: 3
-                    defaults: {queue: t, cd: /tmp}
-                    tasks:
-                      slow: {timeoutSeconds: 1, commands: ["sleep 60"]}
-                      long: {commands: ["sleep 60"]}
-                    """));
-            JobState end = d.client.await(id);
-            assertEquals(JobStatus.TIMED_OUT, end.status());
-            assertTrue(end.reason().startsWith("the workflow ran longer than its timeoutSeconds (3 s)"), end.reason());
-            assertTrue(end.reason().contains("; before that, task slow timed_out"), end.reason());
-            assertEquals("timed_out", d.client.workflow(id).tasks().get("slow").status());
-            assertEquals("cancelled", d.client.workflow(id).tasks().get("long").status());
-        }
+        DeploysterClient client = deployment.client();
+        String id = client.submitWorkflow(new WorkflowParser().parse("""
+                project: limits
+                timeoutSeconds: 3
+                defaults: {queue: t, cd: /tmp}
+                tasks:
+                  slow: {timeoutSeconds: 1, commands: ["sleep 60"]}
+                  long: {commands: ["sleep 60"]}
+                """));
+        JobState end = client.await(id);
+        assertEquals(JobStatus.TIMED_OUT, end.status());
+        assertTrue(end.reason().startsWith("the workflow ran longer than its timeoutSeconds (3 s)"), end.reason());
+        assertTrue(end.reason().contains("; before that, task slow timed_out"), end.reason());
+        assertEquals("timed_out", client.workflow(id).tasks().get("slow").status());
+        assertEquals("cancelled", client.workflow(id).tasks().get("long").status());
     }
 }

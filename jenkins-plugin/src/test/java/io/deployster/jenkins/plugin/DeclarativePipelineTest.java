@@ -3,7 +3,6 @@ package io.deployster.jenkins.plugin;
 import io.deployster.testing.Deployment;
 import io.deployster.testing.RealRedis;
 import java.nio.file.Path;
-import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
 import org.junit.jupiter.api.Test;
@@ -27,11 +26,10 @@ class DeclarativePipelineTest {
 
     @Test
     void theStepRunsInADeclarativeStageAndItsResultIsUsable(JenkinsRule j) throws Exception {
-        DeploysterGlobalConfiguration.get().setRedisUri(redis.uri());
+        PluginFixture fixture = new PluginFixture(j, redis.uri());
         try (Deployment deployment = new Deployment(redis.uri())) {
             deployment.worker("w1", 1);
-            WorkflowJob p = j.createProject(WorkflowJob.class, "shop");
-            p.setDefinition(new CpsFlowDefinition("pipeline {\n"
+            WorkflowJob p = fixture.pipeline("shop", "pipeline {\n"
                     + "  agent none\n"
                     + "  stages {\n"
                     + "    stage('deploy') {\n"
@@ -48,7 +46,7 @@ class DeclarativePipelineTest {
                     + "      }\n"
                     + "    }\n"
                     + "  }\n"
-                    + "}\n", true));
+                    + "}\n");
             WorkflowRun b = j.buildAndAssertSuccess(p);
             j.assertLogContains("deployed from a declarative stage", b);
             j.assertLogContains("[deployster] started on worker w1", b);

@@ -1,5 +1,9 @@
 package io.deployster.jenkins.plugin;
 
+import static io.deployster.jenkins.plugin.PluginFixture.fromLog;
+import static io.deployster.jenkins.plugin.PluginFixture.resource;
+import static io.deployster.jenkins.plugin.PluginFixture.secretText;
+import static io.deployster.jenkins.plugin.PluginFixture.signingKey;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -7,11 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cloudbees.plugins.credentials.CredentialsScope;
-import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import hudson.FilePath;
 import hudson.model.Result;
-import hudson.util.Secret;
-import io.deployster.jenkins.credentials.JobSigning;
 import io.deployster.job.JobStatus;
 import io.deployster.queue.QueueSettings;
 import io.deployster.sign.JobSigner;
@@ -23,22 +24,15 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.htmlunit.HttpMethod;
 import org.htmlunit.WebRequest;
 import org.htmlunit.util.NameValuePair;
-import org.jenkins.plugins.lockableresources.LockableResource;
-import org.jenkins.plugins.lockableresources.LockableResourcesManager;
-import org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl;
 import org.jenkinsci.plugins.structs.describable.DescribableModel;
 import org.jenkinsci.plugins.structs.describable.DescribableParameter;
 import org.jenkinsci.plugins.structs.describable.ErrorType;
 import org.jenkinsci.plugins.structs.describable.UninstantiatedDescribable;
-import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.cps.Snippetizer;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
@@ -59,30 +53,23 @@ class DeploysterStepTest {
     Path dir;
 
     private JenkinsRule j;
+    private PluginFixture fixture;
 
     @BeforeEach
     void configure(JenkinsRule rule) {
         j = rule;
-        DeploysterGlobalConfiguration.get().setRedisUri(redis.uri());
-    }
-
-    private WorkflowJob pipeline(String name, String script) throws Exception {
-        WorkflowJob p = j.createProject(WorkflowJob.class, name);
-        p.setDefinition(new CpsFlowDefinition(script, true));
-        return p;
+        fixture = new PluginFixture(rule, redis.uri());
     }
 
     private static String jobId(WorkflowRun b) throws Exception {
-        Matcher m = Pattern.compile("\\[deployster] submitted job (\\S+):").matcher(JenkinsRule.getLog(b));
-        assertTrue(m.find(), "no job id in the log");
-        return m.group(1);
+        return fromLog(b, "\\[deployster] submitted job (\\S+):", "job id");
     }
 
     @Test
     void deploysThroughTheQueueAndReturnsTheResult() throws Exception {
         try (Deployment deployment = new Deployment(redis.uri())) {
             deployment.worker("w1", 1);
-            WorkflowJob p = pipeline("shop", "def r = deployster project: 'shop', cd: '" + dir + "', "
+            WorkflowJob p = fixture.pipeline("shop", "def r = deployster project: 'shop', cd: '" + dir + "', "
                     + "commands: ['echo hello from the worker', 'echo \"$NODE_ENV\"'], env: ['NODE_ENV=production']\n"
                     + "echo \"result: ${r.status} ${r.exitCode} ${r.worker} ${r.jobId}\"");
             WorkflowRun b = j.buildAndAssertSuccess(p);
@@ -99,7 +86,7 @@ class DeploysterStepTest {
     void aFailedJobFailsTheStepNamingTheCommand() throws Exception {
         try (Deployment deployment = new Deployment(redis.uri())) {
             deployment.worker("w1", 1);
-            WorkflowJob p = pipeline("shop", "deployster project: 'shop', cd: '" + dir + "', commands: ['true', 'exit 3']");
+            WorkflowJob p = fixture.pipeline("shop", "deployster project: 'shop', cd: '" + dir + "', commands: ['true', 'exit 3']");
             WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, p);
             j.assertLogContains("(project shop) failed on worker w1: command 2 of 2 exited with 3: exit 3", b);
         }
@@ -107,7 +94,7 @@ class DeploysterStepTest {
 
     @Test
     void invalidParametersAreListedBeforeAnythingIsSubmitted() throws Exception {
-        WorkflowJob p = pipeline("shop", "deployster project: 'bad name', commands: ['true']");
+        WorkflowJob p = fixture.pipeline("shop", "deployster project: 'bad name', commands: ['true']");
         WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, p);
         j.assertLogContains("deployster: the step's parameters are not valid", b);
         j.assertLogContains("field 'project'", b);
@@ -119,7 +106,7 @@ class DeploysterStepTest {
     void abortingTheBuildCancelsTheRemoteJob() throws Exception {
         try (Deployment deployment = new Deployment(redis.uri())) {
             deployment.worker("w1", 1);
-            WorkflowJob p = pipeline("shop", "deployster project: 'shop', cd: '" + dir + "', commands: ['echo working; sleep 60']");
+            WorkflowJob p = fixture.pipeline("shop", "deployster project: 'shop', cd: '" + dir + "', commands: ['echo working; sleep 60']");
             WorkflowRun b = p.scheduleBuild2(0).waitForStart();
             j.waitForMessage("working", b);
             b.doStop();
@@ -134,14 +121,14 @@ class DeploysterStepTest {
         Path release = dir.resolve("release");
         try (Deployment deployment = new Deployment(redis.uri())) {
             deployment.worker("w1", 2);
-            WorkflowJob p = pipeline("shop", "deployster project: 'shop', cd: '" + dir + "', "
+            WorkflowJob p = fixture.pipeline("shop", "deployster project: 'shop', cd: '" + dir + "', "
                     + "commands: ['echo waiting; while [ ! -e " + release + " ]; do sleep 0.05; done']");
             WorkflowRun b = p.scheduleBuild2(0).waitForStart();
             j.waitForMessage("waiting", b);
             Await.until("resource held", Duration.ofSeconds(20), () -> resource("deployster:shop") != null
                     && b.equals(resource("deployster:shop").getBuild()));
 
-            WorkflowJob other = pipeline("shop-hotfix", "deployster project: 'shop', cd: '" + dir + "', commands: ['echo second']");
+            WorkflowJob other = fixture.pipeline("shop-hotfix", "deployster project: 'shop', cd: '" + dir + "', commands: ['echo second']");
             WorkflowRun second = other.scheduleBuild2(0).waitForStart();
             j.waitForMessage("waiting for the project lock, behind job " + jobId(b) + " (Jenkins build shop #1", second);
 
@@ -157,7 +144,7 @@ class DeploysterStepTest {
     void aLockStepAroundTheDeployKeepsItsResource() throws Exception {
         try (Deployment deployment = new Deployment(redis.uri())) {
             deployment.worker("w1", 1);
-            WorkflowJob p = pipeline("shop", "lock('deployster:shop') {\n"
+            WorkflowJob p = fixture.pipeline("shop", "lock('deployster:shop') {\n"
                     + "  deployster project: 'shop', cd: '" + dir + "', commands: ['echo inside the lock']\n"
                     + "}");
             WorkflowRun b = j.buildAndAssertSuccess(p);
@@ -167,14 +154,12 @@ class DeploysterStepTest {
 
     @Test
     void agentModeRunsAnsiblePlaybookWithCredentialFilesThatAreDeleted() throws Exception {
-        SystemCredentialsProvider.getInstance().getCredentials().add(new StringCredentialsImpl(CredentialsScope.GLOBAL,
-                "vault", "vault password", Secret.fromString("v4ult-pass")));
-        SystemCredentialsProvider.getInstance().save();
+        secretText(CredentialsScope.GLOBAL, "vault", "v4ult-pass");
         String fake = "#!/bin/sh\n"
                 + "echo \"args: $*\"\n"
                 + "for a in \"$@\"; do case \"$a\" in --vault-password-file=*) f=\"${a#--vault-password-file=}\"; "
                 + "echo \"vault: $(cat \"$f\")\"; echo \"$f\" > vault-file.txt;; esac; done\n";
-        WorkflowJob p = pipeline("recipes", "node {\n"
+        WorkflowJob p = fixture.pipeline("recipes", "node {\n"
                 + "  writeFile file: 'bin/ansible-playbook', text: '''" + fake + "'''\n"
                 + "  sh 'chmod +x bin/ansible-playbook'\n"
                 + "  withEnv([\"PATH+FAKE=${pwd()}/bin\"]) {\n"
@@ -200,7 +185,7 @@ class DeploysterStepTest {
 
     @Test
     void agentModeOutsideNodeSaysWhatToDo() throws Exception {
-        WorkflowJob p = pipeline("recipes", "deployster project: 'recipes', mode: 'agent', playbook: 'deploy.yml'");
+        WorkflowJob p = fixture.pipeline("recipes", "deployster project: 'recipes', mode: 'agent', playbook: 'deploy.yml'");
         WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, p);
         j.assertLogContains("call it inside node { ... }", b);
     }
@@ -235,22 +220,13 @@ class DeploysterStepTest {
         assertTrue(snippet2.contains("env: ['NODE_ENV=production']"), snippet2);
     }
 
-    private static void secretText(CredentialsScope scope, String id, String secret) throws Exception {
-        SystemCredentialsProvider.getInstance().getCredentials().add(new StringCredentialsImpl(scope, id, id, Secret.fromString(secret)));
-        SystemCredentialsProvider.getInstance().save();
-    }
-
-    private static final String KEY_TEXT = "jenkins-1:" + Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
-
     @Test
     void signedJobsCarrySecretEnvFromCredentialsAndTheConsoleMasksIt() throws Exception {
-        secretText(CredentialsScope.SYSTEM, "deployster-signing", KEY_TEXT);
+        JobSigner signer = signingKey();
         secretText(CredentialsScope.GLOBAL, "db-password", "s3cr3t-db-value");
-        DeploysterGlobalConfiguration.get().setSigningKeyCredentialsId("deployster-signing");
-        JobSigner signer = JobSigning.signer("deployster-signing", KEY_TEXT);
         try (Deployment deployment = new Deployment(redis.uri(), QueueSettings.DEFAULT, signer)) {
             deployment.worker("w1", 1, signer, null);
-            WorkflowJob p = pipeline("shop", "deployster project: 'shop', cd: '" + dir + "', "
+            WorkflowJob p = fixture.pipeline("shop", "deployster project: 'shop', cd: '" + dir + "', "
                     + "commands: ['echo \"db=$DB_PASSWORD\"'], secretEnv: [DB_PASSWORD: 'db-password']");
             WorkflowRun b = j.buildAndAssertSuccess(p);
             j.assertLogContains("db=****", b);
@@ -263,7 +239,7 @@ class DeploysterStepTest {
 
     @Test
     void secretsInQueueModeWithoutASigningKeyAreRefusedBeforeSubmitting() throws Exception {
-        WorkflowJob p = pipeline("shop", "deployster project: 'shop', cd: '" + dir + "', commands: ['true'], "
+        WorkflowJob p = fixture.pipeline("shop", "deployster project: 'shop', cd: '" + dir + "', commands: ['true'], "
                 + "secretEnv: [DB_PASSWORD: 'db-password']");
         WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, p);
         j.assertLogContains("none is configured", b);
@@ -272,10 +248,9 @@ class DeploysterStepTest {
 
     @Test
     void aMissingSecretCredentialIsNamedAndNothingIsSubmitted() throws Exception {
-        secretText(CredentialsScope.SYSTEM, "deployster-signing", KEY_TEXT);
-        DeploysterGlobalConfiguration.get().setSigningKeyCredentialsId("deployster-signing");
+        signingKey();
         try {
-            WorkflowJob p = pipeline("shop", "deployster project: 'shop', cd: '" + dir + "', commands: ['true'], "
+            WorkflowJob p = fixture.pipeline("shop", "deployster project: 'shop', cd: '" + dir + "', commands: ['true'], "
                     + "secretEnv: [DB_PASSWORD: 'no-such-credential']");
             WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, p);
             j.assertLogContains("secretEnv.DB_PASSWORD", b);
@@ -294,7 +269,7 @@ class DeploysterStepTest {
                 + "echo \"env: $AWS_SECRET_ACCESS_KEY\"\n"
                 + "for a in \"$@\"; do case \"$a\" in --extra-vars=@*) f=\"${a#--extra-vars=@}\"; "
                 + "echo \"vars: $(cat \"$f\")\"; echo \"$f\" > vars-file.txt;; esac; done\n";
-        WorkflowJob p = pipeline("recipes", "node {\n"
+        WorkflowJob p = fixture.pipeline("recipes", "node {\n"
                 + "  writeFile file: 'bin/ansible-playbook', text: '''" + fake + "'''\n"
                 + "  sh 'chmod +x bin/ansible-playbook'\n"
                 + "  withEnv([\"PATH+FAKE=${pwd()}/bin\"]) {\n"
@@ -374,16 +349,5 @@ class DeploysterStepTest {
     private static DeploysterStep roundTrip(DeploysterStep step) throws Exception {
         UninstantiatedDescribable ud = DescribableModel.uninstantiate2_(step);
         return new DescribableModel<>(DeploysterStep.class).instantiate(ud.toMap());
-    }
-
-    private static LockableResource resource(String name) {
-        synchronized (LockableResourcesManager.syncResources) {
-            for (LockableResource r : LockableResourcesManager.get().getResources()) {
-                if (name.equals(r.getName())) {
-                    return r;
-                }
-            }
-        }
-        return null;
     }
 }

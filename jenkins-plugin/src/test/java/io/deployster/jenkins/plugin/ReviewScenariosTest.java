@@ -1,14 +1,15 @@
 package io.deployster.jenkins.plugin;
 
+import static io.deployster.jenkins.plugin.PluginFixture.count;
+import static io.deployster.jenkins.plugin.PluginFixture.resource;
+import static io.deployster.jenkins.plugin.PluginFixture.secretText;
+import static io.deployster.jenkins.plugin.PluginFixture.signingKey;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cloudbees.plugins.credentials.CredentialsScope;
-import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import hudson.model.Result;
-import hudson.util.Secret;
-import io.deployster.jenkins.credentials.JobSigning;
 import io.deployster.queue.QueueSettings;
 import io.deployster.redis.Keys;
 import io.deployster.sign.JobSigner;
@@ -20,17 +21,11 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jenkins.plugins.lockableresources.LockableResource;
-import org.jenkins.plugins.lockableresources.LockableResourcesManager;
-import org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl;
-import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,17 +50,12 @@ class ReviewScenariosTest {
     Path dir;
 
     private JenkinsRule j;
+    private PluginFixture fixture;
 
     @BeforeEach
     void configure(JenkinsRule rule) {
         j = rule;
-        DeploysterGlobalConfiguration.get().setRedisUri(redis.uri());
-    }
-
-    private WorkflowJob pipeline(String name, String script) throws Exception {
-        WorkflowJob p = j.createProject(WorkflowJob.class, name);
-        p.setDefinition(new CpsFlowDefinition(script, true));
-        return p;
+        fixture = new PluginFixture(rule, redis.uri());
     }
 
     /**
@@ -90,7 +80,7 @@ class ReviewScenariosTest {
             acceptor.setDaemon(true);
             acceptor.start();
             String uri = "redis://127.0.0.1:" + hung.getLocalPort();
-            WorkflowJob p = pipeline("hung", "parallel a: {\n"
+            WorkflowJob p = fixture.pipeline("hung", "parallel a: {\n"
                     + "  deployster project: 'x', cd: '" + dir + "', commands: ['true'], redis: '" + uri + "'\n"
                     + "}, b: {\n"
                     + "  for (int i = 0; i < 20; i++) {\n"
@@ -123,7 +113,7 @@ class ReviewScenariosTest {
         Keys keys = Keys.defaults();
         try (Deployment deployment = new Deployment(redis.uri())) {
             deployment.worker("w1", 5);
-            WorkflowJob p = pipeline("fan-out", "def branches = [:]\n"
+            WorkflowJob p = fixture.pipeline("fan-out", "def branches = [:]\n"
                     + "for (int i = 0; i < 30; i++) {\n"
                     + "  def n = i\n"
                     + "  branches['d' + n] = {\n"
@@ -172,18 +162,14 @@ class ReviewScenariosTest {
         }
     }
 
-    private static final String KEY_TEXT = "jenkins-1:" + Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
-
     /** Fault 4: a secret in the failing command is masked in every line, the build's final ERROR line included. */
     @Test
     void aSecretInAFailingCommandAppearsNowhereInTheBuildLog() throws Exception {
-        secretText(CredentialsScope.SYSTEM, "deployster-signing", KEY_TEXT);
+        JobSigner signer = signingKey();
         secretText(CredentialsScope.GLOBAL, "simple", "pl41n-s3cr3t-v4lue");
-        DeploysterGlobalConfiguration.get().setSigningKeyCredentialsId("deployster-signing");
-        JobSigner signer = JobSigning.signer("deployster-signing", KEY_TEXT);
         try (Deployment deployment = new Deployment(redis.uri(), QueueSettings.DEFAULT, signer)) {
             deployment.worker("w1", 1, signer, null);
-            WorkflowJob p = pipeline("shop", "deployster project: 'shop', cd: '" + dir + "', "
+            WorkflowJob p = fixture.pipeline("shop", "deployster project: 'shop', cd: '" + dir + "', "
                     + "commands: ['test \"$SIMPLE\" = pl41n-s3cr3t-v4lue && exit 4'], secretEnv: [SIMPLE: 'simple']");
             WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, p);
             String log = JenkinsRule.getLog(b);
@@ -202,7 +188,7 @@ class ReviewScenariosTest {
     void abortPrintsCancellingBeforeCancelled() throws Exception {
         try (Deployment deployment = new Deployment(redis.uri())) {
             deployment.worker("w1", 1);
-            WorkflowJob p = pipeline("shop", "deployster project: 'shop', cd: '" + dir + "', commands: ['echo working; sleep 60']");
+            WorkflowJob p = fixture.pipeline("shop", "deployster project: 'shop', cd: '" + dir + "', commands: ['echo working; sleep 60']");
             WorkflowRun b = p.scheduleBuild2(0).waitForStart();
             j.waitForMessage("working", b);
             b.doStop();
@@ -214,11 +200,6 @@ class ReviewScenariosTest {
         }
     }
 
-    private static void secretText(CredentialsScope scope, String id, String secret) throws Exception {
-        SystemCredentialsProvider.getInstance().getCredentials().add(new StringCredentialsImpl(scope, id, id, Secret.fromString(secret)));
-        SystemCredentialsProvider.getInstance().save();
-    }
-
     private static String lastLineStartingWith(String log, String start) {
         String found = null;
         for (String line : log.split("\\R")) {
@@ -227,25 +208,5 @@ class ReviewScenariosTest {
             }
         }
         return found;
-    }
-
-    private static int count(String log, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(log);
-        int n = 0;
-        while (m.find()) {
-            n++;
-        }
-        return n;
-    }
-
-    private static LockableResource resource(String name) {
-        synchronized (LockableResourcesManager.syncResources) {
-            for (LockableResource r : LockableResourcesManager.get().getResources()) {
-                if (name.equals(r.getName())) {
-                    return r;
-                }
-            }
-        }
-        return null;
     }
 }

@@ -1,5 +1,6 @@
 package io.deployster.jenkins.plugin;
 
+import static io.deployster.jenkins.plugin.PluginFixture.fromLog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,9 +9,6 @@ import io.deployster.job.JobStatus;
 import io.deployster.testing.Deployment;
 import io.deployster.testing.RealRedis;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,11 +31,12 @@ class WorkflowStepTest {
     Path dir;
 
     private JenkinsRule j;
+    private PluginFixture fixture;
 
     @BeforeEach
     void configure(JenkinsRule rule) {
         j = rule;
-        DeploysterGlobalConfiguration.get().setRedisUri(redis.uri());
+        fixture = new PluginFixture(rule, redis.uri());
     }
 
     /** A pipeline that writes the workflow file into its workspace and passes readFile's text to the step. */
@@ -52,20 +51,16 @@ class WorkflowStepTest {
                 + "    queue: appserver\n"
                 + "    needs: [build]\n"
                 + "    commands: ['echo deploying ${tasks.build.outputs.bundle}', '" + deployCommand + "']\n";
-        WorkflowJob p = j.createProject(WorkflowJob.class, "shop");
         // a Groovy ''' string: ${tasks...} and $DEPLOYSTER_OUTPUT reach the file as written
-        p.setDefinition(new CpsFlowDefinition("node {\n"
+        return fixture.pipeline("shop", "node {\n"
                 + "  writeFile file: 'deploy/workflow.yml', text: '''" + yaml + "'''\n"
                 + "  def r = deployster project: 'shop', workflow: readFile('deploy/workflow.yml')\n"
                 + "  echo \"result: ${r.status} ${r.tasks.build.outputs.bundle} ${r.tasks.deploy.status} ${r.tasks.deploy.queue} ${r.jobId}\"\n"
-                + "}", true));
-        return p;
+                + "}");
     }
 
     private static String workflowId(WorkflowRun b) throws Exception {
-        Matcher m = Pattern.compile("\\[deployster] submitted workflow (\\S+): project shop, 2 tasks").matcher(JenkinsRule.getLog(b));
-        assertTrue(m.find(), "no workflow id in the log");
-        return m.group(1);
+        return fromLog(b, "\\[deployster] submitted workflow (\\S+): project shop, 2 tasks", "workflow id");
     }
 
     @Test

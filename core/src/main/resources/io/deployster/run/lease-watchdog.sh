@@ -69,8 +69,12 @@ while true; do
   (( next )) && wait_ms=$(( next - now ))
   (( wait_ms < 1 )) && wait_ms=1
   printf -v timeout '%d.%03d' $(( wait_ms / 1000 )) $(( wait_ms % 1000 ))
-  # only the first byte waits with a timeout; the worker writes each message whole, so the rest is there
-  if read -r -N 1 -t "$timeout" digit; then
+  # Only the first byte waits with a timeout; the worker writes each message whole, so the rest is
+  # there. A byte that arrives as the timeout fires is returned with the timeout's status: it counts.
+  digit=""
+  read -r -N 1 -t "$timeout" digit
+  status=$?
+  if [ -n "$digit" ]; then
     while true; do
       read -r -N 5 digits && read -r -N "$(( 10#$digit$digits ))" message || break 2
       tick
@@ -86,7 +90,7 @@ while true; do
       # more messages waiting: take them before looking at the deadlines again
       read -r -t 0 && read -r -N 1 digit || break
     done
-  elif [ $? -le 128 ]; then
+  elif [ "$status" -le 128 ]; then
     break # end of input: the worker died
   else
     tick

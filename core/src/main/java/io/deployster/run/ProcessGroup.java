@@ -11,6 +11,12 @@ import java.util.Map;
  * group id: signalling the group reaches its children and pipelines.
  */
 public final class ProcessGroup {
+    /**
+     * setsid(1) found once on PATH: named bare, it would be looked up again in every PATH directory at
+     * each start, one failed exec per directory before it (about 8 per job on a usual PATH).
+     */
+    private static final String SETSID = onPath("setsid");
+
     private final Process process;
 
     private ProcessGroup(Process process) {
@@ -23,7 +29,7 @@ public final class ProcessGroup {
      */
     public static ProcessGroup start(List<String> argv, File dir, Map<String, String> extraEnv) throws IOException {
         List<String> command = new ArrayList<>(argv.size() + 1);
-        command.add("setsid");
+        command.add(SETSID);
         command.addAll(argv);
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().putAll(extraEnv);
@@ -32,5 +38,19 @@ public final class ProcessGroup {
 
     public Process process() {
         return process;
+    }
+
+    // The first executable PATH entry named name, or name itself when none (the start then fails naming it).
+    private static String onPath(String name) {
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String dir : path.split(File.pathSeparator)) {
+                File candidate = new File(dir.isEmpty() ? "." : dir, name);
+                if (!dir.isEmpty() && candidate.isFile() && candidate.canExecute()) {
+                    return candidate.getAbsolutePath();
+                }
+            }
+        }
+        return name;
     }
 }

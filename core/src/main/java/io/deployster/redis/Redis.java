@@ -10,6 +10,7 @@ import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.util.JedisURIHelper;
 import redis.clients.jedis.util.Pool;
@@ -67,8 +68,12 @@ public final class Redis implements AutoCloseable {
             SentinelAddress sentinel = uri.sentinelAddress();
             // the sentinels get the same TLS, and the credentials only when they need them (sentinel-auth=yes);
             // no read timeout, as the pool's +switch-master listeners wait on them for as long as the primary lives
-            this.pool = sentinel.pool(poolConfig, clientConfig(uri, caFile, true, sentinel.database(), 10_000, clientName),
-                    clientConfig(uri, caFile, sentinel.authSentinels(), 0, 0, clientName));
+            try {
+                this.pool = sentinel.pool(poolConfig, clientConfig(uri, caFile, true, sentinel.database(), 10_000, clientName),
+                        clientConfig(uri, caFile, sentinel.authSentinels(), 0, 0, clientName));
+            } catch (JedisConnectionException e) {
+                throw new RedisUnavailableException(uri.toString(), e);
+            }
         } else {
             int db = JedisURIHelper.hasDbIndex(uri.uri()) ? JedisURIHelper.getDBIndex(uri.uri()) : 0;
             this.pool = new JedisPool(poolConfig, JedisURIHelper.getHostAndPort(uri.uri()), clientConfig(uri, caFile, true, db, 10_000, clientName));
@@ -116,14 +121,24 @@ public final class Redis implements AutoCloseable {
      * Runs {@code action} on a pooled connection. When the connection turns out broken (the server
      * restarted or failed over), every idle connection is dropped too, so the caller's retry gets a
      * fresh one instead of the next stale one.
+     *
+     * @throws RedisUnavailableException when Redis cannot be reached or the connection broke meanwhile
      */
     public <T> T call(Function<Jedis, T> action) {
         try (Jedis jedis = pool.getResource()) {
             return action.apply(jedis);
         } catch (JedisConnectionException e) {
-            pool.clear();
-            throw e;
+            throw unavailable(e);
         }
+    }
+
+    /**
+     * A broken connection in our words; drops the idle connections, which are most likely broken too.
+     * For the layer's classes that hold a connection themselves ({@link LogStreams}).
+     */
+    RedisUnavailableException unavailable(JedisConnectionException e) {
+        pool.clear();
+        return new RedisUnavailableException(uri.toString(), e);
     }
 
     /** The replicas the writes passed to {@link #callReplicated} wait for. */
@@ -145,6 +160,7 @@ public final class Redis implements AutoCloseable {
      *
      * @param what the write, for messages, e.g. "the submit of job X"
      * @throws NotReplicatedException with {@link Shortfall#FAIL} when too few replicas confirmed in time
+     * @throws RedisUnavailableException when Redis cannot be reached or the connection broke meanwhile
      */
     public <T> T callReplicated(String what, Shortfall shortfall, Function<Jedis, T> action) {
         return callReplicated(what, shortfall, action, result -> true);
@@ -170,6 +186,21 @@ public final class Redis implements AutoCloseable {
         return result;
     }
 
+    /**
+     * Puts {@code value} at the head of the list {@code key} and drops all but its first {@code max}
+     * values, in one round trip (LPUSH, LTRIM pipelined): the newest {@code max} values, newest first.
+     *
+     * @throws RedisUnavailableException when Redis cannot be reached or the connection broke meanwhile
+     */
+    public void pushCapped(String key, String value, int max) {
+        run(j -> {
+            Pipeline p = j.pipelined();
+            p.lpush(key, value);
+            p.ltrim(key, 0, max - 1L);
+            p.sync();
+        });
+    }
+
     public void run(Consumer<Jedis> action) {
         call(jedis -> {
             action.accept(jedis);
@@ -177,7 +208,10 @@ public final class Redis implements AutoCloseable {
         });
     }
 
-    /** A connection for the caller to hold (blocking reads); close it to give it back. */
+    /**
+     * A connection for the caller to hold (blocking reads); close it to give it back. For the Redis
+     * layer ({@link LogStreams}, the queue's listeners) and the bench: its errors are the client's own.
+     */
     public Jedis borrow() {
         return pool.getResource();
     }

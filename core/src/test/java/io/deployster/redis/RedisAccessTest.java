@@ -31,7 +31,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /** Password, ACL users and TLS with a private CA, against real redis-servers configured for them. */
@@ -108,7 +107,9 @@ class RedisAccessTest {
              Redis secure = new Redis(RedisUri.parse("rediss://127.0.0.1:" + port), 8, ca)) {
             assertEquals(JobStatus.SUCCEEDED, runJob(secure, secure).status());
             // without our CA the server's certificate is not trusted
-            assertThrows(JedisConnectionException.class, () -> new Redis(RedisUri.parse("rediss://127.0.0.1:" + port), 1, null).run(j -> j.ping()));
+            RedisUnavailableException untrusted = assertThrows(RedisUnavailableException.class,
+                    () -> new Redis(RedisUri.parse("rediss://127.0.0.1:" + port), 1, null).run(j -> j.ping()));
+            assertTrue(untrusted.getMessage().startsWith("cannot reach Redis at rediss://127.0.0.1:" + port + " (TLS failed: "), untrusted.getMessage());
         }
     }
 

@@ -83,6 +83,16 @@ public final class LogStreams {
     }
 
     /**
+     * Appends one entry with an id Redis gives it ({@code XADD key * fields...}): for writers that are not
+     * the job's worker (a workflow's coordinator), whose entries need no numbering of their own.
+     *
+     * @return the new entry's id
+     */
+    public String add(String key, Map<String, String> fields) {
+        return command("an entry for " + key, j -> j.xadd(key, StreamEntryID.NEW_ENTRY, fields)).toString();
+    }
+
+    /**
      * At most {@code max} entries after {@code afterId} that the stream has now, oldest first, without
      * waiting ({@code XRANGE key (afterId + COUNT max}).
      *

@@ -12,6 +12,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.util.JedisURIHelper;
 import redis.clients.jedis.util.Pool;
 
@@ -199,6 +200,17 @@ public final class Redis implements AutoCloseable {
             p.ltrim(key, 0, max - 1L);
             p.sync();
         });
+    }
+
+    /**
+     * Sets {@code key} to {@code value} for {@code ttlMillis} ms unless it exists (SET NX PX): a lease
+     * only one holder gets.
+     *
+     * @return true when this call set it, false when the key was there already
+     * @throws RedisUnavailableException when Redis cannot be reached or the connection broke meanwhile
+     */
+    public boolean setIfAbsent(String key, String value, long ttlMillis) {
+        return "OK".equals(call(j -> j.set(key, value, SetParams.setParams().nx().px(ttlMillis))));
     }
 
     public void run(Consumer<Jedis> action) {

@@ -3,8 +3,11 @@ package io.deployster.redis;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.function.Consumer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLParameters;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -12,7 +15,9 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.util.JedisURIHelper;
 import redis.clients.jedis.util.Pool;
 
@@ -185,6 +190,41 @@ public final class Redis implements AutoCloseable {
             LOG.log(Level.WARNING, e.getMessage());
         }
         return result;
+    }
+
+    /**
+     * Sends the reads {@code reads} queues in one round trip and returns what its result builds from the
+     * answers: {@code reads} queues them on the {@link Batch} and returns how to build the result, which
+     * runs once the answers are in.
+     *
+     * @throws RedisUnavailableException when Redis cannot be reached or the connection broke meanwhile
+     * @throws RedisCommandException when Redis refused one of the reads
+     */
+    public <T> T batch(Function<Batch, Supplier<T>> reads) {
+        return call(j -> {
+            Pipeline p = j.pipelined();
+            Supplier<T> result = reads.apply(new Batch(p, uri.toString()));
+            p.sync();
+            return result.get();
+        });
+    }
+
+    /**
+     * Every key matching {@code pattern} of the given type ("hash", "stream", "string", ...), read with
+     * SCAN in pages of 1,000 (never KEYS, which would hold up every other client of Redis meanwhile).
+     */
+    public List<String> scan(String pattern, String type) {
+        return call(j -> {
+            List<String> found = new ArrayList<>();
+            ScanParams params = new ScanParams().match(pattern).count(1000);
+            String cursor = ScanParams.SCAN_POINTER_START;
+            do {
+                ScanResult<String> page = j.scan(cursor, params, type);
+                found.addAll(page.getResult());
+                cursor = page.getCursor();
+            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+            return found;
+        });
     }
 
     /**

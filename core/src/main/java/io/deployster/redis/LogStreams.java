@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
@@ -89,7 +88,7 @@ public final class LogStreams {
      * @return the new entry's id
      */
     public String add(String key, Map<String, String> fields) {
-        return command("an entry for " + key, j -> j.xadd(key, StreamEntryID.NEW_ENTRY, fields)).toString();
+        return redis.call("an entry for " + key, j -> j.xadd(key, StreamEntryID.NEW_ENTRY, fields)).toString();
     }
 
     /**
@@ -100,7 +99,7 @@ public final class LogStreams {
      * @return empty when there are none (or no such stream)
      */
     public <T> List<T> range(String key, String afterId, int max, EntryMaker<T> maker) {
-        List<StreamEntry> entries = command("a read of " + key, j -> j.xrange(key, "(" + afterId, "+", max));
+        List<StreamEntry> entries = redis.call("a read of " + key, j -> j.xrange(key, "(" + afterId, "+", max));
         List<T> result = new ArrayList<>(entries.size());
         for (StreamEntry e : entries) {
             result.add(maker.make(e.getID().toString(), e.getFields()));
@@ -115,15 +114,7 @@ public final class LogStreams {
      * @return true when that connection was blocked and is not any more
      */
     public boolean unblock(long clientId) {
-        return command("CLIENT UNBLOCK", j -> j.clientUnblock(clientId, UnblockType.TIMEOUT)) == 1;
-    }
-
-    private <T> T command(String what, Function<Jedis, T> action) {
-        try {
-            return redis.call(action);
-        } catch (JedisDataException e) {
-            throw new RedisCommandException(what, redis.uri().toString(), e);
-        }
+        return redis.call("CLIENT UNBLOCK", j -> j.clientUnblock(clientId, UnblockType.TIMEOUT)) == 1;
     }
 
     /**

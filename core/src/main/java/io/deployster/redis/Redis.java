@@ -15,6 +15,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -129,12 +130,21 @@ public final class Redis implements AutoCloseable {
      * fresh one instead of the next stale one.
      *
      * @throws RedisUnavailableException when Redis cannot be reached or the connection broke meanwhile
+     * @throws RedisCommandException when Redis answered with an error (inside {@code action} it is the client's
+     *     own, for the layer's code that handles some, e.g. BUSYGROUP)
      */
     public <T> T call(Function<Jedis, T> action) {
+        return call("a command", action);
+    }
+
+    /** As {@link #call(Function)}; {@code what} names the command in a refusal's message, e.g. "a read of log:{x}". */
+    <T> T call(String what, Function<Jedis, T> action) {
         try (Jedis jedis = pool.getResource()) {
             return action.apply(jedis);
         } catch (JedisConnectionException e) {
             throw unavailable(e);
+        } catch (JedisDataException e) {
+            throw new RedisCommandException(what, uri.toString(), e);
         }
     }
 

@@ -34,6 +34,8 @@ public final class RedisProbe {
                     "Connected to %s: %s in %.1f ms, Redis %s", parsed, pong, millis, version));
         } catch (RedisUnavailableException e) {
             return new Result(false, "Cannot reach Redis at " + parsed + ": " + e.reason());
+        } catch (RedisCommandException e) {
+            return new Result(false, "Cannot use Redis at " + parsed + ": " + masker.mask(e.redisError()));
         } catch (RuntimeException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             Throwable cause = e.getCause();

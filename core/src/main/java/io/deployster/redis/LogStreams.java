@@ -102,7 +102,7 @@ public final class LogStreams {
         List<StreamEntry> entries = redis.call("a read of " + key, j -> j.xrange(key, "(" + afterId, "+", max));
         List<T> result = new ArrayList<>(entries.size());
         for (StreamEntry e : entries) {
-            result.add(maker.make(e.getID().toString(), e.getFields()));
+            result.add(maker.make(e.getID().toString(), Map.copyOf(e.getFields())));
         }
         return result;
     }
@@ -215,7 +215,7 @@ public final class LogStreams {
                 for (Map.Entry<String, List<StreamEntry>> stream : reply) {
                     List<T> entries = new ArrayList<>(stream.getValue().size());
                     for (StreamEntry e : stream.getValue()) {
-                        entries.add(maker.make(e.getID().toString(), e.getFields()));
+                        entries.add(maker.make(e.getID().toString(), Map.copyOf(e.getFields())));
                     }
                     result.put(stream.getKey(), entries);
                 }

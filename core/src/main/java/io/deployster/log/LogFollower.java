@@ -7,6 +7,7 @@ import io.deployster.redis.Keys;
 import io.deployster.redis.LogStreams;
 import io.deployster.redis.Redis;
 import io.deployster.redis.RedisUnavailableException;
+import io.deployster.redis.StreamEntry;
 import io.deployster.redis.StreamId;
 import java.time.Duration;
 import java.util.List;
@@ -60,26 +61,26 @@ public final class LogFollower {
                     if (Thread.interrupted()) {
                         throw new InterruptedException("stopped following job " + jobId);
                     }
-                    Map<String, List<LogEntry>> reply = connection.read(Map.of(key, last.toString()), COUNT, Redis.BLOCK_MILLIS, LogEntry::new);
+                    Map<String, List<StreamEntry>> reply = connection.read(Map.of(key, last.toString()), COUNT, Redis.BLOCK_MILLIS);
                     backoff.reset();
                     if (outage != null) {
                         sink.accept(note(last, "Redis at " + outage.server() + " answers again; following job " + jobId + " on from where it stopped"));
                         outage = null;
                     }
-                    List<LogEntry> entries = reply.get(key);
+                    List<StreamEntry> entries = reply.get(key);
                     if (entries == null || entries.isEmpty()) {
                         if (!stillThere.test(jobId)) {
                             return null;
                         }
                         continue;
                     }
-                    for (LogEntry entry : entries) {
-                        StreamId id = StreamId.parse(entry.id());
-                        LogEntry gap = gap(last, id);
+                    for (StreamEntry e : entries) {
+                        LogEntry gap = gap(last, e.id());
                         if (gap != null) {
                             sink.accept(gap);
                         }
-                        last = id;
+                        last = e.id();
+                        LogEntry entry = new LogEntry(e.id().toString(), e.fields());
                         sink.accept(entry);
                         if (entry.isFinished()) {
                             return entry;
@@ -116,6 +117,8 @@ public final class LogFollower {
 
     /** The entries after {@code afterId} that are there now, without waiting. */
     public List<LogEntry> read(String jobId, String afterId, int max) {
-        return streams.range(keys.log(jobId), StreamId.parse(afterId).toString(), max, LogEntry::new);
+        return streams.range(keys.log(jobId), StreamId.parse(afterId).toString(), max).stream()
+                .map(e -> new LogEntry(e.id().toString(), e.fields()))
+                .toList();
     }
 }

@@ -2,6 +2,7 @@ package io.deployster.log;
 
 import io.deployster.redis.Keys;
 import io.deployster.redis.LogStreams;
+import io.deployster.redis.StreamEntry;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -38,7 +39,13 @@ public final class MultiLogReader {
             jobOfKey.put(keys.log(job), job);
         });
         Map<String, List<LogEntry>> result = new LinkedHashMap<>();
-        connection.read(streams, COUNT, blockMillis, LogEntry::new).forEach((key, entries) -> result.put(jobOfKey.get(key), entries));
+        connection.read(streams, COUNT, blockMillis).forEach((key, entries) -> {
+            List<LogEntry> logEntries = new ArrayList<>(entries.size());
+            for (StreamEntry e : entries) {
+                logEntries.add(new LogEntry(e.id().toString(), e.fields()));
+            }
+            result.put(jobOfKey.get(key), logEntries);
+        });
         return result;
     }
 

@@ -21,14 +21,14 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.XAddParams;
 import redis.clients.jedis.params.XReadParams;
-import redis.clients.jedis.resps.StreamEntry;
 
 /**
  * Every command on job log streams (docs/protocol.md, "Log stream"), so the log package issues none
  * itself: appending a running job's entries, reading a page, blocking reads over many streams on a
  * held {@link Connection}, and the console multiplexer's record-and-read round trip. Stream keys come
  * from {@link Keys}, field and event names from {@code io.deployster.protocol}; entries come back as
- * the caller's own immutable type (an {@link EntryMaker}), ids as text ({@link StreamId}).
+ * {@link StreamEntry} records, or, from the multiplexer's round trip, as the caller's own type made
+ * straight from the reply (an {@link EntryMaker}, ids as text).
  *
  * <p>Errors: {@link RedisUnavailableException} when Redis cannot be reached or a connection broke,
  * {@link RedisCommandException} when Redis refused a command; never the client library's types.
@@ -98,13 +98,18 @@ public final class LogStreams {
      * @param afterId an entry id ({@code MILLIS-SEQUENCE}); {@code 0-0} for the beginning
      * @return empty when there are none (or no such stream)
      */
-    public <T> List<T> range(String key, String afterId, int max, EntryMaker<T> maker) {
-        List<StreamEntry> entries = redis.call("a read of " + key, j -> j.xrange(key, "(" + afterId, "+", max));
-        List<T> result = new ArrayList<>(entries.size());
-        for (StreamEntry e : entries) {
-            result.add(maker.make(e.getID().toString(), Map.copyOf(e.getFields())));
+    public List<StreamEntry> range(String key, String afterId, int max) {
+        List<redis.clients.jedis.resps.StreamEntry> entries = redis.call("a read of " + key, j -> j.xrange(key, "(" + afterId, "+", max));
+        List<StreamEntry> result = new ArrayList<>(entries.size());
+        for (redis.clients.jedis.resps.StreamEntry e : entries) {
+            result.add(entry(e));
         }
         return result;
+    }
+
+    // the id from the client's numbers: no text to parse
+    private static StreamEntry entry(redis.clients.jedis.resps.StreamEntry e) {
+        return new StreamEntry(new StreamId(e.getID().getTime(), e.getID().getSequence()), e.getFields());
     }
 
     /**
@@ -199,10 +204,10 @@ public final class LogStreams {
          * @param after stream key to the id of the last entry already read ({@code 0-0} for none), in the read's order
          * @return stream key to its new entries (at most {@code count}), oldest first; empty when the wait ended without any
          */
-        public <T> Map<String, List<T>> read(Map<String, String> after, int count, int blockMillis, EntryMaker<T> maker) {
+        public Map<String, List<StreamEntry>> read(Map<String, String> after, int count, int blockMillis) {
             Map<String, StreamEntryID> streams = new LinkedHashMap<>();
             after.forEach((key, id) -> streams.put(key, new StreamEntryID(id)));
-            List<Map.Entry<String, List<StreamEntry>>> reply;
+            List<Map.Entry<String, List<redis.clients.jedis.resps.StreamEntry>>> reply;
             try {
                 reply = jedis.xread(XReadParams.xReadParams().count(count).block(blockMillis), streams);
             } catch (JedisConnectionException e) {
@@ -210,12 +215,12 @@ public final class LogStreams {
             } catch (JedisDataException e) {
                 throw new RedisCommandException("a read of " + streams.size() + " log stream(s)", redis.uri().toString(), e);
             }
-            Map<String, List<T>> result = new LinkedHashMap<>();
+            Map<String, List<StreamEntry>> result = new LinkedHashMap<>();
             if (reply != null) {
-                for (Map.Entry<String, List<StreamEntry>> stream : reply) {
-                    List<T> entries = new ArrayList<>(stream.getValue().size());
-                    for (StreamEntry e : stream.getValue()) {
-                        entries.add(maker.make(e.getID().toString(), Map.copyOf(e.getFields())));
+                for (Map.Entry<String, List<redis.clients.jedis.resps.StreamEntry>> stream : reply) {
+                    List<StreamEntry> entries = new ArrayList<>(stream.getValue().size());
+                    for (redis.clients.jedis.resps.StreamEntry e : stream.getValue()) {
+                        entries.add(entry(e));
                     }
                     result.put(stream.getKey(), entries);
                 }

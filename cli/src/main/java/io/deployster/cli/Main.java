@@ -5,11 +5,11 @@ import io.deployster.client.NoSuchJobException;
 import io.deployster.job.InvalidJobException;
 import io.deployster.protocol.ProtocolVersion;
 import io.deployster.redis.NotReplicatedException;
+import io.deployster.redis.RedisUnavailableException;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 
 @Command(name = "deployster", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Deploy jobs through a Redis queue to workers that stream their output back live.",
@@ -101,14 +101,15 @@ public final class Main {
     }
 
     private static String message(Exception e) {
-        if (e instanceof JedisConnectionException) {
-            return "cannot reach Redis (" + e.getMessage() + "); check --redis / DEPLOYSTER_REDIS and that the server is up";
+        if (e instanceof RedisUnavailableException unavailable) {
+            return "cannot reach Redis at " + unavailable.server() + " (" + unavailable.reason()
+                    + "); check --redis / DEPLOYSTER_REDIS and that the server is up";
         }
         return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 
     private static int exitCode(Exception e) {
-        if (e instanceof JedisConnectionException || e instanceof NotReplicatedException) {
+        if (e instanceof RedisUnavailableException || e instanceof NotReplicatedException) {
             return ExitCodes.REDIS_UNREACHABLE;
         }
         if (e instanceof NoSuchJobException) {

@@ -12,6 +12,7 @@ import io.deployster.queue.JobQueue;
 import io.deployster.queue.QueueSettings;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
+import io.deployster.redis.RedisUnavailableException;
 import io.deployster.secret.Secrets;
 import io.deployster.sign.JobSigner;
 import io.deployster.workflow.WorkflowResult;
@@ -21,7 +22,6 @@ import io.deployster.workflow.WorkflowValidator;
 import java.time.Clock;
 import java.util.List;
 import java.util.function.Consumer;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * What a producer needs: submit a job, follow its log, read its state, cancel it. Used by the CLI
@@ -78,12 +78,12 @@ public final class DeploysterClient implements AutoCloseable {
 
     /**
      * @return the job's state, or null when Redis has no such job (never submitted, or expired)
-     * @throws JedisConnectionException when Redis cannot be reached, even on a second try with a fresh connection
+     * @throws RedisUnavailableException when Redis cannot be reached, even on a second try with a fresh connection
      */
     public JobState status(String id) {
         try {
             return queue.status(id);
-        } catch (JedisConnectionException e) {
+        } catch (RedisUnavailableException e) {
             // a read is safe to repeat; the failed call dropped the pool's stale connections
             return queue.status(id);
         }

@@ -4,17 +4,16 @@ import io.deployster.protocol.Event;
 import io.deployster.protocol.LogField;
 import io.deployster.redis.Backoff;
 import io.deployster.redis.Keys;
+import io.deployster.redis.LogStreams;
 import io.deployster.redis.Redis;
+import io.deployster.redis.RedisUnavailableException;
+import io.deployster.redis.StreamEntry;
+import io.deployster.redis.StreamId;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.StreamEntryID;
-import redis.clients.jedis.exceptions.JedisConnectionException;
-import redis.clients.jedis.params.XReadParams;
-import redis.clients.jedis.resps.StreamEntry;
 
 /**
  * Reads a job's log from any position with blocking reads, so a line reaches the follower as soon as
@@ -24,17 +23,21 @@ import redis.clients.jedis.resps.StreamEntry;
  * entry (LogWriter), so a hole in the numbers is entries that are gone: written to a primary that
  * failed before its replica had them, or trimmed by the log's length cap. The follower reports such a
  * hole as a 'gap' entry instead of passing over it in silence.
+ *
+ * <p>While Redis cannot be reached the follower retries by itself; the sink gets a 'note' entry when
+ * that starts (naming the server and what to check) and another when Redis answers again, so a person
+ * watching knows why nothing comes. Both carry the id of the last entry handed over, like a gap.
  */
 public final class LogFollower {
     /** Reads from the very beginning of the log. */
     public static final String START = "0-0";
     private static final int COUNT = 5000;
 
-    private final Redis redis;
+    private final LogStreams streams;
     private final Keys keys;
 
     public LogFollower(Redis redis, Keys keys) {
-        this.redis = redis;
+        this.streams = new LogStreams(redis);
         this.keys = keys;
     }
 
@@ -48,60 +51,74 @@ public final class LogFollower {
     public LogEntry follow(String jobId, String afterId, Consumer<LogEntry> sink, Predicate<String> stillThere)
             throws InterruptedException {
         String key = keys.log(jobId);
-        StreamEntryID last = new StreamEntryID(afterId);
-        XReadParams params = XReadParams.xReadParams().count(COUNT).block(Redis.BLOCK_MILLIS);
+        StreamId last = StreamId.parse(afterId);
         Backoff backoff = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(2));
+        RedisUnavailableException outage = null;
         while (true) {
             // a dropped connection (Redis restarting, network) resumes from the last entry handed over
-            try (Jedis jedis = redis.borrow()) {
+            try (LogStreams.Connection connection = streams.open()) {
                 while (true) {
                     if (Thread.interrupted()) {
                         throw new InterruptedException("stopped following job " + jobId);
                     }
-                    List<Map.Entry<String, List<StreamEntry>>> reply = jedis.xread(params, Map.of(key, last));
+                    Map<String, List<StreamEntry>> reply = connection.read(Map.of(key, last.toString()), COUNT, Redis.BLOCK_MILLIS);
                     backoff.reset();
-                    if (reply == null || reply.isEmpty()) {
+                    if (outage != null) {
+                        sink.accept(note(last, "Redis at " + outage.server() + " answers again; following job " + jobId + " on from where it stopped"));
+                        outage = null;
+                    }
+                    List<StreamEntry> entries = reply.get(key);
+                    if (entries == null || entries.isEmpty()) {
                         if (!stillThere.test(jobId)) {
                             return null;
                         }
                         continue;
                     }
-                    for (StreamEntry e : reply.get(0).getValue()) {
-                        LogEntry gap = gap(last, e.getID());
+                    for (StreamEntry e : entries) {
+                        LogEntry gap = gap(last, e.id());
                         if (gap != null) {
                             sink.accept(gap);
                         }
-                        last = e.getID();
-                        LogEntry entry = new LogEntry(e.getID().toString(), e.getFields());
+                        last = e.id();
+                        LogEntry entry = new LogEntry(e.id().toString(), e.fields());
                         sink.accept(entry);
                         if (entry.isFinished()) {
                             return entry;
                         }
                     }
                 }
-            } catch (JedisConnectionException e) {
+            } catch (RedisUnavailableException e) {
+                if (outage == null) {
+                    outage = e;
+                    sink.accept(note(last, "job " + jobId + ": " + e.getMessage()));
+                }
                 backoff.pause();
             }
         }
     }
 
+    private static LogEntry note(StreamId last, String message) {
+        return new LogEntry(last.toString(), Map.of(LogField.EVENT, Event.NOTE, LogField.TS, Long.toString(System.currentTimeMillis()),
+                LogField.MESSAGE, message));
+    }
+
     /** A 'gap' entry when {@code next} does not follow {@code last} directly in a job's numbering, else null. */
-    static LogEntry gap(StreamEntryID last, StreamEntryID next) {
-        long missing = next.getSequence() - last.getSequence() - 1;
-        if (last.getTime() != next.getTime() || missing <= 0) {
+    static LogEntry gap(StreamId last, StreamId next) {
+        long missing = next.sequence() - last.sequence() - 1;
+        if (last.millis() != next.millis() || missing <= 0) {
             return null;
         }
         // the id of the entry before the hole: resuming after it reads on from the entry after the hole
         return new LogEntry(last.toString(), Map.of(LogField.EVENT, Event.GAP, LogField.TS, Long.toString(System.currentTimeMillis()),
                 LogField.MISSING, Long.toString(missing), LogField.MESSAGE, missing + " log entr" + (missing == 1 ? "y is" : "ies are") + " missing here (entries "
-                        + last.getTime() + "-" + (last.getSequence() + 1) + " to " + next.getTime() + "-" + (next.getSequence() - 1)
+                        + last.millis() + "-" + (last.sequence() + 1) + " to " + next.millis() + "-" + (next.sequence() - 1)
                         + "): written to a Redis primary that failed before its replica had them, or trimmed by the log's length cap"));
     }
 
     /** The entries after {@code afterId} that are there now, without waiting. */
     public List<LogEntry> read(String jobId, String afterId, int max) {
-        return redis.call(j -> j.xrange(keys.log(jobId), "(" + afterId, "+", max)).stream()
-                .map(e -> new LogEntry(e.getID().toString(), e.getFields()))
+        return streams.range(keys.log(jobId), StreamId.parse(afterId).toString(), max).stream()
+                .map(e -> new LogEntry(e.id().toString(), e.fields()))
                 .toList();
     }
 }

@@ -1,27 +1,17 @@
 package io.deployster.log;
 
 import io.deployster.redis.Keys;
+import io.deployster.redis.LogStreams;
 import io.deployster.redis.Redis;
-import java.nio.charset.StandardCharsets;
+import io.deployster.redis.RedisUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadFactory;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import redis.clients.jedis.CommandArguments;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Protocol;
-import redis.clients.jedis.Response;
-import redis.clients.jedis.args.Rawable;
-import redis.clients.jedis.args.RawableFactory;
-import redis.clients.jedis.args.UnblockType;
-import redis.clients.jedis.exceptions.JedisConnectionException;
-import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * Follows many job logs with one thread and one connection: a single {@code XREAD BLOCK} over every
@@ -88,22 +78,22 @@ public final class LogMultiplexer implements AutoCloseable {
         private final String key;
         private final Listener listener;
         private final Position position;
-        private final Rawable keyArg;
-        private final Rawable positionKeyArg;
-        private final Rawable positionTtlArg;
+        private final LogStreams.Arg keyArg;
+        private final LogStreams.Arg positionKeyArg;
+        private final LogStreams.Arg positionTtlArg;
         /** The id of the last entry taken, as text and as the read's argument; written by the reader thread only. */
         private String last;
-        private Rawable lastArg;
+        private LogStreams.Arg lastArg;
         /** The position last sent to Redis; reader thread only. */
         private String recorded;
 
         private Subscription(String jobId, String afterId, Position position, Listener listener) {
             this.jobId = jobId;
             this.key = keys.log(jobId);
-            // encoded once: Jedis copies a byte[] argument each time it is sent, a Rawable it sends as is
-            this.keyArg = RawableFactory.from(key);
-            this.positionKeyArg = position == null ? null : RawableFactory.from(position.key());
-            this.positionTtlArg = position == null ? null : RawableFactory.from(position.ttl().toSeconds());
+            // encoded once: sent as is by every read (the client copies a plain argument each time)
+            this.keyArg = LogStreams.Arg.of(key);
+            this.positionKeyArg = position == null ? null : LogStreams.Arg.of(position.key());
+            this.positionTtlArg = position == null ? null : LogStreams.Arg.of(position.ttl().toSeconds());
             this.listener = listener;
             this.position = position;
             moveTo(afterId);
@@ -112,7 +102,7 @@ public final class LogMultiplexer implements AutoCloseable {
 
         private void moveTo(String id) {
             last = id;
-            lastArg = RawableFactory.from(id);
+            lastArg = LogStreams.Arg.of(id);
         }
 
         public String jobId() {
@@ -126,11 +116,10 @@ public final class LogMultiplexer implements AutoCloseable {
     }
 
     private static final int COUNT = 1000;
-    private static final List<Rawable> READ_OPTIONS = List.of(Protocol.Keyword.COUNT, RawableFactory.from(COUNT),
-            Protocol.Keyword.BLOCK, RawableFactory.from(Redis.BLOCK_MILLIS), Protocol.Keyword.STREAMS);
+    private static final LogStreams.ReadOptions READ_OPTIONS = new LogStreams.ReadOptions(COUNT, Redis.BLOCK_MILLIS);
     private static final long MAX_BACKOFF_MILLIS = 2000;
 
-    private final Redis redis;
+    private final LogStreams streams;
     private final Keys keys;
     private final Thread reader;
     private final Object lock = new Object();
@@ -143,7 +132,7 @@ public final class LogMultiplexer implements AutoCloseable {
     private boolean blocked;
 
     public LogMultiplexer(Redis redis, Keys keys, ThreadFactory threads) {
-        this.redis = redis;
+        this.streams = new LogStreams(redis);
         this.keys = keys;
         this.reader = threads.newThread(this::readLoop);
         reader.start();
@@ -208,7 +197,7 @@ public final class LogMultiplexer implements AutoCloseable {
             return;
         }
         try {
-            redis.run(j -> j.clientUnblock(clientId, UnblockType.TIMEOUT));
+            streams.unblock(clientId);
         } catch (RuntimeException e) {
             // the read ends within a second anyway
         }
@@ -218,8 +207,8 @@ public final class LogMultiplexer implements AutoCloseable {
         long backoff = 50;
         boolean outage = false;
         while (true) {
-            try (Jedis jedis = redis.borrow()) {
-                long id = jedis.clientId();
+            try (LogStreams.Connection connection = streams.open()) {
+                long id = connection.clientId();
                 synchronized (lock) {
                     readerClientId = id;
                 }
@@ -253,8 +242,8 @@ public final class LogMultiplexer implements AutoCloseable {
                     }
                     Map<String, List<LogEntry>> reply;
                     try {
-                        reply = readAndRecord(jedis, subs, moved);
-                    } catch (JedisConnectionException e) {
+                        reply = readAndRecord(connection, subs, moved);
+                    } catch (RedisUnavailableException e) {
                         requeueEnded(moved);
                         throw e;
                     } finally {
@@ -264,14 +253,14 @@ public final class LogMultiplexer implements AutoCloseable {
                     }
                     deliver(subs, reply);
                 }
-            } catch (JedisConnectionException e) {
+            } catch (RedisUnavailableException e) {
                 if (isClosed()) {
                     return;
                 }
                 if (!outage) {
                     outage = true;
                     for (Subscription s : snapshot()) {
-                        s.listener.onOutage(String.valueOf(e.getMessage()));
+                        s.listener.onOutage(e.reason());
                     }
                 }
                 try {
@@ -308,92 +297,33 @@ public final class LogMultiplexer implements AutoCloseable {
      * One round trip: the positions that moved since the last one, then the blocking read of every
      * followed stream. Without positions to record it is the plain {@code XREAD}.
      */
-    private Map<String, List<LogEntry>> readAndRecord(Jedis jedis, List<Subscription> subs, List<Subscription> moved) {
-        // one pipeline even for the read alone: it is how a CommandArguments of ready-made arguments is sent;
-        // the pool's read timeout (10 s) is well above the block, so a hung Redis still shows as an outage
-        Pipeline pipeline = jedis.pipelined();
-        List<Response<Object>> writes = new ArrayList<>(moved.size());
+    private Map<String, List<LogEntry>> readAndRecord(LogStreams.Connection connection, List<Subscription> subs, List<Subscription> moved) {
+        List<LogStreams.Setex> writes = new ArrayList<>(moved.size());
         List<String> written = new ArrayList<>(moved.size());
         for (Subscription s : moved) {
             written.add(s.last);
-            writes.add(pipeline.sendCommand(new CommandArguments(Protocol.Command.SETEX)
-                    .add(s.positionKeyArg).add(s.positionTtlArg).add(s.lastArg)));
+            writes.add(new LogStreams.Setex(s.positionKeyArg, s.positionTtlArg, s.lastArg));
         }
-        Response<Object> reply = null;
-        if (!subs.isEmpty()) {
-            // XREAD COUNT n BLOCK ms STREAMS key... id...
-            CommandArguments read = new CommandArguments(Protocol.Command.XREAD);
-            READ_OPTIONS.forEach(read::add);
-            for (Subscription s : subs) {
-                read.add(s.keyArg);
-            }
-            for (Subscription s : subs) {
-                read.add(s.lastArg);
-            }
-            reply = pipeline.sendCommand(read);
+        List<LogStreams.Arg> streamKeys = new ArrayList<>(subs.size());
+        List<LogStreams.Arg> afterIds = new ArrayList<>(subs.size());
+        for (Subscription s : subs) {
+            streamKeys.add(s.keyArg);
+            afterIds.add(s.lastArg);
         }
-        pipeline.sync();
+        LogStreams.RoundTrip<LogEntry> reply = connection.recordAndRead(writes, READ_OPTIONS, streamKeys, afterIds, LogEntry::new);
         for (int i = 0; i < moved.size(); i++) {
-            try {
-                writes.get(i).get();
+            String refused = reply.refused().get(i);
+            if (refused == null) {
                 moved.get(i).recorded = written.get(i);
-            } catch (JedisDataException e) {
+            } else {
                 // e.g. a replica or a full Redis: a followed log's position is tried again next round, an ended
                 // one's is given up (a resume then starts from the step's saved position, as without this record)
                 Logger.getLogger(LogMultiplexer.class.getName()).log(Level.FINE,
-                        "could not record the console position of job " + moved.get(i).jobId, e);
+                        "could not record the console position of job " + moved.get(i).jobId + ": " + refused);
             }
         }
-        return reply == null ? null : parse(reply.get());
+        return reply.entries();
     }
-
-    /**
-     * The XREAD reply (RESP2): null when the block timed out, else per stream {@code [key, [[id, [field,
-     * value, ...]], ...]]}. Keyed by stream key.
-     */
-    private static Map<String, List<LogEntry>> parse(Object reply) {
-        if (reply == null) {
-            return null;
-        }
-        Map<String, List<LogEntry>> got = new HashMap<>();
-        for (Object s : (List<?>) reply) {
-            List<?> stream = (List<?>) s;
-            List<?> entries = (List<?>) stream.get(1);
-            List<LogEntry> parsed = new ArrayList<>(entries.size());
-            for (Object e : entries) {
-                List<?> entry = (List<?>) e;
-                List<?> pairs = (List<?>) entry.get(1);
-                int n = pairs == null ? 0 : pairs.size() / 2;
-                @SuppressWarnings("unchecked")
-                Map.Entry<String, String>[] fields = new Map.Entry[n];
-                for (int i = 0; i < n; i++) {
-                    fields[i] = Map.entry(text(pairs.get(2 * i)), text(pairs.get(2 * i + 1)));
-                }
-                parsed.add(new LogEntry(new String((byte[]) entry.get(0), StandardCharsets.US_ASCII), fieldMap(fields)));
-            }
-            got.put(text(stream.get(0)), parsed);
-        }
-        return got;
-    }
-
-    /** An immutable map, which LogEntry keeps as it is; a field written twice (XADD allows it) keeps its last value. */
-    private static Map<String, String> fieldMap(Map.Entry<String, String>[] fields) {
-        try {
-            return Map.ofEntries(fields);
-        } catch (IllegalArgumentException duplicate) {
-            Map<String, String> last = new HashMap<>();
-            for (Map.Entry<String, String> f : fields) {
-                last.put(f.getKey(), f.getValue());
-            }
-            return last;
-        }
-    }
-
-    private static String text(Object bulk) {
-        return new String((byte[]) bulk, StandardCharsets.UTF_8);
-    }
-
-
 
     private void deliver(List<Subscription> subs, Map<String, List<LogEntry>> reply) {
         Map<String, List<LogEntry>> got = reply == null ? Map.of() : reply;

@@ -4,7 +4,9 @@ import io.deployster.protocol.Event;
 import io.deployster.protocol.LogField;
 import io.deployster.redis.Backoff;
 import io.deployster.redis.Keys;
+import io.deployster.redis.LogStreams;
 import io.deployster.redis.Redis;
+import io.deployster.redis.StreamId;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,12 +18,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Response;
-import redis.clients.jedis.StreamEntryID;
-import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.params.XAddParams;
 
 /**
  * Appends one running job's output and events to its log stream.
@@ -40,7 +36,7 @@ public final class LogWriter implements AutoCloseable {
     private static final int BATCH = 2000;
     private static final long MAX_BACKOFF_MILLIS = 2000;
 
-    private final Redis redis;
+    private final LogStreams streams;
     private final String key;
     private final long maxLen;
     private final long idMillis;
@@ -61,12 +57,12 @@ public final class LogWriter implements AutoCloseable {
     public LogWriter(Redis redis, Keys keys, String jobId, String afterEntry, long maxLen, int bufferEntries, Executor shipper,
                      LogShipping shipping) {
         this.shipping = shipping;
-        this.redis = redis;
+        this.streams = new LogStreams(redis);
         this.key = keys.log(jobId);
         this.maxLen = maxLen;
-        StreamEntryID after = new StreamEntryID(afterEntry);
-        this.idMillis = after.getTime();
-        this.idSequence = after.getSequence();
+        StreamId after = StreamId.parse(afterEntry);
+        this.idMillis = after.millis();
+        this.idSequence = after.sequence();
         // linked, not an array: most jobs print a few lines, and a 50,000-slot array per job is 200 KB to clear
         this.buffer = new LinkedBlockingQueue<>(bufferEntries);
         shipper.execute(() -> {
@@ -195,28 +191,10 @@ public final class LogWriter implements AutoCloseable {
     }
 
     private void send(List<Map<String, String>> batch, long firstSequence) {
-        try (Jedis jedis = redis.borrow()) {
-            Pipeline pipeline = jedis.pipelined();
-            List<Response<StreamEntryID>> replies = new ArrayList<>(batch.size());
-            for (int i = 0; i < batch.size(); i++) {
-                XAddParams params = XAddParams.xAddParams().id(idMillis, firstSequence + i).maxLen(maxLen).approximateTrimming();
-                replies.add(pipeline.xadd(key, params, batch.get(i)));
-            }
-            pipeline.sync();
-            for (Response<StreamEntryID> reply : replies) {
-                try {
-                    reply.get();
-                } catch (JedisDataException e) {
-                    // written by the attempt that lost its connection, or after the job was ended for us
-                    if (e.getMessage() == null || !e.getMessage().contains("equal or smaller")) {
-                        throw e;
-                    }
-                }
-            }
-            // with durability asked for, a batch counts as shipped once the replicas have it: a failover
-            // before that breaks this connection, and the batch is resent to the new primary
-            redis.durability().await(jedis);
-        }
+        // an id Redis has already was written by the attempt that lost its connection, or after the job was
+        // ended for us: skipped. With durability asked for, a batch counts as shipped once the replicas have
+        // it: a failover before that breaks the connection, and the batch is resent to the new primary
+        streams.append(key, idMillis, firstSequence, batch, maxLen);
     }
 
     /** Ships everything handed over so far, then stops; waits for Redis for as long as it takes. */

@@ -11,8 +11,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Response;
+import java.util.function.Supplier;
 
 /**
  * The jobs Redis still holds (ended ones until their retention ends), newest first. Reads every job
@@ -58,25 +57,24 @@ public final class JobsView {
     }
 
     private List<JobState> read(List<String> ids) {
-        return redis.call(j -> {
-            Pipeline p = j.pipelined();
-            List<Response<List<String>>> replies = ids.stream().map(id -> p.hmget(keys.job(id), FIELDS)).toList();
-            p.sync();
-            List<JobState> states = new ArrayList<>();
-            for (int i = 0; i < ids.size(); i++) {
-                List<String> values = replies.get(i).get();
-                Map<String, String> hash = new HashMap<>();
-                for (int f = 0; f < FIELDS.length; f++) {
-                    if (values.get(f) != null) {
-                        hash.put(FIELDS[f], values.get(f));
-                    }
-                }
-                // expired between SCAN and HMGET, or a hash that is not a job's yet
-                if (hash.containsKey(JobField.STATUS)) {
-                    states.add(JobState.fromHash(ids.get(i), hash));
+        List<List<String>> hashes = redis.batch(b -> {
+            List<Supplier<List<String>>> replies = ids.stream().map(id -> b.hmget(keys.job(id), FIELDS)).toList();
+            return () -> replies.stream().map(Supplier::get).toList();
+        });
+        List<JobState> states = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            List<String> values = hashes.get(i);
+            Map<String, String> hash = new HashMap<>();
+            for (int f = 0; f < FIELDS.length; f++) {
+                if (values.get(f) != null) {
+                    hash.put(FIELDS[f], values.get(f));
                 }
             }
-            return states;
-        });
+            // expired between SCAN and HMGET, or a hash that is not a job's yet
+            if (hash.containsKey(JobField.STATUS)) {
+                states.add(JobState.fromHash(ids.get(i), hash));
+            }
+        }
+        return states;
     }
 }

@@ -5,8 +5,7 @@ import io.deployster.redis.Redis;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Response;
+import java.util.function.Supplier;
 
 /** Lock holder, fencing token and waiting jobs of each project. */
 public final class ProjectsView {
@@ -35,30 +34,30 @@ public final class ProjectsView {
     }
 
     private List<ProjectInfo> read(List<String> names) {
-        return redis.call(j -> {
-            Pipeline p = j.pipelined();
-            List<Response<String>> holder = new ArrayList<>();
-            List<Response<Long>> ttl = new ArrayList<>();
-            List<Response<String>> fence = new ArrayList<>();
-            List<Response<List<String>>> waiting = new ArrayList<>();
-            List<Response<Long>> count = new ArrayList<>();
+        return redis.batch(b -> {
+            List<Supplier<String>> holder = new ArrayList<>();
+            List<Supplier<Long>> ttl = new ArrayList<>();
+            List<Supplier<String>> fence = new ArrayList<>();
+            List<Supplier<List<String>>> waiting = new ArrayList<>();
+            List<Supplier<Long>> count = new ArrayList<>();
             for (String n : names) {
-                holder.add(p.get(keys.lock(n)));
-                ttl.add(p.pttl(keys.lock(n)));
-                fence.add(p.get(keys.fence(n)));
-                waiting.add(p.lrange(keys.waiters(n), 0, MAX_WAITING - 1));
-                count.add(p.llen(keys.waiters(n)));
+                holder.add(b.get(keys.lock(n)));
+                ttl.add(b.pttl(keys.lock(n)));
+                fence.add(b.get(keys.fence(n)));
+                waiting.add(b.lrange(keys.waiters(n), 0, MAX_WAITING - 1));
+                count.add(b.llen(keys.waiters(n)));
             }
-            p.sync();
-            List<ProjectInfo> projects = new ArrayList<>();
-            for (int i = 0; i < names.size(); i++) {
-                String h = holder.get(i).get();
-                long left = ttl.get(i).get();
-                String f = fence.get(i).get();
-                projects.add(new ProjectInfo(names.get(i), h, h == null || left < 0 ? null : left, f == null ? 0 : Long.parseLong(f),
-                        waiting.get(i).get(), count.get(i).get()));
-            }
-            return projects;
+            return () -> {
+                List<ProjectInfo> projects = new ArrayList<>();
+                for (int i = 0; i < names.size(); i++) {
+                    String h = holder.get(i).get();
+                    long left = ttl.get(i).get();
+                    String f = fence.get(i).get();
+                    projects.add(new ProjectInfo(names.get(i), h, h == null || left < 0 ? null : left, f == null ? 0 : Long.parseLong(f),
+                            waiting.get(i).get(), count.get(i).get()));
+                }
+                return projects;
+            };
         });
     }
 }

@@ -3,6 +3,7 @@ package io.deployster.queue;
 import io.deployster.protocol.EntryField;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
+import io.deployster.redis.RedisCommandException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -84,8 +85,8 @@ public final class Fetcher {
         try {
             reply = redis.call(j -> j.xreadGroup(Keys.GROUP, consumer,
                     XReadGroupParams.xReadGroupParams().count(Math.max(1, room)).block(Redis.BLOCK_MILLIS), streams));
-        } catch (JedisDataException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("NOGROUP")) {
+        } catch (RedisCommandException e) {
+            if (e.redisError().startsWith("NOGROUP")) {
                 joinGroups(); // Redis came back without our data: serve what is queued from now on
             }
             throw e;

@@ -18,6 +18,7 @@ import io.deployster.protocol.Reply;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis.Shortfall;
 import io.deployster.redis.Redis;
+import io.deployster.redis.RedisUnavailableException;
 import io.deployster.redis.Script;
 import io.deployster.secret.SecretBox;
 import io.deployster.secret.Secrets;
@@ -32,7 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -291,7 +291,7 @@ public final class JobQueue {
         while (true) {
             try {
                 return start(id, worker, queue, entryId, entry, project, retry);
-            } catch (JedisConnectionException e) {
+            } catch (RedisUnavailableException e) {
                 if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff) > deadline) {
                     throw e;
                 }

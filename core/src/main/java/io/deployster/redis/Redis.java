@@ -3,14 +3,22 @@ package io.deployster.redis;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.function.Consumer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLParameters;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.util.JedisURIHelper;
 import redis.clients.jedis.util.Pool;
 
@@ -67,8 +75,12 @@ public final class Redis implements AutoCloseable {
             SentinelAddress sentinel = uri.sentinelAddress();
             // the sentinels get the same TLS, and the credentials only when they need them (sentinel-auth=yes);
             // no read timeout, as the pool's +switch-master listeners wait on them for as long as the primary lives
-            this.pool = sentinel.pool(poolConfig, clientConfig(uri, caFile, true, sentinel.database(), 10_000, clientName),
-                    clientConfig(uri, caFile, sentinel.authSentinels(), 0, 0, clientName));
+            try {
+                this.pool = sentinel.pool(poolConfig, clientConfig(uri, caFile, true, sentinel.database(), 10_000, clientName),
+                        clientConfig(uri, caFile, sentinel.authSentinels(), 0, 0, clientName));
+            } catch (JedisConnectionException e) {
+                throw new RedisUnavailableException(uri.toString(), e);
+            }
         } else {
             int db = JedisURIHelper.hasDbIndex(uri.uri()) ? JedisURIHelper.getDBIndex(uri.uri()) : 0;
             this.pool = new JedisPool(poolConfig, JedisURIHelper.getHostAndPort(uri.uri()), clientConfig(uri, caFile, true, db, 10_000, clientName));
@@ -116,14 +128,33 @@ public final class Redis implements AutoCloseable {
      * Runs {@code action} on a pooled connection. When the connection turns out broken (the server
      * restarted or failed over), every idle connection is dropped too, so the caller's retry gets a
      * fresh one instead of the next stale one.
+     *
+     * @throws RedisUnavailableException when Redis cannot be reached or the connection broke meanwhile
+     * @throws RedisCommandException when Redis answered with an error (inside {@code action} it is the client's
+     *     own, for the layer's code that handles some, e.g. BUSYGROUP)
      */
     public <T> T call(Function<Jedis, T> action) {
+        return call("a command", action);
+    }
+
+    /** As {@link #call(Function)}; {@code what} names the command in a refusal's message, e.g. "a read of log:{x}". */
+    <T> T call(String what, Function<Jedis, T> action) {
         try (Jedis jedis = pool.getResource()) {
             return action.apply(jedis);
         } catch (JedisConnectionException e) {
-            pool.clear();
-            throw e;
+            throw unavailable(e);
+        } catch (JedisDataException e) {
+            throw new RedisCommandException(what, uri.toString(), e);
         }
+    }
+
+    /**
+     * A broken connection in our words; drops the idle connections, which are most likely broken too.
+     * For the layer's classes that hold a connection themselves ({@link LogStreams}).
+     */
+    RedisUnavailableException unavailable(JedisConnectionException e) {
+        pool.clear();
+        return new RedisUnavailableException(uri.toString(), e);
     }
 
     /** The replicas the writes passed to {@link #callReplicated} wait for. */
@@ -145,6 +176,7 @@ public final class Redis implements AutoCloseable {
      *
      * @param what the write, for messages, e.g. "the submit of job X"
      * @throws NotReplicatedException with {@link Shortfall#FAIL} when too few replicas confirmed in time
+     * @throws RedisUnavailableException when Redis cannot be reached or the connection broke meanwhile
      */
     public <T> T callReplicated(String what, Shortfall shortfall, Function<Jedis, T> action) {
         return callReplicated(what, shortfall, action, result -> true);
@@ -170,6 +202,67 @@ public final class Redis implements AutoCloseable {
         return result;
     }
 
+    /**
+     * Sends the reads {@code reads} queues in one round trip and returns what its result builds from the
+     * answers: {@code reads} queues them on the {@link Batch} and returns how to build the result, which
+     * runs once the answers are in.
+     *
+     * @throws RedisUnavailableException when Redis cannot be reached or the connection broke meanwhile
+     * @throws RedisCommandException when Redis refused one of the reads
+     */
+    public <T> T batch(Function<Batch, Supplier<T>> reads) {
+        return call(j -> {
+            Pipeline p = j.pipelined();
+            Supplier<T> result = reads.apply(new Batch(p, uri.toString()));
+            p.sync();
+            return result.get();
+        });
+    }
+
+    /**
+     * Every key matching {@code pattern} of the given type ("hash", "stream", "string", ...), read with
+     * SCAN in pages of 1,000 (never KEYS, which would hold up every other client of Redis meanwhile).
+     */
+    public List<String> scan(String pattern, String type) {
+        return call(j -> {
+            List<String> found = new ArrayList<>();
+            ScanParams params = new ScanParams().match(pattern).count(1000);
+            String cursor = ScanParams.SCAN_POINTER_START;
+            do {
+                ScanResult<String> page = j.scan(cursor, params, type);
+                found.addAll(page.getResult());
+                cursor = page.getCursor();
+            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+            return found;
+        });
+    }
+
+    /**
+     * Puts {@code value} at the head of the list {@code key} and drops all but its first {@code max}
+     * values, in one round trip (LPUSH, LTRIM pipelined): the newest {@code max} values, newest first.
+     *
+     * @throws RedisUnavailableException when Redis cannot be reached or the connection broke meanwhile
+     */
+    public void pushCapped(String key, String value, int max) {
+        run(j -> {
+            Pipeline p = j.pipelined();
+            p.lpush(key, value);
+            p.ltrim(key, 0, max - 1L);
+            p.sync();
+        });
+    }
+
+    /**
+     * Sets {@code key} to {@code value} for {@code ttlMillis} ms unless it exists (SET NX PX): a lease
+     * only one holder gets.
+     *
+     * @return true when this call set it, false when the key was there already
+     * @throws RedisUnavailableException when Redis cannot be reached or the connection broke meanwhile
+     */
+    public boolean setIfAbsent(String key, String value, long ttlMillis) {
+        return "OK".equals(call(j -> j.set(key, value, SetParams.setParams().nx().px(ttlMillis))));
+    }
+
     public void run(Consumer<Jedis> action) {
         call(jedis -> {
             action.accept(jedis);
@@ -177,7 +270,10 @@ public final class Redis implements AutoCloseable {
         });
     }
 
-    /** A connection for the caller to hold (blocking reads); close it to give it back. */
+    /**
+     * A connection for the caller to hold (blocking reads); close it to give it back. For the Redis
+     * layer ({@link LogStreams}, the queue's listeners) and the bench: its errors are the client's own.
+     */
     public Jedis borrow() {
         return pool.getResource();
     }

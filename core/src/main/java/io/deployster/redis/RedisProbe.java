@@ -32,6 +32,10 @@ public final class RedisProbe {
             String version = redis.call(j -> serverVersion(j.info("server")));
             return new Result("PONG".equalsIgnoreCase(pong), String.format(Locale.ROOT,
                     "Connected to %s: %s in %.1f ms, Redis %s", parsed, pong, millis, version));
+        } catch (RedisUnavailableException e) {
+            return new Result(false, "Cannot reach Redis at " + parsed + ": " + e.reason());
+        } catch (RedisCommandException e) {
+            return new Result(false, "Cannot use Redis at " + parsed + ": " + masker.mask(e.redisError()));
         } catch (RuntimeException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             Throwable cause = e.getCause();

@@ -56,7 +56,8 @@ public final class Script {
      *
      * @param keys every key the script's header declares, in its order
      * @throws IllegalStateException when the answer is not {@code {code, ...}} with a known code
-     * @throws redis.clients.jedis.exceptions.JedisDataException on a script error (e.g. WRONGPROJECT)
+     * @throws redis.clients.jedis.exceptions.JedisDataException on a script error (e.g. WRONGPROJECT), which
+     *     {@link Redis#call} hands on as a {@link RedisCommandException}
      */
     public Reply run(Jedis jedis, List<String> keys, List<String> args) {
         Object raw;

@@ -11,6 +11,7 @@ import io.deployster.protocol.Reply;
 import io.deployster.queue.DuplicateJobException;
 import io.deployster.queue.JobQueue;
 import io.deployster.redis.Keys;
+import io.deployster.redis.LogStreams;
 import io.deployster.redis.Redis;
 import io.deployster.redis.Script;
 import io.deployster.sign.JobSignature;
@@ -20,8 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import redis.clients.jedis.StreamEntryID;
-import redis.clients.jedis.params.SetParams;
 
 /**
  * A workflow's state in Redis (docs/workflows.md): a hash of kind {@code workflow} under the job key
@@ -33,6 +32,7 @@ public final class WorkflowStore {
     private static final int COPY_BATCH = 2000;
 
     private final Redis redis;
+    private final LogStreams logs;
     private final Keys keys;
     private final JobQueue queue;
     private final JobIds ids;
@@ -44,6 +44,7 @@ public final class WorkflowStore {
 
     public WorkflowStore(Redis redis, JobQueue queue, Clock clock) {
         this.redis = redis;
+        this.logs = new LogStreams(redis);
         this.keys = queue.keys();
         this.queue = queue;
         this.clock = clock;
@@ -121,8 +122,7 @@ public final class WorkflowStore {
     }
 
     void note(String id, String message) {
-        redis.run(j -> j.xadd(keys.log(id), StreamEntryID.NEW_ENTRY,
-                Map.of(LogField.EVENT, Event.NOTE, LogField.TS, nowText(), LogField.MESSAGE, message)));
+        logs.add(keys.log(id), Map.of(LogField.EVENT, Event.NOTE, LogField.TS, nowText(), LogField.MESSAGE, message));
     }
 
     Set<String> active() {
@@ -135,7 +135,7 @@ public final class WorkflowStore {
 
     /** Takes the right to drive the workflow for {@code ttlMillis}; false when another coordinator holds it. */
     boolean drive(String id, String driver, long ttlMillis) {
-        return "OK".equals(redis.call(j -> j.set(keys.driver(id), driver, SetParams.setParams().nx().px(ttlMillis))));
+        return redis.setIfAbsent(keys.driver(id), driver, ttlMillis);
     }
 
     /** Gives up driving the workflow. @return false when the right had expired or another coordinator holds it */

@@ -8,7 +8,7 @@ import io.deployster.testing.RealRedis;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.exceptions.JedisDataException;
+import io.deployster.redis.RedisCommandException;
 
 /** The protocol's words as Lua sees them, in a real redis-server. */
 class LuaVocabularyTest {
@@ -28,7 +28,7 @@ class LuaVocabularyTest {
 
     @Test
     void aMisspeltWordFailsTheScriptInsteadOfWritingAFieldNobodyReads() {
-        JedisDataException e = assertThrows(JedisDataException.class, () -> eval("return FIELD_STAUTS"));
+        RedisCommandException e = assertThrows(RedisCommandException.class, () -> eval("return FIELD_STAUTS"));
         assertTrue(e.getMessage().contains("FIELD_STAUTS"), e.getMessage());
     }
 }

@@ -1,6 +1,7 @@
 package io.deployster.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,9 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import redis.clients.jedis.exceptions.JedisAccessControlException;
-import redis.clients.jedis.exceptions.JedisConnectionException;
-import redis.clients.jedis.exceptions.JedisDataException;
 
 /** Password, ACL users and TLS with a private CA, against real redis-servers configured for them. */
 class RedisAccessTest {
@@ -66,10 +64,13 @@ class RedisAccessTest {
              Redis producer = Redis.connect("redis://deployster-producer:change-me-producer@127.0.0.1:" + server.port());
              Redis worker = Redis.connect("redis://deployster-worker:change-me-worker@127.0.0.1:" + server.port())) {
             assertEquals(JobStatus.SUCCEEDED, runJob(producer, worker).status());
-            JedisDataException denied = assertThrows(JedisDataException.class, () -> producer.run(j -> j.flushAll()));
-            assertTrue(denied.getMessage().contains("NOPERM"), denied.getMessage());
-            assertThrows(JedisDataException.class, () -> producer.run(j -> j.get("other-app:key")));
-            assertThrows(JedisAccessControlException.class, () -> Redis.connect("redis://deployster-producer:wrong@127.0.0.1:" + server.port()).run(j -> j.ping()));
+            RedisCommandException denied = assertThrows(RedisCommandException.class, () -> producer.run(j -> j.flushAll()));
+            assertTrue(denied.redisError().startsWith("NOPERM"), denied.getMessage());
+            assertThrows(RedisCommandException.class, () -> producer.run(j -> j.get("other-app:key")));
+            RedisCommandException wrongPassword = assertThrows(RedisCommandException.class,
+                    () -> Redis.connect("redis://deployster-producer:wrong@127.0.0.1:" + server.port()).run(j -> j.ping()));
+            assertTrue(wrongPassword.redisError().startsWith("WRONGPASS"), wrongPassword.getMessage());
+            assertFalse(wrongPassword.getMessage().contains(":wrong@"), "the URI in the message has no password: " + wrongPassword.getMessage());
             try (Redis viewer = Redis.connect("redis://deployster-viewer:change-me-viewer@127.0.0.1:" + server.port())) {
                 Keys keys = Keys.defaults();
                 WorkersView workers = new WorkersView(viewer, keys, Clock.systemUTC());
@@ -78,7 +79,7 @@ class RedisAccessTest {
                 assertEquals(1, new ProjectsView(viewer, keys).get("shop").fencingToken());
                 assertEquals(JobStatus.SUCCEEDED, new DeployHistory(viewer, keys).last("shop", 10).get(0).status());
                 assertTrue(workers.list().isEmpty(), "the worker stopped cleanly");
-                JedisDataException readOnly = assertThrows(JedisDataException.class, () -> viewer.run(j -> j.hset(keys.job("x"), "a", "b")));
+                RedisCommandException readOnly = assertThrows(RedisCommandException.class, () -> viewer.run(j -> j.hset(keys.job("x"), "a", "b")));
                 assertTrue(readOnly.getMessage().contains("NOPERM"), readOnly.getMessage());
             }
         }
@@ -89,7 +90,7 @@ class RedisAccessTest {
         try (RedisServer server = RedisServer.start(dir.resolve("redis"), "--requirepass", "pw-for-test");
              Redis good = Redis.connect("redis://:pw-for-test@127.0.0.1:" + server.port())) {
             assertEquals(JobStatus.SUCCEEDED, runJob(good, good).status());
-            JedisDataException noAuth = assertThrows(JedisDataException.class,
+            RedisCommandException noAuth = assertThrows(RedisCommandException.class,
                     () -> Redis.connect("redis://127.0.0.1:" + server.port()).run(j -> j.ping()));
             assertTrue(noAuth.getMessage().contains("NOAUTH"), noAuth.getMessage());
         }
@@ -108,7 +109,9 @@ class RedisAccessTest {
              Redis secure = new Redis(RedisUri.parse("rediss://127.0.0.1:" + port), 8, ca)) {
             assertEquals(JobStatus.SUCCEEDED, runJob(secure, secure).status());
             // without our CA the server's certificate is not trusted
-            assertThrows(JedisConnectionException.class, () -> new Redis(RedisUri.parse("rediss://127.0.0.1:" + port), 1, null).run(j -> j.ping()));
+            RedisUnavailableException untrusted = assertThrows(RedisUnavailableException.class,
+                    () -> new Redis(RedisUri.parse("rediss://127.0.0.1:" + port), 1, null).run(j -> j.ping()));
+            assertTrue(untrusted.getMessage().startsWith("cannot reach Redis at rediss://127.0.0.1:" + port + " (TLS failed: "), untrusted.getMessage());
         }
     }
 

@@ -231,7 +231,7 @@ class ScriptsTest {
         @Test
         void refusesKeysOfAnotherProjectBeforeWritingAnything() {
             start("job-a", submit("job-a"));
-            JedisDataException e = assertThrows(JedisDataException.class, () -> run("finish", jobKeys("job-a", "elsewhere"), "job-a",
+            RedisCommandException e = assertThrows(RedisCommandException.class, () -> run("finish", jobKeys("job-a", "elsewhere"), "job-a",
                     "succeeded", "0", "", "", "3000", TTL, MAXLEN, RETENTION, "", HISTORY, "elsewhere"));
             assertTrue(e.getMessage().contains("WRONGPROJECT") && e.getMessage().contains("shop"), e.getMessage());
             assertEquals("running", field("job-a", "status"));

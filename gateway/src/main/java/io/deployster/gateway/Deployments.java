@@ -12,7 +12,6 @@ import io.deployster.workflow.WorkflowSpec;
 import io.deployster.workflow.WorkflowStore;
 import java.util.List;
 import java.util.Map;
-import redis.clients.jedis.Pipeline;
 
 /**
  * What the routes do with jobs, in the caller's project: submit (signed by the client's signer),
@@ -54,12 +53,8 @@ public final class Deployments {
     }
 
     private void remember(String project, String id) {
-        redis.run(j -> {
-            Pipeline p = j.pipelined(); // one round trip: submit latency is a target (docs/benchmarks.md)
-            p.lpush(keys.gatewayRecent(project), id);
-            p.ltrim(keys.gatewayRecent(project), 0, RECENT - 1);
-            p.sync();
-        });
+        // one round trip: submit latency is a target (docs/benchmarks.md)
+        redis.pushCapped(keys.gatewayRecent(project), id, RECENT);
     }
 
     /**

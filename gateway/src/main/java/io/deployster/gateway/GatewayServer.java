@@ -8,6 +8,7 @@ import io.deployster.metrics.Registry;
 import io.deployster.queue.QueueSettings;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
+import io.deployster.redis.RedisUnavailableException;
 import io.deployster.web.OpsWeb;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
@@ -28,7 +29,6 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * The HTTP gateway: Javalin on Jetty, the native v1 routes and the compatible routes, over one Redis
@@ -146,7 +146,7 @@ public final class GatewayServer implements AutoCloseable {
             cfg.routes.get(NativeRoutes.PREFIX + "/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
             cfg.routes.exception(ApiError.class, (e, ctx) -> write(ctx, e));
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, fromJavalin(e, ctx)));
-            cfg.routes.exception(JedisConnectionException.class, (e, ctx) -> {
+            cfg.routes.exception(RedisUnavailableException.class, (e, ctx) -> {
                 LOG.log(Level.WARNING, "Redis unreachable while serving " + ctx.method() + " " + ctx.path() + ": " + e.getMessage());
                 write(ctx, ApiError.of(503, null, null, null, "the deploy queue (Redis) cannot be reached; try again shortly"));
             });

@@ -2,16 +2,16 @@ package io.deployster.gateway;
 
 import io.deployster.log.LogEntry;
 import io.deployster.log.MultiLogReader;
+import io.deployster.redis.LogStreams;
 import io.deployster.redis.Redis;
+import io.deployster.redis.RedisUnavailableException;
+import io.deployster.redis.StreamId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.StreamEntryID;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * Follows the logs of every job the gateway's clients follow with one thread and one Redis
@@ -32,7 +32,7 @@ public final class LogHub implements AutoCloseable {
     private static final int BLOCK_MILLIS = 1000;
     private static final long GONE_CHECK_NANOS = 5_000_000_000L;
 
-    private final Redis redis;
+    private final LogStreams streams;
     private final MultiLogReader reader;
     private final Map<String, List<LogSubscription>> byJob = new HashMap<>();
     /** Followers given entries by the last read, flushed once the hub's lock is let go; hub thread only. */
@@ -47,7 +47,7 @@ public final class LogHub implements AutoCloseable {
     private boolean wakeRequested;
 
     public LogHub(Redis redis, MultiLogReader reader) {
-        this.redis = redis;
+        this.streams = new LogStreams(redis);
         this.reader = reader;
         this.thread = new Thread(this::run, "deployster-log-hub");
         this.thread.setDaemon(true);
@@ -138,7 +138,7 @@ public final class LogHub implements AutoCloseable {
             }
             long id = clientId;
             try {
-                if (id >= 0 && redis.call(j -> j.clientUnblock(id)) == 1) {
+                if (id >= 0 && streams.unblock(id)) {
                     return;
                 }
             } catch (RuntimeException e) {
@@ -156,15 +156,16 @@ public final class LogHub implements AutoCloseable {
     private void run() {
         long backoff = 50;
         while (!closed) {
-            try (Jedis jedis = redis.borrow()) {
-                clientId = jedis.clientId();
+            try (LogStreams.Connection connection = streams.open()) {
+                clientId = connection.clientId();
                 backoff = 50;
-                loop(jedis);
-            } catch (JedisConnectionException e) {
+                loop(connection);
+            } catch (RedisUnavailableException e) {
                 if (closed) {
                     return;
                 }
-                LOG.log(Level.WARNING, "log hub lost its Redis connection (" + e.getMessage() + "); reconnecting, followers resume where they were");
+                LOG.log(Level.WARNING, "log hub lost its Redis connection to " + e.server() + " (" + e.reason()
+                        + "); reconnecting, followers resume where they were");
                 sleep(backoff);
                 backoff = Math.min(2000, backoff * 2);
             } catch (InterruptedException e) {
@@ -176,7 +177,7 @@ public final class LogHub implements AutoCloseable {
         }
     }
 
-    private void loop(Jedis jedis) throws InterruptedException {
+    private void loop(LogStreams.Connection connection) throws InterruptedException {
         long lastGoneCheck = System.nanoTime();
         while (!closed) {
             Map<String, String> positions;
@@ -197,7 +198,7 @@ public final class LogHub implements AutoCloseable {
             }
             Map<String, List<LogEntry>> got;
             try {
-                got = reader.read(jedis, positions, BLOCK_MILLIS);
+                got = reader.read(connection, positions, BLOCK_MILLIS);
             } finally {
                 synchronized (this) {
                     blocking = false;
@@ -210,7 +211,7 @@ public final class LogHub implements AutoCloseable {
             got.keySet().forEach(this::flush);
             if (got.isEmpty() && System.nanoTime() - lastGoneCheck > GONE_CHECK_NANOS) {
                 lastGoneCheck = System.nanoTime();
-                endGone(jedis, positions);
+                endGone(connection, positions);
             }
         }
     }
@@ -244,9 +245,9 @@ public final class LogHub implements AutoCloseable {
             if (s.paused || s.over) {
                 continue;
             }
-            StreamEntryID after = new StreamEntryID(s.last);
+            StreamId after = StreamId.parse(s.last);
             for (SharedEntry e : shared) {
-                if (new StreamEntryID(e.entry().id()).compareTo(after) <= 0) {
+                if (StreamId.parse(e.entry().id()).compareTo(after) <= 0) {
                     continue; // a follower further on than this read's start (several read one stream from the oldest)
                 }
                 if (!s.listener.offer(e)) {
@@ -283,8 +284,8 @@ public final class LogHub implements AutoCloseable {
         }
     }
 
-    private void endGone(Jedis jedis, Map<String, String> positions) {
-        List<String> gone = reader.missing(jedis, positions.keySet());
+    private void endGone(LogStreams.Connection connection, Map<String, String> positions) {
+        List<String> gone = reader.missing(connection, positions.keySet());
         if (gone.isEmpty()) {
             return;
         }
@@ -308,7 +309,7 @@ public final class LogHub implements AutoCloseable {
     }
 
     private static int compare(String a, String b) {
-        return new StreamEntryID(a).compareTo(new StreamEntryID(b));
+        return StreamId.parse(a).compareTo(StreamId.parse(b));
     }
 
     private static void sleep(long millis) {
@@ -332,7 +333,7 @@ public final class LogHub implements AutoCloseable {
         long id = clientId;
         if (id >= 0) {
             try {
-                redis.run(j -> j.clientUnblock(id));
+                streams.unblock(id);
             } catch (RuntimeException e) {
                 // the read ends by its timeout instead
             }

@@ -5,11 +5,9 @@ import io.deployster.protocol.JobField;
 import io.deployster.protocol.LogField;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
+import io.deployster.redis.StreamEntry;
 import java.util.List;
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Response;
-import redis.clients.jedis.StreamEntryID;
-import redis.clients.jedis.resps.StreamEntry;
+import java.util.function.Supplier;
 
 /** Reads, once a job started, how long it waited for its lock and how long the lock took to reach it. */
 final class JobTimings {
@@ -32,25 +30,26 @@ final class JobTimings {
     }
 
     Start read(String id) {
-        return redis.call(j -> {
-            Pipeline p = j.pipelined();
-            Response<List<String>> hash = p.hmget(keys.job(id), JobField.STARTED_AT, JobField.LOCK_HANDED_AT);
-            Response<List<StreamEntry>> head = p.xrange(keys.log(id), (StreamEntryID) null, (StreamEntryID) null, HEAD);
-            p.sync();
-            String startedAt = hash.get().get(0);
-            if (startedAt == null) {
-                return new Start(0, null);
-            }
-            long started = Long.parseLong(startedAt);
-            long wait = 0;
-            for (StreamEntry e : head.get()) {
-                if (Event.WAITING.equals(e.getFields().get(LogField.EVENT))) {
-                    wait = Math.max(0, started - Long.parseLong(e.getFields().get(LogField.TS)));
-                    break;
-                }
-            }
-            String handed = hash.get().get(1);
-            return new Start(wait, handed == null ? null : Math.max(0, started - Long.parseLong(handed)));
+        record Answers(Supplier<List<String>> hash, Supplier<List<StreamEntry>> head) {
+        }
+        Answers answers = redis.batch(b -> {
+            Answers queued = new Answers(b.hmget(keys.job(id), JobField.STARTED_AT, JobField.LOCK_HANDED_AT), b.head(keys.log(id), HEAD));
+            return () -> queued;
         });
+        List<String> hash = answers.hash().get();
+        String startedAt = hash.get(0);
+        if (startedAt == null) {
+            return new Start(0, null);
+        }
+        long started = Long.parseLong(startedAt);
+        long wait = 0;
+        for (StreamEntry e : answers.head().get()) {
+            if (Event.WAITING.equals(e.fields().get(LogField.EVENT))) {
+                wait = Math.max(0, started - Long.parseLong(e.fields().get(LogField.TS)));
+                break;
+            }
+        }
+        String handed = hash.get(1);
+        return new Start(wait, handed == null ? null : Math.max(0, started - Long.parseLong(handed)));
     }
 }

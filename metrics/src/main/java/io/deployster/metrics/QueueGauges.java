@@ -2,18 +2,14 @@ package io.deployster.metrics;
 
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
+import io.deployster.redis.StreamEntry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Response;
-import redis.clients.jedis.StreamEntryID;
-import redis.clients.jedis.resps.StreamEntry;
 
 /**
  * deployster_queue_depth and deployster_queue_oldest_age_seconds per queue, read from Redis once per
@@ -41,22 +37,19 @@ public final class QueueGauges implements Runnable {
     public void run() {
         List<String> names = queues.get();
         long now = System.currentTimeMillis();
-        redis.run(j -> {
-            Pipeline p = j.pipelined();
-            List<Response<Long>> depth = new ArrayList<>();
-            List<Response<List<StreamEntry>>> oldest = new ArrayList<>();
-            for (String q : names) {
-                depth.add(p.xlen(keys.queue(q)));
-                oldest.add(p.xrange(keys.queue(q), (StreamEntryID) null, (StreamEntryID) null, 1));
-            }
-            p.sync();
-            for (int i = 0; i < names.size(); i++) {
-                Values v = values.computeIfAbsent(names.get(i), this::register);
-                v.depth().set(depth.get(i).get());
-                List<StreamEntry> first = oldest.get(i).get();
-                v.oldestMillis().set(first.isEmpty() ? 0 : Math.max(0, now - first.get(0).getID().getTime()));
-            }
+        record Answers(List<Supplier<Long>> depth, List<Supplier<List<StreamEntry>>> oldest) {
+        }
+        Answers answers = redis.batch(b -> {
+            Answers queued = new Answers(names.stream().map(q -> b.xlen(keys.queue(q))).toList(),
+                    names.stream().map(q -> b.head(keys.queue(q), 1)).toList());
+            return () -> queued;
         });
+        for (int i = 0; i < names.size(); i++) {
+            Values v = values.computeIfAbsent(names.get(i), this::register);
+            v.depth().set(answers.depth().get(i).get());
+            List<StreamEntry> first = answers.oldest().get(i).get();
+            v.oldestMillis().set(first.isEmpty() ? 0 : Math.max(0, now - first.get(0).id().millis()));
+        }
     }
 
     private Values register(String queue) {

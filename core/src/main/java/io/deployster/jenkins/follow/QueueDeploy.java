@@ -10,6 +10,8 @@ import io.deployster.job.JobState;
 import io.deployster.log.LogEntry;
 import io.deployster.log.LogMultiplexer;
 import io.deployster.protocol.Event;
+import io.deployster.redis.RedisUnavailableException;
+import io.deployster.redis.StreamId;
 import io.deployster.secret.Masker;
 import io.deployster.secret.Secrets;
 import io.deployster.sign.JobSigner;
@@ -17,8 +19,6 @@ import io.deployster.workflow.WorkflowResult;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import redis.clients.jedis.StreamEntryID;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * One queue-mode step, without Jenkins: submits off the caller's thread, follows through the shared
@@ -146,24 +146,24 @@ public final class QueueDeploy implements LogMultiplexer.Listener {
         try {
             String recorded = redis.recordedPosition(redis.consolePosition(s.jobId(), build, s.queueSettings().retention()));
             if (recorded != null) {
-                skipTo(s, new StreamEntryID(recorded));
+                skipTo(s, StreamId.parse(recorded));
             }
-        } catch (JedisConnectionException e) {
-            note("could not read the console position of job " + s.jobId() + " from Redis (" + e.getMessage()
+        } catch (RedisUnavailableException e) {
+            note("could not read the console position of job " + s.jobId() + " from Redis (" + e.reason()
                     + "); following on from the step's saved state, so lines printed since it was saved may show twice");
         }
     }
 
-    private void skipTo(DeploySession s, StreamEntryID target) {
+    private void skipTo(DeploySession s, StreamId target) {
         boolean startedMeanwhile = false;
         String after = s.lastEntryId();
-        while (new StreamEntryID(after).compareTo(target) < 0) {
+        while (StreamId.parse(after).compareTo(target) < 0) {
             List<LogEntry> batch = redis.entriesAfter(s.jobId(), after, 1000);
             if (batch.isEmpty()) {
                 break;
             }
             for (LogEntry e : batch) {
-                if (new StreamEntryID(e.id()).compareTo(target) > 0) {
+                if (StreamId.parse(e.id()).compareTo(target) > 0) {
                     break;
                 }
                 s.advance(e);
@@ -270,7 +270,7 @@ public final class QueueDeploy implements LogMultiplexer.Listener {
                         subscription.cancel();
                         finish(Termination.failure("deployster job " + session.jobId() + ": no such job (expired or never submitted)"));
                     }
-                } catch (JedisConnectionException e) {
+                } catch (RedisUnavailableException e) {
                     // the multiplexer reports the outage
                 }
             });
@@ -301,7 +301,7 @@ public final class QueueDeploy implements LogMultiplexer.Listener {
                     finish(Termination.failure("deployster job " + s.jobId() + ": no such job (expired)"));
                     return;
                 }
-            } catch (JedisConnectionException e) {
+            } catch (RedisUnavailableException e) {
                 sleepQuietly(200L << attempt);
             }
         }
@@ -314,7 +314,7 @@ public final class QueueDeploy implements LogMultiplexer.Listener {
             WorkflowResult result;
             try {
                 result = client.workflow(s.jobId());
-            } catch (JedisConnectionException e) {
+            } catch (RedisUnavailableException e) {
                 result = null;
             }
             ConsoleRenderer.summary(state, result).forEach(this::println);
@@ -365,6 +365,9 @@ public final class QueueDeploy implements LogMultiplexer.Listener {
     }
 
     private static String why(RuntimeException e) {
+        if (e instanceof RedisUnavailableException unavailable) {
+            return unavailable.reason(); // the console line names the server itself
+        }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 

@@ -49,7 +49,7 @@ public final class SharedRedis implements AutoCloseable {
     /**
      * The recorded console position (a log entry id), or null when none is recorded or it expired.
      *
-     * @throws redis.clients.jedis.exceptions.JedisConnectionException when Redis cannot be reached
+     * @throws io.deployster.redis.RedisUnavailableException when Redis cannot be reached
      */
     public String recordedPosition(LogMultiplexer.Position position) {
         return redis.call(j -> j.get(position.key()));

@@ -24,14 +24,22 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
- * Follows many job logs with one thread and one connection: a single {@code XREAD BLOCK} over every
- * followed stream, each from the id of the last entry handed over, so a line reaches its listener as
- * soon as the worker writes it, whichever of the jobs wrote it. A new subscription interrupts the
- * current blocking read ({@code CLIENT UNBLOCK} from a pooled connection) so its backlog arrives at
- * once instead of after the block times out.
+ * Follows many job logs with a fixed number of reader threads, each with one connection: the followed
+ * streams are shared out among the readers, and each reader runs a single {@code XREAD BLOCK} over its
+ * share, each stream from the id of the last entry handed over, so a line reaches its listener as
+ * soon as the worker writes it, whichever of the jobs wrote it. A new subscription goes to the reader
+ * with the fewest and interrupts that reader's blocking read ({@code CLIENT UNBLOCK} from a pooled
+ * connection) so its backlog arrives at once instead of after the block times out.
  *
- * <p>Listeners run on the reader thread: they must only print and hand anything slow (Redis calls,
- * Jenkins saves) to an executor of their own, or every other followed job waits.
+ * <p>Why more than one reader: every read names every stream of its reader, and Redis answers a woken
+ * multi-stream read with the one stream that woke it, so a burst of lines over N streams is collected in
+ * several reads of N streams each; with the streams split over two readers, each read is half as long
+ * and the two run side by side (docs/benchmarks.md, controller-follow).
+ *
+ * <p>Listeners run on a reader thread, always the same one for a subscription (its entries arrive in
+ * order, one call at a time), but two subscriptions may be called at once from two readers. Listeners
+ * must only print and hand anything slow (Redis calls, Jenkins saves) to an executor of their own, or
+ * every other job of that reader waits.
  *
  * <p>A subscription with a {@link Position} has the id of the last entry its listener returned from
  * recorded in Redis ({@code SET key id EX ttl}), pipelined in front of the next {@code XREAD}: no
@@ -84,6 +92,7 @@ public final class LogMultiplexer implements AutoCloseable {
 
     /** One followed log; cancel it to stop following. */
     public final class Subscription {
+        private final Reader reader;
         private final String jobId;
         private final String key;
         private final Listener listener;
@@ -97,7 +106,8 @@ public final class LogMultiplexer implements AutoCloseable {
         /** The position last sent to Redis; reader thread only. */
         private String recorded;
 
-        private Subscription(String jobId, String afterId, Position position, Listener listener) {
+        private Subscription(Reader reader, String jobId, String afterId, Position position, Listener listener) {
+            this.reader = reader;
             this.jobId = jobId;
             this.key = keys.log(jobId);
             // encoded once: Jedis copies a byte[] argument each time it is sent, a Rawable it sends as is
@@ -119,7 +129,7 @@ public final class LogMultiplexer implements AutoCloseable {
             return jobId;
         }
 
-        /** Stops following; no listener call starts after this returns on the reader thread, and at most one more elsewhere. */
+        /** Stops following; no listener call starts after this returns on its reader thread, and at most one more elsewhere. */
         public void cancel() {
             remove(this);
         }
@@ -129,24 +139,42 @@ public final class LogMultiplexer implements AutoCloseable {
     private static final List<Rawable> READ_OPTIONS = List.of(Protocol.Keyword.COUNT, RawableFactory.from(COUNT),
             Protocol.Keyword.BLOCK, RawableFactory.from(Redis.BLOCK_MILLIS), Protocol.Keyword.STREAMS);
     private static final long MAX_BACKOFF_MILLIS = 2000;
+    /** Upper bound of {@code readers}: each holds a thread and a connection of the caller's budget. */
+    public static final int MAX_READERS = 4;
 
     private final Redis redis;
     private final Keys keys;
-    private final Thread reader;
+    private final List<Reader> readers;
+    /** Guards every field below and every reader's state. */
     private final Object lock = new Object();
-    private final Map<String, Subscription> byKey = new LinkedHashMap<>();
-    /** Subscriptions that ended with a position not yet recorded: written in the reader's next round trip. */
-    private final List<Subscription> ended = new ArrayList<>();
-    private boolean changed;
+    /** Every followed stream, whichever reader reads it. */
+    private final Map<String, Subscription> byKey = new HashMap<>();
     private boolean closed;
-    private long readerClientId = -1;
-    private boolean blocked;
 
+    /** One reader thread (and connection) for every followed log. */
     public LogMultiplexer(Redis redis, Keys keys, ThreadFactory threads) {
+        this(redis, keys, threads, 1);
+    }
+
+    /**
+     * @param readers how many reader threads share the followed logs, each holding one pooled connection
+     *     while it runs (1 to {@value #MAX_READERS})
+     */
+    public LogMultiplexer(Redis redis, Keys keys, ThreadFactory threads, int readers) {
+        if (readers < 1 || readers > MAX_READERS) {
+            throw new IllegalArgumentException("log readers " + readers + " is not allowed; use 1 to " + MAX_READERS);
+        }
         this.redis = redis;
         this.keys = keys;
-        this.reader = threads.newThread(this::readLoop);
-        reader.start();
+        List<Reader> all = new ArrayList<>(readers);
+        for (int i = 0; i < readers; i++) {
+            all.add(new Reader());
+        }
+        this.readers = List.copyOf(all);
+        for (Reader r : this.readers) {
+            r.thread = threads.newThread(r::readLoop);
+            r.thread.start();
+        }
     }
 
     /**
@@ -168,18 +196,26 @@ public final class LogMultiplexer implements AutoCloseable {
             throw new IllegalArgumentException("log entry id '" + afterId + "' is not a stream id; use MILLIS-SEQUENCE, e.g. "
                     + LogFollower.START);
         }
-        Subscription s = new Subscription(jobId, afterId, position, listener);
+        Subscription s;
         long unblock;
         synchronized (lock) {
             if (closed) {
                 throw new IllegalStateException("the log multiplexer is closed");
             }
+            Reader least = readers.get(0);
+            for (Reader r : readers) {
+                if (r.subs.size() < least.subs.size()) {
+                    least = r;
+                }
+            }
+            s = new Subscription(least, jobId, afterId, position, listener);
             if (byKey.putIfAbsent(s.key, s) != null) {
                 throw new IllegalStateException("job " + jobId + " is followed already");
             }
-            changed = true;
+            least.subs.put(s.key, s);
+            least.changed = true;
             lock.notifyAll();
-            unblock = blocked ? readerClientId : -1;
+            unblock = least.blocked ? least.clientId : -1;
         }
         wake(unblock);
         return s;
@@ -194,10 +230,13 @@ public final class LogMultiplexer implements AutoCloseable {
 
     private void remove(Subscription s) {
         synchronized (lock) {
-            if (byKey.remove(s.key, s) && s.position != null) {
-                // its last position goes out with the reader's next round trip, even if nothing else is followed
-                ended.add(s);
-                lock.notifyAll();
+            if (byKey.remove(s.key, s)) {
+                s.reader.subs.remove(s.key);
+                if (s.position != null) {
+                    // its last position goes out with its reader's next round trip, even if nothing else is followed
+                    s.reader.ended.add(s);
+                    lock.notifyAll();
+                }
             }
         }
     }
@@ -214,92 +253,144 @@ public final class LogMultiplexer implements AutoCloseable {
         }
     }
 
-    private void readLoop() {
-        long backoff = 50;
-        boolean outage = false;
-        while (true) {
-            try (Jedis jedis = redis.borrow()) {
-                long id = jedis.clientId();
-                synchronized (lock) {
-                    readerClientId = id;
-                }
-                if (outage) {
-                    outage = false;
-                    backoff = 50;
-                    for (Subscription s : snapshot()) {
-                        s.listener.onBack();
-                    }
-                }
-                while (true) {
-                    List<Subscription> subs;
-                    List<Subscription> moved = new ArrayList<>();
+    /** One reader thread, its connection's client id and its share of the followed streams; all guarded by {@code lock}. */
+    private final class Reader {
+        private final Map<String, Subscription> subs = new LinkedHashMap<>();
+        /** Its subscriptions that ended with a position not yet recorded: written in its next round trip. */
+        private final List<Subscription> ended = new ArrayList<>();
+        private Thread thread;
+        private boolean changed;
+        private long clientId = -1;
+        private boolean blocked;
+
+        private void readLoop() {
+            long backoff = 50;
+            boolean outage = false;
+            while (true) {
+                try (Jedis jedis = redis.borrow()) {
+                    long id = jedis.clientId();
                     synchronized (lock) {
-                        while (byKey.isEmpty() && ended.isEmpty() && !closed) {
-                            lock.wait();
-                        }
-                        if (closed) {
-                            return;
-                        }
-                        subs = new ArrayList<>(byKey.values());
-                        moved.addAll(ended);
-                        ended.clear();
-                        changed = false;
-                        blocked = !subs.isEmpty();
+                        clientId = id;
                     }
-                    for (Subscription s : subs) {
-                        if (s.position != null && !s.last.equals(s.recorded)) {
-                            moved.add(s);
+                    if (outage) {
+                        outage = false;
+                        backoff = 50;
+                        for (Subscription s : snapshot()) {
+                            s.listener.onBack();
                         }
                     }
-                    Map<String, List<LogEntry>> reply;
-                    try {
-                        reply = readAndRecord(jedis, subs, moved);
-                    } catch (JedisConnectionException e) {
-                        requeueEnded(moved);
-                        throw e;
-                    } finally {
+                    while (true) {
+                        List<Subscription> subs;
+                        List<Subscription> moved = new ArrayList<>();
                         synchronized (lock) {
-                            blocked = false;
+                            while (this.subs.isEmpty() && ended.isEmpty() && !closed) {
+                                lock.wait();
+                            }
+                            if (closed) {
+                                return;
+                            }
+                            subs = new ArrayList<>(this.subs.values());
+                            moved.addAll(ended);
+                            ended.clear();
+                            changed = false;
+                            blocked = !subs.isEmpty();
+                        }
+                        for (Subscription s : subs) {
+                            if (s.position != null && !s.last.equals(s.recorded)) {
+                                moved.add(s);
+                            }
+                        }
+                        Map<String, List<LogEntry>> reply;
+                        try {
+                            reply = readAndRecord(jedis, subs, moved);
+                        } catch (JedisConnectionException e) {
+                            requeueEnded(moved);
+                            throw e;
+                        } finally {
+                            synchronized (lock) {
+                                blocked = false;
+                            }
+                        }
+                        deliver(subs, reply);
+                    }
+                } catch (JedisConnectionException e) {
+                    if (isClosed()) {
+                        return;
+                    }
+                    if (!outage) {
+                        outage = true;
+                        for (Subscription s : snapshot()) {
+                            s.listener.onOutage(String.valueOf(e.getMessage()));
                         }
                     }
-                    deliver(subs, reply);
-                }
-            } catch (JedisConnectionException e) {
-                if (isClosed()) {
-                    return;
-                }
-                if (!outage) {
-                    outage = true;
-                    for (Subscription s : snapshot()) {
-                        s.listener.onOutage(String.valueOf(e.getMessage()));
+                    try {
+                        Thread.sleep(backoff);
+                    } catch (InterruptedException ie) {
+                        return;
                     }
-                }
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException ie) {
+                    backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+                } catch (InterruptedException e) {
                     return;
+                } catch (RuntimeException e) {
+                    if (isClosed()) {
+                        return;
+                    }
+                    // a listener's bug must not stop every other follower: skip that batch's remainder, read on
+                    Logger.getLogger(LogMultiplexer.class.getName())
+                            .log(Level.WARNING, "log multiplexer: a listener failed (its batch's remaining entries come again)", e);
                 }
-                backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                if (isClosed()) {
-                    return;
-                }
-                // a listener's bug must not stop every other follower: skip that batch's remainder, read on
-                Logger.getLogger(LogMultiplexer.class.getName())
-                        .log(Level.WARNING, "log multiplexer: a listener failed", e);
             }
         }
-    }
 
-    /** Redis went away before the last positions of ended subscriptions were written: they go with the next round trip. */
-    private void requeueEnded(List<Subscription> moved) {
-        synchronized (lock) {
-            for (Subscription s : moved) {
-                if (byKey.get(s.key) != s && !ended.contains(s)) {
-                    ended.add(s);
+        /** Redis went away before the last positions of ended subscriptions were written: they go with the next round trip. */
+        private void requeueEnded(List<Subscription> moved) {
+            synchronized (lock) {
+                for (Subscription s : moved) {
+                    if (byKey.get(s.key) != s && !ended.contains(s)) {
+                        ended.add(s);
+                    }
                 }
+            }
+        }
+
+        private void deliver(List<Subscription> subs, Map<String, List<LogEntry>> reply) {
+            Map<String, List<LogEntry>> got = reply == null ? Map.of() : reply;
+            boolean woken;
+            synchronized (lock) {
+                woken = changed;
+            }
+            for (Subscription s : subs) {
+                List<LogEntry> entries = got.get(s.key);
+                if (entries == null) {
+                    // a read cut short by a new subscription says nothing about the others' silence
+                    if (!woken && reply == null && isFollowed(s)) {
+                        s.listener.onIdle();
+                    }
+                    continue;
+                }
+                for (LogEntry entry : entries) {
+                    if (!isFollowed(s)) {
+                        break;
+                    }
+                    s.listener.onEntry(entry);
+                    synchronized (lock) {
+                        if (byKey.get(s.key) != s) {
+                            // cancelled in that call (a step that stops printing at shutdown): the entry was not taken,
+                            // so neither the next read nor the recorded position moves past it
+                            break;
+                        }
+                        s.moveTo(entry.id());
+                    }
+                    if (entry.isFinished()) {
+                        remove(s);
+                    }
+                }
+            }
+        }
+
+        private List<Subscription> snapshot() {
+            synchronized (lock) {
+                return new ArrayList<>(subs.values());
             }
         }
     }
@@ -395,50 +486,9 @@ public final class LogMultiplexer implements AutoCloseable {
 
 
 
-    private void deliver(List<Subscription> subs, Map<String, List<LogEntry>> reply) {
-        Map<String, List<LogEntry>> got = reply == null ? Map.of() : reply;
-        boolean woken;
-        synchronized (lock) {
-            woken = changed;
-        }
-        for (Subscription s : subs) {
-            List<LogEntry> entries = got.get(s.key);
-            if (entries == null) {
-                // a read cut short by a new subscription says nothing about the others' silence
-                if (!woken && reply == null && isFollowed(s)) {
-                    s.listener.onIdle();
-                }
-                continue;
-            }
-            for (LogEntry entry : entries) {
-                if (!isFollowed(s)) {
-                    break;
-                }
-                s.listener.onEntry(entry);
-                synchronized (lock) {
-                    if (byKey.get(s.key) != s) {
-                        // cancelled in that call (a step that stops printing at shutdown): the entry was not taken,
-                        // so neither the next read nor the recorded position moves past it
-                        break;
-                    }
-                    s.moveTo(entry.id());
-                }
-                if (entry.isFinished()) {
-                    remove(s);
-                }
-            }
-        }
-    }
-
     private boolean isFollowed(Subscription s) {
         synchronized (lock) {
             return byKey.get(s.key) == s;
-        }
-    }
-
-    private List<Subscription> snapshot() {
-        synchronized (lock) {
-            return new ArrayList<>(byKey.values());
         }
     }
 
@@ -448,22 +498,30 @@ public final class LogMultiplexer implements AutoCloseable {
         }
     }
 
-    /** Stops the reader; the Redis pool is the caller's to close. */
+    /** Stops the readers; the Redis pool is the caller's to close. */
     @Override
     public void close() {
-        long unblock;
+        List<Long> unblock = new ArrayList<>();
         synchronized (lock) {
             closed = true;
             byKey.clear();
+            for (Reader r : readers) {
+                r.subs.clear();
+                if (r.blocked) {
+                    unblock.add(r.clientId);
+                }
+            }
             lock.notifyAll();
-            unblock = blocked ? readerClientId : -1;
         }
-        wake(unblock);
-        reader.interrupt();
-        try {
-            reader.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        unblock.forEach(this::wake);
+        readers.forEach(r -> r.thread.interrupt());
+        for (Reader r : readers) {
+            try {
+                r.thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 }

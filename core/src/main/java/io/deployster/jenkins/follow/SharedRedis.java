@@ -16,11 +16,16 @@ import java.util.concurrent.ThreadFactory;
 
 /**
  * Everything the controller needs of one Redis, shared by all its steps: a small connection pool and
- * one {@link LogMultiplexer} (one thread, one connection) that follows every job's log. Steps get
- * clients over the shared pool; nothing is opened per step.
+ * one {@link LogMultiplexer} ({@value #LOG_READERS} threads, one connection each) that follows every
+ * job's log. Steps get clients over the shared pool; nothing is opened per step.
  */
 public final class SharedRedis implements AutoCloseable {
-    /** The multiplexer's blocking connection plus the quick calls of every step (submit, status, cancel). */
+    /**
+     * The multiplexer's reader threads, each holding a blocking connection: two halve the length of each
+     * read at 1,000 followed logs, which a line's latency waits for (docs/benchmarks.md, controller-follow).
+     */
+    public static final int LOG_READERS = 2;
+    /** The multiplexer's blocking connections plus the quick calls of every step (submit, status, cancel). */
     public static final int MAX_CONNECTIONS = 6;
     /** How these connections are named in CLIENT LIST. */
     public static final String CLIENT_NAME = "deployster-jenkins";
@@ -31,7 +36,7 @@ public final class SharedRedis implements AutoCloseable {
 
     public SharedRedis(String uriWithCredentials, ThreadFactory threads) {
         this.redis = new Redis(RedisUri.parse(uriWithCredentials), MAX_CONNECTIONS, null, CLIENT_NAME);
-        this.logs = new LogMultiplexer(redis, keys, threads);
+        this.logs = new LogMultiplexer(redis, keys, threads, LOG_READERS);
     }
 
     public LogMultiplexer logs() {

@@ -5,6 +5,7 @@ import io.deployster.redis.Redis;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,17 +25,19 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
- * Follows many job logs with a fixed number of reader threads, each with one connection: the followed
- * streams are shared out among the readers, and each reader runs a single {@code XREAD BLOCK} over its
- * share, each stream from the id of the last entry handed over, so a line reaches its listener as
- * soon as the worker writes it, whichever of the jobs wrote it. A new subscription goes to the reader
- * with the fewest and interrupts that reader's blocking read ({@code CLIENT UNBLOCK} from a pooled
- * connection) so its backlog arrives at once instead of after the block times out.
+ * Follows many job logs with a few reader threads, each with one connection: the followed streams are
+ * shared out among the readers, and each reader runs a single {@code XREAD BLOCK} over its share, each
+ * stream from the id of the last entry handed over, so a line reaches its listener as soon as the
+ * worker writes it, whichever of the jobs wrote it. A new subscription goes to the reader with the
+ * fewest and interrupts that reader's blocking read ({@code CLIENT UNBLOCK} from a pooled connection)
+ * so its backlog arrives at once instead of after the block times out.
  *
- * <p>Why more than one reader: every read names every stream of its reader, and Redis answers a woken
- * multi-stream read with the one stream that woke it, so a burst of lines over N streams is collected in
- * several reads of N streams each; with the streams split over two readers, each read is half as long
- * and the two run side by side (docs/benchmarks.md, controller-follow).
+ * <p>One reader starts with the first subscription; another starts only when every running reader
+ * follows {@code perReader} logs, up to {@code maxReaders}. Why more than one: every read names every
+ * stream of its reader, and Redis (7.0) answers a woken multi-stream read with the one stream that woke
+ * it, so a burst of lines over N streams is collected in several reads of all N; with the streams split
+ * over two readers, each read is half as long and the two run side by side (docs/benchmarks.md,
+ * controller-follow). Readers, once started, stay until {@link #close()}.
  *
  * <p>Listeners run on a reader thread, always the same one for a subscription (its entries arrive in
  * order, one call at a time), but two subscriptions may be called at once from two readers. Listeners
@@ -105,6 +108,8 @@ public final class LogMultiplexer implements AutoCloseable {
         private Rawable lastArg;
         /** The position last sent to Redis; reader thread only. */
         private String recorded;
+        /** In its reader's list of positions to write (reader thread only): a round trip writes only those, not all N. */
+        private boolean dirty;
 
         private Subscription(Reader reader, String jobId, String afterId, Position position, Listener listener) {
             this.reader = reader;
@@ -139,12 +144,16 @@ public final class LogMultiplexer implements AutoCloseable {
     private static final List<Rawable> READ_OPTIONS = List.of(Protocol.Keyword.COUNT, RawableFactory.from(COUNT),
             Protocol.Keyword.BLOCK, RawableFactory.from(Redis.BLOCK_MILLIS), Protocol.Keyword.STREAMS);
     private static final long MAX_BACKOFF_MILLIS = 2000;
-    /** Upper bound of {@code readers}: each holds a thread and a connection of the caller's budget. */
+    /** Upper bound of {@code maxReaders}: each reader holds a thread and a connection of the caller's budget. */
     public static final int MAX_READERS = 4;
 
     private final Redis redis;
     private final Keys keys;
-    private final List<Reader> readers;
+    private final ThreadFactory threads;
+    private final int maxReaders;
+    private final int perReader;
+    /** The readers started so far (guarded by {@code lock}); never more than {@code maxReaders}. */
+    private final List<Reader> readers = new ArrayList<>();
     /** Guards every field below and every reader's state. */
     private final Object lock = new Object();
     /** Every followed stream, whichever reader reads it. */
@@ -153,28 +162,26 @@ public final class LogMultiplexer implements AutoCloseable {
 
     /** One reader thread (and connection) for every followed log. */
     public LogMultiplexer(Redis redis, Keys keys, ThreadFactory threads) {
-        this(redis, keys, threads, 1);
+        this(redis, keys, threads, 1, 1);
     }
 
     /**
-     * @param readers how many reader threads share the followed logs, each holding one pooled connection
-     *     while it runs (1 to {@value #MAX_READERS})
+     * @param maxReaders at most this many reader threads share the followed logs, each holding one pooled
+     *     connection while it runs (1 to {@value #MAX_READERS})
+     * @param perReader a further reader starts when every running one follows this many logs (at least 1)
      */
-    public LogMultiplexer(Redis redis, Keys keys, ThreadFactory threads, int readers) {
-        if (readers < 1 || readers > MAX_READERS) {
-            throw new IllegalArgumentException("log readers " + readers + " is not allowed; use 1 to " + MAX_READERS);
+    public LogMultiplexer(Redis redis, Keys keys, ThreadFactory threads, int maxReaders, int perReader) {
+        if (maxReaders < 1 || maxReaders > MAX_READERS) {
+            throw new IllegalArgumentException("log readers " + maxReaders + " is not allowed; use 1 to " + MAX_READERS);
+        }
+        if (perReader < 1) {
+            throw new IllegalArgumentException("logs per reader " + perReader + " is not allowed; use 1 or more");
         }
         this.redis = redis;
         this.keys = keys;
-        List<Reader> all = new ArrayList<>(readers);
-        for (int i = 0; i < readers; i++) {
-            all.add(new Reader());
-        }
-        this.readers = List.copyOf(all);
-        for (Reader r : this.readers) {
-            r.thread = threads.newThread(r::readLoop);
-            r.thread.start();
-        }
+        this.threads = threads;
+        this.maxReaders = maxReaders;
+        this.perReader = perReader;
     }
 
     /**
@@ -202,17 +209,25 @@ public final class LogMultiplexer implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("the log multiplexer is closed");
             }
-            Reader least = readers.get(0);
+            if (byKey.containsKey(keys.log(jobId))) {
+                throw new IllegalStateException("job " + jobId + " is followed already");
+            }
+            Reader least = null;
             for (Reader r : readers) {
-                if (r.subs.size() < least.subs.size()) {
+                if (least == null || r.subs.size() < least.subs.size()) {
                     least = r;
                 }
             }
-            s = new Subscription(least, jobId, afterId, position, listener);
-            if (byKey.putIfAbsent(s.key, s) != null) {
-                throw new IllegalStateException("job " + jobId + " is followed already");
+            if (least == null || (least.subs.size() >= perReader && readers.size() < maxReaders)) {
+                least = new Reader();
+                least.thread = threads.newThread(least::readLoop);
+                least.thread.start();
+                readers.add(least);
             }
+            s = new Subscription(least, jobId, afterId, position, listener);
+            byKey.put(s.key, s);
             least.subs.put(s.key, s);
+            least.version++;
             least.changed = true;
             lock.notifyAll();
             unblock = least.blocked ? least.clientId : -1;
@@ -232,6 +247,7 @@ public final class LogMultiplexer implements AutoCloseable {
         synchronized (lock) {
             if (byKey.remove(s.key, s)) {
                 s.reader.subs.remove(s.key);
+                s.reader.version++;
                 if (s.position != null) {
                     // its last position goes out with its reader's next round trip, even if nothing else is followed
                     s.reader.ended.add(s);
@@ -260,8 +276,15 @@ public final class LogMultiplexer implements AutoCloseable {
         private final List<Subscription> ended = new ArrayList<>();
         private Thread thread;
         private boolean changed;
+        /** Counts changes of {@link #subs}: the reader copies them into an array only when it moved. */
+        private long version;
         private long clientId = -1;
         private boolean blocked;
+        /** Reader thread only: its subscriptions in read order, as of {@link #copied}. */
+        private Subscription[] order = new Subscription[0];
+        private long copied = -1;
+        /** Reader thread only: followed subscriptions whose position moved since it was last written. */
+        private final List<Subscription> dirty = new ArrayList<>();
 
         private void readLoop() {
             long backoff = 50;
@@ -280,8 +303,8 @@ public final class LogMultiplexer implements AutoCloseable {
                         }
                     }
                     while (true) {
-                        List<Subscription> subs;
-                        List<Subscription> moved = new ArrayList<>();
+                        Subscription[] subs;
+                        List<Subscription> endedNow;
                         synchronized (lock) {
                             while (this.subs.isEmpty() && ended.isEmpty() && !closed) {
                                 lock.wait();
@@ -289,22 +312,30 @@ public final class LogMultiplexer implements AutoCloseable {
                             if (closed) {
                                 return;
                             }
-                            subs = new ArrayList<>(this.subs.values());
-                            moved.addAll(ended);
+                            if (copied != version) {
+                                order = this.subs.values().toArray(new Subscription[0]);
+                                copied = version;
+                            }
+                            subs = order;
+                            endedNow = ended.isEmpty() ? List.of() : new ArrayList<>(ended);
                             ended.clear();
                             changed = false;
-                            blocked = !subs.isEmpty();
+                            blocked = subs.length > 0;
                         }
-                        for (Subscription s : subs) {
-                            if (s.position != null && !s.last.equals(s.recorded)) {
-                                moved.add(s);
-                            }
-                        }
-                        Map<String, List<LogEntry>> reply;
+                        List<Subscription> moved = moved(endedNow);
+                        List<Batch> reply;
                         try {
-                            reply = readAndRecord(jedis, subs, moved);
+                            Round round = readAndRecord(jedis, subs, moved);
+                            for (Subscription s : round.unwritten()) {
+                                // e.g. a replica or a full Redis: a followed log's position is tried again next round, an
+                                // ended one's is given up (a resume then starts from the step's saved position, as without it)
+                                if (isFollowed(s)) {
+                                    markDirty(s);
+                                }
+                            }
+                            reply = round.reply();
                         } catch (JedisConnectionException e) {
-                            requeueEnded(moved);
+                            requeue(moved);
                             throw e;
                         } finally {
                             synchronized (lock) {
@@ -342,33 +373,73 @@ public final class LogMultiplexer implements AutoCloseable {
             }
         }
 
-        /** Redis went away before the last positions of ended subscriptions were written: they go with the next round trip. */
-        private void requeueEnded(List<Subscription> moved) {
+        /**
+         * The positions to write in this round trip: those that moved since written (the dirty list, emptied
+         * here) and those of subscriptions that ended meanwhile, each once.
+         */
+        private List<Subscription> moved(List<Subscription> endedNow) {
+            List<Subscription> moved = new ArrayList<>(dirty.size() + endedNow.size());
+            // the mark stays on while a subscription is in the list, so that an ended one goes in once
+            for (Subscription s : dirty) {
+                if (!s.last.equals(s.recorded)) {
+                    moved.add(s);
+                } else {
+                    s.dirty = false;
+                }
+            }
+            dirty.clear();
+            for (Subscription s : endedNow) {
+                if (!s.dirty) {
+                    s.dirty = true;
+                    moved.add(s);
+                }
+            }
+            for (Subscription s : moved) {
+                s.dirty = false;
+            }
+            return moved;
+        }
+
+        /** Redis went away before these positions were written: they go with the next round trip. */
+        private void requeue(List<Subscription> moved) {
+            List<Subscription> gone = new ArrayList<>();
             synchronized (lock) {
                 for (Subscription s : moved) {
-                    if (byKey.get(s.key) != s && !ended.contains(s)) {
-                        ended.add(s);
+                    if (byKey.get(s.key) == s) {
+                        markDirty(s);
+                    } else if (!ended.contains(s)) {
+                        gone.add(s);
                     }
                 }
+                ended.addAll(gone);
             }
         }
 
-        private void deliver(List<Subscription> subs, Map<String, List<LogEntry>> reply) {
-            Map<String, List<LogEntry>> got = reply == null ? Map.of() : reply;
-            boolean woken;
-            synchronized (lock) {
-                woken = changed;
+        /** Reader thread only. */
+        private void markDirty(Subscription s) {
+            if (s.position != null && !s.dirty) {
+                s.dirty = true;
+                dirty.add(s);
             }
-            for (Subscription s : subs) {
-                List<LogEntry> entries = got.get(s.key);
-                if (entries == null) {
-                    // a read cut short by a new subscription says nothing about the others' silence
-                    if (!woken && reply == null && isFollowed(s)) {
+        }
+
+        private void deliver(Subscription[] subs, List<Batch> reply) {
+            if (reply == null) {
+                boolean woken;
+                synchronized (lock) {
+                    woken = changed;
+                }
+                // a read cut short by a new subscription says nothing about the others' silence
+                for (Subscription s : subs) {
+                    if (!woken && isFollowed(s)) {
                         s.listener.onIdle();
                     }
-                    continue;
                 }
-                for (LogEntry entry : entries) {
+                return;
+            }
+            for (Batch batch : reply) {
+                Subscription s = batch.to();
+                for (LogEntry entry : batch.entries()) {
                     if (!isFollowed(s)) {
                         break;
                     }
@@ -381,6 +452,7 @@ public final class LogMultiplexer implements AutoCloseable {
                         }
                         s.moveTo(entry.id());
                     }
+                    markDirty(s);
                     if (entry.isFinished()) {
                         remove(s);
                     }
@@ -395,11 +467,22 @@ public final class LogMultiplexer implements AutoCloseable {
         }
     }
 
+    /** The entries read from one followed log in one round trip, oldest first. */
+    private record Batch(Subscription to, List<LogEntry> entries) {
+    }
+
     /**
-     * One round trip: the positions that moved since the last one, then the blocking read of every
-     * followed stream. Without positions to record it is the plain {@code XREAD}.
+     * What one round trip brought: the entries per log that had any (null when the block timed out or was
+     * cut short), and the subscriptions whose position Redis refused to write.
      */
-    private Map<String, List<LogEntry>> readAndRecord(Jedis jedis, List<Subscription> subs, List<Subscription> moved) {
+    private record Round(List<Batch> reply, List<Subscription> unwritten) {
+    }
+
+    /**
+     * One round trip: the positions that moved since the last one, then the blocking read of {@code subs}'
+     * streams. Without positions to record it is the plain {@code XREAD}.
+     */
+    private Round readAndRecord(Jedis jedis, Subscription[] subs, List<Subscription> moved) {
         // one pipeline even for the read alone: it is how a CommandArguments of ready-made arguments is sent;
         // the pool's read timeout (10 s) is well above the block, so a hung Redis still shows as an outage
         Pipeline pipeline = jedis.pipelined();
@@ -411,7 +494,7 @@ public final class LogMultiplexer implements AutoCloseable {
                     .add(s.positionKeyArg).add(s.positionTtlArg).add(s.lastArg)));
         }
         Response<Object> reply = null;
-        if (!subs.isEmpty()) {
+        if (subs.length > 0) {
             // XREAD COUNT n BLOCK ms STREAMS key... id...
             CommandArguments read = new CommandArguments(Protocol.Command.XREAD);
             READ_OPTIONS.forEach(read::add);
@@ -424,31 +507,51 @@ public final class LogMultiplexer implements AutoCloseable {
             reply = pipeline.sendCommand(read);
         }
         pipeline.sync();
+        List<Subscription> unwritten = List.of();
         for (int i = 0; i < moved.size(); i++) {
             try {
                 writes.get(i).get();
                 moved.get(i).recorded = written.get(i);
             } catch (JedisDataException e) {
-                // e.g. a replica or a full Redis: a followed log's position is tried again next round, an ended
-                // one's is given up (a resume then starts from the step's saved position, as without this record)
                 Logger.getLogger(LogMultiplexer.class.getName()).log(Level.FINE,
                         "could not record the console position of job " + moved.get(i).jobId, e);
+                if (unwritten.isEmpty()) {
+                    unwritten = new ArrayList<>();
+                }
+                unwritten.add(moved.get(i));
             }
         }
-        return reply == null ? null : parse(reply.get());
+        return new Round(reply == null ? null : parse(reply.get(), subs), unwritten);
     }
 
     /**
-     * The XREAD reply (RESP2): null when the block timed out, else per stream {@code [key, [[id, [field,
-     * value, ...]], ...]]}. Keyed by stream key.
+     * The XREAD reply (RESP2): null when the block timed out, else per stream with new entries {@code [key,
+     * [[id, [field, value, ...]], ...]]}, in the order the read named them (which {@code subs} is), so each
+     * stream is matched to its subscription by comparing keys from where the last match was: no hashing of
+     * 1,000 keys per read.
      */
-    private static Map<String, List<LogEntry>> parse(Object reply) {
+    private static List<Batch> parse(Object reply, Subscription[] subs) {
         if (reply == null) {
             return null;
         }
-        Map<String, List<LogEntry>> got = new HashMap<>();
-        for (Object s : (List<?>) reply) {
+        List<?> streams = (List<?>) reply;
+        List<Batch> got = new ArrayList<>(streams.size());
+        int at = 0;
+        for (Object s : streams) {
             List<?> stream = (List<?>) s;
+            byte[] key = (byte[]) stream.get(0);
+            // in order, this finds it at once; in any other order it still does, going round once
+            int found = -1;
+            for (int k = 0; k < subs.length && found < 0; k++) {
+                int i = (at + k) % subs.length;
+                if (Arrays.equals(subs[i].keyArg.getRaw(), key)) {
+                    found = i;
+                }
+            }
+            if (found < 0) {
+                continue;
+            }
+            at = found + 1;
             List<?> entries = (List<?>) stream.get(1);
             List<LogEntry> parsed = new ArrayList<>(entries.size());
             for (Object e : entries) {
@@ -462,7 +565,7 @@ public final class LogMultiplexer implements AutoCloseable {
                 }
                 parsed.add(new LogEntry(new String((byte[]) entry.get(0), StandardCharsets.US_ASCII), fieldMap(fields)));
             }
-            got.put(text(stream.get(0)), parsed);
+            got.add(new Batch(subs[found], parsed));
         }
         return got;
     }
@@ -514,8 +617,12 @@ public final class LogMultiplexer implements AutoCloseable {
             lock.notifyAll();
         }
         unblock.forEach(this::wake);
-        readers.forEach(r -> r.thread.interrupt());
-        for (Reader r : readers) {
+        List<Reader> all;
+        synchronized (lock) {
+            all = List.copyOf(readers);
+        }
+        all.forEach(r -> r.thread.interrupt());
+        for (Reader r : all) {
             try {
                 r.thread.join(5000);
             } catch (InterruptedException e) {

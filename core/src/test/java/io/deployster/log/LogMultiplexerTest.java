@@ -105,12 +105,13 @@ class LogMultiplexerTest {
         assertEquals(second, again.get(0));
     }
 
+    /** Up to {@code readers} readers, a further one started once each running one follows two logs. */
     private LogMultiplexer split(int readers) {
         return new LogMultiplexer(pool, keys, r -> {
             Thread t = new Thread(r, "test-log-reader-of-" + readers);
             t.setDaemon(true);
             return t;
-        }, readers);
+        }, readers, 2);
     }
 
     /** Clients Redis holds in a blocking read (INFO clients), i.e. the readers waiting on their share. */
@@ -173,6 +174,8 @@ class LogMultiplexerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> split(0));
         assertTrue(e.getMessage().contains("log readers 0") && e.getMessage().contains("1 to " + LogMultiplexer.MAX_READERS),
                 e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new LogMultiplexer(pool, keys, Thread::new, 2, 0));
+        assertTrue(e.getMessage().contains("logs per reader 0") && e.getMessage().contains("1 or more"), e.getMessage());
     }
 
     @Test

@@ -133,6 +133,12 @@ class LogMultiplexerTest {
                 written.put(job, new ArrayList<>());
                 subs.put(job, two.follow(job, LogFollower.START, entry -> seen.get(job).add(entry.id())));
                 written.get(job).add(line(job, job + " first"));
+                if (job.equals("s2")) {
+                    // two logs are what one reader takes before a second one starts
+                    Await.until("s1 and s2's first lines", Duration.ofSeconds(10),
+                            () -> seen.get("s1").size() == 1 && seen.get("s2").size() == 1);
+                    Await.until("one reader blocked on both", Duration.ofSeconds(10), () -> blockedReads() == 1);
+                }
             }
             Await.until("every first line", Duration.ofSeconds(10), () -> jobs.stream().allMatch(j -> seen.get(j).size() == 1));
             Await.until("both readers blocked, each on its share", Duration.ofSeconds(10), () -> blockedReads() == 2);

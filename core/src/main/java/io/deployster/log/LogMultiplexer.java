@@ -6,6 +6,7 @@ import io.deployster.redis.Redis;
 import io.deployster.redis.RedisUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,14 +15,24 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Follows many job logs with one thread and one connection: a single {@code XREAD BLOCK} over every
- * followed stream, each from the id of the last entry handed over, so a line reaches its listener as
- * soon as the worker writes it, whichever of the jobs wrote it. A new subscription interrupts the
- * current blocking read ({@code CLIENT UNBLOCK} from a pooled connection) so its backlog arrives at
- * once instead of after the block times out.
+ * Follows many job logs with a few reader threads, each with one connection: the followed streams are
+ * shared out among the readers, and each reader runs a single {@code XREAD BLOCK} over its share, each
+ * stream from the id of the last entry handed over, so a line reaches its listener as soon as the
+ * worker writes it, whichever of the jobs wrote it. A new subscription goes to the reader with the
+ * fewest and interrupts that reader's blocking read ({@code CLIENT UNBLOCK} from a pooled connection)
+ * so its backlog arrives at once instead of after the block times out.
  *
- * <p>Listeners run on the reader thread: they must only print and hand anything slow (Redis calls,
- * Jenkins saves) to an executor of their own, or every other followed job waits.
+ * <p>One reader starts with the first subscription; another starts only when every running reader
+ * follows {@code perReader} logs, up to {@code maxReaders}. Why more than one: every read names every
+ * stream of its reader, and Redis (7.0) answers a woken multi-stream read with the one stream that woke
+ * it, so a burst of lines over N streams is collected in several reads of all N; with the streams split
+ * over two readers, each read is half as long and the two run side by side (docs/benchmarks.md,
+ * controller-follow). Readers, once started, stay until {@link #close()}.
+ *
+ * <p>Listeners run on a reader thread, always the same one for a subscription (its entries arrive in
+ * order, one call at a time), but two subscriptions may be called at once from two readers. Listeners
+ * must only print and hand anything slow (Redis calls, Jenkins saves) to an executor of their own, or
+ * every other job of that reader waits.
  *
  * <p>A subscription with a {@link Position} has the id of the last entry its listener returned from
  * recorded in Redis ({@code SET key id EX ttl}), pipelined in front of the next {@code XREAD}: no
@@ -74,6 +85,7 @@ public final class LogMultiplexer implements AutoCloseable {
 
     /** One followed log; cancel it to stop following. */
     public final class Subscription {
+        private final Reader reader;
         private final String jobId;
         private final String key;
         private final Listener listener;
@@ -86,8 +98,11 @@ public final class LogMultiplexer implements AutoCloseable {
         private LogStreams.Arg lastArg;
         /** The position last sent to Redis; reader thread only. */
         private String recorded;
+        /** In its reader's list of positions to write (reader thread only): a round trip writes only those, not all N. */
+        private boolean dirty;
 
-        private Subscription(String jobId, String afterId, Position position, Listener listener) {
+        private Subscription(Reader reader, String jobId, String afterId, Position position, Listener listener) {
+            this.reader = reader;
             this.jobId = jobId;
             this.key = keys.log(jobId);
             // encoded once: sent as is by every read (the client copies a plain argument each time)
@@ -109,7 +124,7 @@ public final class LogMultiplexer implements AutoCloseable {
             return jobId;
         }
 
-        /** Stops following; no listener call starts after this returns on the reader thread, and at most one more elsewhere. */
+        /** Stops following; no listener call starts after this returns on its reader thread, and at most one more elsewhere. */
         public void cancel() {
             remove(this);
         }
@@ -118,24 +133,44 @@ public final class LogMultiplexer implements AutoCloseable {
     private static final int COUNT = 1000;
     private static final LogStreams.ReadOptions READ_OPTIONS = new LogStreams.ReadOptions(COUNT, Redis.BLOCK_MILLIS);
     private static final long MAX_BACKOFF_MILLIS = 2000;
+    /** Upper bound of {@code maxReaders}: each reader holds a thread and a connection of the caller's budget. */
+    public static final int MAX_READERS = 4;
 
     private final LogStreams streams;
     private final Keys keys;
-    private final Thread reader;
+    private final ThreadFactory threads;
+    private final int maxReaders;
+    private final int perReader;
+    /** The readers started so far (guarded by {@code lock}); never more than {@code maxReaders}. */
+    private final List<Reader> readers = new ArrayList<>();
+    /** Guards every field below and every reader's state. */
     private final Object lock = new Object();
-    private final Map<String, Subscription> byKey = new LinkedHashMap<>();
-    /** Subscriptions that ended with a position not yet recorded: written in the reader's next round trip. */
-    private final List<Subscription> ended = new ArrayList<>();
-    private boolean changed;
+    /** Every followed stream, whichever reader reads it. */
+    private final Map<String, Subscription> byKey = new HashMap<>();
     private boolean closed;
-    private long readerClientId = -1;
-    private boolean blocked;
 
+    /** One reader thread (and connection) for every followed log. */
     public LogMultiplexer(Redis redis, Keys keys, ThreadFactory threads) {
+        this(redis, keys, threads, 1, 1);
+    }
+
+    /**
+     * @param maxReaders at most this many reader threads share the followed logs, each holding one pooled
+     *     connection while it runs (1 to {@value #MAX_READERS})
+     * @param perReader a further reader starts when every running one follows this many logs (at least 1)
+     */
+    public LogMultiplexer(Redis redis, Keys keys, ThreadFactory threads, int maxReaders, int perReader) {
+        if (maxReaders < 1 || maxReaders > MAX_READERS) {
+            throw new IllegalArgumentException("log readers " + maxReaders + " is not allowed; use 1 to " + MAX_READERS);
+        }
+        if (perReader < 1) {
+            throw new IllegalArgumentException("logs per reader " + perReader + " is not allowed; use 1 or more");
+        }
         this.streams = new LogStreams(redis);
         this.keys = keys;
-        this.reader = threads.newThread(this::readLoop);
-        reader.start();
+        this.threads = threads;
+        this.maxReaders = maxReaders;
+        this.perReader = perReader;
     }
 
     /**
@@ -157,18 +192,34 @@ public final class LogMultiplexer implements AutoCloseable {
             throw new IllegalArgumentException("log entry id '" + afterId + "' is not a stream id; use MILLIS-SEQUENCE, e.g. "
                     + LogFollower.START);
         }
-        Subscription s = new Subscription(jobId, afterId, position, listener);
+        Subscription s;
         long unblock;
         synchronized (lock) {
             if (closed) {
                 throw new IllegalStateException("the log multiplexer is closed");
             }
-            if (byKey.putIfAbsent(s.key, s) != null) {
+            if (byKey.containsKey(keys.log(jobId))) {
                 throw new IllegalStateException("job " + jobId + " is followed already");
             }
-            changed = true;
+            Reader least = null;
+            for (Reader r : readers) {
+                if (least == null || r.subs.size() < least.subs.size()) {
+                    least = r;
+                }
+            }
+            if (least == null || (least.subs.size() >= perReader && readers.size() < maxReaders)) {
+                least = new Reader();
+                least.thread = threads.newThread(least::readLoop);
+                least.thread.start();
+                readers.add(least);
+            }
+            s = new Subscription(least, jobId, afterId, position, listener);
+            byKey.put(s.key, s);
+            least.subs.put(s.key, s);
+            least.version++;
+            least.changed = true;
             lock.notifyAll();
-            unblock = blocked ? readerClientId : -1;
+            unblock = least.blocked ? least.clientId : -1;
         }
         wake(unblock);
         return s;
@@ -183,10 +234,14 @@ public final class LogMultiplexer implements AutoCloseable {
 
     private void remove(Subscription s) {
         synchronized (lock) {
-            if (byKey.remove(s.key, s) && s.position != null) {
-                // its last position goes out with the reader's next round trip, even if nothing else is followed
-                ended.add(s);
-                lock.notifyAll();
+            if (byKey.remove(s.key, s)) {
+                s.reader.subs.remove(s.key);
+                s.reader.version++;
+                if (s.position != null) {
+                    // its last position goes out with its reader's next round trip, even if nothing else is followed
+                    s.reader.ended.add(s);
+                    lock.notifyAll();
+                }
             }
         }
     }
@@ -203,172 +258,263 @@ public final class LogMultiplexer implements AutoCloseable {
         }
     }
 
-    private void readLoop() {
-        long backoff = 50;
-        boolean outage = false;
-        while (true) {
-            try (LogStreams.Connection connection = streams.open()) {
-                long id = connection.clientId();
-                synchronized (lock) {
-                    readerClientId = id;
-                }
-                if (outage) {
-                    outage = false;
-                    backoff = 50;
-                    for (Subscription s : snapshot()) {
-                        s.listener.onBack();
-                    }
-                }
-                while (true) {
-                    List<Subscription> subs;
-                    List<Subscription> moved = new ArrayList<>();
+    /** One reader thread, its connection's client id and its share of the followed streams; all guarded by {@code lock}. */
+    private final class Reader {
+        private final Map<String, Subscription> subs = new LinkedHashMap<>();
+        /** Its subscriptions that ended with a position not yet recorded: written in its next round trip. */
+        private final List<Subscription> ended = new ArrayList<>();
+        private Thread thread;
+        private boolean changed;
+        /** Counts changes of {@link #subs}: the reader copies them into an array only when it moved. */
+        private long version;
+        private long clientId = -1;
+        private boolean blocked;
+        /** Reader thread only: its subscriptions in read order, as of {@link #copied}. */
+        private Subscription[] order = new Subscription[0];
+        private long copied = -1;
+        /** Reader thread only: followed subscriptions whose position moved since it was last written. */
+        private final List<Subscription> dirty = new ArrayList<>();
+
+        private void readLoop() {
+            long backoff = 50;
+            boolean outage = false;
+            while (true) {
+                try (LogStreams.Connection connection = streams.open()) {
+                    long id = connection.clientId();
                     synchronized (lock) {
-                        while (byKey.isEmpty() && ended.isEmpty() && !closed) {
-                            lock.wait();
-                        }
-                        if (closed) {
-                            return;
-                        }
-                        subs = new ArrayList<>(byKey.values());
-                        moved.addAll(ended);
-                        ended.clear();
-                        changed = false;
-                        blocked = !subs.isEmpty();
+                        clientId = id;
                     }
-                    for (Subscription s : subs) {
-                        if (s.position != null && !s.last.equals(s.recorded)) {
-                            moved.add(s);
+                    if (outage) {
+                        outage = false;
+                        backoff = 50;
+                        for (Subscription s : snapshot()) {
+                            s.listener.onBack();
                         }
                     }
-                    Map<String, List<LogEntry>> reply;
-                    try {
-                        reply = readAndRecord(connection, subs, moved);
-                    } catch (RedisUnavailableException e) {
-                        requeueEnded(moved);
-                        throw e;
-                    } finally {
+                    while (true) {
+                        Subscription[] subs;
+                        List<Subscription> endedNow;
                         synchronized (lock) {
-                            blocked = false;
+                            while (this.subs.isEmpty() && ended.isEmpty() && !closed) {
+                                lock.wait();
+                            }
+                            if (closed) {
+                                return;
+                            }
+                            if (copied != version) {
+                                order = this.subs.values().toArray(new Subscription[0]);
+                                copied = version;
+                            }
+                            subs = order;
+                            endedNow = ended.isEmpty() ? List.of() : new ArrayList<>(ended);
+                            ended.clear();
+                            changed = false;
+                            blocked = subs.length > 0;
+                        }
+                        List<Subscription> moved = moved(endedNow);
+                        List<Batch> reply;
+                        try {
+                            Round round = readAndRecord(connection, subs, moved);
+                            for (Subscription s : round.unwritten()) {
+                                // e.g. a replica or a full Redis: a followed log's position is tried again next round, an
+                                // ended one's is given up (a resume then starts from the step's saved position, as without it)
+                                if (isFollowed(s)) {
+                                    markDirty(s);
+                                }
+                            }
+                            reply = round.reply();
+                        } catch (RedisUnavailableException e) {
+                            requeue(moved);
+                            throw e;
+                        } finally {
+                            synchronized (lock) {
+                                blocked = false;
+                            }
+                        }
+                        deliver(subs, reply);
+                    }
+                } catch (RedisUnavailableException e) {
+                    if (isClosed()) {
+                        return;
+                    }
+                    if (!outage) {
+                        outage = true;
+                        for (Subscription s : snapshot()) {
+                            s.listener.onOutage(e.reason());
                         }
                     }
-                    deliver(subs, reply);
-                }
-            } catch (RedisUnavailableException e) {
-                if (isClosed()) {
+                    try {
+                        Thread.sleep(backoff);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                    backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+                } catch (InterruptedException e) {
                     return;
+                } catch (RuntimeException e) {
+                    if (isClosed()) {
+                        return;
+                    }
+                    // a listener's bug must not stop every other follower: skip that batch's remainder, read on
+                    Logger.getLogger(LogMultiplexer.class.getName())
+                            .log(Level.WARNING, "log multiplexer: a listener failed (its batch's remaining entries come again)", e);
                 }
-                if (!outage) {
-                    outage = true;
-                    for (Subscription s : snapshot()) {
-                        s.listener.onOutage(e.reason());
+            }
+        }
+
+        /**
+         * The positions to write in this round trip: those that moved since written (the dirty list, emptied
+         * here) and those of subscriptions that ended meanwhile, each once.
+         */
+        private List<Subscription> moved(List<Subscription> endedNow) {
+            List<Subscription> moved = new ArrayList<>(dirty.size() + endedNow.size());
+            // the mark stays on while a subscription is in the list, so that an ended one goes in once
+            for (Subscription s : dirty) {
+                if (!s.last.equals(s.recorded)) {
+                    moved.add(s);
+                } else {
+                    s.dirty = false;
+                }
+            }
+            dirty.clear();
+            for (Subscription s : endedNow) {
+                if (!s.dirty) {
+                    s.dirty = true;
+                    moved.add(s);
+                }
+            }
+            for (Subscription s : moved) {
+                s.dirty = false;
+            }
+            return moved;
+        }
+
+        /** Redis went away before these positions were written: they go with the next round trip. */
+        private void requeue(List<Subscription> moved) {
+            List<Subscription> gone = new ArrayList<>();
+            synchronized (lock) {
+                for (Subscription s : moved) {
+                    if (byKey.get(s.key) == s) {
+                        markDirty(s);
+                    } else if (!ended.contains(s)) {
+                        gone.add(s);
                     }
                 }
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException ie) {
-                    return;
+                ended.addAll(gone);
+            }
+        }
+
+        /** Reader thread only. */
+        private void markDirty(Subscription s) {
+            if (s.position != null && !s.dirty) {
+                s.dirty = true;
+                dirty.add(s);
+            }
+        }
+
+        private void deliver(Subscription[] subs, List<Batch> reply) {
+            if (reply == null) {
+                boolean woken;
+                synchronized (lock) {
+                    woken = changed;
                 }
-                backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
-            } catch (InterruptedException e) {
+                // a read cut short by a new subscription says nothing about the others' silence
+                for (Subscription s : subs) {
+                    if (!woken && isFollowed(s)) {
+                        s.listener.onIdle();
+                    }
+                }
                 return;
-            } catch (RuntimeException e) {
-                if (isClosed()) {
-                    return;
+            }
+            for (Batch batch : reply) {
+                Subscription s = batch.to();
+                for (LogEntry entry : batch.entries()) {
+                    if (!isFollowed(s)) {
+                        break;
+                    }
+                    s.listener.onEntry(entry);
+                    synchronized (lock) {
+                        if (byKey.get(s.key) != s) {
+                            // cancelled in that call (a step that stops printing at shutdown): the entry was not taken,
+                            // so neither the next read nor the recorded position moves past it
+                            break;
+                        }
+                        s.moveTo(entry.id());
+                    }
+                    markDirty(s);
+                    if (entry.isFinished()) {
+                        remove(s);
+                    }
                 }
-                // a listener's bug must not stop every other follower: skip that batch's remainder, read on
-                Logger.getLogger(LogMultiplexer.class.getName())
-                        .log(Level.WARNING, "log multiplexer: a listener failed", e);
+            }
+        }
+
+        private List<Subscription> snapshot() {
+            synchronized (lock) {
+                return new ArrayList<>(subs.values());
             }
         }
     }
 
-    /** Redis went away before the last positions of ended subscriptions were written: they go with the next round trip. */
-    private void requeueEnded(List<Subscription> moved) {
-        synchronized (lock) {
-            for (Subscription s : moved) {
-                if (byKey.get(s.key) != s && !ended.contains(s)) {
-                    ended.add(s);
-                }
-            }
-        }
+    /** The entries read from one followed log in one round trip, oldest first. */
+    private record Batch(Subscription to, List<LogEntry> entries) {
     }
 
     /**
-     * One round trip: the positions that moved since the last one, then the blocking read of every
-     * followed stream. Without positions to record it is the plain {@code XREAD}.
+     * What one round trip brought: the entries per log that had any (null when the block timed out or was
+     * cut short), and the subscriptions whose position Redis refused to write.
      */
-    private Map<String, List<LogEntry>> readAndRecord(LogStreams.Connection connection, List<Subscription> subs, List<Subscription> moved) {
+    private record Round(List<Batch> reply, List<Subscription> unwritten) {
+    }
+
+    /**
+     * One round trip: the positions that moved since the last one, then the blocking read of {@code subs}'
+     * streams. Without positions to record it is the plain {@code XREAD}.
+     */
+    private Round readAndRecord(LogStreams.Connection connection, Subscription[] subs, List<Subscription> moved) {
         List<LogStreams.Setex> writes = new ArrayList<>(moved.size());
         List<String> written = new ArrayList<>(moved.size());
         for (Subscription s : moved) {
             written.add(s.last);
             writes.add(new LogStreams.Setex(s.positionKeyArg, s.positionTtlArg, s.lastArg));
         }
-        List<LogStreams.Arg> streamKeys = new ArrayList<>(subs.size());
-        List<LogStreams.Arg> afterIds = new ArrayList<>(subs.size());
+        List<LogStreams.Arg> streamKeys = new ArrayList<>(subs.length);
+        List<LogStreams.Arg> afterIds = new ArrayList<>(subs.length);
         for (Subscription s : subs) {
             streamKeys.add(s.keyArg);
             afterIds.add(s.lastArg);
         }
-        LogStreams.RoundTrip<LogEntry> reply = connection.recordAndRead(writes, READ_OPTIONS, streamKeys, afterIds, LogEntry::new);
+        LogStreams.RoundTrip<LogEntry> trip = connection.recordAndRead(writes, READ_OPTIONS, streamKeys, afterIds, LogEntry::new);
+        List<Subscription> unwritten = List.of();
         for (int i = 0; i < moved.size(); i++) {
-            String refused = reply.refused().get(i);
+            String refused = trip.refused().get(i);
             if (refused == null) {
                 moved.get(i).recorded = written.get(i);
             } else {
-                // e.g. a replica or a full Redis: a followed log's position is tried again next round, an ended
-                // one's is given up (a resume then starts from the step's saved position, as without this record)
                 Logger.getLogger(LogMultiplexer.class.getName()).log(Level.FINE,
                         "could not record the console position of job " + moved.get(i).jobId + ": " + refused);
+                if (unwritten.isEmpty()) {
+                    unwritten = new ArrayList<>();
+                }
+                unwritten.add(moved.get(i));
             }
         }
-        return reply.entries();
-    }
-
-    private void deliver(List<Subscription> subs, Map<String, List<LogEntry>> reply) {
-        Map<String, List<LogEntry>> got = reply == null ? Map.of() : reply;
-        boolean woken;
-        synchronized (lock) {
-            woken = changed;
+        if (trip.entries() == null) {
+            return new Round(null, unwritten);
         }
+        List<Batch> got = new ArrayList<>(trip.entries().size());
         for (Subscription s : subs) {
-            List<LogEntry> entries = got.get(s.key);
-            if (entries == null) {
-                // a read cut short by a new subscription says nothing about the others' silence
-                if (!woken && reply == null && isFollowed(s)) {
-                    s.listener.onIdle();
-                }
-                continue;
-            }
-            for (LogEntry entry : entries) {
-                if (!isFollowed(s)) {
-                    break;
-                }
-                s.listener.onEntry(entry);
-                synchronized (lock) {
-                    if (byKey.get(s.key) != s) {
-                        // cancelled in that call (a step that stops printing at shutdown): the entry was not taken,
-                        // so neither the next read nor the recorded position moves past it
-                        break;
-                    }
-                    s.moveTo(entry.id());
-                }
-                if (entry.isFinished()) {
-                    remove(s);
-                }
+            List<LogEntry> entries = trip.entries().get(s.key);
+            if (entries != null) {
+                got.add(new Batch(s, entries));
             }
         }
+        return new Round(got, unwritten);
     }
 
     private boolean isFollowed(Subscription s) {
         synchronized (lock) {
             return byKey.get(s.key) == s;
-        }
-    }
-
-    private List<Subscription> snapshot() {
-        synchronized (lock) {
-            return new ArrayList<>(byKey.values());
         }
     }
 
@@ -378,22 +524,34 @@ public final class LogMultiplexer implements AutoCloseable {
         }
     }
 
-    /** Stops the reader; the Redis pool is the caller's to close. */
+    /** Stops the readers; the Redis pool is the caller's to close. */
     @Override
     public void close() {
-        long unblock;
+        List<Long> unblock = new ArrayList<>();
         synchronized (lock) {
             closed = true;
             byKey.clear();
+            for (Reader r : readers) {
+                r.subs.clear();
+                if (r.blocked) {
+                    unblock.add(r.clientId);
+                }
+            }
             lock.notifyAll();
-            unblock = blocked ? readerClientId : -1;
         }
-        wake(unblock);
-        reader.interrupt();
-        try {
-            reader.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        unblock.forEach(this::wake);
+        List<Reader> all;
+        synchronized (lock) {
+            all = List.copyOf(readers);
+        }
+        all.forEach(r -> r.thread.interrupt());
+        for (Reader r : all) {
+            try {
+                r.thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 }

@@ -13,7 +13,8 @@ import java.util.function.Supplier;
 /**
  * The controller's Redis clients: one {@link SharedRedis} per address (the global one, and each
  * step-level override in use), and one small pool of threads for every step's Redis calls and
- * timers. With one Redis configured that is {@value #WORK_THREADS} + 1 threads and at most
+ * timers. With one Redis configured that is {@value #WORK_THREADS} + 1 threads (+ 1 while more than
+ * {@value SharedRedis#LOGS_PER_READER} logs are followed) and at most
  * {@value SharedRedis#MAX_CONNECTIONS} connections, however many deploys are followed.
  */
 public final class ControllerRedis implements AutoCloseable {

@@ -16,11 +16,19 @@ import java.util.concurrent.ThreadFactory;
 
 /**
  * Everything the controller needs of one Redis, shared by all its steps: a small connection pool and
- * one {@link LogMultiplexer} (one thread, one connection) that follows every job's log. Steps get
- * clients over the shared pool; nothing is opened per step.
+ * one {@link LogMultiplexer} that follows every job's log: one reader thread (and connection), a second
+ * once more than {@value #LOGS_PER_READER} logs are followed. Steps get clients over the shared pool;
+ * nothing is opened per step.
  */
 public final class SharedRedis implements AutoCloseable {
-    /** The multiplexer's blocking connection plus the quick calls of every step (submit, status, cancel). */
+    /**
+     * At most this many log reader threads, each holding a blocking connection: at 1,000 followed logs two
+     * halve the length of each read, which a line's latency waits for (docs/benchmarks.md, controller-follow).
+     */
+    public static final int LOG_READERS = 2;
+    /** The second reader starts when the first follows this many logs: below that one read of all is short. */
+    public static final int LOGS_PER_READER = 200;
+    /** The multiplexer's blocking connections plus the quick calls of every step (submit, status, cancel). */
     public static final int MAX_CONNECTIONS = 6;
     /** How these connections are named in CLIENT LIST. */
     public static final String CLIENT_NAME = "deployster-jenkins";
@@ -31,7 +39,7 @@ public final class SharedRedis implements AutoCloseable {
 
     public SharedRedis(String uriWithCredentials, ThreadFactory threads) {
         this.redis = new Redis(RedisUri.parse(uriWithCredentials), MAX_CONNECTIONS, null, CLIENT_NAME);
-        this.logs = new LogMultiplexer(redis, keys, threads);
+        this.logs = new LogMultiplexer(redis, keys, threads, LOG_READERS, LOGS_PER_READER);
     }
 
     public LogMultiplexer logs() {

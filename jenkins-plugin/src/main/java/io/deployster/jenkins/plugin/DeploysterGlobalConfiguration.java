@@ -50,7 +50,7 @@ public class DeploysterGlobalConfiguration extends GlobalConfiguration {
         load();
     }
 
-    /** One shared client per Redis, one log reader per Redis, two work threads: for all steps. */
+    /** One shared client per Redis, one log reader per Redis (two past 200 followed logs), two work threads: for all steps. */
     ControllerRedis clients() {
         return clients;
     }

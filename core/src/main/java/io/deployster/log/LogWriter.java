@@ -6,7 +6,9 @@ import io.deployster.redis.Backoff;
 import io.deployster.redis.Keys;
 import io.deployster.redis.LogStreams;
 import io.deployster.redis.Redis;
+import io.deployster.redis.RedisCommandException;
 import io.deployster.redis.StreamId;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,6 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * broken connection never writes a line twice: Redis refuses an id it already has.
  */
 public final class LogWriter implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(LogWriter.class.getName());
     private static final Map<String, String> END = Map.of();
     private static final int BATCH = 2000;
     private static final long MAX_BACKOFF_MILLIS = 2000;
@@ -144,8 +147,10 @@ public final class LogWriter implements AutoCloseable {
             while (open) {
                 batch.add(buffer.take());
                 buffer.drainTo(batch, BATCH - 1);
-                if (batch.get(batch.size() - 1) == END) {
-                    batch.remove(batch.size() - 1);
+                // entries handed over as the job closed its log (a fence racing the end) follow the end marker:
+                // they are shipped too, and the marker itself never is (an entry without fields, which Redis refuses)
+                if (batch.removeIf(entry -> entry == END)) {
+                    buffer.drainTo(batch);
                     open = false;
                 }
                 long dropNow = dropped.getAndSet(0);
@@ -173,6 +178,10 @@ public final class LogWriter implements AutoCloseable {
                 send(batch, firstSequence);
                 failing = false;
                 shipped(batch);
+                return;
+            } catch (RedisCommandException e) {
+                // Redis refused the entries themselves: sending them again would be refused again, forever
+                LOG.log(Level.WARNING, "{0}: {1} log entries were refused and are left out of the log: {2}", key, batch.size(), e.getMessage());
                 return;
             } catch (RuntimeException e) {
                 failing = true;

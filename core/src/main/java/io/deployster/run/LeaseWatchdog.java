@@ -42,8 +42,8 @@ public final class LeaseWatchdog implements AutoCloseable {
      * @throws UncheckedIOException when bash cannot be started
      */
     public static LeaseWatchdog start(Consumer<String> onFenced) {
-        try (InputStream in = LeaseWatchdog.class.getResourceAsStream("lease-watchdog.sh")) {
-            LeaseWatchdog watchdog = new LeaseWatchdog(new String(in.readAllBytes(), StandardCharsets.UTF_8), onFenced);
+        try {
+            LeaseWatchdog watchdog = new LeaseWatchdog(script(), onFenced);
             watchdog.spawn();
             return watchdog;
         } catch (IOException e) {
@@ -111,15 +111,29 @@ public final class LeaseWatchdog implements AutoCloseable {
         return process.pid();
     }
 
-    // One write per message, its byte length first (lease-watchdog.sh says why)
+    // One write per message (lease-watchdog.sh says why the length comes first)
     private synchronized void send(String line) {
-        byte[] message = (line + "\n").getBytes(StandardCharsets.US_ASCII);
         try {
-            toWatchdog.write(String.format(Locale.ROOT, "%06d", message.length).getBytes(StandardCharsets.US_ASCII));
-            toWatchdog.write(message);
+            toWatchdog.write(message(line));
             toWatchdog.flush();
         } catch (IOException e) {
             // it died: exited() starts a new one, which the next renewal tells every lease
+        }
+    }
+
+    /** A message as the watchdog reads it: its length in bytes as 6 decimal digits, then the line and a newline. */
+    static byte[] message(String line) {
+        byte[] body = (line + "\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] framed = new byte[6 + body.length];
+        System.arraycopy(String.format(Locale.ROOT, "%06d", body.length).getBytes(StandardCharsets.US_ASCII), 0, framed, 0, 6);
+        System.arraycopy(body, 0, framed, 6, body.length);
+        return framed;
+    }
+
+    /** The script, as bash runs it. */
+    static String script() throws IOException {
+        try (InputStream in = LeaseWatchdog.class.getResourceAsStream("lease-watchdog.sh")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

@@ -13,6 +13,7 @@
 #
 # When stdin closes (the worker died) every job still known is fenced at once.
 set -u
+trap '' PIPE # reporting to a worker that died must not end the script before it has killed every job
 declare -A deadline=() sessions=()
 now=0
 
@@ -22,48 +23,61 @@ tick() { # sets now: ms since boot (monotonic, unlike the wall clock)
   now=$(( 10#${up/./} * 10 ))
 }
 
-kill_all() { # JOB SIDS: KILL every process in the sessions or process groups SIDS (comma-separated), or
-             # whose environment names JOB. One cat, awk and grep over /proc, not a loop in bash.
-  local job=$1 sids=$2 pid
+kill_all() { # SIDS JOB...: KILL every process in the sessions or process groups SIDS (comma-separated), or
+             # whose environment names one of the JOBs. One cat, awk and grep over /proc, not a loop in bash.
+  local sids=$1 pid job patterns=()
+  shift
+  for job in "$@"; do
+    patterns+=(-e "DEPLOYSTER_JOB_ID=$job")
+  done
   for pid in $( { cat /proc/[0-9]*/stat 2>/dev/null | awk -v sids=",$sids," '{ pid = $1; sub(/^.*\) /, "");
                     if (index(sids, "," $4 ",") || index(sids, "," $3 ",")) print pid }'
-                  grep -lsaxz -- "DEPLOYSTER_JOB_ID=$job" /proc/[0-9]*/environ 2>/dev/null | sed 's|^/proc/\([0-9]*\)/environ$|\1|'
+                  grep -lsaxzF "${patterns[@]}" /proc/[0-9]*/environ 2>/dev/null | sed 's|^/proc/\([0-9]*\)/environ$|\1|'
                 } | sort -u ); do
     [ "$pid" != "$$" ] && kill -KILL "$pid" 2>/dev/null
   done
 }
 
-fence() { # JOB [ROUNDS]: kill its processes, looking again ROUNDS times 100 ms apart for one whose start
-          # was under way (a process forked but not yet in the job's session or environment)
-  local job=$1 rounds=${2:-3} sids="" sid i
-  for sid in ${sessions[$job]//,/ }; do
-    if [ "$sid" != 0 ]; then
-      kill -KILL -- "-$sid" 2>/dev/null
-      sids="$sids,$sid"
-    fi
+fence() { # ROUNDS JOB...: kill the JOBs' processes together, looking again ROUNDS times 100 ms apart for one
+          # whose start was under way (forked but not yet in the job's session or environment). All at
+          # once: one job after another would take ROUNDS tenths of a second each, while the locks expire.
+  local rounds=$1 sids="" sid job i
+  shift
+  for job in "$@"; do
+    for sid in ${sessions[$job]//,/ }; do
+      if [ "$sid" != 0 ]; then
+        kill -KILL -- "-$sid" 2>/dev/null
+        sids="$sids,$sid"
+      fi
+    done
   done
   for (( i = 0; i < rounds; i++ )); do
-    kill_all "$job" "${sids#,}"
+    kill_all "${sids#,}" "$@"
     sleep 0.1
   done
-  unset "deadline[$job]" "sessions[$job]"
-  echo "fenced $job"
+  for job in "$@"; do
+    unset "deadline[$job]" "sessions[$job]"
+    echo "fenced $job" # to a worker that is gone this fails (SIGPIPE is ignored above): the others are still killed
+  done
 }
 
 tick
 next=0 # the earliest deadline, 0 when none; it may be early (that job ended or was renewed): then look again
 while true; do
   if (( next && next <= now )); then
-    next=0 fenced=""
+    next=0 due=()
     for job in "${!deadline[@]}"; do
       if (( deadline[$job] <= now )); then
-        fence "$job"
-        fenced=1
+        due+=("$job")
       elif (( !next || deadline[$job] < next )); then
         next=${deadline[$job]}
       fi
     done
-    [ -n "$fenced" ] && tick && continue # fencing took time: other deadlines may have come
+    if (( ${#due[@]} )); then
+      fence 3 "${due[@]}"
+      tick
+      continue # fencing took time: other deadlines may have come
+    fi
   fi
   wait_ms=3600000
   (( next )) && wait_ms=$(( next - now ))
@@ -97,8 +111,8 @@ while true; do
   fi
 done
 # the worker died: a command it was starting may still come up, so look for a whole second
-for job in "${!deadline[@]}"; do
-  echo "deployster lease watchdog: the worker is gone; killing the processes of job $job" >&2
-  fence "$job" 10
-done
+if (( ${#deadline[@]} )); then
+  echo "deployster lease watchdog: the worker is gone; killing the processes of jobs ${!deadline[*]}" >&2
+  fence 10 "${!deadline[@]}"
+fi
 exit 0

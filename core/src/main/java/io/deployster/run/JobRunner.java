@@ -82,6 +82,11 @@ public final class JobRunner {
         this.lease = lease;
     }
 
+    /** {@code text} with the job's secret values masked, as its log shows them. */
+    public String mask(String text) {
+        return masker.mask(text);
+    }
+
     /** Runs the job; returns once it ended and no process of it is left. */
     public Outcome run() throws InterruptedException {
         Outcome outcome = spec.mode() == Mode.ANSIBLE ? runAnsible() : runCommands();

@@ -15,7 +15,9 @@ import io.deployster.workflow.Outputs;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -52,7 +54,7 @@ final class JobExecution implements Runnable {
         this.log = new LogWriter(context.redis(), queue.keys(), id, start.startedEntry(), queue.settings().logMaxLen(), LOG_BUFFER,
                 context.threads(), events);
         this.processes = new JobProcesses(id, context.subreaper(), () -> leases.sessionsChanged(this));
-        this.outputFile = context.outputs().of(id);
+        this.outputFile = outputFile(context.outputs(), id);
         this.runner = new JobRunner(id, spec, secrets, log, new LineReader(context.options().maxLineBytes()),
                 context.options().killGrace().toMillis(), processes, fencingToken, () -> leases.lapsedReason(id), outputFile, context.threads());
     }
@@ -134,11 +136,33 @@ final class JobExecution implements Runnable {
         }
     }
 
-    private void readOutputs() {
+    // A file for the job's key=value outputs (docs/workflows.md); without one the job simply has none.
+    private static Path outputFile(OutputFiles outputs, String id) {
         try {
-            outputsJson = Outputs.toJson(Outputs.readAndDelete(outputFile));
+            return outputs.create(id);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "job {0}: no file for its outputs ({1}: {2}); DEPLOYSTER_OUTPUT is not set", id,
+                    e.getClass().getSimpleName(), e.getMessage());
+            return null;
+        }
+    }
+
+    // Secret values are masked here as in the log: outputs are stored on the job's hash and sent in callbacks.
+    private void readOutputs() {
+        if (outputFile == null) {
+            return;
+        }
+        try {
+            Outputs.Read read = Outputs.readAndDelete(outputFile);
+            if (read.problem() != null) {
+                LOG.log(Level.WARNING, "job {0} of project {1}: {2}", id, spec.project(), read.problem());
+            }
+            Map<String, String> masked = new LinkedHashMap<>();
+            read.outputs().forEach((key, value) -> masked.put(key, runner.mask(value)));
+            outputsJson = Outputs.toJson(masked);
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "job {0}: its outputs ($DEPLOYSTER_OUTPUT) could not be read: {1}", id, e.getMessage());
+            LOG.log(Level.WARNING, "job {0}: its outputs ($DEPLOYSTER_OUTPUT, {1}) could not be read: {2}: {3}", id, outputFile,
+                    e.getClass().getSimpleName(), e.getMessage());
         }
     }
 

@@ -3,17 +3,27 @@ package io.deployster.workflow;
 import io.deployster.job.JobIds;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * The private directory (mode 0700, made once per worker) holding its jobs' {@code $DEPLOYSTER_OUTPUT}
- * files. Each file is named after its job, whose id is unique, and is made by the job when it writes
- * (a shell's {@code >>}): the directory keeps it private, so the worker creates nothing per job (a
- * temporary file with a random name cost a secure random number, a create and a delete per job).
+ * The private directory (mode 0700, made once per worker, and again if it disappears) holding its jobs'
+ * {@code $DEPLOYSTER_OUTPUT} files. Each is named after its job, whose id is unique, so making one is a
+ * single create: a temporary file with a random name cost a secure random number per job.
  */
 public final class OutputFiles implements AutoCloseable {
+    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIRECTORY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+
     private final Path dir;
 
     private OutputFiles(Path dir) {
@@ -22,28 +32,37 @@ public final class OutputFiles implements AutoCloseable {
 
     /** @throws IOException when no directory can be made in the temporary directory (java.io.tmpdir) */
     public static OutputFiles create() throws IOException {
-        return new OutputFiles(Files.createTempDirectory("deployster-outputs-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))));
+        return new OutputFiles(Files.createTempDirectory("deployster-outputs-", PRIVATE_DIRECTORY));
     }
 
     /**
-     * Where job {@code jobId} writes its outputs; {@link Outputs#readAndDelete} reads and removes the
-     * file after the job.
+     * A new empty private file (mode 0600) for job {@code jobId} to write its outputs to; read it with
+     * {@link Outputs#readAndDelete}.
      *
      * @throws IllegalArgumentException when {@code jobId} is not a job id ({@link JobIds})
+     * @throws IOException when the file cannot be made
      */
-    public Path of(String jobId) {
-        return dir.resolve(JobIds.check(jobId) + ".env"); // an id holds no '/': the file stays in dir
+    public Path create(String jobId) throws IOException {
+        Path file = dir.resolve(JobIds.check(jobId) + ".env"); // an id holds no '/': the file stays in dir
+        try {
+            return Files.createFile(file, PRIVATE_FILE);
+        } catch (NoSuchFileException e) {
+            // the directory is gone (a cleaner of old temporary files, a job that removed it): make it again
+            Files.createDirectories(dir, PRIVATE_DIRECTORY);
+            return Files.createFile(file, PRIVATE_FILE);
+        }
     }
 
     /** Removes the directory and whatever is left in it. */
     @Override
     public void close() throws IOException {
-        try (Stream<Path> left = Files.list(dir)) {
-            for (Path file : (Iterable<Path>) left::iterator) {
-                Files.deleteIfExists(file);
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> left = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) left.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
             }
         }
-        Files.deleteIfExists(dir);
     }
 }

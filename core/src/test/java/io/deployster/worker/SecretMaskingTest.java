@@ -10,6 +10,7 @@ import io.deployster.job.JobStatus;
 import io.deployster.log.LogFollower;
 import io.deployster.queue.QueueSettings;
 import io.deployster.redis.Keys;
+import io.deployster.protocol.JobField;
 import io.deployster.secret.Secrets;
 import io.deployster.sign.JobSigner;
 import io.deployster.sign.KeyRing;
@@ -95,6 +96,16 @@ class SecretMaskingTest {
         List<String> log = run(id);
         assertTrue(log.contains("{\"token\": \"****\"}"), String.join("\n", log));
         assertFalse(everythingStored(id).contains("en\\\\x9"), everythingStored(id));
+    }
+
+    @Test
+    void aSecretWrittenToTheOutputsIsMaskedThere() throws Exception {
+        String secret = "ZQXJ-output-5521";
+        String id = d.client.submit(JobSpec.commands("shop", dir.toString(), List.of("echo \"token=$TOK\" >> \"$DEPLOYSTER_OUTPUT\"")).build(),
+                new Secrets(Map.of("TOK", secret), Map.of()));
+        assertEquals(JobStatus.SUCCEEDED, d.client.await(id).status());
+        assertEquals("{\"token\":\"****\"}", redis.client().call(j -> j.hget(Keys.defaults().job(id), JobField.OUTPUTS)));
+        assertFalse(everythingStored(id).contains(secret), everythingStored(id));
     }
 
     @Test

@@ -24,15 +24,50 @@ public final class OutputFiles implements AutoCloseable {
     private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIRECTORY =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 
+    private static final String PREFIX = "deployster-outputs-";
+
     private final Path dir;
 
     private OutputFiles(Path dir) {
         this.dir = dir;
     }
 
-    /** @throws IOException when no directory can be made in the temporary directory (java.io.tmpdir) */
+    /**
+     * Makes this worker's directory in the temporary directory (java.io.tmpdir), named after the process
+     * ({@code deployster-outputs-PID-…}), and removes those left by workers of this host that were killed
+     * before they could remove their own (their process is gone).
+     *
+     * @throws IOException when no directory can be made there
+     */
     public static OutputFiles create() throws IOException {
-        return new OutputFiles(Files.createTempDirectory("deployster-outputs-", PRIVATE_DIRECTORY));
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (Stream<Path> dirs = Files.list(tmp)) {
+            dirs.filter(OutputFiles::leftByDeadWorker).forEach(left -> {
+                try {
+                    new OutputFiles(left).close();
+                } catch (IOException e) {
+                    // another user's, or in use after all: not ours to force
+                }
+            });
+        }
+        return new OutputFiles(Files.createTempDirectory(tmp, PREFIX + ProcessHandle.current().pid() + "-", PRIVATE_DIRECTORY));
+    }
+
+    private static boolean leftByDeadWorker(Path dir) {
+        String name = dir.getFileName().toString();
+        if (!name.startsWith(PREFIX)) {
+            return false;
+        }
+        int dash = name.indexOf('-', PREFIX.length());
+        if (dash < 0) {
+            return false;
+        }
+        try {
+            long pid = Long.parseLong(name.substring(PREFIX.length(), dash));
+            return ProcessHandle.of(pid).isEmpty() && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && Files.isWritable(dir);
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.deployster.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.deployster.job.JobSpec;
@@ -10,7 +11,9 @@ import io.deployster.redis.Keys;
 import io.deployster.testing.Await;
 import io.deployster.testing.DeploymentPerTest;
 import io.deployster.testing.RealRedis;
+import io.deployster.workflow.OutputFiles;
 import io.deployster.workflow.Outputs;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -67,5 +70,15 @@ class OutputsJobTest {
         run("rm -rf \"$(dirname \"$DEPLOYSTER_OUTPUT\")\"");
         String id = run("test -f \"$DEPLOYSTER_OUTPUT\" && test ! -s \"$DEPLOYSTER_OUTPUT\"", "echo version=2 >> \"$DEPLOYSTER_OUTPUT\"");
         assertEquals("{\"version\":\"2\"}", outputs(id));
+    }
+
+    @Test
+    void aDirectoryLeftByAKilledWorkerIsRemovedByTheNextOne() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Path left = Files.createDirectory(Path.of(System.getProperty("java.io.tmpdir"), "deployster-outputs-" + gone.pid() + "-test"));
+        Files.writeString(left.resolve("job.env"), "a=1\n");
+        OutputFiles.create().close();
+        assertFalse(Files.exists(left), "the directory of a worker whose process is gone");
     }
 }

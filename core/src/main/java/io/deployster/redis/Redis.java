@@ -131,12 +131,13 @@ public final class Redis implements AutoCloseable {
      * restarted or failed over), every idle connection is dropped too, so the caller's retry gets a
      * fresh one instead of the next stale one.
      *
+     * <p>For the Redis layer, the queue and the bench only ({@code RawRedisOnlyInTheLayerTest} fails when other
+     * code calls it): the rest use the typed methods ({@link #get}, {@link #hash}, {@link #members}, ...), which
+     * keep the client's types out of their code.
+     *
      * @throws RedisUnavailableException when Redis cannot be reached or the connection broke meanwhile
      * @throws RedisCommandException when Redis answered with an error (inside {@code action} it is the client's
      *     own, for the layer's code that handles some, e.g. BUSYGROUP)
-     *     <p>For the Redis layer, the queue and the bench only (a test in core fails when other code calls it):
-     *     the rest use the typed methods ({@link #get}, {@link #hash}, {@link #members}, ...), which keep the
-     *     client's types out of their code.
      */
     public <T> T call(Function<Jedis, T> action) {
         return call("a command", action);
@@ -177,7 +178,8 @@ public final class Redis implements AutoCloseable {
 
     /**
      * Runs a write that must survive a failover, then waits on the same connection until the
-     * {@link #durability()}'s replicas have it (Redis WAIT). Without durability this is {@link #call}.
+     * {@link #durability()}'s replicas have it (Redis WAIT). Without durability this is {@link #call}. For the
+     * queue's writes, like {@code call}.
      *
      * @param what the write, for messages, e.g. "the submit of job X"
      * @throws NotReplicatedException with {@link Shortfall#FAIL} when too few replicas confirmed in time
@@ -401,8 +403,7 @@ public final class Redis implements AutoCloseable {
 
     /**
      * As {@link #call(Function)}, returning nothing. Like {@code call} and {@link #borrow}, for the Redis layer,
-     * the queue and the bench only (a test in core fails when other code uses them): the rest use the typed
-     * methods above.
+     * the queue and the bench only ({@code RawRedisOnlyInTheLayerTest}): the rest use the typed methods above.
      */
     public void run(Consumer<Jedis> action) {
         call(jedis -> {
@@ -413,7 +414,8 @@ public final class Redis implements AutoCloseable {
 
     /**
      * A connection for the caller to hold (blocking reads); close it to give it back. For the Redis
-     * layer ({@link LogStreams}, the queue's listeners) and the bench: its errors are the client's own.
+     * layer ({@link LogStreams}, the queue's listeners) and the bench only ({@code RawRedisOnlyInTheLayerTest}): its
+     * errors are the client's own.
      */
     public Jedis borrow() {
         return pool.getResource();

@@ -83,7 +83,7 @@ public final class CallbackDispatcher implements AutoCloseable {
         Map<String, String> hash;
         byte[] body;
         try {
-            hash = redis.call(j -> j.hgetAll(keys.job(id)));
+            hash = redis.hash(keys.job(id));
             if (hash.isEmpty() || CallbackPayloads.url(hash) == null) {
                 return;
             }
@@ -182,7 +182,7 @@ public final class CallbackDispatcher implements AutoCloseable {
     private void record(String id, Delivery d) {
         try {
             // UNKNOWN: the job's hash expired before its callback ended; there is nothing left to record on
-            redis.call(j -> recordScript.run(j, List.of(keys.job(id)), List.of(d.toJson()))).expect(Reply.Code.OK, Reply.Code.UNKNOWN);
+            recordScript.run(redis, List.of(keys.job(id)), List.of(d.toJson())).expect(Reply.Code.OK, Reply.Code.UNKNOWN);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "job {0}: callback {1}, but Redis could not record it ({2})", id, d.state(), e.toString());
         }

@@ -105,7 +105,7 @@ public final class DeploysterClient implements AutoCloseable {
      *     "Callbacks"), or null when it has no callback, none was tried yet, or there is no such job
      */
     public Delivery callback(String id) {
-        String json = redis.call(j -> j.hget(queue.keys().job(JobIds.check(id)), Delivery.FIELD));
+        String json = redis.hashField(queue.keys().job(JobIds.check(id)), Delivery.FIELD);
         return Delivery.fromJson(json);
     }
 

@@ -18,7 +18,7 @@ public final class DeployHistory {
     public List<DeployRecord> last(String project, int limit) {
         Names.check("project", project);
         Names.checkLimit(limit);
-        List<String> entries = redis.call(j -> j.lrange(keys.history(project), 0, limit - 1L));
+        List<String> entries = redis.list(keys.history(project), 0, limit - 1L);
         return entries.stream().map(json -> DeployRecord.fromJson(project, json)).toList();
     }
 }

@@ -23,7 +23,7 @@ public final class ProjectsView {
     /** Every project that ever got its lock (it has a fencing counter) or has jobs waiting, by name. */
     public List<ProjectInfo> list() {
         TreeSet<String> names = new TreeSet<>(Scans.names(redis, keys.fencePattern(), "string"));
-        names.addAll(redis.call(j -> j.smembers(keys.waitingProjects())));
+        names.addAll(redis.members(keys.waitingProjects()));
         return read(new ArrayList<>(names));
     }
 

@@ -29,9 +29,9 @@ public final class WorkersView {
 
     /** Alive workers first, then dead ones; by name within each. */
     public List<WorkerInfo> list() {
-        Map<String, String> beats = redis.call(j -> j.hgetAll(keys.workers()));
+        Map<String, String> beats = redis.hash(keys.workers());
         List<String> names = new ArrayList<>(beats.keySet());
-        List<String> runningIds = new ArrayList<>(redis.call(j -> j.smembers(keys.running())));
+        List<String> runningIds = new ArrayList<>(redis.members(keys.running()));
         // the answers are read after the round trip, in the loops below
         record Answers(List<Supplier<Boolean>> alive, List<Supplier<String>> workerOf) {
         }

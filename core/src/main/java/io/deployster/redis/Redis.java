@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -129,6 +131,10 @@ public final class Redis implements AutoCloseable {
      * restarted or failed over), every idle connection is dropped too, so the caller's retry gets a
      * fresh one instead of the next stale one.
      *
+     * <p>For the Redis layer, the queue and the bench only ({@code RawRedisOnlyInTheLayerTest} fails when other
+     * code calls it): the rest use the typed methods ({@link #get}, {@link #hash}, {@link #members}, ...), which
+     * keep the client's types out of their code.
+     *
      * @throws RedisUnavailableException when Redis cannot be reached or the connection broke meanwhile
      * @throws RedisCommandException when Redis answered with an error (inside {@code action} it is the client's
      *     own, for the layer's code that handles some, e.g. BUSYGROUP)
@@ -172,7 +178,8 @@ public final class Redis implements AutoCloseable {
 
     /**
      * Runs a write that must survive a failover, then waits on the same connection until the
-     * {@link #durability()}'s replicas have it (Redis WAIT). Without durability this is {@link #call}.
+     * {@link #durability()}'s replicas have it (Redis WAIT). Without durability this is {@link #call}. For the
+     * queue's writes, like {@code call}.
      *
      * @param what the write, for messages, e.g. "the submit of job X"
      * @throws NotReplicatedException with {@link Shortfall#FAIL} when too few replicas confirmed in time
@@ -263,6 +270,141 @@ public final class Redis implements AutoCloseable {
         return "OK".equals(call(j -> j.set(key, value, SetParams.setParams().nx().px(ttlMillis))));
     }
 
+    /**
+     * The string value of {@code key} (GET).
+     *
+     * @return the value, or null when the key does not exist
+     * @throws RedisUnavailableException when Redis cannot be reached or the connection broke meanwhile
+     * @throws RedisCommandException when Redis refused it (e.g. WRONGTYPE: {@code key} is not a string)
+     */
+    public String get(String key) {
+        return call("GET " + key, j -> j.get(key));
+    }
+
+    /**
+     * The time {@code key} has left to live, in whole seconds (TTL).
+     *
+     * @return the seconds left; -1 when the key never expires, -2 when it does not exist
+     * @throws RedisUnavailableException when Redis cannot be reached or the connection broke meanwhile
+     */
+    public long secondsToLive(String key) {
+        return call("TTL " + key, j -> j.ttl(key));
+    }
+
+    /**
+     * Every field of the hash {@code key} with its value (HGETALL).
+     *
+     * @return field to value; empty when the key does not exist
+     * @throws RedisUnavailableException when Redis cannot be reached or the connection broke meanwhile
+     * @throws RedisCommandException when Redis refused it (e.g. WRONGTYPE: {@code key} is not a hash)
+     */
+    public Map<String, String> hash(String key) {
+        return call("HGETALL " + key, j -> j.hgetAll(key));
+    }
+
+    /**
+     * One field of the hash {@code key} (HGET).
+     *
+     * @return its value, or null when the field or the key does not exist
+     * @throws RedisUnavailableException when Redis cannot be reached or the connection broke meanwhile
+     * @throws RedisCommandException when Redis refused it (e.g. WRONGTYPE)
+     */
+    public String hashField(String key, String field) {
+        return call("HGET " + key, j -> j.hget(key, field));
+    }
+
+    /**
+     * Some fields of the hash {@code key}, in one command (HMGET).
+     *
+     * @return one value per field, in the order of {@code fields}, null for a field (or key) that does not exist
+     * @throws RedisUnavailableException when Redis cannot be reached or the connection broke meanwhile
+     * @throws RedisCommandException when Redis refused it (e.g. WRONGTYPE)
+     */
+    public List<String> hashFields(String key, String... fields) {
+        return call("HMGET " + key, j -> j.hmget(key, fields));
+    }
+
+    /**
+     * Sets one field of the hash {@code key} (HSET), creating the hash when needed; its TTL is left as it is.
+     *
+     * @throws RedisUnavailableException when Redis cannot be reached or the connection broke meanwhile
+     * @throws RedisCommandException when Redis refused it (e.g. NOPERM for a read-only ACL user)
+     */
+    public void setHashField(String key, String field, String value) {
+        call("HSET " + key, j -> j.hset(key, field, value));
+    }
+
+    /**
+     * The members of the set {@code key} (SMEMBERS), in no particular order.
+     *
+     * @return the members; empty when the key does not exist
+     * @throws RedisUnavailableException when Redis cannot be reached or the connection broke meanwhile
+     * @throws RedisCommandException when Redis refused it (e.g. WRONGTYPE)
+     */
+    public Set<String> members(String key) {
+        return call("SMEMBERS " + key, j -> j.smembers(key));
+    }
+
+    /**
+     * Takes {@code member} out of the set {@code key} (SREM); nothing happens when it is not in it.
+     *
+     * @throws RedisUnavailableException when Redis cannot be reached or the connection broke meanwhile
+     * @throws RedisCommandException when Redis refused it
+     */
+    public void removeMember(String key, String member) {
+        call("SREM " + key, j -> j.srem(key, member));
+    }
+
+    /**
+     * The values of the list {@code key} from index {@code from} to {@code to}, both included, head first
+     * (LRANGE; negative indexes count from the tail, -1 being the last).
+     *
+     * @return the values; empty when the key does not exist or the range is past its end
+     * @throws RedisUnavailableException when Redis cannot be reached or the connection broke meanwhile
+     * @throws RedisCommandException when Redis refused it (e.g. WRONGTYPE)
+     */
+    public List<String> list(String key, long from, long to) {
+        return call("LRANGE " + key, j -> j.lrange(key, from, to));
+    }
+
+    /**
+     * Counts one more in the counter {@code key} (INCR); the count that creates it also sets it to expire
+     * in {@code windowSeconds} (EXPIRE), so the count covers a fixed window from its first increment. One
+     * round trip, two for the first increment of a window.
+     *
+     * @return the count after this increment
+     * @throws RedisUnavailableException when Redis cannot be reached or the connection broke meanwhile
+     * @throws RedisCommandException when Redis refused it (e.g. the value is not an integer)
+     */
+    public long countInWindow(String key, long windowSeconds) {
+        return call("INCR/EXPIRE " + key, j -> {
+            long n = j.incr(key);
+            if (n == 1) {
+                j.expire(key, windowSeconds);
+            }
+            return n;
+        });
+    }
+
+    /**
+     * Sets {@code key} to {@code value} for as long as {@code lifeOf} has left to live (PTTL, then PSETEX on
+     * the same connection: two round trips), or for {@code fallbackMillis} ms when {@code lifeOf} does not
+     * exist or never expires: a record that goes when the thing it is about goes.
+     *
+     * @throws RedisUnavailableException when Redis cannot be reached or the connection broke meanwhile
+     * @throws RedisCommandException when Redis refused it
+     */
+    public void setForLifeOf(String key, String value, String lifeOf, long fallbackMillis) {
+        call("PTTL " + lifeOf + "/PSETEX " + key, j -> {
+            long ttl = j.pttl(lifeOf);
+            return j.psetex(key, ttl > 0 ? ttl : fallbackMillis, value);
+        });
+    }
+
+    /**
+     * As {@link #call(Function)}, returning nothing. Like {@code call} and {@link #borrow}, for the Redis layer,
+     * the queue and the bench only ({@code RawRedisOnlyInTheLayerTest}): the rest use the typed methods above.
+     */
     public void run(Consumer<Jedis> action) {
         call(jedis -> {
             action.accept(jedis);
@@ -272,7 +414,8 @@ public final class Redis implements AutoCloseable {
 
     /**
      * A connection for the caller to hold (blocking reads); close it to give it back. For the Redis
-     * layer ({@link LogStreams}, the queue's listeners) and the bench: its errors are the client's own.
+     * layer ({@link LogStreams}, the queue's listeners) and the bench only ({@code RawRedisOnlyInTheLayerTest}): its
+     * errors are the client's own.
      */
     public Jedis borrow() {
         return pool.getResource();

@@ -52,7 +52,21 @@ public final class Script {
     }
 
     /**
-     * Runs the script.
+     * Runs the script on a connection of {@code redis}: one round trip (two when the server lost the script).
+     *
+     * @param keys every key the script's header declares, in its order
+     * @param args its ARGV, in the order of its header
+     * @return its answer, to check with {@link Reply#expect}
+     * @throws IllegalStateException when the answer is not {@code {code, ...}} with a known code
+     * @throws RedisCommandException on a script error (e.g. WRONGPROJECT), naming the script
+     * @throws RedisUnavailableException when Redis cannot be reached or the connection broke meanwhile
+     */
+    public Reply run(Redis redis, List<String> keys, List<String> args) {
+        return redis.call("the script " + name, j -> run(j, keys, args));
+    }
+
+    /**
+     * Runs the script on a connection the caller holds (the queue's writes that wait for replicas).
      *
      * @param keys every key the script's header declares, in its order
      * @throws IllegalStateException when the answer is not {@code {code, ...}} with a known code

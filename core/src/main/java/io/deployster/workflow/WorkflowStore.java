@@ -66,10 +66,10 @@ public final class WorkflowStore {
         List<String> scriptKeys = new ArrayList<>(keys.jobScriptKeys(id, spec.project()));
         scriptKeys.add(keys.workflows());
         JobSignature signature = queue.signWorkflow(id, json);
-        Reply reply = redis.call(j -> submit.run(j, scriptKeys, List.of(id, json, spec.project(),
+        Reply reply = submit.run(redis, scriptKeys, List.of(id, json, spec.project(),
                 spec.submittedBy() == null ? "" : spec.submittedBy(), nowText(), Long.toString(queue.settings().logMaxLen()),
                 signature == null ? "" : signature.keyId(), signature == null ? "" : Long.toString(signature.issuedAt()),
-                signature == null ? "" : signature.mac())));
+                signature == null ? "" : signature.mac()));
         if (reply.expect(Reply.Code.OK, Reply.Code.DUPLICATE).code() == Reply.Code.DUPLICATE) {
             throw new DuplicateJobException(id);
         }
@@ -86,7 +86,7 @@ public final class WorkflowStore {
     }
 
     Map<String, String> hash(String id) {
-        return redis.call(j -> j.hgetAll(keys.job(id)));
+        return redis.hash(keys.job(id));
     }
 
     /** The workflow recorded in a workflow's hash (field {@code spec}). */
@@ -105,20 +105,20 @@ public final class WorkflowStore {
     }
 
     void save(String id, String task, TaskResult result) {
-        redis.run(j -> j.hset(keys.job(id), JobField.TASK_PREFIX + task, GSON.toJson(result)));
+        redis.setHashField(keys.job(id), JobField.TASK_PREFIX + task, GSON.toJson(result));
     }
 
     /** @return RUN with the fencing token, WAIT with the lock holder or SKIP with the status (workflow-start.lua) */
     Reply start(String id, String project, String driver) {
-        return redis.call(j -> start.run(j, keys.jobScriptKeys(id, project), List.of(id, driver, nowText(),
-                Long.toString(queue.settings().lockTtl().toMillis()), Long.toString(queue.settings().logMaxLen()), project)))
+        return start.run(redis, keys.jobScriptKeys(id, project), List.of(id, driver, nowText(),
+                Long.toString(queue.settings().lockTtl().toMillis()), Long.toString(queue.settings().logMaxLen()), project))
                 .expect(Reply.Code.RUN, Reply.Code.WAIT, Reply.Code.SKIP);
     }
 
     /** Copies a task's new log entries into the combined log; @return how many were read */
     long copyLog(String id, String task, String jobId) {
-        return redis.call(j -> copy.run(j, List.of(keys.job(id), keys.log(id), keys.log(jobId)), List.of(task, jobId,
-                Long.toString(queue.settings().logMaxLen()), Integer.toString(COPY_BATCH)))).expect(Reply.Code.OK).number(0);
+        return copy.run(redis, List.of(keys.job(id), keys.log(id), keys.log(jobId)), List.of(task, jobId,
+                Long.toString(queue.settings().logMaxLen()), Integer.toString(COPY_BATCH))).expect(Reply.Code.OK).number(0);
     }
 
     void note(String id, String message) {
@@ -126,11 +126,11 @@ public final class WorkflowStore {
     }
 
     Set<String> active() {
-        return redis.call(j -> j.smembers(keys.workflows()));
+        return redis.members(keys.workflows());
     }
 
     void forget(String id) {
-        redis.run(j -> j.srem(keys.workflows(), id));
+        redis.removeMember(keys.workflows(), id);
     }
 
     /** Takes the right to drive the workflow for {@code ttlMillis}; false when another coordinator holds it. */
@@ -140,13 +140,13 @@ public final class WorkflowStore {
 
     /** Gives up driving the workflow. @return false when the right had expired or another coordinator holds it */
     boolean release(String id, String driver) {
-        return redis.call(j -> release.run(j, List.of(keys.driver(id)), List.of(driver))).expect(Reply.Code.OK, Reply.Code.ALREADY)
+        return release.run(redis, List.of(keys.driver(id)), List.of(driver)).expect(Reply.Code.OK, Reply.Code.ALREADY)
                 .code() == Reply.Code.OK;
     }
 
     /** The hash of a task's job. */
     Map<String, String> job(String jobId) {
-        return redis.call(j -> j.hgetAll(keys.job(jobId)));
+        return redis.hash(keys.job(jobId));
     }
 
     long now() {

@@ -23,21 +23,15 @@ public final class AuthFailureLimiter {
 
     /** @throws ApiError 429 when the address has used up its failures of this minute */
     public void checkAllowed(String address) {
-        String count = redis.call(j -> j.get(keys.gatewayAuthFailures(address)));
+        String count = redis.get(keys.gatewayAuthFailures(address));
         if (count != null && Long.parseLong(count) >= perMinute) {
-            long ttl = Math.max(1L, redis.call(j -> j.ttl(keys.gatewayAuthFailures(address))));
+            long ttl = Math.max(1L, redis.secondsToLive(keys.gatewayAuthFailures(address)));
             throw ApiError.of(429, "address", address, "at most " + perMinute + " failed authentications per minute",
                     "too many failed authentications from " + address + "; try again in " + ttl + " s");
         }
     }
 
     public void recordFailure(String address) {
-        String key = keys.gatewayAuthFailures(address);
-        redis.run(j -> {
-            long n = j.incr(key);
-            if (n == 1) {
-                j.expire(key, WINDOW_SECONDS);
-            }
-        });
+        redis.countInWindow(keys.gatewayAuthFailures(address), WINDOW_SECONDS);
     }
 }

@@ -5,6 +5,7 @@ import io.deployster.job.InvalidJobException;
 import io.deployster.job.JobIds;
 import io.deployster.job.JobSpec;
 import io.deployster.job.JobState;
+import io.deployster.protocol.JobField;
 import io.deployster.queue.ProjectView;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
@@ -76,11 +77,11 @@ public final class Deployments {
 
     /** The workflow recorded under {@code id}, or null when {@code id} is not a workflow. */
     public WorkflowSpec workflowSpec(String id) {
-        List<String> kindAndSpec = redis.call(j -> j.hmget(keys.job(id), "kind", "spec"));
-        if (!"workflow".equals(kindAndSpec.get(0)) || kindAndSpec.get(1) == null) {
+        List<String> kindAndSpec = redis.hashFields(keys.job(id), JobField.KIND, JobField.SPEC);
+        if (!JobField.KIND_WORKFLOW.equals(kindAndSpec.get(0)) || kindAndSpec.get(1) == null) {
             return null;
         }
-        return WorkflowStore.spec(Map.of("spec", kindAndSpec.get(1)));
+        return WorkflowStore.spec(Map.of(JobField.SPEC, kindAndSpec.get(1)));
     }
 
     /**
@@ -111,6 +112,6 @@ public final class Deployments {
 
     /** Ids of the project's latest jobs submitted through a gateway, newest first. */
     public List<String> recent(String project) {
-        return redis.call(j -> j.lrange(keys.gatewayRecent(project), 0, RECENT - 1));
+        return redis.list(keys.gatewayRecent(project), 0, RECENT - 1);
     }
 }

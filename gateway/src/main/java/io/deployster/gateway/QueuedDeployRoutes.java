@@ -113,7 +113,7 @@ final class QueuedDeployRoutes {
         }
         // the state is read before the log: once it says ended, every entry is already in the log
         String positionKey = keys.gatewayReadPosition(caller.readerId(), id);
-        String after = redis.call(j -> j.get(positionKey));
+        String after = redis.get(positionKey);
         String from = after == null ? LogFollower.START : after;
         StringBuilder logs = new StringBuilder();
         List<LogEntry> entries = new ArrayList<>();
@@ -136,11 +136,8 @@ final class QueuedDeployRoutes {
             }
         }
         if (!last.equals(from)) {
-            String position = last;
-            redis.run(j -> {
-                long ttl = j.pttl(keys.job(id));
-                j.psetex(positionKey, ttl > 0 ? ttl : settings.retention().toMillis(), position);
-            });
+            // the position lives as long as the job does
+            redis.setForLifeOf(positionKey, last, keys.job(id), settings.retention().toMillis());
         }
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("status", more ? "running" : status(state));

@@ -27,7 +27,7 @@ public final class SubmittedCounters implements Runnable {
 
     @Override
     public void run() {
-        Map<String, String> all = redis.call(j -> j.hgetAll(keys.submitted()));
+        Map<String, String> all = redis.hash(keys.submitted());
         all.forEach((queue, count) -> counts.computeIfAbsent(queue, this::register).set(Long.parseLong(count)));
     }
 

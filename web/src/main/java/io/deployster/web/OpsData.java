@@ -42,7 +42,7 @@ final class OpsData {
     Map<String, Object> overview() {
         List<ProjectInfo> all = projects.list();
         List<JobState> running = new ArrayList<>();
-        for (String id : redis.call(j -> j.smembers(keys.running()))) {
+        for (String id : redis.members(keys.running())) {
             JobState s = jobs.status(id);
             if (s != null) {
                 running.add(s);

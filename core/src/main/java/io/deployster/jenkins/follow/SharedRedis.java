@@ -60,7 +60,7 @@ public final class SharedRedis implements AutoCloseable {
      * @throws io.deployster.redis.RedisUnavailableException when Redis cannot be reached
      */
     public String recordedPosition(LogMultiplexer.Position position) {
-        return redis.call(j -> j.get(position.key()));
+        return redis.get(position.key());
     }
 
     /** At most {@code max} entries of the job's log after {@code afterId}, oldest first. */

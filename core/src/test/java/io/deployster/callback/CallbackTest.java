@@ -269,7 +269,8 @@ class CallbackTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             port = s.getLocalPort();
         }
-        RetryPolicy quick = new RetryPolicy(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMillis(600), Duration.ofSeconds(2));
+        // 3 s to give up in: room for several attempts 50-200 ms apart even on a loaded machine
+        RetryPolicy quick = new RetryPolicy(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(3), Duration.ofSeconds(2));
         Keys keys = Keys.defaults();
         // no worker: the dispatcher is driven directly, with a policy short enough to give up within the test
         try (Deployment d = new Deployment(redis.uri()); Redis r = Redis.connect(redis.uri());

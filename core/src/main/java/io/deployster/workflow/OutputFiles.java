@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -91,13 +90,6 @@ public final class OutputFiles implements AutoCloseable {
     /** Removes the directory and whatever is left in it. */
     @Override
     public void close() throws IOException {
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> left = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) left.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
+        Outputs.delete(dir);
     }
 }

@@ -81,7 +81,7 @@ public final class Outputs {
     }
 
     // What the job left there, a directory with all in it included (links are removed, never followed).
-    private static void delete(Path file) throws IOException {
+    static void delete(Path file) throws IOException {
         if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
             try (Stream<Path> all = Files.walk(file)) {
                 for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {

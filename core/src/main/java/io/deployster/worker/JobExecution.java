@@ -147,7 +147,7 @@ final class JobExecution implements Runnable {
         }
     }
 
-    // Secret values are masked here as in the log: outputs are stored on the job's hash and sent in callbacks.
+    // Secrets are masked here as in the log, in keys and values: outputs are stored on the job's hash and sent in callbacks.
     private void readOutputs() {
         if (outputFile == null) {
             return;
@@ -158,7 +158,7 @@ final class JobExecution implements Runnable {
                 LOG.log(Level.WARNING, "job {0} of project {1}: {2}", id, spec.project(), read.problem());
             }
             Map<String, String> masked = new LinkedHashMap<>();
-            read.outputs().forEach((key, value) -> masked.put(key, runner.mask(value)));
+            read.outputs().forEach((key, value) -> masked.put(runner.mask(key), runner.mask(value)));
             outputsJson = Outputs.toJson(masked);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "job {0}: its outputs ($DEPLOYSTER_OUTPUT, {1}) could not be read: {2}: {3}", id, outputFile,

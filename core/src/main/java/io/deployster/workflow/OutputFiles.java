@@ -7,21 +7,23 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * The private directory (mode 0700, made once per worker, and again if it disappears) holding its jobs'
- * {@code $DEPLOYSTER_OUTPUT} files. Each is named after its job, whose id is unique, so making one is a
- * single create: a temporary file with a random name cost a secure random number per job.
+ * The private directory (mode 0700, made once per worker, and again if a job removes or replaces it)
+ * holding its jobs' {@code $DEPLOYSTER_OUTPUT} files. Each is named after its job, whose id is unique, so
+ * making one is a look at the directory and a create: a temporary file with a random name cost a secure
+ * random number per job.
  */
 public final class OutputFiles implements AutoCloseable {
     private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
-    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIRECTORY =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
+    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIRECTORY = PosixFilePermissions.asFileAttribute(PRIVATE);
 
     private static final String PREFIX = "deployster-outputs-";
 
@@ -63,7 +65,7 @@ public final class OutputFiles implements AutoCloseable {
         }
         try {
             long pid = Long.parseLong(name.substring(PREFIX.length(), dash));
-            return ProcessHandle.of(pid).isEmpty() && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && Files.isWritable(dir);
+            return ProcessHandle.of(pid).isEmpty(); // whatever it is now: a job may have put a file or a link there
         } catch (NumberFormatException e) {
             return false;
         }
@@ -78,12 +80,26 @@ public final class OutputFiles implements AutoCloseable {
      */
     public Path create(String jobId) throws IOException {
         Path file = dir.resolve(JobIds.check(jobId) + ".env"); // an id holds no '/': the file stays in dir
+        keepPrivate();
+        return Files.createFile(file, PRIVATE_FILE);
+    }
+
+    // The directory as it was made, whatever a job did to it: a cleaner of old temporary files or a job may
+    // have removed it, put a file or a link (which would lead the files elsewhere) in its place, or opened
+    // its mode. One lstat per job.
+    private void keepPrivate() throws IOException {
+        PosixFileAttributes attributes;
         try {
-            return Files.createFile(file, PRIVATE_FILE);
+            attributes = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
-            // the directory is gone (a cleaner of old temporary files, a job that removed it): make it again
-            Files.createDirectories(dir, PRIVATE_DIRECTORY);
-            return Files.createFile(file, PRIVATE_FILE);
+            Files.createDirectory(dir, PRIVATE_DIRECTORY);
+            return;
+        }
+        if (!attributes.isDirectory()) {
+            Files.delete(dir); // a file or a link: the link itself, never what it points to
+            Files.createDirectory(dir, PRIVATE_DIRECTORY);
+        } else if (!attributes.permissions().equals(PRIVATE)) {
+            Files.setPosixFilePermissions(dir, PRIVATE);
         }
     }
 

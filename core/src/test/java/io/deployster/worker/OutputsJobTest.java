@@ -73,6 +73,20 @@ class OutputsJobTest {
     }
 
     @Test
+    void theDirectoryReplacedByAFileOrALinkIsMadeAgainPrivate() throws Exception {
+        run("d=$(dirname \"$DEPLOYSTER_OUTPUT\"); rm -rf \"$d\"; echo x > \"$d\"");
+        assertEquals("{\"a\":\"1\"}", outputs(run("echo a=1 >> \"$DEPLOYSTER_OUTPUT\"")), "a file in the directory's place");
+        Path elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
+        run("d=$(dirname \"$DEPLOYSTER_OUTPUT\"); rm -rf \"$d\"; ln -s " + elsewhere + " \"$d\"");
+        String id = run("test \"$(stat -c %a \"$(dirname \"$DEPLOYSTER_OUTPUT\")\")\" = 700 && test ! -L \"$(dirname \"$DEPLOYSTER_OUTPUT\")\"",
+                "echo b=2 >> \"$DEPLOYSTER_OUTPUT\"");
+        assertEquals("{\"b\":\"2\"}", outputs(id));
+        try (var left = Files.list(elsewhere)) {
+            assertEquals(0, left.count(), "no job's file may be made where a link in the directory's place points");
+        }
+    }
+
+    @Test
     void aDirectoryLeftByAKilledWorkerIsRemovedByTheNextOne() throws Exception {
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();

@@ -101,10 +101,11 @@ class SecretMaskingTest {
     @Test
     void aSecretWrittenToTheOutputsIsMaskedThere() throws Exception {
         String secret = "ZQXJ-output-5521";
-        String id = d.client.submit(JobSpec.commands("shop", dir.toString(), List.of("echo \"token=$TOK\" >> \"$DEPLOYSTER_OUTPUT\"")).build(),
+        String id = d.client.submit(JobSpec.commands("shop", dir.toString(), List.of("echo \"token=$TOK\" >> \"$DEPLOYSTER_OUTPUT\"",
+                        "echo \"$TOK=as-a-key\" >> \"$DEPLOYSTER_OUTPUT\"")).build(),
                 new Secrets(Map.of("TOK", secret), Map.of()));
         assertEquals(JobStatus.SUCCEEDED, d.client.await(id).status());
-        assertEquals("{\"token\":\"****\"}", redis.client().call(j -> j.hget(Keys.defaults().job(id), JobField.OUTPUTS)));
+        assertEquals("{\"token\":\"****\",\"****\":\"as-a-key\"}", redis.client().call(j -> j.hget(Keys.defaults().job(id), JobField.OUTPUTS)));
         assertFalse(everythingStored(id).contains(secret), everythingStored(id));
     }
 

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine.Command;
 
@@ -47,6 +48,9 @@ final class StatusCommand extends JobCommand {
             }
             if (state.failedCommand() != null) {
                 out.println("  failed command: " + (state.failedCommand() + 1));
+            }
+            if (!state.outputs().isEmpty()) {
+                out.println("  outputs: " + outputs(state.outputs()));
             }
             if (workflow != null) {
                 out.println("  tasks:");
@@ -99,11 +103,16 @@ final class StatusCommand extends JobCommand {
             s.append(", job ").append(t.job());
         }
         if (!t.outputs().isEmpty()) {
-            s.append(", outputs: ").append(String.join(" ", t.outputs().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
+            s.append(", outputs: ").append(outputs(t.outputs()));
         }
         if (t.reason() != null) {
             s.append("\n      ").append(t.reason());
         }
         return s.toString();
+    }
+
+    /** {@code k=v k2=v2}, in the order the job wrote them. */
+    private static String outputs(Map<String, String> outputs) {
+        return String.join(" ", outputs.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
     }
 }

@@ -116,7 +116,7 @@ class CliTest {
 
     @Test
     void statusAndLogsReadAFinishedJob() {
-        Run submitted = run(submit("--command", "seq 1 3", "--no-follow"));
+        Run submitted = run(submit("--command", "seq 1 3", "--command", "echo version=1.4.2 >> \"$DEPLOYSTER_OUTPUT\"", "--no-follow"));
         assertEquals(ExitCodes.SUCCEEDED, submitted.exit());
         String id = submitted.out().trim();
 
@@ -127,6 +127,7 @@ class CliTest {
         Run status = run("status", "--redis", redis.uri(), id);
         assertEquals(ExitCodes.SUCCEEDED, status.exit());
         assertTrue(status.out().contains("project: shop, queue: deploy"), status.out());
+        assertTrue(status.out().contains("  outputs: version=1.4.2"), status.out());
 
         Run ids = run("logs", "--redis", redis.uri(), "--show-ids", "-q", id);
         String second = ids.outLines().stream().filter(l -> l.endsWith(" 2")).findFirst().orElseThrow();

@@ -3,10 +3,10 @@ package io.deployster.callback;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import io.deployster.job.JobCodec;
+import io.deployster.job.JobState;
 import io.deployster.log.LogEntry;
 import io.deployster.log.LogFollower;
 import io.deployster.protocol.JobField;
-import io.deployster.workflow.Outputs;
 import io.deployster.workflow.TaskResult;
 import io.deployster.workflow.WorkflowResult;
 import io.deployster.workflow.WorkflowSpec;
@@ -66,7 +66,7 @@ final class CallbackPayloads {
         m.put("reason", empty(hash.get(JobField.REASON)));
         m.put("worker", empty(hash.get(JobField.WORKER)));
         submittedAndTimes(m, hash);
-        m.put("outputs", Outputs.fromJson(hash.get(JobField.OUTPUTS)));
+        m.put("outputs", JobState.outputs(hash.get(JobField.OUTPUTS)));
         return bytes(m);
     }
 

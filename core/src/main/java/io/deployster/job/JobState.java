@@ -2,6 +2,8 @@ package io.deployster.job;
 
 import io.deployster.protocol.JobField;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -23,7 +25,12 @@ public record JobState(
         Integer failedCommand,
         String reason,
         String waitingBehind,
-        Long fencingToken) {
+        Long fencingToken,
+        Map<String, String> outputs) {
+
+    public JobState {
+        outputs = outputs == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
+    }
 
     public static JobState fromHash(String id, Map<String, String> hash) {
         return new JobState(id,
@@ -39,7 +46,23 @@ public record JobState(
                 integer(hash.get(JobField.FAILED_COMMAND)),
                 emptyToNull(hash.get(JobField.REASON)),
                 hash.get(JobField.WAITING_BEHIND),
-                hash.get(JobField.FENCING_TOKEN) == null ? null : Long.valueOf(hash.get(JobField.FENCING_TOKEN)));
+                hash.get(JobField.FENCING_TOKEN) == null ? null : Long.valueOf(hash.get(JobField.FENCING_TOKEN)),
+                outputs(hash.get(JobField.OUTPUTS)));
+    }
+
+    /**
+     * The outputs recorded on a job's hash (field {@code outputs}, a JSON object of strings, docs/workflows.md).
+     *
+     * @return key to value in the order written; empty when none
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, String> outputs(String json) {
+        if (json == null || json.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        ((Map<String, Object>) JobCodec.parseValue(json)).forEach((k, v) -> out.put(k, String.valueOf(v)));
+        return out;
     }
 
     /** Milliseconds from start to end, or null while the job has not both started and ended. */

@@ -109,14 +109,4 @@ public final class Outputs {
         return outputs.isEmpty() ? null : JobCodec.toJson(outputs);
     }
 
-    /** @return the outputs recorded on a job's hash (field {@code outputs}), empty when none */
-    @SuppressWarnings("unchecked")
-    public static Map<String, String> fromJson(String json) {
-        if (json == null || json.isEmpty()) {
-            return Map.of();
-        }
-        Map<String, String> out = new LinkedHashMap<>();
-        ((Map<String, Object>) JobCodec.parseValue(json)).forEach((k, v) -> out.put(k, String.valueOf(v)));
-        return out;
-    }
 }

@@ -1,6 +1,7 @@
 package io.deployster.workflow;
 
 import io.deployster.job.JobSpec;
+import io.deployster.job.JobState;
 import io.deployster.job.JobStatus;
 import io.deployster.protocol.JobField;
 import io.deployster.protocol.Reply;
@@ -117,7 +118,7 @@ public final class WorkflowEngine {
             return new TaskResult(JobStatus.LOST.wireName(), t.job(), t.queue(), null, "its job " + t.job() + " is gone from Redis", null, t.startedAt(), store.now());
         }
         return new TaskResult(job.get(JobField.STATUS), t.job(), t.queue(), number(job.get(JobField.EXIT_CODE)),
-                emptyToNull(job.get(JobField.REASON)), Outputs.fromJson(job.get(JobField.OUTPUTS)), time(job.get(JobField.STARTED_AT)),
+                emptyToNull(job.get(JobField.REASON)), JobState.outputs(job.get(JobField.OUTPUTS)), time(job.get(JobField.STARTED_AT)),
                 time(job.get(JobField.ENDED_AT)));
     }
 

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class ResultMapperTest {
     private static JobState state(JobStatus status, Integer exit, Integer failed, String reason) {
         return new JobState("20261122-103512-k3f9x2ab", status, "shop", "deploy", "build", Instant.ofEpochMilli(1000),
-                "w1", Instant.ofEpochMilli(2000), Instant.ofEpochMilli(4500), exit, failed, reason, null, 1L);
+                "w1", Instant.ofEpochMilli(2000), Instant.ofEpochMilli(4500), exit, failed, reason, null, 1L, Map.of());
     }
 
     @Test

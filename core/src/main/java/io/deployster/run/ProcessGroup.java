@@ -8,9 +8,13 @@ import java.util.Map;
 
 /**
  * A child process started in a session of its own, so that its pid is also its session and process
- * group id: signalling the group reaches its children and pipelines.
+ * group id: signalling the group reaches its children and pipelines. Started with posix_spawn(3) where
+ * glibc allows it ({@link PosixSpawn}: one exec), else through the JDK and setsid(1) (two execs).
  */
 public final class ProcessGroup {
+    /** Null where libc lacks what posix_spawn needs here. */
+    private static final PosixSpawn SPAWN = PosixSpawn.load();
+
     /**
      * setsid(1) found once on PATH: named bare, it would be looked up again in every PATH directory at
      * each start, one failed exec per directory before it (about 8 per job on a usual PATH).
@@ -24,10 +28,21 @@ public final class ProcessGroup {
     }
 
     /**
-     * Starts {@code argv} in {@code dir}. setsid(1) execs the program directly (a child of the JVM
-     * is never a group leader), so the process's pid is also its session and group id.
+     * Starts {@code argv} in {@code dir} with stdin from /dev/null, stdout and stderr on pipes, and
+     * this process's environment plus {@code extraEnv}.
+     *
+     * @throws IOException naming the program and the reason when it cannot be started
      */
     public static ProcessGroup start(List<String> argv, File dir, Map<String, String> extraEnv) throws IOException {
+        return SPAWN == null ? startThroughJdk(argv, dir, extraEnv) : new ProcessGroup(SPAWN.start(argv, dir, extraEnv));
+    }
+
+    /**
+     * The same as {@link #start} through the JDK: setsid(1) execs the program directly (a child of the
+     * JVM is never a group leader), so the process's pid is also its session and group id. The fallback,
+     * and the benchmark's comparison.
+     */
+    public static ProcessGroup startThroughJdk(List<String> argv, File dir, Map<String, String> extraEnv) throws IOException {
         List<String> command = new ArrayList<>(argv.size() + 1);
         command.add(SETSID);
         command.addAll(argv);

@@ -1,0 +1,209 @@
+package io.deployster.run;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A process {@link PosixSpawn} started: its exit status is collected with waitpid(2) by the thread that
+ * waits for it (the JDK would hand that to a reaper thread of its own), and its output is read from the
+ * pipes' descriptors with read(2).
+ */
+final class SpawnedProcess extends Process {
+    // Linux values (bits/waitflags.h, bits/waitstatus.h, errno.h)
+    private static final int P_PID = 1;
+    private static final int WNOHANG = 1;
+    private static final int WEXITED = 4;
+    private static final int WNOWAIT = 0x01000000;
+    private static final int EINTR = 4;
+    private static final int ECHILD = 10;
+    /** siginfo_t is 128 bytes; si_pid sits at byte 16 on 64-bit Linux (bits/types/siginfo_t.h). */
+    private static final int SIGINFO_BYTES = 128;
+    private static final int SI_PID_OFFSET = 16;
+    private static final long POLL_MILLIS = 10;
+
+    private final PosixSpawn.LibC libc;
+    private final int pid;
+    private final InputStream stdout;
+    private final InputStream stderr;
+    private final Object reaping = new Object();
+    private volatile Integer exitValue;
+
+    SpawnedProcess(PosixSpawn spawn, int pid, int stdoutFd, int stderrFd) {
+        this.libc = spawn.libc();
+        this.pid = pid;
+        this.stdout = new PipeInputStream(libc, stdoutFd);
+        this.stderr = new PipeInputStream(libc, stderrFd);
+    }
+
+    @Override
+    public long pid() {
+        return pid;
+    }
+
+    @Override
+    public OutputStream getOutputStream() {
+        return OutputStream.nullOutputStream(); // stdin is /dev/null
+    }
+
+    @Override
+    public InputStream getInputStream() {
+        return stdout;
+    }
+
+    @Override
+    public InputStream getErrorStream() {
+        return stderr;
+    }
+
+    /**
+     * Blocks in waitpid(2) until the process ends, and collects it. Not interruptible: a worker ends a
+     * job by ending its processes, which ends this wait.
+     *
+     * @return the exit code, or 128 + the signal's number when a signal ended it (as the JDK reports it)
+     */
+    @Override
+    public int waitFor() {
+        synchronized (reaping) {
+            while (exitValue == null) {
+                int[] status = new int[1];
+                try {
+                    if (libc.waitpid(pid, status, 0) == pid) {
+                        exitValue = decode(status[0]);
+                    }
+                } catch (LastErrorException e) {
+                    if (e.getErrorCode() == ECHILD) {
+                        // collected elsewhere (the subreaper's sweep of long-dead children): the status is gone
+                        exitValue = 255;
+                    } else if (e.getErrorCode() != EINTR) {
+                        throw new IllegalStateException("waitpid(" + pid + ") failed: " + libc.strerror(e.getErrorCode()), e);
+                    }
+                }
+            }
+            return exitValue;
+        }
+    }
+
+    @Override
+    public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        while (isAlive()) {
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            Thread.sleep(POLL_MILLIS);
+        }
+        waitFor();
+        return true;
+    }
+
+    @Override
+    public int exitValue() {
+        Integer value = exitValue;
+        if (value == null) {
+            throw new IllegalThreadStateException("process " + pid + " has not exited");
+        }
+        return value;
+    }
+
+    /** True until the process ended; asks with waitid(2) and WNOWAIT, which leaves a dead one for {@link #waitFor()}. */
+    @Override
+    public boolean isAlive() {
+        if (exitValue != null) {
+            return false;
+        }
+        try (Memory info = new Memory(SIGINFO_BYTES)) {
+            info.clear();
+            libc.waitid(P_PID, pid, info, WEXITED | WNOHANG | WNOWAIT);
+            return info.getInt(SI_PID_OFFSET) == 0;
+        } catch (LastErrorException e) {
+            return e.getErrorCode() == EINTR; // ECHILD: already collected
+        }
+    }
+
+    @Override
+    public void destroy() {
+        signal(Posix.Signal.TERM);
+    }
+
+    @Override
+    public Process destroyForcibly() {
+        signal(Posix.Signal.KILL);
+        return this;
+    }
+
+    private void signal(Posix.Signal signal) {
+        if (exitValue == null) {
+            try {
+                libc.kill(pid, signal.number);
+            } catch (LastErrorException e) {
+                // gone already
+            }
+        }
+    }
+
+    private static int decode(int status) {
+        int signal = status & 0x7f;
+        return signal == 0 ? (status >> 8) & 0xff : 0x80 + signal;
+    }
+
+    /** The reading end of a pipe, read with read(2); closed once, by its reader. */
+    private static final class PipeInputStream extends InputStream {
+        private final PosixSpawn.LibC libc;
+        private final int fd;
+        private boolean closed;
+
+        PipeInputStream(PosixSpawn.LibC libc, int fd) {
+            this.libc = libc;
+            this.fd = fd;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (length == 0) {
+                return 0;
+            }
+            byte[] target = offset == 0 ? buffer : new byte[length];
+            long n;
+            while (true) {
+                synchronized (this) {
+                    if (closed) {
+                        throw new IOException("stream closed");
+                    }
+                }
+                try {
+                    n = libc.read(fd, target, Math.min(length, target.length));
+                    break;
+                } catch (LastErrorException e) {
+                    if (e.getErrorCode() != EINTR) {
+                        throw new IOException("read from process output failed: " + libc.strerror(e.getErrorCode()), e);
+                    }
+                }
+            }
+            if (n <= 0) {
+                return -1;
+            }
+            if (target != buffer) {
+                System.arraycopy(target, 0, buffer, offset, (int) n);
+            }
+            return (int) n;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!closed) {
+                closed = true;
+                libc.close(fd);
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.deployster.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.deployster.testing.Await;
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * How a job's command is started, by posix_spawn and by the JDK with setsid(1): both must give the
+ * command the same session, input, descriptors, environment, directory and exit status.
+ */
+class ProcessGroupTest {
+    enum Launcher {
+        POSIX_SPAWN, JDK;
+
+        ProcessGroup start(List<String> argv, File dir, Map<String, String> env) throws IOException {
+            return this == JDK ? ProcessGroup.startThroughJdk(argv, dir, env) : ProcessGroup.start(argv, dir, env);
+        }
+    }
+
+    @TempDir
+    Path dir;
+
+    private record Ran(int exit, String stdout, String stderr) {
+    }
+
+    private Ran run(Launcher launcher, String script, Map<String, String> env) throws Exception {
+        Process p = launcher.start(List.of("/bin/sh", "-c", script), dir.toFile(), env).process();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        int exit = p.waitFor();
+        p.getInputStream().close();
+        p.getErrorStream().close();
+        return new Ran(exit, out, err);
+    }
+
+    @Test
+    void thisHostUsesPosixSpawn() {
+        assertTrue(PosixSpawn.load() != null, "glibc 2.34 or later has every call posix_spawn needs here; this host's libc lacks one");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Launcher.class)
+    void theCommandLeadsASessionOfItsOwnWithNothingButItsThreeStreams(Launcher launcher) throws Exception {
+        // a descriptor this JVM holds open must not reach the job (a job holding the lease watchdog's pipe
+        // would keep it from seeing the worker die)
+        try (FileInputStream held = new FileInputStream("/proc/self/stat")) {
+            Ran ran = run(launcher, "ps -o sid= -o pgid= -p $$; ls /proc/$$/fd | sort -n | tr '\\n' ' '; echo; "
+                    + "grep SigBlk /proc/$$/status; cat; echo end of input", Map.of());
+            String[] lines = ran.stdout().split("\n");
+            String[] ids = lines[0].trim().split("\\s+");
+            assertEquals(ids[0], ids[1], "session and process group: " + lines[0]);
+            assertEquals("0 1 2", lines[1].trim(), "descriptors the command has open");
+            assertEquals("SigBlk:\t0000000000000000", lines[2], "signals blocked in the command");
+            assertEquals("end of input", lines[3], "stdin is empty (/dev/null)");
+            assertEquals(0, ran.exit());
+            assertTrue(held.getFD().valid());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Launcher.class)
+    void theCommandGetsTheWorkersEnvironmentTheJobsVariablesAndItsDirectory(Launcher launcher) throws Exception {
+        Ran ran = run(launcher, "pwd; echo \"$DEPLOYSTER_TEST_VALUE\"; echo \"$PATH\"; echo oops >&2; exit 7",
+                Map.of("DEPLOYSTER_TEST_VALUE", "a b=c ü"));
+        assertEquals(List.of(dir.toRealPath().toString(), "a b=c ü", System.getenv("PATH")), List.of(ran.stdout().split("\n")));
+        assertEquals("oops\n", ran.stderr());
+        assertEquals(7, ran.exit());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Launcher.class)
+    void aCommandKilledByASignalExitsWith128PlusItsNumber(Launcher launcher) throws Exception {
+        assertEquals(128 + 15, run(launcher, "kill -TERM $$; sleep 5", Map.of()).exit());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Launcher.class)
+    void isAliveSaysWhenTheCommandEndedAndTheExitCodeIsStillThere(Launcher launcher) throws Exception {
+        Path go = dir.resolve("go");
+        Process p = launcher.start(List.of("/bin/sh", "-c", "while [ ! -e go ]; do sleep 0.01; done; exit 4"), dir.toFile(), Map.of()).process();
+        assertTrue(p.isAlive());
+        Files.writeString(go, "");
+        Await.until("the command to end", Duration.ofSeconds(10), () -> !p.isAlive());
+        assertFalse(p.isAlive());
+        assertEquals(4, p.waitFor());
+        assertEquals(4, p.exitValue());
+        p.getInputStream().close();
+        p.getErrorStream().close();
+    }
+
+    // Through the JDK, setsid(1) is the program started: a missing command is its exit status 1 and a
+    // message on stderr. posix_spawn reports it as the start's failure, as ProcessBuilder would.
+    @Test
+    void aStartThatFailsNamesTheProgramOrTheDirectoryAndLeavesNoDescriptorOpen() throws Exception {
+        Launcher launcher = Launcher.POSIX_SPAWN;
+        long before = openDescriptors();
+        for (int i = 0; i < 50; i++) {
+            IOException noProgram = assertThrows(IOException.class,
+                    () -> launcher.start(List.of("no-such-program-here"), dir.toFile(), Map.of()));
+            assertTrue(noProgram.getMessage().contains("\"no-such-program-here\"") && noProgram.getMessage().contains("No such file"),
+                    noProgram.getMessage());
+            File missing = dir.resolve("missing").toFile();
+            IOException noDir = assertThrows(IOException.class, () -> launcher.start(List.of("/bin/true"), missing, Map.of()));
+            assertTrue(noDir.getMessage().contains(missing.getPath()), noDir.getMessage());
+        }
+        assertEquals(before, openDescriptors(), "this JVM's open descriptors after 100 failed starts");
+    }
+
+    private static long openDescriptors() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+}

@@ -2,6 +2,7 @@ package io.deployster.bench;
 
 import io.deployster.run.ProcessGroup;
 import io.deployster.worker.Worker;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,8 +65,9 @@ final class JobThroughput implements Scenario {
             double rate = n / seconds;
             int spawnCount = Math.max(20, n / 2);
             CpuTimes beforeSpawns = CpuTimes.take(ctx.redis, ticks);
-            double spawns = spawnCeiling(ctx, concurrency, spawnCount);
+            double spawns = spawnCeiling(ctx, concurrency, spawnCount, ProcessGroup::start);
             CpuTimes spawnsUsed = CpuTimes.take(ctx.redis, ticks).minus(beforeSpawns);
+            double jdkSpawns = spawnCeiling(ctx, concurrency, spawnCount, ProcessGroup::startThroughJdk);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("jobs", n);
             m.put("seconds", ScenarioResult.round(seconds));
@@ -73,6 +75,7 @@ final class JobThroughput implements Scenario {
             m.put("submitsPerSecond", ScenarioResult.round(n / submitSeconds));
             m.put("spawnsPerSecond", ScenarioResult.round(spawns));
             m.put("percentOfBareSpawns", ScenarioResult.round(100 * rate / spawns));
+            m.put("spawnsPerSecondThroughJdk", ScenarioResult.round(jdkSpawns));
             Map<String, Object> perJob = new LinkedHashMap<>();
             perJob.put("jvm", ms(used.jvm(), n));
             perJob.put("jobProcesses", ms(used.reapedChildren(), n));
@@ -83,6 +86,7 @@ final class JobThroughput implements Scenario {
             result.put("concurrency" + concurrency, m);
             result.row("'true' jobs, concurrency " + concurrency + " (" + ScenarioResult.count(n) + ")",
                     String.format(Locale.ROOT, "%,.0f jobs/s = %.0f%% of bare spawns (%,.0f/s)", rate, 100 * rate / spawns, spawns), null, null, null);
+            result.row("  bare spawns through the JDK and setsid(1)", String.format(Locale.ROOT, "%,.0f/s", jdkSpawns), null, null, null);
             result.row("  CPU per job (bare spawn)", String.format(Locale.ROOT,
                     "JVM %.2f (%.2f), its processes %.2f (%.2f), lease watchdog %.2f, Redis %.2f ms", perJob.get("jvm"),
                     ms(spawnsUsed.jvm(), spawnCount), perJob.get("jobProcesses"), ms(spawnsUsed.reapedChildren(), spawnCount),
@@ -119,12 +123,18 @@ final class JobThroughput implements Scenario {
         }
     }
 
+    /** One way to start a command in a session of its own. */
+    private interface Launcher {
+        ProcessGroup start(List<String> argv, File dir, Map<String, String> env) throws IOException;
+    }
+
     /**
      * The floor of this scenario, as the round trip is the floor of the latencies: how many processes
-     * per second this JVM can start the way a job's command is started ({@code setsid /bin/sh -c true},
-     * output read, exit awaited), with as many threads as the worker has slots, and nothing else.
+     * per second this JVM can start the way a job's command is started ({@code /bin/sh -c true} in a
+     * session of its own, output read, exit awaited), with as many threads as the worker has slots, and
+     * nothing else.
      */
-    private static double spawnCeiling(BenchContext ctx, int concurrency, int n) throws Exception {
+    private static double spawnCeiling(BenchContext ctx, int concurrency, int n, Launcher launcher) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
         try {
             AtomicInteger left = new AtomicInteger(n);
@@ -133,10 +143,12 @@ final class JobThroughput implements Scenario {
             for (int t = 0; t < concurrency; t++) {
                 runs.add(pool.submit(() -> {
                     while (left.getAndDecrement() > 0) {
-                        Process p = ProcessGroup.start(List.of("/bin/sh", "-c", "true"), ctx.site.toFile(), Map.of()).process();
+                        Process p = launcher.start(List.of("/bin/sh", "-c", "true"), ctx.site.toFile(), Map.of()).process();
                         p.getInputStream().readAllBytes();
                         p.getErrorStream().readAllBytes();
                         p.waitFor();
+                        p.getInputStream().close();
+                        p.getErrorStream().close();
                     }
                     return null;
                 }));

@@ -5,7 +5,9 @@ import com.sun.jna.Memory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.ref.Cleaner;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A process {@link PosixSpawn} started: its exit status is collected with waitpid(2) by the thread that
@@ -150,15 +152,27 @@ final class SpawnedProcess extends Process {
         return signal == 0 ? (status >> 8) & 0xff : 0x80 + signal;
     }
 
-    /** The reading end of a pipe, read with read(2); closed once, by its reader. */
+    /**
+     * The reading end of a pipe, read with read(2). Closed by its reader, or, when nobody closes it, once
+     * the stream is unreachable, so that a forgotten stream never costs the worker a descriptor for good.
+     */
     private static final class PipeInputStream extends InputStream {
+        private static final Cleaner CLEANER = Cleaner.create();
+
         private final PosixSpawn.LibC libc;
         private final int fd;
-        private boolean closed;
+        private final AtomicBoolean closed = new AtomicBoolean();
+        private final Cleaner.Cleanable closer;
 
         PipeInputStream(PosixSpawn.LibC libc, int fd) {
             this.libc = libc;
             this.fd = fd;
+            AtomicBoolean done = closed;
+            this.closer = CLEANER.register(this, () -> {
+                if (done.compareAndSet(false, true)) {
+                    libc.close(fd);
+                }
+            });
         }
 
         @Override
@@ -175,10 +189,8 @@ final class SpawnedProcess extends Process {
             byte[] target = offset == 0 ? buffer : new byte[length];
             long n;
             while (true) {
-                synchronized (this) {
-                    if (closed) {
-                        throw new IOException("stream closed");
-                    }
+                if (closed.get()) {
+                    throw new IOException("stream closed");
                 }
                 try {
                     n = libc.read(fd, target, Math.min(length, target.length));
@@ -199,11 +211,8 @@ final class SpawnedProcess extends Process {
         }
 
         @Override
-        public synchronized void close() {
-            if (!closed) {
-                closed = true;
-                libc.close(fd);
-            }
+        public void close() {
+            closer.clean();
         }
     }
 }

@@ -9,10 +9,12 @@ import io.deployster.testing.Await;
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -123,9 +125,37 @@ class ProcessGroupTest {
         assertEquals(before, openDescriptors(), "this JVM's open descriptors after 100 failed starts");
     }
 
-    private static long openDescriptors() throws IOException {
+    @Test
+    void outputNobodyClosedIsClosedOnceUnreachable() throws Exception {
+        long before = openDescriptors();
+        List<Process> ended = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Process p = ProcessGroup.start(List.of("/bin/true"), dir.toFile(), Map.of()).process();
+            p.waitFor();
+            ended.add(p);
+        }
+        assertEquals(before + 40, openDescriptors(), "two pipes per process, held until closed or unreachable");
+        ended.clear();
+        Await.until("the 40 pipes nobody closed to be closed", Duration.ofSeconds(30), () -> {
+            System.gc();
+            return openDescriptors() <= before;
+        });
+    }
+
+    // pipes only: sockets and files other tests' background threads open or close do not count
+    private static boolean isPipe(Path fd) {
+        try {
+            return Files.readSymbolicLink(fd).toString().startsWith("pipe:");
+        } catch (IOException e) {
+            return false; // closed meanwhile
+        }
+    }
+
+    private static long openDescriptors() {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.count();
+            return fds.filter(ProcessGroupTest::isPipe).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -10,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -125,7 +124,10 @@ public final class LeaseWatchdog implements AutoCloseable {
     static byte[] message(String line) {
         byte[] body = (line + "\n").getBytes(StandardCharsets.US_ASCII);
         byte[] framed = new byte[6 + body.length];
-        System.arraycopy(String.format(Locale.ROOT, "%06d", body.length).getBytes(StandardCharsets.US_ASCII), 0, framed, 0, 6);
+        // digits by hand: String.format builds a locale's number symbols at every call, twice per job
+        for (int i = 5, n = body.length; i >= 0; i--, n /= 10) {
+            framed[i] = (byte) ('0' + n % 10);
+        }
         System.arraycopy(body, 0, framed, 6, body.length);
         return framed;
     }

@@ -1,6 +1,5 @@
 package io.deployster.run;
 
-import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import java.io.IOException;
@@ -32,7 +31,8 @@ public final class Posix {
     private interface LibC extends Library {
         int prctl(int option, long arg2, long arg3, long arg4, long arg5);
 
-        int kill(int pid, int sig) throws LastErrorException;
+        /** Its errno is read with Native.getLastError(): an exception per "no such group" was a cost of every job's end. */
+        int kill(int pid, int sig);
 
         int waitpid(int pid, int[] status, int options);
     }
@@ -74,11 +74,7 @@ public final class Posix {
      */
     boolean kill(long pid, Signal signal) {
         if (libc != null) {
-            try {
-                return libc.kill((int) pid, signal.number) == 0;
-            } catch (LastErrorException e) {
-                return false;
-            }
+            return libc.kill((int) pid, signal.number) == 0;
         }
         try {
             Process kill = new ProcessBuilder("kill", "-s", signal.name(), "--", Long.toString(pid))
@@ -100,11 +96,7 @@ public final class Posix {
         if (libc == null) {
             return true;
         }
-        try {
-            return libc.kill((int) -pgid, 0) == 0;
-        } catch (LastErrorException e) {
-            return e.getErrorCode() != ESRCH;
-        }
+        return libc.kill((int) -pgid, 0) == 0 || Native.getLastError() != ESRCH;
     }
 
     /** Collects the exit status of child {@code pid} if it has ended, without blocking. */

@@ -97,12 +97,19 @@ class ProcessGroupTest {
     void isAliveSaysWhenTheCommandEndedAndTheExitCodeIsStillThere(Launcher launcher) throws Exception {
         Path go = dir.resolve("go");
         Process p = launcher.start(List.of("/bin/sh", "-c", "while [ ! -e go ]; do sleep 0.01; done; exit 4"), dir.toFile(), Map.of()).process();
+        Posix posix = Posix.load();
         assertTrue(p.isAlive());
+        if (launcher == Launcher.POSIX_SPAWN) {
+            assertTrue(posix.groupExists(p.pid()), "its process group, there as soon as the start returned");
+        } else { // setsid(1) may not have made it yet
+            Await.until("the command's process group", Duration.ofSeconds(10), () -> posix.groupExists(p.pid()));
+        }
         Files.writeString(go, "");
         Await.until("the command to end", Duration.ofSeconds(10), () -> !p.isAlive());
         assertFalse(p.isAlive());
         assertEquals(4, p.waitFor());
         assertEquals(4, p.exitValue());
+        assertFalse(posix.groupExists(p.pid()), "its process group once it was collected");
         p.getInputStream().close();
         p.getErrorStream().close();
     }

@@ -2,6 +2,8 @@ package io.deployster.bench;
 
 import io.deployster.redis.Redis;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.NoSuchFileException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +17,10 @@ import java.nio.file.Path;
  * @param jvm this process's own threads
  * @param reapedChildren its children that have ended and been waited for, with their own children
  * @param redis the Redis server's main and background threads
+ * @param jvmContextSwitches voluntary and involuntary context switches of this JVM's live threads (each
+ *     thread's /proc/self/task/TID/status): mostly one thread handing work to another and waiting
  */
-record CpuTimes(double jvm, double reapedChildren, double redis) {
+record CpuTimes(double jvm, double reapedChildren, double redis, long jvmContextSwitches) {
 
     static CpuTimes take(Redis redis, double ticksPerSecond) throws IOException {
         String stat = Files.readString(Path.of("/proc/self/stat"), StandardCharsets.US_ASCII);
@@ -24,7 +28,25 @@ record CpuTimes(double jvm, double reapedChildren, double redis) {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
         double jvm = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / ticksPerSecond; // utime, stime
         double children = (Long.parseLong(f[13]) + Long.parseLong(f[14])) / ticksPerSecond; // cutime, cstime
-        return new CpuTimes(jvm, children, redisCpuSeconds(redis));
+        return new CpuTimes(jvm, children, redisCpuSeconds(redis), contextSwitches());
+    }
+
+    private static long contextSwitches() throws IOException {
+        long sum = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path task : tasks) {
+                try {
+                    for (String line : Files.readAllLines(task.resolve("status"), StandardCharsets.US_ASCII)) {
+                        if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                            sum += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                        }
+                    }
+                } catch (NoSuchFileException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return sum;
     }
 
     /** Redis' own CPU time so far (user + system), from INFO cpu. */
@@ -39,6 +61,7 @@ record CpuTimes(double jvm, double reapedChildren, double redis) {
     }
 
     CpuTimes minus(CpuTimes earlier) {
-        return new CpuTimes(jvm - earlier.jvm, reapedChildren - earlier.reapedChildren, redis - earlier.redis);
+        return new CpuTimes(jvm - earlier.jvm, reapedChildren - earlier.reapedChildren, redis - earlier.redis,
+                jvmContextSwitches - earlier.jvmContextSwitches);
     }
 }

@@ -82,6 +82,8 @@ final class JobThroughput implements Scenario {
             perJob.put("leaseWatchdog", ms(watchdog, n));
             perJob.put("redis", ms(used.redis(), n));
             m.put("cpuMillisPerJob", perJob);
+            double switches = (double) used.jvmContextSwitches() / n;
+            m.put("jvmContextSwitchesPerJob", ScenarioResult.round(switches));
             m.put("cpuMillisPerBareSpawn", Map.of("jvm", ms(spawnsUsed.jvm(), spawnCount), "processes", ms(spawnsUsed.reapedChildren(), spawnCount)));
             result.put("concurrency" + concurrency, m);
             result.row("'true' jobs, concurrency " + concurrency + " (" + ScenarioResult.count(n) + ")",
@@ -91,6 +93,7 @@ final class JobThroughput implements Scenario {
                     "JVM %.2f (%.2f), its processes %.2f (%.2f), lease watchdog %.2f, Redis %.2f ms", perJob.get("jvm"),
                     ms(spawnsUsed.jvm(), spawnCount), perJob.get("jobProcesses"), ms(spawnsUsed.reapedChildren(), spawnCount),
                     perJob.get("leaseWatchdog"), perJob.get("redis")), null, null, null);
+            result.row("  JVM context switches per job", String.format(Locale.ROOT, "%.1f", switches), null, null, null);
             if (rate > best) {
                 best = rate;
                 bestConcurrency = concurrency;

@@ -63,12 +63,24 @@ public final class LineReader {
 
     /** Reads to the end of {@code in}, handing each line (without its line end) and partial line to {@code sink}. */
     public void readLive(InputStream in, Sink sink) throws IOException {
-        new Splitter(sink).run(in);
+        split(sink).readRest(in);
     }
 
-    private final class Splitter {
+    /**
+     * A splitter the caller feeds, for output read elsewhere (several streams at once on one thread);
+     * it hands each line and partial line to {@code sink}.
+     */
+    public Splitter split(Sink sink) {
+        return new Splitter(sink);
+    }
+
+    /** Splits one stream's bytes into lines. Thread-safe: it may be fed by one thread, then by another. */
+    public final class Splitter {
+        /** Bytes read at once by {@link #readRest}. */
+        private static final int READ_BYTES = 16 * 1024;
+
         private final Sink sink;
-        private byte[] line = new byte[Math.min(maxLineBytes, 8192)];
+        private byte[] line = new byte[Math.min(maxLineBytes, 1024)];
         private int len;
         private long dropped;
         private boolean carriageReturn;
@@ -81,16 +93,21 @@ public final class LineReader {
             this.sink = sink;
         }
 
-        void run(InputStream in) throws IOException {
-            byte[] buf = new byte[64 * 1024];
+        /** Reads {@code in} to its end into this splitter, then ends it. */
+        public void readRest(InputStream in) throws IOException {
+            byte[] buf = new byte[READ_BYTES];
             int n;
-            while ((n = in.read(buf)) > 0) {
-                chunk(buf, n);
+            try {
+                while ((n = in.read(buf)) > 0) {
+                    chunk(buf, n);
+                }
+            } finally {
+                end();
             }
-            end();
         }
 
-        private synchronized void chunk(byte[] buf, int n) {
+        /** The next {@code n} bytes of the stream. */
+        public synchronized void chunk(byte[] buf, int n) {
             for (int i = 0; i < n; i++) {
                 accept(buf[i]);
             }
@@ -113,7 +130,11 @@ public final class LineReader {
             }
         }
 
-        private synchronized void end() {
+        /** The stream ended: a last line without a line end is handed over. Later calls do nothing. */
+        public synchronized void end() {
+            if (ended) {
+                return;
+            }
             ended = true;
             if (len > 0 || dropped > 0) {
                 sink.line(text(false));

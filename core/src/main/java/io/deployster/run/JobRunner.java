@@ -63,8 +63,8 @@ public final class JobRunner {
      * @param lease asked before and after each process start: a worker that was stopped must not start
      *     a command of a job whose lease ran out meanwhile
      * @param outputFile exported as DEPLOYSTER_OUTPUT: where the job writes its {@code key=value} outputs (null: none)
-     * @param readers runs the readers of the commands' output, two per command (pooled: starting two
-     *     threads per command was a measurable part of a short job's cost)
+     * @param readers reads output the job's thread does not: both streams of a process started through
+     *     the JDK, and a stream a process's leftovers hold open after it exited
      */
     public JobRunner(String jobId, JobSpec spec, Secrets secrets, LogWriter log, LineReader lines, long killGraceMillis,
                      JobProcesses processes, long fencingToken, LeaseGuard lease, Path outputFile, ExecutorService readers) {
@@ -267,11 +267,20 @@ public final class JobRunner {
         if (lapsed != null) {
             fence(lapsed);
         }
-        Future<?> out = pump(p.getInputStream(), LogEntry.STDOUT);
-        Future<?> err = pump(p.getErrorStream(), LogEntry.STDERR);
+        LineReader.Splitter out = lines.split(log.sink(LogEntry.STDOUT));
+        LineReader.Splitter err = lines.split(log.sink(LogEntry.STDERR));
+        if (p instanceof SpawnedProcess spawned) {
+            // both pipes read on this thread: no reader threads to wake and wait for at every command
+            for (SpawnedProcess.Unread rest : spawned.readOutput(out, err, DRAIN_MILLIS)) {
+                pump(rest.in(), rest.lines(), rest.lines() == out ? LogEntry.STDOUT : LogEntry.STDERR);
+            }
+            return p.waitFor();
+        }
+        Future<?> outPump = pump(p.getInputStream(), out, LogEntry.STDOUT);
+        Future<?> errPump = pump(p.getErrorStream(), err, LogEntry.STDERR);
         int exit = p.waitFor();
-        await(out);
-        await(err);
+        await(outPump);
+        await(errPump);
         return exit;
     }
 
@@ -285,14 +294,15 @@ public final class JobRunner {
         }
     }
 
-    private Future<?> pump(InputStream in, String stream) {
+    // Reads a stream to its end on a pool thread: the JDK's pipes, or one a process left open.
+    private Future<?> pump(InputStream in, LineReader.Splitter splitter, String stream) {
         Future<?> f = readers.submit(() -> {
             Thread self = Thread.currentThread();
             String name = self.getName();
             // named for the job while it reads, as thread dumps showed it when each pump had its own thread
             self.setName("job-" + jobId + "-" + stream);
             try (in) {
-                lines.readLive(in, log.sink(stream));
+                splitter.readRest(in);
             } catch (IOException | IllegalStateException e) {
                 // the stream closes when the process ends; nothing left to read
             } finally {

@@ -62,6 +62,10 @@ final class PosixSpawn {
 
         long read(int fd, byte[] buffer, long count) throws LastErrorException;
 
+        long read(int fd, Pointer buffer, long count) throws LastErrorException;
+
+        int poll(Pointer fds, int count, int timeoutMillis) throws LastErrorException;
+
         int close(int fd);
 
         int kill(int pid, int signal) throws LastErrorException;
@@ -74,7 +78,7 @@ final class PosixSpawn {
     }
 
     private static final String[] NEEDED = {"posix_spawnp", "posix_spawn_file_actions_addchdir_np",
-        "posix_spawn_file_actions_addclosefrom_np", "pipe2", "waitid"};
+        "posix_spawn_file_actions_addclosefrom_np", "pipe2", "waitid", "poll"};
 
     private final LibC libc;
 

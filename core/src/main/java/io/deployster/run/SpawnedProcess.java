@@ -2,10 +2,14 @@ package io.deployster.run;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import io.deployster.log.LineReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.ref.Cleaner;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -26,17 +30,28 @@ final class SpawnedProcess extends Process {
     private static final int SIGINFO_BYTES = 128;
     private static final int SI_PID_OFFSET = 16;
     private static final long POLL_MILLIS = 10;
+    // poll.h: struct pollfd is {int fd; short events; short revents}
+    private static final int POLLFD_BYTES = 8;
+    private static final int REVENTS_OFFSET = 6;
+    private static final short POLLIN = 0x1;
+    /** While output is read, how often to look whether the process itself is still there. */
+    private static final long ALIVE_CHECK_MILLIS = 100;
+    private static final int READ_BYTES = 16 * 1024;
 
     private final PosixSpawn.LibC libc;
     private final int pid;
-    private final InputStream stdout;
-    private final InputStream stderr;
+    private final int stdoutFd;
+    private final int stderrFd;
+    private final PipeInputStream stdout;
+    private final PipeInputStream stderr;
     private final Object reaping = new Object();
     private volatile Integer exitValue;
 
     SpawnedProcess(PosixSpawn spawn, int pid, int stdoutFd, int stderrFd) {
         this.libc = spawn.libc();
         this.pid = pid;
+        this.stdoutFd = stdoutFd;
+        this.stderrFd = stderrFd;
         this.stdout = new PipeInputStream(libc, stdoutFd);
         this.stderr = new PipeInputStream(libc, stderrFd);
     }
@@ -59,6 +74,97 @@ final class SpawnedProcess extends Process {
     @Override
     public InputStream getErrorStream() {
         return stderr;
+    }
+
+    /** A stream {@link #readOutput} left open, and the splitter its bytes go to. */
+    record Unread(InputStream in, LineReader.Splitter lines) {
+    }
+
+    /**
+     * Reads stdout into {@code out} and stderr into {@code err} on the calling thread, waiting on both
+     * pipes at once with poll(2): no thread per stream, and no hand-off of each chunk. Returns once both
+     * streams ended, or, when something the process left behind still holds a pipe open, {@code
+     * drainMillis} after the process itself exited. A stream ended here is closed and its splitter
+     * ended (as when reading it fails: the process's output is lost either way); one still open is
+     * returned, for the caller to read on.
+     */
+    List<Unread> readOutput(LineReader.Splitter out, LineReader.Splitter err, long drainMillis) {
+        PipeInputStream[] streams = {stdout, stderr};
+        int[] fds = {stdoutFd, stderrFd};
+        LineReader.Splitter[] splitters = {out, err};
+        boolean[] open = {true, true};
+        byte[] chunk = new byte[READ_BYTES];
+        long drainEnd = Long.MAX_VALUE;
+        long nextAliveCheck = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ALIVE_CHECK_MILLIS);
+        try (Memory memory = new Memory(2L * POLLFD_BYTES + READ_BYTES)) {
+            Pointer buffer = memory.share(2L * POLLFD_BYTES);
+            while (open[0] || open[1]) {
+                long now = System.nanoTime();
+                if (drainEnd == Long.MAX_VALUE && now >= nextAliveCheck) {
+                    nextAliveCheck = now + TimeUnit.MILLISECONDS.toNanos(ALIVE_CHECK_MILLIS);
+                    if (!isAlive()) {
+                        drainEnd = now + TimeUnit.MILLISECONDS.toNanos(drainMillis);
+                    }
+                }
+                if (now >= drainEnd) {
+                    break;
+                }
+                for (int i = 0; i < 2; i++) {
+                    // poll(2) skips an entry whose descriptor is negative
+                    memory.setInt((long) i * POLLFD_BYTES, open[i] ? fds[i] : -1);
+                    memory.setShort((long) i * POLLFD_BYTES + 4, POLLIN);
+                    memory.setShort((long) i * POLLFD_BYTES + REVENTS_OFFSET, (short) 0);
+                }
+                long wait = Math.min(nextAliveCheck, drainEnd) - now;
+                int ready = poll(memory, (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
+                if (ready < 0) {
+                    break; // the caller reads on with a thread per stream
+                }
+                for (int i = 0; i < 2; i++) {
+                    if (!open[i] || memory.getShort((long) i * POLLFD_BYTES + REVENTS_OFFSET) == 0) {
+                        continue;
+                    }
+                    long n = read(fds[i], buffer);
+                    if (n > 0) {
+                        buffer.read(0, chunk, 0, (int) n);
+                        splitters[i].chunk(chunk, (int) n);
+                    } else {
+                        open[i] = false;
+                        streams[i].close();
+                        splitters[i].end();
+                    }
+                }
+            }
+        }
+        List<Unread> unread = new ArrayList<>(2);
+        for (int i = 0; i < 2; i++) {
+            if (open[i]) {
+                unread.add(new Unread(streams[i], splitters[i]));
+            }
+        }
+        return unread;
+    }
+
+    // Descriptors ready; 0 when interrupted by a signal, -1 when poll(2) failed otherwise (EINVAL, ENOMEM).
+    private int poll(Pointer fds, int timeoutMillis) {
+        try {
+            return libc.poll(fds, 2, timeoutMillis);
+        } catch (LastErrorException e) {
+            return e.getErrorCode() == EINTR ? 0 : -1;
+        }
+    }
+
+    // Bytes read; 0 at the stream's end or when it cannot be read.
+    private long read(int fd, Pointer buffer) {
+        while (true) {
+            try {
+                return libc.read(fd, buffer, READ_BYTES);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != EINTR) {
+                    return 0;
+                }
+            }
+        }
     }
 
     /**

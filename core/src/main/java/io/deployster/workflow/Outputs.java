@@ -55,6 +55,9 @@ public final class Outputs {
             if (!attributes.isRegularFile()) {
                 return new Read(Map.of(), "$DEPLOYSTER_OUTPUT was replaced by " + kind(attributes) + ", not a regular file: no outputs were read");
             }
+            if (attributes.size() == 0) {
+                return new Read(Map.of(), null); // most jobs write no outputs: no need to open the file
+            }
             byte[] bytes;
             try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
                 bytes = in.readNBytes(MAX_BYTES + 1);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.deployster.log.LineReader;
 import io.deployster.testing.Await;
 import java.io.File;
 import java.io.FileInputStream;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -163,5 +165,60 @@ class ProcessGroupTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Lines and partial lines one splitter handed over. */
+    private static final class Collected implements LineReader.Sink {
+        final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void line(String text) {
+            lines.add(text);
+        }
+    }
+
+    @Test
+    void bothStreamsAreReadOnTheCallingThreadToTheirEndsWhateverTheirSizes() throws Exception {
+        // 20,000 lines on each stream, written alternately: a reader that waited for one stream while the
+        // other's pipe is full (64 KiB) would never return
+        SpawnedProcess p = (SpawnedProcess) ProcessGroup.start(List.of("/bin/sh", "-c",
+                "i=0; while [ $i -lt 20000 ]; do echo out $i; echo err $i >&2; i=$((i+1)); done; printf 'no line end'"),
+                dir.toFile(), Map.of()).process();
+        Collected out = new Collected();
+        Collected err = new Collected();
+        LineReader lines = new LineReader(1000);
+
+        List<SpawnedProcess.Unread> unread = p.readOutput(lines.split(out), lines.split(err), 2000);
+
+        assertEquals(List.of(), unread, "both streams ended");
+        assertEquals(0, p.waitFor());
+        assertEquals(20_001, out.lines.size());
+        assertEquals("out 19999", out.lines.get(19_999));
+        assertEquals("no line end", out.lines.get(20_000), "the last line without a line end is handed over at the end");
+        assertEquals(20_000, err.lines.size());
+        assertEquals("err 0", err.lines.get(0));
+        assertThrows(IOException.class, () -> p.getInputStream().read(), "an ended stream is closed");
+    }
+
+    @Test
+    void aStreamAChildLeftBehindHoldsOpenIsHandedBackOnceTheProcessExitedAndTheDrainTimePassed() throws Exception {
+        // the command exits at once; the sleep it started in the background keeps stdout open, stderr ends
+        SpawnedProcess p = (SpawnedProcess) ProcessGroup.start(List.of("/bin/sh", "-c",
+                "echo before; (exec 2>&-; sleep 30; echo late) & echo done >&2"), dir.toFile(), Map.of()).process();
+        Collected out = new Collected();
+        Collected err = new Collected();
+        LineReader lines = new LineReader(1000);
+        LineReader.Splitter outLines = lines.split(out);
+
+        List<SpawnedProcess.Unread> unread = p.readOutput(outLines, lines.split(err), 300);
+
+        assertEquals(1, unread.size(), "stdout is still open: " + unread);
+        assertTrue(unread.get(0).lines() == outLines, "handed back with its own splitter, which holds what was read so far");
+        assertEquals(List.of("before"), out.lines);
+        assertEquals(List.of("done"), err.lines);
+        assertEquals(0, p.waitFor());
+        assertTrue(Posix.load().kill(-p.pid(), Posix.Signal.KILL), "the child left behind is in the command's process group");
+        unread.get(0).lines().readRest(unread.get(0).in());
+        assertEquals(List.of("before"), out.lines, "the killed child wrote nothing more; the stream then ended");
     }
 }

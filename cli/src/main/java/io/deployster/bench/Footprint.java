@@ -38,24 +38,9 @@ final class Footprint implements Scenario {
     }
 
     private void idle(BenchContext ctx, ScenarioResult result, String key, String label, String javaOptions) throws Exception {
-        String name = ctx.namespace + "-idle-" + key;
-        // the worker command uses the default namespace: give it a queue nobody else uses
-        String queueKey = Keys.defaults().queue(name);
-        Path log = ctx.work.resolve(name + ".log");
-        List<String> argv = Launch.javaArgv(javaOptions, "io.deployster.cli.Main",
-                "worker", "--redis", ctx.uri, "--queues", name, "--name", name);
-        Process process = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!ctx.redis.call(j -> j.exists(queueKey))) {
-                if (!process.isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the worker process did not start serving its queue (" + (process.isAlive()
-                            ? "still starting after 60 s" : "exited with " + process.exitValue()) + "): " + tail(log));
-                }
-                Thread.sleep(20);
-            }
+        try (WorkerProcess worker = WorkerProcess.start(ctx, ctx.namespace + "-idle-" + key, javaOptions)) {
             Thread.sleep((long) (ctx.config.settleSeconds() * 1000));
-            long pid = process.pid();
+            long pid = worker.pid();
             ProcStat before = ProcStat.read(pid);
             long t0 = System.nanoTime();
             long end = t0 + TimeUnit.SECONDS.toNanos(ctx.config.idleSeconds());
@@ -80,25 +65,6 @@ final class Footprint implements Scenario {
                     "~0 % (<= 1 %)", cpu <= TARGET_CPU_PERCENT);
             result.row("idle worker, " + label + ": RSS", String.format(Locale.ROOT, "%.1f MiB (peak %.1f)", rss,
                     after.peakRssKiB() / 1024.0), null, "<= 64 MiB", rss <= TARGET_RSS_MIB);
-        } finally {
-            stop(process);
-            ctx.redis.run(j -> j.del(queueKey));
-        }
-    }
-
-    private static void stop(Process process) throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-        } catch (IOException e) {
-            return "(no output)";
         }
     }
 

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Scenario 6. The idle worker: {@code deployster worker} in a JVM of its own (this program's jar),
- * once with the JVM's default settings (what {@code bin/deployster worker} runs) and once with small-host
+ * once with the JVM's default settings (a worker started with plain {@code java -jar}) and once with small-host
  * flags; after it settles, its CPU time and resident memory over the idle period, from /proc.
  * Redis memory: used_memory before and after a batch of {@code true} jobs whose hashes and logs are
  * kept for the retention period, per job, with the share of each key.

@@ -19,9 +19,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class SubmitToStarted implements Scenario {
     static final double TARGET_P99_MS = 5;
-    private static final int SETTLE_SECONDS = 30;
-    /** JIT compilation time per second of warm-up below which the compiler counts as quiet. */
-    private static final long QUIET_COMPILE_MILLIS = 20;
+    private static final int SETTLE_SECONDS = 60;
+    /** JIT compilation time per second of warm-up below which the compiler counts as quiet... */
+    private static final long QUIET_COMPILE_MILLIS = 5;
+    /** ...for this many seconds in a row. */
+    private static final int QUIET_SECONDS = 3;
 
     @Override
     public String name() {
@@ -53,8 +55,8 @@ final class SubmitToStarted implements Scenario {
                 "p99 <= 5 ms", stats.p99Ms() <= TARGET_P99_MS);
     }
 
-    // The configured number of jobs, then more until this JVM's JIT compiler has been quiet for a second
-    // (at most settleSeconds more): busy with what the scenarios before this one ran, its threads took
+    // The configured number of jobs, then more until this JVM's JIT compiler has been quiet for
+    // QUIET_SECONDS (at most settleSeconds more): busy with what the scenarios before this one ran, its threads took
     // the cores from the path measured here. A producer that has served a while has long compiled it.
     private static int warmUp(JobQueue queue, LogFollower follower, JobSpec spec, int jobs, int settleSeconds) throws Exception {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
@@ -65,14 +67,13 @@ final class SubmitToStarted implements Scenario {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settleSeconds);
         long compiled = jit.getTotalCompilationTime();
         long lookedAt = System.nanoTime();
-        while (System.nanoTime() < deadline) {
+        int quiet = 0;
+        while (quiet < QUIET_SECONDS && System.nanoTime() < deadline) {
             submitAndFollow(queue, follower, spec);
             done++;
             if (System.nanoTime() - lookedAt >= TimeUnit.SECONDS.toNanos(1)) {
                 long now = jit.getTotalCompilationTime();
-                if (now - compiled < QUIET_COMPILE_MILLIS) {
-                    break;
-                }
+                quiet = now - compiled < QUIET_COMPILE_MILLIS ? quiet + 1 : 0;
                 compiled = now;
                 lookedAt = System.nanoTime();
             }

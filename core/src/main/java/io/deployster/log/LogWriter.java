@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -160,7 +161,7 @@ public final class LogWriter implements AutoCloseable {
             refused(batch, e);
         } catch (RuntimeException e) {
             failing = true;
-            shipper.execute(() -> {
+            onPool(() -> {
                 sendUntilDone(batch, sequence);
                 ship();
             });
@@ -182,7 +183,17 @@ public final class LogWriter implements AutoCloseable {
 
     private void startShipping() {
         if (sender.compareAndSet(false, true)) {
-            shipper.execute(this::ship);
+            onPool(this::ship);
+        }
+    }
+
+    // A pool that no longer takes tasks (a worker shutting down) must not leave the sender held, and
+    // close() waiting, forever: the caller ships instead.
+    private void onPool(Runnable shipping) {
+        try {
+            shipper.execute(shipping);
+        } catch (RejectedExecutionException e) {
+            shipping.run();
         }
     }
 

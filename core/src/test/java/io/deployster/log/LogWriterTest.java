@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -61,6 +62,19 @@ class LogWriterTest {
                 .map(e -> e.fields().getOrDefault(LogField.LINE, e.fields().get(LogField.MESSAGE))).toList());
         assertEquals(List.of("1700000000000-2", "1700000000000-3", "1700000000000-4"), written.stream().map(e -> e.id().toString()).toList(),
                 "entries are numbered after the job's started entry, in the order they were handed over");
+    }
+
+    @Test
+    void aPoolThatRefusesTasksNeitherLosesLinesNorLeavesCloseWaiting() {
+        // a worker shutting down has stopped its pool while a job's last output is handed over
+        LogWriter log = new LogWriter(redis.client(), keys, "shutting-down", "1700000000000-1", 10_000, 1_000, task -> {
+            throw new RejectedExecutionException("pool shut down");
+        }, LogShipping.NONE);
+        log.line(LogEntry.STDOUT, "last words");
+        log.close();
+
+        List<StreamEntry> written = new LogStreams(redis.client()).range(keys.log("shutting-down"), "0-0", 100);
+        assertEquals(List.of("last words"), written.stream().map(e -> e.fields().get(LogField.LINE)).toList());
     }
 
     private List<String> messages(String job) {

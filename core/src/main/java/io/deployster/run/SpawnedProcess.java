@@ -40,8 +40,6 @@ final class SpawnedProcess extends Process {
 
     private final PosixSpawn.LibC libc;
     private final int pid;
-    private final int stdoutFd;
-    private final int stderrFd;
     private final PipeInputStream stdout;
     private final PipeInputStream stderr;
     private final Object reaping = new Object();
@@ -50,8 +48,6 @@ final class SpawnedProcess extends Process {
     SpawnedProcess(PosixSpawn spawn, int pid, int stdoutFd, int stderrFd) {
         this.libc = spawn.libc();
         this.pid = pid;
-        this.stdoutFd = stdoutFd;
-        this.stderrFd = stderrFd;
         this.stdout = new PipeInputStream(libc, stdoutFd);
         this.stderr = new PipeInputStream(libc, stderrFd);
     }
@@ -90,7 +86,7 @@ final class SpawnedProcess extends Process {
      */
     List<Unread> readOutput(LineReader.Splitter out, LineReader.Splitter err, long drainMillis) {
         PipeInputStream[] streams = {stdout, stderr};
-        int[] fds = {stdoutFd, stderrFd};
+        int[] fds = {stdout.fd, stderr.fd};
         LineReader.Splitter[] splitters = {out, err};
         boolean[] open = {true, true};
         byte[] chunk = new byte[READ_BYTES];
@@ -115,7 +111,8 @@ final class SpawnedProcess extends Process {
                     memory.setShort((long) i * POLLFD_BYTES + 4, POLLIN);
                     memory.setShort((long) i * POLLFD_BYTES + REVENTS_OFFSET, (short) 0);
                 }
-                long wait = Math.min(nextAliveCheck, drainEnd) - now;
+                // draining, only the drain's end is waited for (the alive check is done with)
+                long wait = (drainEnd == Long.MAX_VALUE ? nextAliveCheck : drainEnd) - now;
                 int ready = poll(memory, (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
                 if (ready < 0) {
                     break; // the caller reads on with a thread per stream

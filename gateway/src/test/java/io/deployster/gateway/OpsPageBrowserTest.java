@@ -40,6 +40,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -178,7 +179,11 @@ class OpsPageBrowserTest {
         shoot("overview");
 
         // A's page: the log arrives live, line by line
-        browser.findElement(By.cssSelector("#running a[data-job='" + a + "']")).click();
+        // the live overview redraws its lists as updates arrive: a link found just before a redraw is gone, so find it again
+        waiting().ignoring(StaleElementReferenceException.class).until(d -> {
+            d.findElement(By.cssSelector("#running a[data-job='" + a + "']")).click();
+            return true;
+        });
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "first line"));
         assertEquals("running", browser.findElement(By.id("status")).getText());
         markPage();

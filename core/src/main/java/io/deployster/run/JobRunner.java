@@ -60,8 +60,8 @@ public final class JobRunner {
      * @param secrets the job's opened secrets: exported or passed privately, and masked in every line
      * @param processes where the job's processes are started, found and stopped
      * @param fencingToken the number of the lock grant the job runs under, exported as DEPLOYSTER_FENCING_TOKEN
-     * @param lease asked before and after each process start: a worker that was stopped must not start
-     *     a command of a job whose lease ran out meanwhile
+     * @param lease asked before and after each process start, and gates the process itself: a worker
+     *     that was stopped must not start a command of a job whose lease ran out meanwhile
      * @param outputFile exported as DEPLOYSTER_OUTPUT: where the job writes its {@code key=value} outputs (null: none)
      * @param readers reads output the job's thread does not: both streams of a process started through
      *     the JDK, and a stream a process's leftovers hold open after it exited
@@ -260,7 +260,7 @@ public final class JobRunner {
                 log.event(Event.FENCED, LogField.MESSAGE, lapsed);
                 return -1;
             }
-            p = processes.start(argv, dir, env);
+            p = processes.start(lease.gate(argv), dir, env);
         }
         // a stall between the check above and the start: the process must not go on under a lost lease
         String lapsed = lease.lapsed();

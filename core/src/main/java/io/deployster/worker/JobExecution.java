@@ -56,7 +56,7 @@ final class JobExecution implements Runnable {
         this.processes = new JobProcesses(id, context.subreaper(), () -> leases.sessionsChanged(this));
         this.outputFile = outputFile(context.outputs(), id);
         this.runner = new JobRunner(id, spec, secrets, log, new LineReader(context.options().maxLineBytes()),
-                context.options().killGrace().toMillis(), processes, fencingToken, () -> leases.lapsedReason(id), outputFile, context.threads());
+                context.options().killGrace().toMillis(), processes, fencingToken, leases.guard(id), outputFile, context.threads());
     }
 
     String id() {

@@ -4,6 +4,8 @@ import io.deployster.job.JobStatus;
 import io.deployster.queue.JobQueue;
 import io.deployster.queue.JobQueue.Lease;
 import io.deployster.queue.JobQueue.Renewal;
+import io.deployster.run.LeaseGate;
+import io.deployster.run.LeaseGuard;
 import io.deployster.run.LeaseWatchdog;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -28,6 +30,7 @@ final class LeaseKeeper {
 
     private final JobQueue queue;
     private final LeaseWatchdog watchdog;
+    private final LeaseGate gate;
     private final Executor fencing;
     private final long leaseNanos;
     private final long holdNanos;
@@ -48,11 +51,13 @@ final class LeaseKeeper {
 
     /**
      * @param lease the lock TTL the queue grants and renews
+     * @param gate makes each process of a job check the lease as it starts
      * @param fencing runs the kills, so a slow kill never delays other jobs' renewals
      */
-    LeaseKeeper(JobQueue queue, Duration lease, LeaseWatchdog watchdog, Executor fencing) {
+    LeaseKeeper(JobQueue queue, Duration lease, LeaseWatchdog watchdog, LeaseGate gate, Executor fencing) {
         this.queue = queue;
         this.watchdog = watchdog;
+        this.gate = gate;
         this.fencing = fencing;
         this.leaseNanos = lease.toNanos();
         // the margin covers the kill itself and the gap between sending a renewal and Redis applying it
@@ -81,6 +86,22 @@ final class LeaseKeeper {
         if (h != null && !h.fenced) {
             watchdog.lease(execution.id(), execution.sessions(), TimeUnit.NANOSECONDS.toMillis(h.validUntil - System.nanoTime()));
         }
+    }
+
+    /** The lease of job {@code id} as its runner asks about it before and while it starts each process. */
+    LeaseGuard guard(String id) {
+        return new LeaseGuard() {
+            @Override
+            public String lapsed() {
+                return lapsedReason(id);
+            }
+
+            @Override
+            public List<String> gate(List<String> argv) {
+                Held h = held.get(id);
+                return h == null ? argv : gate.argv(argv, h.validUntil);
+            }
+        };
     }
 
     /** The job ended and its end is recorded: nothing left to guard. */

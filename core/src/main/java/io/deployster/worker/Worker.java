@@ -9,6 +9,7 @@ import io.deployster.queue.JobQueue;
 import io.deployster.queue.QueueEntry;
 import io.deployster.redis.Backoff;
 import io.deployster.redis.Redis;
+import io.deployster.run.LeaseGate;
 import io.deployster.run.LeaseWatchdog;
 import io.deployster.run.Posix;
 import io.deployster.run.Subreaper;
@@ -94,7 +95,7 @@ public final class Worker implements AutoCloseable {
         fetcher.joinGroups();
         subreaper = Subreaper.install(Posix.load());
         watchdog = LeaseWatchdog.start(id -> leases.watchdogFenced(id));
-        leases = new LeaseKeeper(queue, queue.settings().lockTtl(), watchdog, threads);
+        leases = new LeaseKeeper(queue, queue.settings().lockTtl(), watchdog, LeaseGate.measure(), threads);
         WorkflowStore store = new WorkflowStore(redis, queue, Clock.systemUTC());
         callbacks = new CallbackDispatcher(redis, queue.keys(), queue.keyRing(), new CallbackAddresses(policy), RetryPolicy.standard(),
                 Clock.systemUTC(), store);

@@ -12,6 +12,7 @@ import io.deployster.queue.Fetcher;
 import io.deployster.queue.JobQueue;
 import io.deployster.queue.QueueSettings;
 import io.deployster.redis.Keys;
+import io.deployster.run.LeaseGate;
 import io.deployster.run.LeaseWatchdog;
 import io.deployster.run.Posix;
 import io.deployster.run.Subreaper;
@@ -55,7 +56,7 @@ class SupervisorTest {
                 losses.add(why);
             }
         };
-        LeaseKeeper leases = new LeaseKeeper(queue, queue.settings().lockTtl(), watchdog, threads);
+        LeaseKeeper leases = new LeaseKeeper(queue, queue.settings().lockTtl(), watchdog, LeaseGate.measure(), threads);
         RunnerPool pool = new RunnerPool(options.concurrency(), threads, timers, (job, onEnd) -> {
             throw new AssertionError("no job is run by this supervisor's worker in these tests");
         }, leases, events);

@@ -1,0 +1,81 @@
+package io.deployster.run;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Makes a job's process check, as its first act, that the job's lease still counts as held, and exit
+ * with {@link #REFUSED} without running anything otherwise. The worker checks the lease just before and
+ * just after it starts a process; a worker stopped (SIGSTOP, a long pause) between that first check and
+ * the start would otherwise start a command after the lease had run out, and the command could write
+ * before the second check killed it. The check needs no process of its own: the shell that runs the
+ * command reads /proc/uptime (proc(5); the clock the lease watchdog counts in) with builtins only.
+ *
+ * <p>The deadline is the worker's {@code System.nanoTime()} deadline moved to /proc/uptime's clock
+ * (boot time, which also counts a suspended machine) with an offset measured once. The offset is read
+ * at /proc/uptime's 1/100 s resolution, rounded down, and a suspend only moves the boot clock ahead,
+ * so both errors make the gate close early, never late.
+ */
+public final class LeaseGate {
+    /** The exit code of a process the gate refused to run: the shell's "command could not run" range. */
+    public static final int REFUSED = 125;
+    private static final Path UPTIME = Path.of("/proc/uptime");
+    private static final String SHELL = "/bin/sh";
+    private static final long CENTIS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    /** /proc/uptime minus System.nanoTime(), in ns; null where /proc/uptime cannot be read (no gate). */
+    private final Long uptimeMinusNanoTime;
+
+    private LeaseGate(Long uptimeMinusNanoTime) {
+        this.uptimeMinusNanoTime = uptimeMinusNanoTime;
+    }
+
+    /** A gate on this host's clocks; where /proc/uptime is missing (not Linux) processes start ungated. */
+    public static LeaseGate measure() {
+        try {
+            long before = System.nanoTime();
+            String text = Files.readString(UPTIME);
+            return new LeaseGate(uptimeNanos(text) - before);
+        } catch (IOException | RuntimeException e) {
+            return new LeaseGate(null);
+        }
+    }
+
+    // "SECONDS.CC IDLE" (proc(5)): seconds since boot with two decimals
+    static long uptimeNanos(String procUptime) {
+        String up = procUptime.trim().split("\\s+")[0];
+        int dot = up.indexOf('.');
+        return (Long.parseLong(up.substring(0, dot)) * 100 + Long.parseLong(up.substring(dot + 1))) * CENTIS;
+    }
+
+    /**
+     * The argv that runs {@code argv} only if it starts before {@code heldUntil}. A shell script
+     * ({@code /bin/sh -c SCRIPT}) gets the check in front of its first line, so its line numbers and
+     * {@code $0} stay; any other program is started through the shell, which {@code exec}s it.
+     *
+     * @param heldUntil a System.nanoTime() value: until when the job's lease counts as held
+     */
+    public List<String> argv(List<String> argv, long heldUntil) {
+        if (uptimeMinusNanoTime == null) {
+            return argv;
+        }
+        String check = check(Math.floorDiv(heldUntil + uptimeMinusNanoTime, CENTIS));
+        if (argv.size() == 3 && argv.get(0).equals(SHELL) && argv.get(1).equals("-c")) {
+            return List.of(SHELL, "-c", check + argv.get(2));
+        }
+        List<String> gated = new ArrayList<>(List.of(SHELL, "-c", check + "exec \"$0\" \"$@\""));
+        gated.addAll(argv);
+        return gated;
+    }
+
+    // Builtins only (read, test, echo): no fork before the command. The variable is gone before the command runs.
+    private static String check(long deadlineCentis) {
+        return "read -r deployster_up _ </proc/uptime; [ \"${deployster_up%.*}${deployster_up#*.}\" -lt " + deadlineCentis
+                + " ] || { echo \"deployster: job $DEPLOYSTER_JOB_ID: this command was not started: the lease ran out before it "
+                + "could start (the worker was stalled); the job is stopped as lost\" >&2; exit " + REFUSED + "; }; unset deployster_up; ";
+    }
+}

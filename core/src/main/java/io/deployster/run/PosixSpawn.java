@@ -6,9 +6,9 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
-import com.sun.jna.StringArray;
 import java.io.File;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,23 +32,22 @@ final class PosixSpawn {
     private static final int O_CLOEXEC = 0x80000;
     /** Room for glibc's posix_spawn_file_actions_t (80 bytes), posix_spawnattr_t (336) and sigset_t (128). */
     private static final int OPAQUE_BYTES = 512;
+    private static final byte[] DEV_NULL = Native.toByteArray("/dev/null");
 
     interface LibC extends Library {
         int posix_spawn_file_actions_init(Pointer actions);
 
         int posix_spawn_file_actions_destroy(Pointer actions);
 
-        int posix_spawn_file_actions_addopen(Pointer actions, int fd, String path, int flags, int mode);
+        int posix_spawn_file_actions_addopen(Pointer actions, int fd, Pointer path, int flags, int mode);
 
         int posix_spawn_file_actions_adddup2(Pointer actions, int fd, int newFd);
 
-        int posix_spawn_file_actions_addchdir_np(Pointer actions, String path);
+        int posix_spawn_file_actions_addchdir_np(Pointer actions, Pointer path);
 
         int posix_spawn_file_actions_addclosefrom_np(Pointer actions, int from);
 
         int posix_spawnattr_init(Pointer attributes);
-
-        int posix_spawnattr_destroy(Pointer attributes);
 
         int posix_spawnattr_setflags(Pointer attributes, short flags);
 
@@ -56,7 +55,7 @@ final class PosixSpawn {
 
         int sigemptyset(Pointer set);
 
-        int posix_spawnp(int[] pid, String file, Pointer actions, Pointer attributes, StringArray argv, StringArray envp);
+        int posix_spawnp(int[] pid, Pointer file, Pointer actions, Pointer attributes, Pointer argv, Pointer envp);
 
         int pipe2(int[] fds, int flags) throws LastErrorException;
 
@@ -81,9 +80,21 @@ final class PosixSpawn {
         "posix_spawn_file_actions_addclosefrom_np", "pipe2", "waitid", "poll"};
 
     private final LibC libc;
+    /** The attributes every start shares (posix_spawnp only reads them): a new session, no signal blocked. */
+    private final Memory attributes = new Memory(OPAQUE_BYTES);
+    private final Memory emptySignalMask = new Memory(OPAQUE_BYTES);
+    /** This process's environment as {@code NAME=value} C strings, by name, encoded once. */
+    private final Map<String, byte[]> environment = new HashMap<>();
 
     private PosixSpawn(LibC libc) {
         this.libc = libc;
+        int rc = firstError(libc.posix_spawnattr_init(attributes), libc.sigemptyset(emptySignalMask),
+                libc.posix_spawnattr_setsigmask(attributes, emptySignalMask),
+                libc.posix_spawnattr_setflags(attributes, (short) (POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK)));
+        if (rc != 0) {
+            throw new IllegalStateException("posix_spawnattr: error=" + rc + ", " + libc.strerror(rc));
+        }
+        System.getenv().forEach((name, value) -> environment.put(name, Native.toByteArray(name + "=" + value)));
     }
 
     /** The launcher, or null where libc lacks a call it needs. */
@@ -94,7 +105,7 @@ final class PosixSpawn {
                 c.getFunction(name);
             }
             return new PosixSpawn(Native.load("c", LibC.class));
-        } catch (LinkageError e) {
+        } catch (LinkageError | IllegalStateException e) {
             return null;
         }
     }
@@ -131,24 +142,38 @@ final class PosixSpawn {
     }
 
     // The child's pid. A failure is worded as the JDK words it, so a failed start reads the same either way.
+    // Everything the call reads goes in one native block (file actions, argv, envp and their strings):
+    // JNA's StringArray allocates and registers for cleaning one block per string, some 40 per start.
     private int spawn(List<String> argv, File dir, Map<String, String> extraEnv, int stdout, int stderr) throws IOException {
-        try (Memory actions = new Memory(OPAQUE_BYTES); Memory attributes = new Memory(OPAQUE_BYTES); Memory mask = new Memory(OPAQUE_BYTES)) {
+        List<byte[]> args = argv.stream().map(Native::toByteArray).toList();
+        List<byte[]> env = environment(extraEnv);
+        byte[] cd = dir == null ? null : Native.toByteArray(dir.getPath());
+        long argvAt = OPAQUE_BYTES;
+        long envpAt = argvAt + (long) (args.size() + 1) * Native.POINTER_SIZE;
+        long stringsAt = envpAt + (long) (env.size() + 1) * Native.POINTER_SIZE;
+        long size = stringsAt + DEV_NULL.length + (cd == null ? 0 : cd.length);
+        for (byte[] string : args) {
+            size += string.length;
+        }
+        for (byte[] string : env) {
+            size += string.length;
+        }
+        try (Memory block = new Memory(size)) {
+            long at = table(block, envpAt, env, table(block, argvAt, args, stringsAt));
+            Pointer devNull = string(block, at, DEV_NULL);
+            Pointer directory = cd == null ? null : string(block, at + DEV_NULL.length, cd);
+            Pointer actions = block.share(0, OPAQUE_BYTES);
             libc.posix_spawn_file_actions_init(actions);
-            libc.posix_spawnattr_init(attributes);
             try {
                 int[] pid = new int[1];
-                libc.sigemptyset(mask);
                 int rc = firstError(
-                        libc.posix_spawn_file_actions_addopen(actions, 0, "/dev/null", O_RDONLY, 0),
+                        libc.posix_spawn_file_actions_addopen(actions, 0, devNull, O_RDONLY, 0),
                         libc.posix_spawn_file_actions_adddup2(actions, stdout, 1),
                         libc.posix_spawn_file_actions_adddup2(actions, stderr, 2),
-                        dir == null ? 0 : libc.posix_spawn_file_actions_addchdir_np(actions, dir.getPath()),
-                        libc.posix_spawn_file_actions_addclosefrom_np(actions, 3),
-                        libc.posix_spawnattr_setsigmask(attributes, mask),
-                        libc.posix_spawnattr_setflags(attributes, (short) (POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK)));
+                        directory == null ? 0 : libc.posix_spawn_file_actions_addchdir_np(actions, directory),
+                        libc.posix_spawn_file_actions_addclosefrom_np(actions, 3));
                 if (rc == 0) {
-                    rc = libc.posix_spawnp(pid, argv.get(0), actions, attributes, new StringArray(argv.toArray(String[]::new)),
-                            new StringArray(environment(extraEnv)));
+                    rc = libc.posix_spawnp(pid, block.getPointer(argvAt), actions, attributes, block.share(argvAt), block.share(envpAt));
                 }
                 if (rc != 0) {
                     throw new IOException("Cannot run program \"" + argv.get(0) + "\" (in directory \"" + dir + "\"): error="
@@ -157,9 +182,24 @@ final class PosixSpawn {
                 return pid[0];
             } finally {
                 libc.posix_spawn_file_actions_destroy(actions);
-                libc.posix_spawnattr_destroy(attributes);
             }
         }
+    }
+
+    // Writes the strings from offset at, and their addresses (then NULL) into the table at offset table;
+    // returns the offset after the last string.
+    private static long table(Memory block, long table, List<byte[]> strings, long at) {
+        for (int i = 0; i < strings.size(); i++) {
+            block.setPointer(table + (long) i * Native.POINTER_SIZE, string(block, at, strings.get(i)));
+            at += strings.get(i).length;
+        }
+        block.setPointer(table + (long) strings.size() * Native.POINTER_SIZE, null);
+        return at;
+    }
+
+    private static Pointer string(Memory block, long at, byte[] string) {
+        block.write(at, string, 0, string.length);
+        return block.share(at);
     }
 
     private static int firstError(int... codes) {
@@ -192,14 +232,15 @@ final class PosixSpawn {
         }
     }
 
-    private static String[] environment(Map<String, String> extraEnv) {
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.putAll(extraEnv);
-        String[] entries = new String[env.size()];
-        int i = 0;
-        for (Map.Entry<String, String> e : env.entrySet()) {
-            entries[i++] = e.getKey() + "=" + e.getValue();
-        }
+    // This process's environment with extraEnv added or replacing, as C strings.
+    private List<byte[]> environment(Map<String, String> extraEnv) {
+        List<byte[]> entries = new ArrayList<>(environment.size() + extraEnv.size());
+        environment.forEach((name, entry) -> {
+            if (!extraEnv.containsKey(name)) {
+                entries.add(entry);
+            }
+        });
+        extraEnv.forEach((name, value) -> entries.add(Native.toByteArray(name + "=" + value)));
         return entries;
     }
 }

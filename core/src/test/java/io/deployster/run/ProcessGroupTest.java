@@ -80,9 +80,11 @@ class ProcessGroupTest {
     @ParameterizedTest
     @EnumSource(Launcher.class)
     void theCommandGetsTheWorkersEnvironmentTheJobsVariablesAndItsDirectory(Launcher launcher) throws Exception {
-        Ran ran = run(launcher, "pwd; echo \"$DEPLOYSTER_TEST_VALUE\"; echo \"$PATH\"; echo oops >&2; exit 7",
-                Map.of("DEPLOYSTER_TEST_VALUE", "a b=c ü"));
-        assertEquals(List.of(dir.toRealPath().toString(), "a b=c ü", System.getenv("PATH")), List.of(ran.stdout().split("\n")));
+        // a job's variable replaces the worker's of the same name: one HOME, the job's
+        Ran ran = run(launcher, "pwd; echo \"$DEPLOYSTER_TEST_VALUE\"; echo \"$PATH\"; env | grep -c '^HOME='; echo \"$HOME\"; "
+                + "echo oops >&2; exit 7", Map.of("DEPLOYSTER_TEST_VALUE", "a b=c ü", "HOME", "/the job's home"));
+        assertEquals(List.of(dir.toRealPath().toString(), "a b=c ü", System.getenv("PATH"), "1", "/the job's home"),
+                List.of(ran.stdout().split("\n")));
         assertEquals("oops\n", ran.stderr());
         assertEquals(7, ran.exit());
     }

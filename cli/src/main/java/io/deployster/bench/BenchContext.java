@@ -133,12 +133,17 @@ final class BenchContext implements AutoCloseable {
      * @throws IllegalStateException when they did not all end within the configured time, or one did not succeed
      */
     Map<String, JobTimes> awaitSucceeded(List<String> ids) throws InterruptedException {
+        return awaitSucceeded(keys, ids);
+    }
+
+    /** {@link #awaitSucceeded(List)} for jobs of the namespace {@code keys} (a worker process's). */
+    Map<String, JobTimes> awaitSucceeded(Keys keys, List<String> ids) throws InterruptedException {
         Duration timeout = config.batchTimeout();
         long deadline = System.nanoTime() + timeout.toNanos();
         Set<String> open = new LinkedHashSet<>(ids);
         while (!open.isEmpty()) {
             List<String> window = open.stream().limit(256).toList();
-            List<String> statuses = statuses(window);
+            List<String> statuses = statuses(keys, window);
             for (int i = 0; i < window.size(); i++) {
                 if (ended(statuses.get(i))) {
                     open.remove(window.get(i));
@@ -155,7 +160,7 @@ final class BenchContext implements AutoCloseable {
             // rarely, so the polling does not take CPU from the worker and Redis it measures
             Thread.sleep(100);
         }
-        Map<String, JobTimes> times = times(ids);
+        Map<String, JobTimes> times = times(keys, ids);
         for (JobTimes t : times.values()) {
             if (!JobStatus.SUCCEEDED.wireName().equals(t.status())) {
                 throw new IllegalStateException("job " + t.id() + " ended " + t.status() + ", not succeeded: " + t.reason()
@@ -176,7 +181,7 @@ final class BenchContext implements AutoCloseable {
         }
     }
 
-    private List<String> statuses(List<String> ids) {
+    private List<String> statuses(Keys keys, List<String> ids) {
         return redis.call(j -> {
             Pipeline p = j.pipelined();
             List<Response<String>> replies = new ArrayList<>(ids.size());
@@ -188,7 +193,7 @@ final class BenchContext implements AutoCloseable {
         });
     }
 
-    Map<String, JobTimes> times(List<String> ids) {
+    private Map<String, JobTimes> times(Keys keys, List<String> ids) {
         Map<String, JobTimes> result = new LinkedHashMap<>();
         for (int from = 0; from < ids.size(); from += 1000) {
             List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 1000));

@@ -22,18 +22,25 @@ import java.nio.file.Path;
  */
 record CpuTimes(double jvm, double reapedChildren, double redis, long jvmContextSwitches) {
 
+    /** This JVM's figures and Redis'. */
     static CpuTimes take(Redis redis, double ticksPerSecond) throws IOException {
-        String stat = Files.readString(Path.of("/proc/self/stat"), StandardCharsets.US_ASCII);
+        return take(ProcessHandle.current().pid(), redis, ticksPerSecond);
+    }
+
+    /** Process {@code pid}'s figures (a JVM of this host) and Redis'. */
+    static CpuTimes take(long pid, Redis redis, double ticksPerSecond) throws IOException {
+        Path proc = Path.of("/proc", Long.toString(pid));
+        String stat = Files.readString(proc.resolve("stat"), StandardCharsets.US_ASCII);
         // the command name (field 2) may hold spaces; the fields after it are counted from the ')'
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
         double jvm = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / ticksPerSecond; // utime, stime
         double children = (Long.parseLong(f[13]) + Long.parseLong(f[14])) / ticksPerSecond; // cutime, cstime
-        return new CpuTimes(jvm, children, redisCpuSeconds(redis), contextSwitches());
+        return new CpuTimes(jvm, children, redisCpuSeconds(redis), contextSwitches(proc));
     }
 
-    private static long contextSwitches() throws IOException {
+    private static long contextSwitches(Path proc) throws IOException {
         long sum = 0;
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(proc.resolve("task"))) {
             for (Path task : tasks) {
                 try {
                     for (String line : Files.readAllLines(task.resolve("status"), StandardCharsets.US_ASCII)) {

@@ -1,7 +1,9 @@
 package io.deployster.bench;
 
 import io.deployster.run.ProcessGroup;
-import io.deployster.worker.Worker;
+import io.deployster.queue.JobQueue;
+import io.deployster.queue.QueueSettings;
+import io.deployster.redis.Keys;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,10 +20,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Scenario 5: how many {@code true} jobs one worker gets through, at concurrency 1, 4 and 16. The jobs
- * (one project each, so no lock is contended) are queued before the worker starts; the figure is jobs
- * divided by the time from the worker's start to the last job's end. There is no no-op mode: every
- * job runs at least one process, which is what this measures.
+ * Scenario 5: how many {@code true} jobs one worker gets through, at concurrency 1, 4 and 16. The
+ * worker runs as deployed ({@code deployster worker} in a JVM of its own with bin/deployster's flags: no
+ * C2 compiler, whose threads took a share of the cores inside this JVM), warmed up by a batch of jobs.
+ * The jobs (one project each, so no lock is contended) are queued while the worker is stopped; the
+ * figure is jobs divided by the time from its resuming to the last job's end. The CPU per job is the
+ * worker's, its job processes', its lease watchdog's and Redis'. There is no no-op mode: every job runs
+ * at least one process, which is what this measures.
  */
 final class JobThroughput implements Scenario {
     static final double TARGET_JOBS_PER_SECOND = 1_000;
@@ -34,39 +39,48 @@ final class JobThroughput implements Scenario {
     @Override
     public void run(BenchContext ctx, ScenarioResult result) throws Exception {
         double ticks = ProcStat.ticksPerSecond();
-        warmUp(ctx);
+        Keys keys = Keys.defaults(); // the worker command's
+        JobQueue queue = JobQueue.create(ctx.redis, keys, QueueSettings.DEFAULT, null);
         double best = 0;
         int bestConcurrency = 0;
         for (int k = 0; k < ctx.config.throughputConcurrency().size(); k++) {
             int concurrency = ctx.config.throughputConcurrency().get(k);
             int n = ctx.config.throughputJobs().get(k);
-            String queue = "throughput-" + concurrency;
-            long s0 = System.nanoTime();
-            List<String> ids = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                ids.add(ctx.queue.submit(ctx.job(queue + "-" + i, queue, "true")));
-            }
-            double submitSeconds = (System.nanoTime() - s0) / 1e9;
-            long t0 = System.currentTimeMillis();
-            CpuTimes before = CpuTimes.take(ctx.redis, ticks);
-            Worker worker = ctx.startWorker(queue, concurrency, queue);
+            String queueName = ctx.namespace + "-throughput-" + concurrency;
+            double submitSeconds;
+            long t0;
             Map<String, BenchContext.JobTimes> times;
             CpuTimes used;
             double watchdog;
-            try {
-                times = ctx.awaitSucceeded(ids);
-                used = CpuTimes.take(ctx.redis, ticks).minus(before);
-                watchdog = watchdogCpuSeconds();
-            } finally {
-                ctx.stopWorker(worker);
+            try (WorkerProcess worker = WorkerProcess.start(ctx, queueName, WorkerProcess.DEPLOYED_JAVA_OPTIONS,
+                    "--concurrency", Integer.toString(concurrency))) {
+                // a worker that has served a while has compiled its path: the first jobs would time the JIT
+                ctx.awaitSucceeded(keys, submit(ctx, queue, queueName, "warmup", ctx.config.throughputWarmup()));
+                // the jobs wait in the queue, as for a worker that comes back to a backlog: the worker is
+                // stopped while they are submitted, so the submitting takes no CPU from it
+                worker.signal("STOP");
+                long s0 = System.nanoTime();
+                List<String> ids;
+                try {
+                    ids = submit(ctx, queue, queueName, "job", n);
+                    submitSeconds = (System.nanoTime() - s0) / 1e9;
+                } finally {
+                    worker.signal("CONT");
+                }
+                t0 = System.currentTimeMillis();
+                CpuTimes before = CpuTimes.take(worker.pid(), ctx.redis, ticks);
+                double watchdogBefore = watchdogCpuSeconds(worker.pid());
+                times = ctx.awaitSucceeded(keys, ids);
+                used = CpuTimes.take(worker.pid(), ctx.redis, ticks).minus(before);
+                watchdog = watchdogCpuSeconds(worker.pid()) - watchdogBefore;
             }
             long end = times.values().stream().mapToLong(BenchContext.JobTimes::endedAt).max().orElseThrow();
             double seconds = Math.max(1, end - t0) / 1000.0;
             double rate = n / seconds;
             int spawnCount = Math.max(20, n / 2);
-            CpuTimes beforeSpawns = CpuTimes.take(ctx.redis, ticks);
+            CpuTimes beforeSpawns = CpuTimes.take(ProcessHandle.current().pid(), ctx.redis, ticks);
             double spawns = spawnCeiling(ctx, concurrency, spawnCount, ProcessGroup::start);
-            CpuTimes spawnsUsed = CpuTimes.take(ctx.redis, ticks).minus(beforeSpawns);
+            CpuTimes spawnsUsed = CpuTimes.take(ProcessHandle.current().pid(), ctx.redis, ticks).minus(beforeSpawns);
             double jdkSpawns = spawnCeiling(ctx, concurrency, spawnCount, ProcessGroup::startThroughJdk);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("jobs", n);
@@ -110,9 +124,17 @@ final class JobThroughput implements Scenario {
         return ScenarioResult.round(1000 * seconds / count);
     }
 
+    private static List<String> submit(BenchContext ctx, JobQueue queue, String queueName, String name, int count) {
+        List<String> ids = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            ids.add(queue.submit(ctx.job(queueName + "-" + name + "-" + i, queueName, "true")));
+        }
+        return ids;
+    }
+
     // The worker's lease watchdog (a bash process, run.LeaseWatchdog): its CPU time so far, 0 when not found.
-    private static double watchdogCpuSeconds() {
-        return ProcessHandle.current().children().filter(JobThroughput::isWatchdog)
+    private static double watchdogCpuSeconds(long workerPid) {
+        return ProcessHandle.of(workerPid).stream().flatMap(ProcessHandle::children).filter(JobThroughput::isWatchdog)
                 .mapToDouble(p -> p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0)).sum();
     }
 
@@ -162,22 +184,6 @@ final class JobThroughput implements Scenario {
             return n / ((System.nanoTime() - t0) / 1e9);
         } finally {
             pool.shutdownNow();
-        }
-    }
-
-    // Compiles the worker's and the scripts' paths before anything is timed: the JIT's compiler threads
-    // would otherwise take a large share of the two cores from the first phases (a worker that has
-    // served a while has long compiled them).
-    private static void warmUp(BenchContext ctx) throws InterruptedException {
-        Worker worker = ctx.startWorker("throughput-warmup", 16, "throughput-warmup");
-        try {
-            List<String> ids = new ArrayList<>();
-            for (int i = 0; i < ctx.config.throughputWarmup(); i++) {
-                ids.add(ctx.queue.submit(ctx.job("throughput-warmup-" + i, "throughput-warmup", "true")));
-            }
-            ctx.awaitSucceeded(ids);
-        } finally {
-            ctx.stopWorker(worker);
         }
     }
 }

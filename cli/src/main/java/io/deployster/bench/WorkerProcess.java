@@ -59,6 +59,15 @@ final class WorkerProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** Sends {@code signal} (a name kill(1) knows, e.g. STOP, CONT) to the worker's JVM. */
+    void signal(String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).redirectErrorStream(true).start();
+        String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed: " + out.trim());
+        }
+    }
+
     /** Stops the worker (TERM, as a service manager would; KILL after 20 s) and deletes its queue. */
     @Override
     public void close() throws InterruptedException {

@@ -1,7 +1,7 @@
 package io.deployster.run;
 
-import com.sun.jna.Library;
 import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
@@ -28,13 +28,18 @@ public final class Posix {
         }
     }
 
-    private interface LibC extends Library {
-        int prctl(int option, long arg2, long arg3, long arg4, long arg5);
+    // Direct mapping (as PosixSpawn.LibC): kill(2) is called at every job's end.
+    private static final class LibC {
+        static {
+            Native.register(LibC.class, NativeLibrary.getInstance("c"));
+        }
+
+        native int prctl(int option, long arg2, long arg3, long arg4, long arg5);
 
         /** Its errno is read with Native.getLastError(): an exception per "no such group" was a cost of every job's end. */
-        int kill(int pid, int sig);
+        native int kill(int pid, int sig);
 
-        int waitpid(int pid, int[] status, int options);
+        native int waitpid(int pid, int[] status, int options);
     }
 
     private final LibC libc;
@@ -46,7 +51,7 @@ public final class Posix {
     /** libc through JNA when it loads, else the fallbacks. */
     public static Posix load() {
         try {
-            return new Posix(Native.load("c", LibC.class));
+            return new Posix(new LibC());
         } catch (LinkageError e) {
             return new Posix(null);
         }

@@ -1,7 +1,6 @@
 package io.deployster.run;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
@@ -34,50 +33,56 @@ final class PosixSpawn {
     private static final int OPAQUE_BYTES = 512;
     private static final byte[] DEV_NULL = Native.toByteArray("/dev/null");
 
-    interface LibC extends Library {
-        int posix_spawn_file_actions_init(Pointer actions);
+    /**
+     * libc through JNA's direct mapping: a call costs a JNI transition, where an interface mapping's
+     * proxy converts every argument by reflection (a tenth of a worker's CPU per job under the client
+     * compiler). Binding the class binds every call, so it fails at once where one is missing.
+     */
+    static final class LibC {
+        static {
+            Native.register(LibC.class, NativeLibrary.getInstance("c"));
+        }
 
-        int posix_spawn_file_actions_destroy(Pointer actions);
+        native int posix_spawn_file_actions_init(Pointer actions);
 
-        int posix_spawn_file_actions_addopen(Pointer actions, int fd, Pointer path, int flags, int mode);
+        native int posix_spawn_file_actions_destroy(Pointer actions);
 
-        int posix_spawn_file_actions_adddup2(Pointer actions, int fd, int newFd);
+        native int posix_spawn_file_actions_addopen(Pointer actions, int fd, Pointer path, int flags, int mode);
 
-        int posix_spawn_file_actions_addchdir_np(Pointer actions, Pointer path);
+        native int posix_spawn_file_actions_adddup2(Pointer actions, int fd, int newFd);
 
-        int posix_spawn_file_actions_addclosefrom_np(Pointer actions, int from);
+        native int posix_spawn_file_actions_addchdir_np(Pointer actions, Pointer path);
 
-        int posix_spawnattr_init(Pointer attributes);
+        native int posix_spawn_file_actions_addclosefrom_np(Pointer actions, int from);
 
-        int posix_spawnattr_setflags(Pointer attributes, short flags);
+        native int posix_spawnattr_init(Pointer attributes);
 
-        int posix_spawnattr_setsigmask(Pointer attributes, Pointer mask);
+        native int posix_spawnattr_setflags(Pointer attributes, short flags);
 
-        int sigemptyset(Pointer set);
+        native int posix_spawnattr_setsigmask(Pointer attributes, Pointer mask);
 
-        int posix_spawnp(int[] pid, Pointer file, Pointer actions, Pointer attributes, Pointer argv, Pointer envp);
+        native int sigemptyset(Pointer set);
 
-        int pipe2(int[] fds, int flags) throws LastErrorException;
+        native int posix_spawnp(int[] pid, Pointer file, Pointer actions, Pointer attributes, Pointer argv, Pointer envp);
 
-        long read(int fd, byte[] buffer, long count) throws LastErrorException;
+        native int pipe2(int[] fds, int flags) throws LastErrorException;
 
-        long read(int fd, Pointer buffer, long count) throws LastErrorException;
+        native long read(int fd, byte[] buffer, long count) throws LastErrorException;
 
-        int poll(Pointer fds, int count, int timeoutMillis) throws LastErrorException;
+        native long read(int fd, Pointer buffer, long count) throws LastErrorException;
 
-        int close(int fd);
+        native int poll(Pointer fds, int count, int timeoutMillis) throws LastErrorException;
 
-        int kill(int pid, int signal) throws LastErrorException;
+        native int close(int fd);
 
-        int waitpid(int pid, int[] status, int options) throws LastErrorException;
+        native int kill(int pid, int signal) throws LastErrorException;
 
-        int waitid(int idType, int id, Pointer info, int options) throws LastErrorException;
+        native int waitpid(int pid, int[] status, int options) throws LastErrorException;
 
-        String strerror(int errno);
+        native int waitid(int idType, int id, Pointer info, int options) throws LastErrorException;
+
+        native String strerror(int errno);
     }
-
-    private static final String[] NEEDED = {"posix_spawnp", "posix_spawn_file_actions_addchdir_np",
-        "posix_spawn_file_actions_addclosefrom_np", "pipe2", "waitid", "poll"};
 
     private final LibC libc;
     /** The attributes every start shares (posix_spawnp only reads them): a new session, no signal blocked. */
@@ -100,11 +105,7 @@ final class PosixSpawn {
     /** The launcher, or null where libc lacks a call it needs. */
     static PosixSpawn load() {
         try {
-            NativeLibrary c = NativeLibrary.getInstance("c");
-            for (String name : NEEDED) {
-                c.getFunction(name);
-            }
-            return new PosixSpawn(Native.load("c", LibC.class));
+            return new PosixSpawn(new LibC()); // binding LibC fails where libc lacks one of its calls
         } catch (LinkageError | IllegalStateException e) {
             return null;
         }

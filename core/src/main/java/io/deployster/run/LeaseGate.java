@@ -55,11 +55,12 @@ public final class LeaseGate {
     /**
      * The argv that runs {@code argv} only if it starts before {@code heldUntil}. A shell script
      * ({@code /bin/sh -c SCRIPT}) gets the check in front of its first line, so its line numbers and
-     * {@code $0} stay; any other program is started through the shell, which {@code exec}s it.
+     * {@code $0} stay; any other program is looked up on PATH here, then {@code exec}ed by the shell.
      *
      * @param heldUntil a System.nanoTime() value: until when the job's lease counts as held
+     * @throws IOException when the program is not found on PATH
      */
-    public List<String> argv(List<String> argv, long heldUntil) {
+    public List<String> argv(List<String> argv, long heldUntil) throws IOException {
         if (uptimeMinusNanoTime == null) {
             return argv;
         }
@@ -67,9 +68,25 @@ public final class LeaseGate {
         if (argv.size() == 3 && argv.get(0).equals(SHELL) && argv.get(1).equals("-c")) {
             return List.of(SHELL, "-c", check + argv.get(2));
         }
-        List<String> gated = new ArrayList<>(List.of(SHELL, "-c", check + "exec \"$0\" \"$@\""));
-        gated.addAll(argv);
+        List<String> gated = new ArrayList<>(List.of(SHELL, "-c", check + "exec \"$0\" \"$@\"", program(argv.get(0))));
+        gated.addAll(argv.subList(1, argv.size()));
         return gated;
+    }
+
+    // The program as posix_spawnp(3) would find it, on this process's PATH: a missing one is an error
+    // of the start, worded as the JDK words it, not a shell's "not found" and exit code 127.
+    private static String program(String name) throws IOException {
+        if (name.contains("/")) {
+            return name;
+        }
+        String path = System.getenv("PATH");
+        for (String dir : (path == null ? "/usr/local/bin:/usr/bin:/bin" : path).split(":", -1)) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        throw new IOException("Cannot run program \"" + name + "\": error=2, No such file or directory (not on PATH)");
     }
 
     // Builtins only (read, test, echo): no fork before the command. The variable is gone before the command runs.

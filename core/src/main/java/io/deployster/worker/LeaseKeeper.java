@@ -7,6 +7,7 @@ import io.deployster.queue.JobQueue.Renewal;
 import io.deployster.run.LeaseGate;
 import io.deployster.run.LeaseGuard;
 import io.deployster.run.LeaseWatchdog;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,7 +98,7 @@ final class LeaseKeeper {
             }
 
             @Override
-            public List<String> gate(List<String> argv) {
+            public List<String> gate(List<String> argv) throws IOException {
                 Held h = held.get(id);
                 return h == null ? argv : gate.argv(argv, h.validUntil);
             }

@@ -2,8 +2,10 @@ package io.deployster.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +67,13 @@ class LeaseGateTest {
         Ran refused = run(gate.argv(printf, System.nanoTime() - SECOND));
         assertEquals(LeaseGate.REFUSED, refused.exit());
         assertEquals("", refused.out());
+    }
+
+    @Test
+    void aProgramNotOnPathIsAnErrorOfTheStartNamingIt() {
+        IOException e = assertThrows(IOException.class,
+                () -> gate.argv(List.of("no-such-program-here", "--version"), System.nanoTime() + 60 * SECOND));
+        assertTrue(e.getMessage().contains("Cannot run program \"no-such-program-here\""), e.getMessage());
     }
 
     @Test

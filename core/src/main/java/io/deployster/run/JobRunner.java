@@ -202,12 +202,23 @@ public final class JobRunner {
                 return stopped;
             }
             return exit == 0 ? new Outcome(JobStatus.SUCCEEDED, 0, null, null)
-                    : new Outcome(JobStatus.FAILED, exit, 0, "ansible-playbook exited with " + exit + " (" + spec.playbook() + ")");
+                    : new Outcome(JobStatus.FAILED, exit, 0, ansibleFailure(exit));
         } catch (IOException e) {
             return new Outcome(JobStatus.FAILED, null, 0, "could not start ansible-playbook (is it installed on this worker?): " + e.getMessage());
         } finally {
             deleteQuietly(privateDir);
         }
+    }
+
+    // 126 and 127 are the shell's "found but cannot be executed" and "not found" (the lease gate execs
+    // the program from a shell): an install that is broken (e.g. a virtualenv whose Python is gone), not
+    // a playbook that failed; ansible-playbook's own codes stay below them.
+    private String ansibleFailure(int exit) {
+        if (exit == 126 || exit == 127) {
+            return "could not start ansible-playbook (is it installed on this worker, with its interpreter?): the shell that "
+                    + "starts it exited with " + exit + "; the job's log says why";
+        }
+        return "ansible-playbook exited with " + exit + " (" + spec.playbook() + ")";
     }
 
     private static void deleteQuietly(Path dir) {

@@ -77,11 +77,14 @@ public final class LeaseGate {
     // of the start, worded as the JDK words it, not a shell's "not found" and exit code 127.
     private static String program(String name) throws IOException {
         if (name.contains("/")) {
-            return name;
+            return name.startsWith("-") ? "./" + name : name; // dash's exec takes no "--"
         }
         String path = System.getenv("PATH");
         for (String dir : (path == null ? "/usr/local/bin:/usr/bin:/bin" : path).split(":", -1)) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
+            if (!dir.startsWith("/")) {
+                return name; // relative to the job's directory, where the shell looks: leave the search to it
+            }
+            Path candidate = Path.of(dir, name);
             if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
                 return candidate.toString();
             }
@@ -89,10 +92,13 @@ public final class LeaseGate {
         throw new IOException("Cannot run program \"" + name + "\": error=2, No such file or directory (not on PATH)");
     }
 
-    // Builtins only (read, test, echo): no fork before the command. The variable is gone before the command runs.
+    // Builtins only: no fork before the command. Its variables are gone before the command runs, and
+    // functions the environment may define (bash imports them) cannot stand in for the builtins it uses
+    // (unset is a special builtin, which no function overrides). Short, because bash shows the whole
+    // first line in a syntax error there, and ps shows the command line.
     private static String check(long deadlineCentis) {
-        return "read -r deployster_up _ </proc/uptime; [ \"${deployster_up%.*}${deployster_up#*.}\" -lt " + deadlineCentis
-                + " ] || { echo \"deployster: job $DEPLOYSTER_JOB_ID: this command was not started: the lease ran out before it "
-                + "could start (the worker was stalled); the job is stopped as lost\" >&2; exit " + REFUSED + "; }; unset deployster_up; ";
+        return "unset -f read [ echo 2>/dev/null;read -r deployster_up deployster_idle </proc/uptime;"
+                + "[ \"${deployster_up%.*}${deployster_up#*.}\" -lt " + deadlineCentis + " ]||{ echo \"deployster: lease lost: not started\">&2;"
+                + "exit " + REFUSED + ";};unset deployster_up deployster_idle;";
     }
 }

@@ -10,15 +10,15 @@ import java.nio.file.Path;
 
 /**
  * CPU seconds used so far (user plus system) by the parts of a worker's work that share the machine:
- * this JVM (the worker's threads, and the benchmark's), the child processes it has reaped (the jobs'
- * commands: /proc/self/stat's cutime and cstime count a child once it has been waited for), and
- * Redis (INFO cpu). Two samples' difference is what a stretch of work cost each of them.
+ * a JVM (a worker process, or this one), the child processes it has reaped (the jobs' commands:
+ * /proc/PID/stat's cutime and cstime count a child once it has been waited for), and Redis (INFO cpu).
+ * Two samples' difference is what a stretch of work cost each of them.
  *
- * @param jvm this process's own threads
+ * @param jvm the process's own threads
  * @param reapedChildren its children that have ended and been waited for, with their own children
  * @param redis the Redis server's main and background threads
- * @param jvmContextSwitches voluntary and involuntary context switches of this JVM's live threads (each
- *     thread's /proc/self/task/TID/status): mostly one thread handing work to another and waiting
+ * @param jvmContextSwitches voluntary and involuntary context switches of the JVM's live threads (each
+ *     thread's /proc/PID/task/TID/status): mostly one thread handing work to another and waiting
  */
 record CpuTimes(double jvm, double reapedChildren, double redis, long jvmContextSwitches) {
 

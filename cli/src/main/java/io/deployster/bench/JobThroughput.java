@@ -78,9 +78,9 @@ final class JobThroughput implements Scenario {
             double seconds = Math.max(1, end - t0) / 1000.0;
             double rate = n / seconds;
             int spawnCount = Math.max(20, n / 2);
-            CpuTimes beforeSpawns = CpuTimes.take(ProcessHandle.current().pid(), ctx.redis, ticks);
+            CpuTimes beforeSpawns = CpuTimes.take(ctx.redis, ticks);
             double spawns = spawnCeiling(ctx, concurrency, spawnCount, ProcessGroup::start);
-            CpuTimes spawnsUsed = CpuTimes.take(ProcessHandle.current().pid(), ctx.redis, ticks).minus(beforeSpawns);
+            CpuTimes spawnsUsed = CpuTimes.take(ctx.redis, ticks).minus(beforeSpawns);
             double jdkSpawns = spawnCeiling(ctx, concurrency, spawnCount, ProcessGroup::startThroughJdk);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("jobs", n);

@@ -113,15 +113,17 @@ class ChaosTest {
                 lost += state.status() == JobStatus.LOST ? 1 : 0;
             }
             int overlaps = 0;
-            Map<String, List<String>> enteredByProject = new HashMap<>();
+            Map<String, List<String>> entered = new HashMap<>();
+            Map<String, List<String>> enteredInSubmitOrder = new HashMap<>();
             for (int p = 0; p < PROJECTS; p++) {
                 String project = "chaos-" + p;
                 List<Mark> marks = readMarks(dir.resolve(project + ".marks"));
                 overlaps += overlaps(project, marks);
-                enteredByProject.put(project, marks.stream().filter(m -> m.kind().equals("enter")).map(Mark::job).toList());
+                List<String> jobsEntered = marks.stream().filter(m -> m.kind().equals("enter")).map(Mark::job).toList();
+                entered.put(project, jobsEntered);
+                enteredInSubmitOrder.put(project, submitted.get(project).stream().filter(jobsEntered::contains).toList());
             }
-            boolean inOrder = enteredByProject.entrySet().stream()
-                    .allMatch(e -> submitted.get(e.getKey()).stream().filter(e.getValue()::contains).toList().equals(e.getValue()));
+            boolean inOrder = enteredInSubmitOrder.equals(entered);
             System.out.printf("chaos: %d jobs, %d lost, %d stops (%d longer than the fence deadline), %d kills, %d overlaps%n",
                     jobs, lost, stops, longStops, kills, overlaps);
             if (overlaps > 0 || !inOrder) {
@@ -138,10 +140,8 @@ class ChaosTest {
                 }
             }
             assertEquals(0, overlaps, "overlapping jobs of one project");
-            for (int p = 0; p < PROJECTS; p++) {
-                List<String> entered = enteredByProject.get("chaos-" + p);
-                assertEquals(submitted.get("chaos-" + p).stream().filter(entered::contains).toList(), entered,
-                        "jobs of chaos-" + p + " entered in submit order");
+            for (String project : entered.keySet()) {
+                assertEquals(enteredInSubmitOrder.get(project), entered.get(project), "jobs of " + project + " entered in submit order");
             }
         } finally {
             for (WorkerProcess w : workers) {

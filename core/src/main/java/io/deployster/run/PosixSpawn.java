@@ -87,15 +87,17 @@ final class PosixSpawn {
     private final LibC libc;
     /** The attributes every start shares (posix_spawnp only reads them): a new session, no signal blocked. */
     private final Memory attributes = new Memory(OPAQUE_BYTES);
-    private final Memory emptySignalMask = new Memory(OPAQUE_BYTES);
     /** This process's environment as {@code NAME=value} C strings, by name, encoded once. */
     private final Map<String, byte[]> environment = new HashMap<>();
 
     private PosixSpawn(LibC libc) {
         this.libc = libc;
-        int rc = firstError(libc.posix_spawnattr_init(attributes), libc.sigemptyset(emptySignalMask),
-                libc.posix_spawnattr_setsigmask(attributes, emptySignalMask),
-                libc.posix_spawnattr_setflags(attributes, (short) (POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK)));
+        int rc;
+        try (Memory emptySignalMask = new Memory(OPAQUE_BYTES)) { // setsigmask copies it into the attributes
+            rc = firstError(libc.posix_spawnattr_init(attributes), libc.sigemptyset(emptySignalMask),
+                    libc.posix_spawnattr_setsigmask(attributes, emptySignalMask),
+                    libc.posix_spawnattr_setflags(attributes, (short) (POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK)));
+        }
         if (rc != 0) {
             throw new IllegalStateException("posix_spawnattr: error=" + rc + ", " + libc.strerror(rc));
         }
@@ -152,13 +154,7 @@ final class PosixSpawn {
         long argvAt = OPAQUE_BYTES;
         long envpAt = argvAt + (long) (args.size() + 1) * Native.POINTER_SIZE;
         long stringsAt = envpAt + (long) (env.size() + 1) * Native.POINTER_SIZE;
-        long size = stringsAt + DEV_NULL.length + (cd == null ? 0 : cd.length);
-        for (byte[] string : args) {
-            size += string.length;
-        }
-        for (byte[] string : env) {
-            size += string.length;
-        }
+        long size = stringsAt + length(args) + length(env) + DEV_NULL.length + (cd == null ? 0 : cd.length);
         try (Memory block = new Memory(size)) {
             long at = table(block, envpAt, env, table(block, argvAt, args, stringsAt));
             Pointer devNull = string(block, at, DEV_NULL);
@@ -196,6 +192,14 @@ final class PosixSpawn {
         }
         block.setPointer(table + (long) strings.size() * Native.POINTER_SIZE, null);
         return at;
+    }
+
+    private static long length(List<byte[]> strings) {
+        long length = 0;
+        for (byte[] string : strings) {
+            length += string.length;
+        }
+        return length;
     }
 
     private static Pointer string(Memory block, long at, byte[] string) {

@@ -1,5 +1,6 @@
 package io.deployster.cli;
 
+import java.time.ZoneId;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -11,16 +12,15 @@ final class Logging {
     private Logging() {
     }
 
+    /** Operators who set java.util.logging.SimpleFormatter.format get SimpleFormatter with their pattern. */
     static void configure() {
-        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %5$s%6$s%n");
-        }
         Logger root = Logger.getLogger("");
         for (Handler h : root.getHandlers()) {
             root.removeHandler(h);
         }
         ConsoleHandler handler = new ConsoleHandler();
-        handler.setFormatter(new SimpleFormatter());
+        handler.setFormatter(System.getProperty("java.util.logging.SimpleFormatter.format") == null
+                ? new LineFormatter(ZoneId.systemDefault()) : new SimpleFormatter());
         handler.setLevel(Level.ALL);
         root.addHandler(handler);
         setLevel(Level.WARNING);

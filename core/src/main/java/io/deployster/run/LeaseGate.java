@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Makes a job's process check, as its first act, that the job's lease still counts as held, and exit
@@ -13,43 +12,28 @@ import java.util.concurrent.TimeUnit;
  * just after it starts a process; a worker stopped (SIGSTOP, a long pause) between that first check and
  * the start would otherwise start a command after the lease had run out, and the command could write
  * before the second check killed it. The check needs no process of its own: the shell that runs the
- * command reads /proc/uptime (proc(5); the clock the lease watchdog counts in) with builtins only.
- *
- * <p>The deadline is the worker's {@code System.nanoTime()} deadline moved to /proc/uptime's clock
- * (boot time, which also counts a suspended machine) with an offset measured once. The offset is read
- * at /proc/uptime's 1/100 s resolution, rounded down, and a suspend only moves the boot clock ahead,
- * so both errors make the gate close early, never late.
+ * command reads /proc/uptime with builtins only: the deadline is on the {@link BootClock}, which closes
+ * the gate early, never late.
  */
 public final class LeaseGate {
     /** The exit code of a process the gate refused to run: the shell's "command could not run" range. */
     public static final int REFUSED = 125;
-    private static final Path UPTIME = Path.of("/proc/uptime");
     private static final String SHELL = "/bin/sh";
-    private static final long CENTIS = TimeUnit.MILLISECONDS.toNanos(10);
 
-    /** /proc/uptime minus System.nanoTime(), in ns; null where /proc/uptime cannot be read (no gate). */
-    private final Long uptimeMinusNanoTime;
+    /** null where /proc/uptime cannot be read: no gate */
+    private final BootClock clock;
 
-    private LeaseGate(Long uptimeMinusNanoTime) {
-        this.uptimeMinusNanoTime = uptimeMinusNanoTime;
+    private LeaseGate(BootClock clock) {
+        this.clock = clock;
     }
 
     /** A gate on this host's clocks; where /proc/uptime is missing (not Linux) processes start ungated. */
     public static LeaseGate measure() {
         try {
-            long before = System.nanoTime();
-            String text = Files.readString(UPTIME);
-            return new LeaseGate(uptimeNanos(text) - before);
-        } catch (IOException | RuntimeException e) {
+            return new LeaseGate(BootClock.measure());
+        } catch (IOException e) {
             return new LeaseGate(null);
         }
-    }
-
-    // "SECONDS.CC IDLE" (proc(5)): seconds since boot with two decimals
-    static long uptimeNanos(String procUptime) {
-        String up = procUptime.trim().split("\\s+")[0];
-        int dot = up.indexOf('.');
-        return (Long.parseLong(up.substring(0, dot)) * 100 + Long.parseLong(up.substring(dot + 1))) * CENTIS;
     }
 
     /**
@@ -61,10 +45,10 @@ public final class LeaseGate {
      * @throws IOException when the program is not found on PATH
      */
     public List<String> argv(List<String> argv, long heldUntil) throws IOException {
-        if (uptimeMinusNanoTime == null) {
+        if (clock == null) {
             return argv;
         }
-        String check = check(Math.floorDiv(heldUntil + uptimeMinusNanoTime, CENTIS));
+        String check = check(clock.centis(heldUntil));
         if (argv.size() == 3 && argv.get(0).equals(SHELL) && argv.get(1).equals("-c")) {
             return List.of(SHELL, "-c", check + argv.get(2));
         }

@@ -24,13 +24,15 @@ public final class LeaseWatchdog implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LeaseWatchdog.class.getName());
 
     private final String script;
+    private final BootClock clock;
     private final Consumer<String> onFenced;
     private Process process;
     private OutputStream toWatchdog;
     private boolean closing;
 
-    private LeaseWatchdog(String script, Consumer<String> onFenced) {
+    private LeaseWatchdog(String script, BootClock clock, Consumer<String> onFenced) {
         this.script = script;
+        this.clock = clock;
         this.onFenced = onFenced;
     }
 
@@ -38,15 +40,15 @@ public final class LeaseWatchdog implements AutoCloseable {
      * Starts the watchdog.
      *
      * @param onFenced called with a job id each time the watchdog killed that job's processes
-     * @throws UncheckedIOException when bash cannot be started
+     * @throws UncheckedIOException when bash cannot be started or /proc/uptime cannot be read
      */
     public static LeaseWatchdog start(Consumer<String> onFenced) {
         try {
-            LeaseWatchdog watchdog = new LeaseWatchdog(script(), onFenced);
+            LeaseWatchdog watchdog = new LeaseWatchdog(script(), BootClock.measure(), onFenced);
             watchdog.spawn();
             return watchdog;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the lease watchdog (bash): " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot start the lease watchdog (bash, reading /proc/uptime): " + e.getMessage(), e);
         }
     }
 
@@ -92,12 +94,12 @@ public final class LeaseWatchdog implements AutoCloseable {
     }
 
     /**
-     * Job {@code jobId}'s lease holds {@code millis} more ms; {@code sessions} are its commands' session
-     * (and process group) ids so far.
+     * Job {@code jobId}'s lease holds until {@code heldUntil} (a System.nanoTime() value); {@code sessions}
+     * are its commands' session (and process group) ids so far.
      */
-    public void lease(String jobId, List<Long> sessions, long millis) {
+    public void lease(String jobId, List<Long> sessions, long heldUntil) {
         String sids = sessions.isEmpty() ? "0" : sessions.stream().map(String::valueOf).collect(Collectors.joining(","));
-        send("lease " + jobId + " " + sids + " " + Math.max(0, millis));
+        send("lease " + jobId + " " + sids + " " + clock.centis(heldUntil));
     }
 
     /** Job {@code jobId} ended: its processes are gone, nothing to guard. */

@@ -78,14 +78,14 @@ final class LeaseKeeper {
     void add(JobExecution execution, long sentAt) {
         Held h = new Held(execution, sentAt, holdNanos);
         held.put(execution.id(), h);
-        watchdog.lease(execution.id(), execution.sessions(), TimeUnit.NANOSECONDS.toMillis(h.validUntil - System.nanoTime()));
+        watchdog.lease(execution.id(), execution.sessions(), h.validUntil);
     }
 
     /** The job started a command: the watchdog must know its session at once, not at the next renewal. */
     void sessionsChanged(JobExecution execution) {
         Held h = held.get(execution.id());
         if (h != null && !h.fenced) {
-            watchdog.lease(execution.id(), execution.sessions(), TimeUnit.NANOSECONDS.toMillis(h.validUntil - System.nanoTime()));
+            watchdog.lease(execution.id(), execution.sessions(), h.validUntil);
         }
     }
 
@@ -170,8 +170,7 @@ final class LeaseKeeper {
                 case HELD, RETAKEN -> {
                     h.lastRenewed = sentAt;
                     h.validUntil = sentAt + holdNanos;
-                    watchdog.lease(h.execution.id(), h.execution.sessions(),
-                            TimeUnit.NANOSECONDS.toMillis(h.validUntil - System.nanoTime()));
+                    watchdog.lease(h.execution.id(), h.execution.sessions(), h.validUntil);
                     if (r.lease() == JobQueue.LeaseState.RETAKEN) {
                         LOG.log(Level.WARNING, "job {0} of project {1}: its lock had lapsed at Redis (a restart or failover that lost it?) "
                                 + "and no other job was granted it since: taken again", h.execution.id(), h.execution.project());

@@ -2,25 +2,36 @@
 # the worker's JVM, so it still acts while the worker is stopped (SIGSTOP, a long GC pause) or dead.
 #
 # stdin, from the worker: messages, each a 6-digit decimal length then that many bytes (a line):
-#   lease JOB SIDS MILLIS   JOB's lease holds for MILLIS more ms; SIDS are its commands' session (and
-#                           process group) ids, comma-separated, 0 when none started yet
+#   lease JOB SIDS UNTIL    JOB's lease holds until UNTIL, in 1/100 s since boot (/proc/uptime's clock);
+#                           SIDS are its commands' session (and process group) ids, comma-separated, 0
+#                           when none started yet
 #   end JOB                 JOB ended: forget it
-# The length lets bash read a message in two or three read() calls: reading up to a newline, or with a
-# timeout, it reads a pipe one byte per call and blocks signals around each byte (about 0.25 ms of CPU
-# per line, against 0.08 ms per message read this way; bench job-throughput shows it per job).
+# The length lets bash read a message in two read() calls: reading up to a newline, or with a timeout,
+# it reads a pipe one byte per call and blocks signals around each byte.
 # stdout, to the worker:
 #   fenced JOB              JOB's lease ran out before the next 'lease' message: its processes were killed
 #
 # When stdin closes (the worker died) every job still known is fenced at once.
+#
+# A deadline is a time, not a duration, so a message may be read late without moving it. While messages
+# keep coming, the script takes them every POLL_CENTIS, all at once, and wakes in between only for a
+# deadline: waking for each one cost about 0.1 ms of CPU, a few times per job (bench job-throughput).
+# Before it fences, it takes every message waiting, so a renewal the worker sent in time counts.
 set -u
 trap '' PIPE # reporting to a worker that died must not end the script before it has killed every job
 declare -A deadline=() sessions=()
 now=0
+POLL_CENTIS=5
+exec {pause}<> <(:) # a pipe nobody writes to: a read of it with a timeout is a sleep without a process
 
-tick() { # sets now: ms since boot (monotonic, unlike the wall clock)
+tick() { # sets now: 1/100 s since boot (monotonic, unlike the wall clock)
   local up rest
   read -r up rest < /proc/uptime
-  now=$(( 10#${up/./} * 10 ))
+  now=$(( 10#${up/./} ))
+}
+
+seconds() { # CENTIS: as read -t takes it
+  printf -v timeout '%d.%02d' $(( $1 / 100 )) $(( $1 % 100 ))
 }
 
 kill_all() { # SIDS JOB...: KILL every process in the sessions or process groups SIDS (comma-separated), or
@@ -61,13 +72,35 @@ fence() { # ROUNDS JOB...: kill the JOBs' processes together, looking again ROUN
   done
 }
 
-tick
-next=0 # the earliest deadline, 0 when none; it may be early (that job ended or was renewed): then look again
+next=0  # the earliest deadline, 0 when none; it may be early (that job ended or was renewed): then look again
+first="" # the first digit of a message's length, read while waiting for input
 while true; do
+  taken=0
+  while [ -n "$first" ] || read -r -t 0; do # a message waiting, or the end of input
+    if [ -n "$first" ]; then
+      read -r -N 5 length || break 2
+      length=$first$length first=""
+    else
+      read -r -N 6 length || break 2
+    fi
+    read -r -N "$(( 10#$length ))" message || break 2
+    taken=1
+    set -f; set -- $message; set +f # its words, never globbed
+    case "${1:-}" in
+      lease)
+        if [ $# -eq 4 ]; then
+          deadline[$2]=$4 sessions[$2]=$3
+          (( !next || $4 < next )) && next=$4
+        fi ;;
+      end) [ $# -eq 2 ] && unset "deadline[$2]" "sessions[$2]" ;;
+    esac
+  done
+  tick
   if (( next && next <= now )); then
     next=0 due=()
     for job in "${!deadline[@]}"; do
-      if (( deadline[$job] <= now )); then
+      # with the due ones, those whose deadline comes while the sweep runs (its three looks take 0.3 s)
+      if (( deadline[$job] <= now + 30 )); then
         due+=("$job")
       elif (( !next || deadline[$job] < next )); then
         next=${deadline[$job]}
@@ -75,39 +108,25 @@ while true; do
     done
     if (( ${#due[@]} )); then
       fence 3 "${due[@]}"
-      tick
-      continue # fencing took time: other deadlines may have come
+      continue # fencing took time: messages and other deadlines may have come
     fi
   fi
-  wait_ms=3600000
-  (( next )) && wait_ms=$(( next - now ))
-  (( wait_ms < 1 )) && wait_ms=1
-  printf -v timeout '%d.%03d' $(( wait_ms / 1000 )) $(( wait_ms % 1000 ))
-  # Only the first byte waits with a timeout; the worker writes each message whole, so the rest is
-  # there. A byte that arrives as the timeout fires is returned with the timeout's status: it counts.
-  digit=""
-  read -r -N 1 -t "$timeout" digit
-  status=$?
-  if [ -n "$digit" ]; then
-    while true; do
-      read -r -N 5 digits && read -r -N "$(( 10#$digit$digits ))" message || break 2
-      tick
-      set -f; set -- $message; set +f # its words, never globbed
-      case "${1:-}" in
-        lease)
-          if [ $# -eq 4 ]; then
-            deadline[$2]=$(( now + $4 )) sessions[$2]=$3
-            (( !next || deadline[$2] < next )) && next=${deadline[$2]}
-          fi ;;
-        end) [ $# -eq 2 ] && unset "deadline[$2]" "sessions[$2]" ;;
-      esac
-      # more messages waiting: take them before looking at the deadlines again
-      read -r -t 0 && read -r -N 1 digit || break
-    done
-  elif [ "$status" -le 128 ]; then
-    break # end of input: the worker died
+  wait=360000
+  (( next )) && wait=$(( next - now ))
+  if (( taken )); then
+    # messages are coming: let the next ones gather, waking only for a deadline
+    (( wait > POLL_CENTIS )) && wait=$POLL_CENTIS
+    seconds "$wait"
+    read -r -t "$timeout" -u "$pause" _
   else
-    tick
+    # quiet: wait for a message or a deadline. A byte that arrives as the timeout fires is returned
+    # with the timeout's status: it counts.
+    seconds "$wait"
+    read -r -N 1 -t "$timeout" first
+    status=$?
+    if [ -z "$first" ] && [ "$status" -le 128 ]; then
+      break # end of input: the worker died
+    fi
   fi
 done
 # the worker died: a command it was starting may still come up, so look for a whole second

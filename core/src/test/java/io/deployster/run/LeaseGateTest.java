@@ -79,6 +79,6 @@ class LeaseGateTest {
 
     @Test
     void procUptimeIsReadToTheHundredthOfASecond() {
-        assertEquals(12_345_670_000_000L, LeaseGate.uptimeNanos("12345.67 24000.01\n"));
+        assertEquals(12_345_670_000_000L, BootClock.uptimeNanos("12345.67 24000.01\n"));
     }
 }

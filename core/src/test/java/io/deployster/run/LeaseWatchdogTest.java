@@ -37,7 +37,7 @@ class LeaseWatchdogTest {
     @Test
     void aLeaseThatRunsOutKillsTheJobsSessionAndSaysSo() throws Exception {
         Process job = sleeper();
-        watchdog.lease("job-a", List.of(job.pid()), 200);
+        watchdog.lease("job-a", List.of(job.pid()), in(200));
         Await.until("the watchdog to kill job-a's process", Duration.ofSeconds(10), () -> !job.isAlive());
         Await.until("the watchdog to report job-a fenced", Duration.ofSeconds(10), () -> fenced.contains("job-a"));
     }
@@ -48,26 +48,26 @@ class LeaseWatchdogTest {
         Process ended = sleeper();
         Process lapsing = sleeper();
         long watchdogPid = watchdog.pid();
-        watchdog.lease("renewed", List.of(renewed.pid()), 400);
-        watchdog.lease("ended", List.of(ended.pid()), 200);
+        watchdog.lease("renewed", List.of(renewed.pid()), in(400));
+        watchdog.lease("ended", List.of(ended.pid()), in(200));
         watchdog.end("ended");
         // many messages in a row, as a busy worker sends them: each must be read whole, none merged
         for (int i = 0; i < 2_000; i++) {
-            watchdog.lease("short-" + i, List.of(), 60_000);
+            watchdog.lease("short-" + i, List.of(), in(60_000));
             watchdog.end("short-" + i);
         }
         // jobs that end a few ms after they start leave the watchdog waiting for deadlines that come just
         // as the next messages arrive: a byte read as a wait times out must not be lost
         for (int i = 0; i < 300; i++) {
-            watchdog.lease("brief-" + i, List.of(), 1 + i % 4);
+            watchdog.lease("brief-" + i, List.of(), in(1 + i % 4));
             watchdog.end("brief-" + i);
-            watchdog.lease("renewed", List.of(renewed.pid()), 400);
+            watchdog.lease("renewed", List.of(renewed.pid()), in(400));
             Thread.sleep(1 + i % 3);
         }
-        watchdog.lease("lapsing", List.of(lapsing.pid()), 1_500);
+        watchdog.lease("lapsing", List.of(lapsing.pid()), in(1_500));
         long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (lapsing.isAlive() && System.nanoTime() < until) {
-            watchdog.lease("renewed", List.of(renewed.pid()), 400);
+            watchdog.lease("renewed", List.of(renewed.pid()), in(400));
             Thread.sleep(50);
         }
         Await.until("the watchdog to kill the lapsed job's process", Duration.ofSeconds(10), () -> !lapsing.isAlive());
@@ -88,7 +88,7 @@ class LeaseWatchdogTest {
         }
         Process last = sleeper();
         sessions.add(last.pid());
-        watchdog.lease("many", sessions, 200);
+        watchdog.lease("many", sessions, in(200));
         Await.until("the watchdog to kill the last command's process", Duration.ofSeconds(10), () -> !last.isAlive());
         Await.until("the report", Duration.ofSeconds(10), () -> fenced.contains("many"));
     }
@@ -102,7 +102,7 @@ class LeaseWatchdogTest {
         List<Process> jobs = List.of(sleeper(), sleeper(), sleeper());
         try (var toWatchdog = watchdogAlone.getOutputStream()) {
             for (int i = 0; i < jobs.size(); i++) {
-                toWatchdog.write(LeaseWatchdog.message("lease job-" + i + " " + jobs.get(i).pid() + " 60000"));
+                toWatchdog.write(LeaseWatchdog.message("lease job-" + i + " " + jobs.get(i).pid() + " " + BootClock.measure().centis(in(60_000))));
             }
             toWatchdog.flush();
             watchdogAlone.getInputStream().close();
@@ -125,12 +125,17 @@ class LeaseWatchdogTest {
                 jobs.add(sleeper());
             }
             for (int i = 0; i < jobs.size(); i++) {
-                together.lease("together-" + i, List.of(jobs.get(i).pid()), 300);
+                together.lease("together-" + i, List.of(jobs.get(i).pid()), in(300));
             }
             Await.until("the first report", Duration.ofSeconds(20), () -> !allDeadAtFirstReport.isEmpty());
             // one after another, each kill takes three looks 100 ms apart, and the last jobs outlive their locks
             assertEquals(List.of(true), allDeadAtFirstReport, "jobs whose leases ran out together must be killed in one sweep");
         }
+    }
+
+    // A System.nanoTime() value, millis from now
+    private static long in(long millis) {
+        return System.nanoTime() + millis * 1_000_000;
     }
 
     // Killed: gone, or a zombie its parent (this JVM) has not collected yet.

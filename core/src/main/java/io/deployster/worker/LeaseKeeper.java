@@ -29,6 +29,13 @@ import java.util.concurrent.TimeUnit;
 final class LeaseKeeper {
     private static final System.Logger LOG = System.getLogger(LeaseKeeper.class.getName());
 
+    /**
+     * How much earlier than a job's deadline its lease watchdog may kill it: deadlines reach it in 1/100 s
+     * steps of a clock whose offset is read to 1/100 s, both rounded down, and it sweeps deadlines due
+     * within 0.1 s together (lease-watchdog.sh).
+     */
+    static final long WATCHDOG_EARLY = TimeUnit.MILLISECONDS.toNanos(150);
+
     private final JobQueue queue;
     private final LeaseWatchdog watchdog;
     private final LeaseGate gate;
@@ -115,10 +122,12 @@ final class LeaseKeeper {
     /**
      * Why the job's lease counts as lost now, or null while it holds. Asked when the job ended: a lost
      * lease means its processes may have been killed by the watchdog, whatever their exit code says.
+     * The watchdog may kill up to {@link #WATCHDOG_EARLY} before the deadline, so from then on it counts
+     * as lost here too.
      */
     String lapsedReason(String id) {
         Held h = held.get(id);
-        if (h == null || System.nanoTime() < h.validUntil) {
+        if (h == null || System.nanoTime() < h.validUntil - WATCHDOG_EARLY) {
             return null;
         }
         return notRenewed(h, System.nanoTime());

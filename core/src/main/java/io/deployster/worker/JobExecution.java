@@ -40,7 +40,6 @@ final class JobExecution implements Runnable {
     private volatile boolean processesGone;
     private volatile boolean recorded;
     private final WorkerEvents events;
-    private final OutputFiles outputFiles;
     private final Path outputFile;
     private String outputsJson;
 
@@ -55,8 +54,7 @@ final class JobExecution implements Runnable {
         this.log = new LogWriter(context.redis(), queue.keys(), id, start.startedEntry(), queue.settings().logMaxLen(), LOG_BUFFER,
                 context.threads(), events);
         this.processes = new JobProcesses(id, context.subreaper(), () -> leases.sessionsChanged(this));
-        this.outputFiles = context.outputs();
-        this.outputFile = outputFile(outputFiles, id);
+        this.outputFile = outputFile(context.outputs(), id);
         this.runner = new JobRunner(id, spec, secrets, log, new LineReader(context.options().maxLineBytes()),
                 context.options().killGrace().toMillis(), processes, fencingToken, leases.guard(id), outputFile, context.threads());
     }
@@ -141,7 +139,7 @@ final class JobExecution implements Runnable {
     // A file for the job's key=value outputs (docs/workflows.md); without one the job simply has none.
     private static Path outputFile(OutputFiles outputs, String id) {
         try {
-            return outputs.take();
+            return outputs.create(id);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "job {0}: no file for its outputs ({1}: {2}); DEPLOYSTER_OUTPUT is not set", id,
                     e.getClass().getSimpleName(), e.getMessage());
@@ -155,7 +153,7 @@ final class JobExecution implements Runnable {
             return;
         }
         try {
-            Outputs.Read read = outputFiles.readAndGiveBack(outputFile);
+            Outputs.Read read = Outputs.readAndDelete(outputFile);
             if (read.problem() != null) {
                 LOG.log(Level.WARNING, "job {0} of project {1}: {2}", id, spec.project(), read.problem());
             }

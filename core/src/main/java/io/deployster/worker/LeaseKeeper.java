@@ -34,7 +34,7 @@ final class LeaseKeeper {
      * steps of a clock whose offset is read to 1/100 s, both rounded down, and it sweeps deadlines due
      * within 0.1 s together (lease-watchdog.sh).
      */
-    static final long WATCHDOG_EARLY = TimeUnit.MILLISECONDS.toNanos(150);
+    private static final long WATCHDOG_EARLY = TimeUnit.MILLISECONDS.toNanos(150);
 
     private final JobQueue queue;
     private final LeaseWatchdog watchdog;

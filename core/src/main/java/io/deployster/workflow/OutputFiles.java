@@ -1,5 +1,6 @@
 package io.deployster.workflow;
 
+import io.deployster.job.JobIds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -9,19 +10,15 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Deque;
-import java.util.Map;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
  * The private directory (mode 0700, made once per worker, and again if a job removes or replaces it)
- * holding its jobs' {@code $DEPLOYSTER_OUTPUT} files. A file a job gave back as it got it (empty, mode
- * 0600, one link, a regular file) goes to the next job: on ext4 making and removing a file per job cost
- * about 65 µs of CPU (allocating an inode), looking at one about 3 (bench job-throughput). A file is
- * given back only once every process of its job is gone, so no job writes to another's.
+ * holding its jobs' {@code $DEPLOYSTER_OUTPUT} files. Each is named after its job, whose id is unique, so
+ * making one is a look at the directory and a create: a temporary file with a random name cost a secure
+ * random number per job.
  */
 public final class OutputFiles implements AutoCloseable {
     private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
@@ -32,11 +29,11 @@ public final class OutputFiles implements AutoCloseable {
     private static final String PREFIX = "deployster-outputs-";
 
     private final Path dir;
-    private final Deque<Path> spare = new ConcurrentLinkedDeque<>();
-    private final AtomicLong made = new AtomicLong();
+    private final UserPrincipal owner;
 
-    private OutputFiles(Path dir) {
+    private OutputFiles(Path dir) throws IOException {
         this.dir = dir;
+        this.owner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS);
     }
 
     /**
@@ -78,76 +75,38 @@ public final class OutputFiles implements AutoCloseable {
     }
 
     /**
-     * An empty private file (mode 0600) for a job to write its outputs to; read it with {@link #readAndGiveBack}.
+     * A new empty private file (mode 0600) for job {@code jobId} to write its outputs to; read it with
+     * {@link Outputs#readAndDelete}.
      *
-     * @throws IOException when no file can be made
+     * @throws IllegalArgumentException when {@code jobId} is not a job id ({@link JobIds})
+     * @throws IOException when the file cannot be made
      */
-    public Path take() throws IOException {
-        if (keepPrivate()) {
-            spare.clear(); // the directory is new: its files went with the old one
-        }
-        for (Path file = spare.poll(); file != null; file = spare.poll()) {
-            if (asMade(file)) {
-                return file;
-            }
-            Outputs.delete(file); // a job that still ran here could not have touched it: yet it was changed
-        }
-        return Files.createFile(dir.resolve("job-" + made.incrementAndGet() + ".env"), PRIVATE_FILE);
-    }
-
-    /**
-     * What the job wrote to {@code file} (from {@link #take}); the file is kept for the next job if the job
-     * left it as it got it, and removed otherwise. Call once every process of the job is gone.
-     *
-     * @throws IOException when it cannot be read or removed
-     */
-    public Outputs.Read readAndGiveBack(Path file) throws IOException {
-        Outputs.Read read;
-        try {
-            read = Outputs.read(file);
-        } catch (IOException | RuntimeException e) {
-            Outputs.delete(file);
-            throw e;
-        }
-        if (asMade(file)) {
-            spare.push(file);
-        } else {
-            Outputs.delete(file);
-        }
-        return read;
-    }
-
-    // Empty, private, a regular file of its own (a hard link elsewhere would let a later job's outputs out).
-    private static boolean asMade(Path file) {
-        try {
-            Map<String, Object> a = Files.readAttributes(file, "unix:size,mode,nlink,isRegularFile", LinkOption.NOFOLLOW_LINKS);
-            return Boolean.TRUE.equals(a.get("isRegularFile")) && ((Long) a.get("size")) == 0 && ((Integer) a.get("nlink")) == 1
-                    && (((Integer) a.get("mode")) & 07777) == 0600;
-        } catch (IOException e) {
-            return false;
-        }
+    public Path create(String jobId) throws IOException {
+        Path file = dir.resolve(JobIds.check(jobId) + ".env"); // an id holds no '/': the file stays in dir
+        keepPrivate();
+        return Files.createFile(file, PRIVATE_FILE);
     }
 
     // The directory as it was made, whatever a job did to it: a cleaner of old temporary files or a job may
-    // have removed it, put a file or a link (which would lead the files elsewhere) in its place, or opened
-    // its mode. One lstat per job. Returns true when the directory was made again.
-    private boolean keepPrivate() throws IOException {
+    // have removed it, put a file or a link (which would lead the files elsewhere) in its place, opened
+    // its mode, or given it to another user. One lstat per job.
+    private void keepPrivate() throws IOException {
         PosixFileAttributes attributes;
         try {
             attributes = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
             Files.createDirectory(dir, PRIVATE_DIRECTORY);
-            return true;
+            return;
         }
         if (!attributes.isDirectory()) {
             Files.delete(dir); // a file or a link: the link itself, never what it points to
             Files.createDirectory(dir, PRIVATE_DIRECTORY);
-            return true;
-        }
-        if (!attributes.permissions().equals(PRIVATE)) {
+        } else if (!attributes.owner().equals(owner)) {
+            Outputs.delete(dir); // given to another user, who may have put files of their own in it
+            Files.createDirectory(dir, PRIVATE_DIRECTORY);
+        } else if (!attributes.permissions().equals(PRIVATE)) {
             Files.setPosixFilePermissions(dir, PRIVATE);
         }
-        return false;
     }
 
     /** Removes the directory and whatever is left in it. */

@@ -38,38 +38,42 @@ public final class Outputs {
     }
 
     /**
-     * Reads the file. An absent file has no outputs. Only a regular file is read (not a link, a
+     * Reads and deletes the file. An absent file has no outputs. Only a regular file is read (not a link, a
      * directory or a FIFO, whose open would wait for a writer forever), and of it only the lines that end
      * within its first {@value #MAX_BYTES} bytes.
      *
-     * @throws IOException when it cannot be read
+     * @throws IOException when it cannot be read or deleted
      */
-    public static Read read(Path file) throws IOException {
-        BasicFileAttributes attributes;
+    public static Read readAndDelete(Path file) throws IOException {
         try {
-            attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            return new Read(Map.of(), null);
+            BasicFileAttributes attributes;
+            try {
+                attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                return new Read(Map.of(), null);
+            }
+            if (!attributes.isRegularFile()) {
+                return new Read(Map.of(), "$DEPLOYSTER_OUTPUT was replaced by " + kind(attributes) + ", not a regular file: no outputs were read");
+            }
+            if (attributes.size() == 0) {
+                return new Read(Map.of(), null); // most jobs write no outputs: no need to open the file
+            }
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+                bytes = in.readNBytes(MAX_BYTES + 1);
+            }
+            if (bytes.length <= MAX_BYTES) {
+                return new Read(parse(new String(bytes, StandardCharsets.UTF_8)), null);
+            }
+            int end = MAX_BYTES;
+            while (end > 0 && bytes[end - 1] != '\n') {
+                end--;
+            }
+            return new Read(parse(new String(bytes, 0, end, StandardCharsets.UTF_8)), "$DEPLOYSTER_OUTPUT holds more than "
+                    + MAX_BYTES / 1024 + " KiB: only the lines within its first " + MAX_BYTES / 1024 + " KiB were read");
+        } finally {
+            delete(file);
         }
-        if (!attributes.isRegularFile()) {
-            return new Read(Map.of(), "$DEPLOYSTER_OUTPUT was replaced by " + kind(attributes) + ", not a regular file: no outputs were read");
-        }
-        if (attributes.size() == 0) {
-            return new Read(Map.of(), null); // most jobs write no outputs: no need to open the file
-        }
-        byte[] bytes;
-        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-            bytes = in.readNBytes(MAX_BYTES + 1);
-        }
-        if (bytes.length <= MAX_BYTES) {
-            return new Read(parse(new String(bytes, StandardCharsets.UTF_8)), null);
-        }
-        int end = MAX_BYTES;
-        while (end > 0 && bytes[end - 1] != '\n') {
-            end--;
-        }
-        return new Read(parse(new String(bytes, 0, end, StandardCharsets.UTF_8)), "$DEPLOYSTER_OUTPUT holds more than "
-                + MAX_BYTES / 1024 + " KiB: only the lines within its first " + MAX_BYTES / 1024 + " KiB were read");
     }
 
     private static String kind(BasicFileAttributes attributes) {

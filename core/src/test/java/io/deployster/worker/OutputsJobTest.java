@@ -3,6 +3,7 @@ package io.deployster.worker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.deployster.job.JobSpec;
 import io.deployster.job.JobStatus;
@@ -84,6 +85,14 @@ class OutputsJobTest {
         try (var left = Files.list(elsewhere)) {
             assertEquals(0, left.count(), "no job's file may be made where a link in the directory's place points");
         }
+    }
+
+    @Test
+    void theDirectoryGivenToAnotherUserIsMadeAgainTheWorkersOwn() {
+        assumeTrue("root".equals(System.getProperty("user.name")), "only root can give a directory away");
+        run("chown nobody \"$(dirname \"$DEPLOYSTER_OUTPUT\")\"");
+        String id = run("test \"$(stat -c %U:%a \"$(dirname \"$DEPLOYSTER_OUTPUT\")\")\" = \"$(id -un):700\"", "echo c=3 >> \"$DEPLOYSTER_OUTPUT\"");
+        assertEquals("{\"c\":\"3\"}", outputs(id), "another user could have put a file of theirs in the job's place");
     }
 
     @Test

@@ -40,7 +40,7 @@ public final class LeaseWatchdog implements AutoCloseable {
      * Starts the watchdog.
      *
      * @param onFenced called with a job id each time the watchdog killed that job's processes
-     * @throws UncheckedIOException when bash cannot be started or /proc/uptime cannot be read
+     * @throws UncheckedIOException when bash or setsid(1) cannot be started or /proc/uptime cannot be read
      */
     public static LeaseWatchdog start(Consumer<String> onFenced) {
         try {
@@ -48,12 +48,15 @@ public final class LeaseWatchdog implements AutoCloseable {
             watchdog.spawn();
             return watchdog;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the lease watchdog (bash, reading /proc/uptime): " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot start the lease watchdog (setsid and bash, reading /proc/uptime): " + e.getMessage(), e);
         }
     }
 
     private synchronized void spawn() throws IOException {
-        ProcessBuilder builder = new ProcessBuilder("bash", "-c", script, "deployster-lease-watchdog")
+        // in a session of its own: a stop of the worker's process group (Ctrl-Z in its terminal, kill -STOP
+        // -PGID) must not stop the watchdog with it. setsid(1) forks only for a group leader, which a child
+        // of the JVM is not: the process started is the watchdog.
+        ProcessBuilder builder = new ProcessBuilder("setsid", "bash", "-c", script, "deployster-lease-watchdog")
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         builder.environment().put("LC_ALL", "C"); // bash's read -N counts bytes, as the length prefix does
         Process p = builder.start();

@@ -137,7 +137,7 @@ final class LeaseKeeper {
     void watchdogFenced(String id) {
         Held h = held.get(id);
         if (h != null) {
-            fence(h, "the lease watchdog killed the job's processes: " + notRenewed(h, System.nanoTime()));
+            fence(h, "the lease watchdog killed whatever of the job was still running: " + notRenewed(h, System.nanoTime()));
         }
     }
 

@@ -68,7 +68,7 @@ fence() { # ROUNDS JOB...: kill the JOBs' processes together, looking again ROUN
   done
   for job in "$@"; do
     unset "deadline[$job]" "sessions[$job]"
-    echo "fenced $job" # to a worker that is gone this fails (SIGPIPE is ignored above): the others are still killed
+    echo "fenced $job" 2>/dev/null # to a worker that is gone this fails (SIGPIPE is ignored above): the others are still killed
   done
 }
 

@@ -81,6 +81,18 @@ class LeaseWatchdogTest {
     }
 
     @Test
+    void theWatchdogRunsInASessionOfItsOwnSoAStopOfTheWorkersGroupLeavesItRunning() throws Exception {
+        ProcessTable.Proc worker = ProcessTable.read(List.of(ProcessHandle.current().pid())).iterator().next();
+        ProcessTable.Proc dog = ProcessTable.read(List.of(watchdog.pid())).iterator().next();
+
+        assertEquals(dog.pid(), dog.session(), "the watchdog leads its own session");
+        assertTrue(dog.pgrp() != worker.pgrp() && dog.session() != worker.session(), "Ctrl-Z in the worker's terminal stops its group");
+        Process job = sleeper();
+        watchdog.lease("own-session", List.of(job.pid()), in(200));
+        Await.until("the watchdog started with setsid to still kill", Duration.ofSeconds(10), () -> !job.isAlive());
+    }
+
+    @Test
     void aJobWithManyCommandsHasEverySessionKilled() throws Exception {
         List<Long> sessions = new ArrayList<>();
         for (long fake = 4_000_000; sessions.size() < 450; fake++) {

@@ -3,6 +3,7 @@ package io.deployster.run;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ final class ProcessTable {
     private static final Path PROC = Path.of("/proc");
     private static final long EXEC_MILLIS = 100;
     private static final int ENVIRON_READ = 128 * 1024;
+    private static final int SETTLED_READS = 2;
 
     /**
      * One process: ids from proc(5) fields 1 and 4-6, state (field 3: 'Z' is a zombie, already dead),
@@ -106,25 +108,35 @@ final class ProcessTable {
      * it does not, has ended, or belongs to a user whose environment this process may not read.
      * A process in the middle of an exec shows an empty environment, or none ("No such process"), for a
      * moment (its new image's is not set up yet: 9 % of reads during a chain of execs here), or the part
-     * read before the exec, so the environment is read in one go, and while the process runs an empty one is
-     * looked at again for up to {@value #EXEC_MILLIS} ms before it counts; only a process that
-     * really has no environment (env -i), or one this user may not read, waits that long.
+     * read before the exec. So the environment is read in one go, and an empty one counts only when the
+     * image was the same before and after two reads 1 ms apart (up to {@value #EXEC_MILLIS} ms): a process
+     * that dropped its environment (env -i) costs about 2 ms.
      */
     static boolean environmentHas(long pid, String entry) {
-        Path environ = PROC.resolve(Long.toString(pid)).resolve("environ");
+        Path dir = PROC.resolve(Long.toString(pid));
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EXEC_MILLIS);
+        int settled = 0;
         while (true) {
+            Long before = envStart(dir.resolve("stat"));
+            if (before == null) {
+                return false;
+            }
             byte[] env;
             try {
-                env = readAtOnce(environ);
+                env = readAtOnce(dir.resolve("environ"));
+            } catch (AccessDeniedException e) {
+                return false; // another user's
             } catch (IOException e) {
-                env = new byte[0]; // gone, or "No such process" while it execs: the state below tells which
+                env = new byte[0]; // gone, or "No such process" while it execs
             }
             if (env.length > 0) {
                 return holds(env, entry.getBytes(StandardCharsets.UTF_8));
             }
-            Proc p = parse(PROC.resolve(Long.toString(pid)).resolve("stat"));
-            if (p == null || p.zombie() || System.nanoTime() > deadline) {
+            Long after = envStart(dir.resolve("stat"));
+            // Empty counts when the same image, set up, was there before and after the read, twice: an
+            // exec in between moves env_start (address space layout randomisation), or shows it 0.
+            if (after == null || before != 0 && before.equals(after) && ++settled == SETTLED_READS
+                    || System.nanoTime() > deadline) {
                 return false;
             }
             try {
@@ -134,6 +146,22 @@ final class ProcessTable {
                 return true; // unknown: a job's process counted as alive is waited for, never let go
             }
         }
+    }
+
+    // proc(5) field 50, env_start: the address of the image's environment, 0 while an exec sets the
+    // image up. Null when the process is gone or a zombie; 1 on a kernel that does not show it (before 3.5).
+    private static Long envStart(Path stat) {
+        String text;
+        try {
+            text = Files.readString(stat, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return null;
+        }
+        String[] f = text.substring(text.lastIndexOf(')') + 2).split(" ");
+        if (f[0].equals("Z") || f[0].equals("X")) {
+            return null;
+        }
+        return f.length > 48 ? (f[48].equals("0") ? 0L : Long.parseLong(f[47])) : 1L;
     }
 
     // In one read(2) where it fits: a read that an exec interrupts ends early, as if the file ended there,

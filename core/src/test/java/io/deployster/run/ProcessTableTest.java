@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.deployster.testing.Await;
 import java.io.File;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,10 +46,15 @@ class ProcessTableTest {
     @Test
     void aProcessWithoutTheVariableOrGoneIsNotTheJobs() throws Exception {
         Process other = ProcessGroup.start(List.of("sleep", "30"), new File("/tmp"), Map.of("DEPLOYSTER_JOB_ID", "another")).process();
+        Process none = ProcessGroup.start(List.of("env", "-i", "sleep", "30"), new File("/tmp"), Map.of("DEPLOYSTER_JOB_ID", "table-test")).process();
         try {
             assertFalse(ProcessTable.environmentHas(other.pid(), MARK));
+            Await.until("env -i to have run sleep", Duration.ofSeconds(10), 
+                    () -> ProcessHandle.of(none.pid()).flatMap(h -> h.info().command()).orElse("").endsWith("sleep"));
+            assertFalse(ProcessTable.environmentHas(none.pid(), MARK), "a process that dropped its environment (env -i) escapes, as documented");
         } finally {
             other.destroyForcibly().waitFor();
+            none.destroyForcibly().waitFor();
         }
         assertFalse(ProcessTable.environmentHas(other.pid(), MARK), "an ended process");
     }

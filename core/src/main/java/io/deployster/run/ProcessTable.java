@@ -116,11 +116,8 @@ final class ProcessTable {
         Path dir = PROC.resolve(Long.toString(pid));
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EXEC_MILLIS);
         int settled = 0;
+        Long before = null; // the first read needs no look at the image: most environments are not empty
         while (true) {
-            Long before = envStart(dir.resolve("stat"));
-            if (before == null) {
-                return false;
-            }
             byte[] env;
             try {
                 env = readAtOnce(dir.resolve("environ"));
@@ -135,10 +132,11 @@ final class ProcessTable {
             Long after = envStart(dir.resolve("stat"));
             // Empty counts when the same image, set up, was there before and after the read, twice: an
             // exec in between moves env_start (address space layout randomisation), or shows it 0.
-            if (after == null || before != 0 && before.equals(after) && ++settled == SETTLED_READS
+            if (after == null || before != null && before != 0 && before.equals(after) && ++settled == SETTLED_READS
                     || System.nanoTime() > deadline) {
                 return false;
             }
+            before = after;
             try {
                 Thread.sleep(1);
             } catch (InterruptedException e) {

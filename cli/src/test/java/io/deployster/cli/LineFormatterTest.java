@@ -37,4 +37,32 @@ class LineFormatterTest {
         assertEquals("", lines[lines.length - 1], "the record ends with one line separator");
         assertTrue(lines[lines.length - 2].startsWith("\tat "), "no blank line before the end: " + lines[lines.length - 2]);
     }
+
+    @Test
+    void numbersArePrintedWholeAndQuotingFollowsMessageFormat() {
+        LogRecord record = new LogRecord(Level.INFO, "job {0} started (fencing token {1}); '{braces}' stay, {2} is out of range");
+        record.setParameters(new Object[] {"j-2", 1234567L});
+        record.setInstant(Instant.parse("2026-12-02T06:57:06Z"));
+
+        assertEquals("2026-12-02 07:57:06 INFO job j-2 started (fencing token 1234567); {braces} stay, {2} is out of range"
+                + System.lineSeparator(), formatter.format(record));
+    }
+
+    @Test
+    void aMessageWithoutParametersIsPrintedAsItIs() {
+        LogRecord record = new LogRecord(Level.INFO, "the worker''s {0} slot");
+        record.setInstant(Instant.parse("2026-12-02T06:57:06Z"));
+
+        assertEquals("2026-12-02 07:57:06 INFO the worker''s {0} slot" + System.lineSeparator(), formatter.format(record),
+                "as java.util.logging prints it: no parameters, no MessageFormat");
+    }
+
+    @Test
+    void aPatternWithAFormatTypeIsLeftToMessageFormat() {
+        LogRecord record = new LogRecord(Level.INFO, "{0} took {1,number,#.#} s");
+        record.setParameters(new Object[] {"job j-3", 2.25});
+        record.setInstant(Instant.parse("2026-12-02T06:57:06Z"));
+
+        assertEquals("2026-12-02 07:57:06 INFO job j-3 took 2.2 s" + System.lineSeparator(), formatter.format(record));
+    }
 }

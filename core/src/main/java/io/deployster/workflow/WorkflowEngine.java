@@ -106,14 +106,20 @@ public final class WorkflowEngine {
         }
     }
 
-    // A task with a job: its latest state, its new log lines copied first so the combined log is whole
-    // by the time the task is seen ended.
+    // A task with a job: its latest state, and its new log lines. Once the job is seen ended its log is
+    // copied to the end (in batches), so the combined log is whole before the task counts as ended; the
+    // state is read first, so a job ending meanwhile is seen ended, and copied whole, at the next step.
     private TaskResult refresh(String id, String name, TaskResult t) {
         if (t.job() == null || t.ended()) {
             return t;
         }
         Map<String, String> job = store.job(t.job());
-        store.copyLog(id, name, t.job());
+        String status = job.get(JobField.STATUS);
+        boolean ended = job.isEmpty() || status != null && JobStatus.fromWireName(status).isTerminal();
+        boolean more = store.copyLog(id, name, t.job());
+        while (more && ended) {
+            more = store.copyLog(id, name, t.job());
+        }
         if (job.isEmpty()) {
             return new TaskResult(JobStatus.LOST.wireName(), t.job(), t.queue(), null, "its job " + t.job() + " is gone from Redis", null, t.startedAt(), store.now());
         }

@@ -115,10 +115,14 @@ public final class WorkflowStore {
                 .expect(Reply.Code.RUN, Reply.Code.WAIT, Reply.Code.SKIP);
     }
 
-    /** Copies a task's new log entries into the combined log; @return how many were read */
-    long copyLog(String id, String task, String jobId) {
+    /**
+     * Copies a batch of a task's new log entries (at most {@value #COPY_BATCH}) into the combined log.
+     *
+     * @return true when the batch was full, so more may be waiting
+     */
+    boolean copyLog(String id, String task, String jobId) {
         return copy.run(redis, List.of(keys.job(id), keys.log(id), keys.log(jobId)), List.of(task, jobId,
-                Long.toString(queue.settings().logMaxLen()), Integer.toString(COPY_BATCH))).expect(Reply.Code.OK).number(0);
+                Long.toString(queue.settings().logMaxLen()), Integer.toString(COPY_BATCH))).expect(Reply.Code.OK).number(0) == COPY_BATCH;
     }
 
     void note(String id, String message) {

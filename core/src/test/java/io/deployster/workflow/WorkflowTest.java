@@ -114,6 +114,44 @@ class WorkflowTest {
     }
 
     @Test
+    void theCombinedLogHasEveryLineOfATaskThatPrintsManyCopyBatchesAndEndsAtOnce() throws Exception {
+        // printed in one burst at the end: the task ends while most of it is not copied yet
+        int lines = 30_000;
+        try (Deployment d = new Deployment(redis.uri())) {
+            d.worker("w-build", 1, "build");
+            d.worker("w-proxy", 1, "proxy");
+            String id = d.client.submitWorkflow(new WorkflowParser().parse("""
+                    project: chatty
+                    defaults: {cd: /tmp}
+                    tasks:
+                      a: {queue: build, commands: ["sleep 0.5; seq 1 %d; seq 1 700 >&2"]}
+                      after: {queue: proxy, needs: [a], commands: ["echo after-done"]}
+                    """.formatted(lines)));
+            List<LogEntry> entries = new ArrayList<>();
+            JobState end = d.client.follow(id, LogFollower.START, entries::add);
+
+            assertEquals(JobStatus.SUCCEEDED, end.status(), end.reason());
+            List<String> out = entries.stream().filter(e -> LogEntry.STDOUT.equals(e.stream()) && e.text() != null
+                    && e.text().startsWith("[a] ")).map(LogEntry::text).toList();
+            assertEquals(lines, out.size(), "every stdout line of task a is in the combined log");
+            for (int i = 0; i < lines; i++) {
+                assertEquals("[a] " + (i + 1), out.get(i));
+            }
+            assertEquals(700, entries.stream().filter(e -> LogEntry.STDERR.equals(e.stream()) && e.text() != null
+                    && e.text().startsWith("[a] ")).count());
+            List<String> notes = entries.stream().map(e -> String.valueOf(e.fields().get("message"))).toList();
+            int aEnded = notes.indexOf("[a] succeeded");
+            int afterStarted = -1;
+            for (int i = 0; i < notes.size(); i++) {
+                if (notes.get(i).startsWith("[after] started")) {
+                    afterStarted = i;
+                }
+            }
+            assertTrue(aEnded >= 0 && aEnded < afterStarted, "a's end note comes before after starts: " + aEnded + " / " + afterStarted);
+        }
+    }
+
+    @Test
     void cancelMidRunStopsEveryRunningTaskAndSkipsTheRest() throws Exception {
         try (Deployment d = fiveWorkers()) {
             String id = d.client.submitWorkflow(new WorkflowParser().parse("""

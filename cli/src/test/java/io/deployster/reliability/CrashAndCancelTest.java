@@ -14,6 +14,8 @@ import io.deployster.testing.Await;
 import io.deployster.testing.Deployment;
 import io.deployster.testing.HostProcesses;
 import io.deployster.testing.RealRedis;
+import io.deployster.workflow.TaskResult;
+import io.deployster.workflow.WorkflowParser;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -25,6 +27,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.StreamEntryID;
@@ -103,6 +106,37 @@ class CrashAndCancelTest {
         JobState next = deployment.client.await(second);
         assertEquals(JobStatus.SUCCEEDED, next.status(), next.reason());
         assertEquals(survivor.name, next.worker());
+    }
+
+    @Test
+    @Timeout(120) // before the task had a lease of its own, the workflow never ended
+    void aWorkflowWhoseTaskWorkerIsKilledEndsWithTheTaskLostAndFreesItsProject() throws Exception {
+        WorkerProcess doomed = worker("doomed", List.of(), "--queues", "k9");
+        worker("survivor", List.of()); // serves the default queue; its coordinator drives the workflow
+        String workflow = deployment.client.submitWorkflow(new WorkflowParser().parse("""
+                project: wf-shop
+                defaults: {cd: %s}
+                tasks:
+                  victim: {queue: k9, commands: ["%s"]}
+                  after: {needs: [victim], commands: ["echo after"]}
+                """.formatted(dir, recordingGroup("victim", "sleep 300"))));
+        group("victim");
+
+        doomed.signal("KILL");
+        // the coordinator keeps renewing the project's lock for the workflow: only the task's own lease
+        // tells that nobody runs it any more
+        JobState end = deployment.client.await(workflow);
+        assertEquals(JobStatus.FAILED, end.status(), end.reason());
+        assertTrue(end.reason().startsWith("task victim lost: the lease of this task") && end.reason().contains("worker doomed"),
+                end.reason());
+        Map<String, TaskResult> tasks = deployment.client.workflow(workflow).tasks();
+        assertEquals("lost", tasks.get("victim").status());
+        assertEquals("skipped", tasks.get("after").status());
+        assertTrue(HostProcesses.ofJob(tasks.get("victim").job()).isEmpty(), "the task's processes were killed");
+
+        String next = deployment.client.submit(JobSpec.commands("wf-shop", dir.toString(), List.of("echo next")).build());
+        JobState nextEnd = deployment.client.await(next);
+        assertEquals(JobStatus.SUCCEEDED, nextEnd.status(), "the project's lock was given back: " + nextEnd.reason());
     }
 
     @Test

@@ -26,6 +26,11 @@ public final class JobField {
     public static final String FENCING_TOKEN = "fencingToken";
     /** Lease (lock TTL, ms) the job was started with. */
     public static final String LEASE = "lease";
+    /**
+     * A workflow task's own lease: until when (epoch ms, Redis' clock) its worker has renewed it. The
+     * project's lock is its workflow's, kept by the coordinator, so it cannot tell a dead task worker.
+     */
+    public static final String LEASE_UNTIL = "leaseUntil";
     /** Id of the job's {@code started} log entry. */
     public static final String STARTED_ENTRY = "startedEntry";
     /** Epoch ms when the job before it handed it the project's lock. */

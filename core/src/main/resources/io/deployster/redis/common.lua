@@ -54,6 +54,19 @@ local function lock_owner(job, id)
   return id
 end
 
+-- Epoch ms on Redis' own clock: a lease kept on a job hash is compared on one clock, whichever
+-- worker's clock is off.
+local function redis_now()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+-- A workflow task's own lease (ttl ms from now): the lock it runs under is its workflow's, which the
+-- coordinator keeps while the task's worker may be gone; sweep ends the task as lost once this ran out.
+local function renew_task_lease(job, ttl)
+  redis.call('HSET', job, FIELD_LEASE_UNTIL, redis_now() + tonumber(ttl))
+end
+
 -- Grants the project's lock to job id (hash `job`) for one lease (ms) and numbers the grant with the
 -- project's next fencing token, recorded on the job. Returns the token.
 local function grant(P, job, id, ttl)

@@ -57,6 +57,7 @@ if wf and wf ~= '' then
   end
   local token = redis.call('HGET', job_key(wf), FIELD_FENCING_TOKEN)
   redis.call('HSET', job, FIELD_STATUS, STATUS_RUNNING, FIELD_WORKER, worker, FIELD_STARTED_AT, now, FIELD_FENCING_TOKEN, token)
+  renew_task_lease(job, ttl)
   redis.call('SADD', INDEX.running, id)
   if ARGV[10] ~= '0' then
     redis.call('SET', KEYS[11], now, 'EX', ARGV[10])

@@ -398,6 +398,31 @@ class ScriptsTest {
         }
 
         @Test
+        void aTaskHasALeaseOfItsOwnThatRenewalsExtendAndASweepEndsOnceItRanOut() {
+            submitWorkflow("wf-1");
+            String token = startWorkflow("wf-1").text(0);
+            Reply started = start("wf-1.deploy", submitTask("wf-1.deploy", "wf-1", "deploy"));
+            assertEquals(Code.RUN, started.code());
+            long now = redis.client().call(j -> Long.parseLong(j.time().get(0))) * 1000;
+            assertTrue(Long.parseLong(field("wf-1.deploy", "leaseUntil")) >= now, "the start gave the task a lease on Redis' clock");
+
+            redis.client().run(j -> j.hset(KEYS.job("wf-1.deploy"), "leaseUntil", "1"));
+            Reply renewed = run("renew", List.of(KEYS.job("wf-1.deploy"), KEYS.lock("shop"), KEYS.fence("shop")), TTL, "wf-1.deploy", token);
+            assertEquals("held", renewed.text(0));
+            assertTrue(Long.parseLong(field("wf-1.deploy", "leaseUntil")) >= now, "a renewal extends it");
+            List<String> sweepKeys = List.of(KEYS.running(), KEYS.handedOver(), KEYS.waitingProjects());
+            assertEquals(List.of(), run("sweep", sweepKeys, TTL, MAXLEN, RETENTION, "3000", HISTORY).texts(0), "a renewed task is not lost");
+
+            redis.client().run(j -> j.hset(KEYS.job("wf-1.deploy"), "leaseUntil", Long.toString(now - 1)));
+            Reply swept = run("sweep", sweepKeys, TTL, MAXLEN, RETENTION, "3000", HISTORY);
+            assertEquals(List.of("wf-1.deploy"), swept.texts(0));
+            assertEquals("lost", field("wf-1.deploy", "status"));
+            assertTrue(field("wf-1.deploy", "reason").startsWith("the lease of this task (its workflow wf-1 holds the lock of project shop) ran out"),
+                    field("wf-1.deploy", "reason"));
+            assertEquals("wf-1", lockHolder(), "the workflow keeps its lock: it decides what the lost task means");
+        }
+
+        @Test
         void aWorkflowIsRecordedOnceStartsInOrderAndCopiesItsTasksLogs() {
             assertEquals(Code.OK, submitWorkflow("wf-1").code());
             assertEquals(Code.DUPLICATE, submitWorkflow("wf-1").code());

@@ -99,7 +99,7 @@ public final class WorkflowEngine {
             }
         }
         if (stop != null) {
-            stopAll(tasks, stopReason);
+            stopAll(id, tasks, stopReason);
         }
         if (tasks.values().stream().allMatch(TaskResult::ended)) {
             end(id, spec, tasks, stop, stopReason);
@@ -164,10 +164,17 @@ public final class WorkflowEngine {
         return new TaskResult(JobStatus.QUEUED.wireName(), jobId, job == null ? task.queue() : job.queueOrDefault(), null, null, null, null, null);
     }
 
-    private void stopAll(Map<String, TaskResult> tasks, String reason) {
-        for (TaskResult t : tasks.values()) {
-            if (t.job() != null && !t.ended()) {
-                queue.cancel(t.job(), reason);
+    // Running tasks are asked to stop and end cancelled; one whose job had not started yet is ended at
+    // once, and counts as skipped, as a task never submitted does.
+    private void stopAll(String id, Map<String, TaskResult> tasks, String reason) {
+        for (Map.Entry<String, TaskResult> e : tasks.entrySet()) {
+            TaskResult t = e.getValue();
+            if (t.job() != null && !t.ended() && queue.cancel(t.job(), reason) == JobQueue.CancelOutcome.CANCELLED) {
+                // its job stays named: it exists, cancelled, and an operator may look it up
+                TaskResult skipped = new TaskResult(TaskResult.SKIPPED, t.job(), t.queue(), null, "not started: " + reason, null, null,
+                        store.now());
+                store.save(id, e.getKey(), skipped);
+                e.setValue(skipped);
             }
         }
     }
@@ -179,7 +186,7 @@ public final class WorkflowEngine {
                 store.save(id, name, TaskResult.skipped(reason, store.now()));
             }
         });
-        stopAll(tasks, reason);
+        stopAll(id, tasks, reason);
         if (queue.finish(id, spec.project(), JobStatus.REJECTED, null, null, reason)) {
             LOG.log(Level.WARNING, "workflow {0} of project {1} rejected: {2}", id, spec.project(), why);
         }

@@ -82,4 +82,25 @@ class WorkflowTimeoutTest {
         assertEquals("timed_out", client.workflow(id).tasks().get("slow").status());
         assertEquals("cancelled", client.workflow(id).tasks().get("long").status());
     }
+
+    @Test
+    void aTaskWhoseJobNoWorkerTookIsSkippedNotCancelledWhenTheWorkflowTimesOut() throws Exception {
+        DeploysterClient client = deployment.client();
+        String id = client.submitWorkflow(new WorkflowParser().parse("""
+                project: limits
+                timeoutSeconds: 2
+                defaults: {queue: t, cd: /tmp}
+                tasks:
+                  long: {commands: ["sleep 60"]}
+                  unserved: {queue: nobody-serves-this, commands: ["true"]}
+                """));
+        JobState end = client.await(id);
+        assertEquals(JobStatus.TIMED_OUT, end.status());
+        assertTrue(end.reason().endsWith("skipped: unserved"), end.reason());
+        Map<String, TaskResult> t = client.workflow(id).tasks();
+        assertEquals("cancelled", t.get("long").status(), "a running task is stopped");
+        assertEquals("skipped", t.get("unserved").status(), "a task whose job never started did not run: skipped, as documented");
+        assertEquals("not started: the workflow ran longer than its timeoutSeconds (2 s)", t.get("unserved").reason());
+        assertEquals(JobStatus.CANCELLED, client.status(t.get("unserved").job()).status(), "its job is ended, so no worker runs it later");
+    }
 }

@@ -4,6 +4,9 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import com.google.gson.Strictness;
+import com.google.gson.annotations.SerializedName;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
 import java.util.List;
 
 /** JSON form of a spec: the one wire format every producer and worker share. */
@@ -27,7 +30,20 @@ public final class JobCodec {
             .setObjectToNumberStrategy(new JsonNumbers())
             .create();
 
+    /** The JSON names of a spec's fields, in the record's order: the names a producer writes and a reader of errors sees. */
+    public static final List<String> SPEC_FIELDS = Arrays.stream(JobSpec.class.getRecordComponents()).map(JobCodec::wireName).toList();
+
     private JobCodec() {
+    }
+
+    // Gson reads a field under its @SerializedName when it has one (modeName is "mode" on the wire)
+    private static String wireName(RecordComponent c) {
+        try {
+            SerializedName name = JobSpec.class.getDeclaredField(c.getName()).getAnnotation(SerializedName.class);
+            return name == null ? c.getName() : name.value();
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException("a record has a field per component", e);
+        }
     }
 
     public static String specJson(JobSpec spec) {

@@ -11,9 +11,7 @@ import io.deployster.queue.JobQueue.CancelOutcome;
 import io.deployster.queue.ProjectView;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +21,7 @@ import java.util.stream.Stream;
 final class NativeRoutes {
     static final String PREFIX = "/api/v1";
     /** The body's allowed fields: a job spec's, and {@code stage}. */
-    static final List<String> FIELDS = Stream.concat(
-            Arrays.stream(JobSpec.class.getRecordComponents()).map(RecordComponent::getName),
-            Stream.of("stage")).toList();
+    static final List<String> FIELDS = Stream.concat(JobCodec.SPEC_FIELDS.stream(), Stream.of("stage")).toList();
     /** The fields named to a caller who misspelt one: workflow and workflowTask are the engine's alone. */
     static final List<String> OFFERED = FIELDS.stream().filter(f -> !f.equals("workflow") && !f.equals("workflowTask")).toList();
 

@@ -355,6 +355,17 @@ class GatewayTest {
     }
 
     @Test
+    void theBodyNamesTheSpecsFieldsAsDocsProtocolMdDoes() throws Exception {
+        HttpResponse<String> r = gw.postJson("/api/v1/jobs", "shop-token", "{\"mode\": \"commands\", \"commands\": [\"echo by mode\"]}");
+        assertEquals(201, r.statusCode(), r.body());
+        assertEquals("succeeded", awaitEnded(json(r).get("id").getAsString()).get("status").getAsString());
+        // the Java name of the field is not a name of the API
+        HttpResponse<String> javaName = gw.postJson("/api/v1/jobs", "shop-token", "{\"modeName\": \"commands\", \"commands\": [\"true\"]}");
+        assertError(javaName, 400, "modeName", "\"commands\"", "'stage': mode, project, queue,");
+        assertFalse(json(javaName).get("allowed").getAsString().contains("modeName"), javaName.body());
+    }
+
+    @Test
     void missingOrWrongTokenIs401WithAChallenge() throws Exception {
         HttpResponse<String> none = gw.get("/api/v1/jobs/20260101-000000-abcdefgh", null);
         assertError(none, 401, "Authorization", null, "Authorization: Bearer TOKEN");

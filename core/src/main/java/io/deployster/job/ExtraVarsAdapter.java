@@ -3,6 +3,7 @@ package io.deployster.job;
 import com.google.gson.TypeAdapter;
 import com.google.gson.reflect.TypeToken;
 import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.util.Map;
@@ -19,6 +20,10 @@ public final class ExtraVarsAdapter extends TypeAdapter<Map<String, Object>> {
 
     @Override
     public Map<String, Object> read(JsonReader in) throws IOException {
+        JsonToken next = in.peek();
+        if (next != JsonToken.BEGIN_OBJECT && next != JsonToken.NULL) {
+            throw WrongValueException.at(in, "an object of Ansible variables");
+        }
         return JobCodec.VALUES.fromJson(in, new TypeToken<Map<String, Object>>() { });
     }
 }

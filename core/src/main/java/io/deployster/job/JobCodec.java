@@ -20,6 +20,7 @@ public final class JobCodec {
             .registerTypeAdapter(String.class, StrictScalars.TEXT)
             .registerTypeAdapter(Boolean.class, StrictScalars.BOOLEAN)
             .registerTypeAdapter(Integer.class, StrictScalars.INTEGER)
+            .registerTypeAdapterFactory(new StrictShapes())
             .create();
 
     /** Free-form values (extra vars): nulls kept, numbers as given (Gson's default would turn 1 into 1.0). */
@@ -69,6 +70,8 @@ public final class JobCodec {
                 throw new JsonParseException("empty document");
             }
             return spec;
+        } catch (WrongValueException e) {
+            throw new InvalidJobException(List.of(e.problem()));
         } catch (RuntimeException | StackOverflowError e) {
             // any input a producer or a writer to Redis can make must end as an invalid job, never as a crash
             String reason = e instanceof StackOverflowError ? "nested too deeply" : JsonErrors.describe(e);

@@ -13,11 +13,22 @@ public final class JobSpecValidator {
     private static final String NAME_RULE = "use 1 to 100 characters from A-Z a-z 0-9 . _ -";
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     private static final int MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
+    private static final String TIMEOUT_RULE = "use 1 to " + MAX_TIMEOUT_SECONDS + " seconds, or leave it out for no timeout";
+    private static final String VERBOSITY_RULE = "use 0 to 4 (the number of -v flags)";
 
     private final JobLimits limits;
 
     public JobSpecValidator(JobLimits limits) {
         this.limits = limits;
+    }
+
+    /** What a whole-number field allows: the decoder says it of a value no int holds (1.5, 1e99), as this does of 0. */
+    static String wholeNumberRule(String field) {
+        return switch (field) {
+            case "timeoutSeconds" -> TIMEOUT_RULE;
+            case "verbosity" -> VERBOSITY_RULE;
+            default -> "use a whole number";
+        };
     }
 
     /** @throws InvalidJobException listing every problem found */
@@ -44,8 +55,7 @@ public final class JobSpecValidator {
         name(problems, "workflowTask", spec.workflowTask(), spec.workflow() != null);
         CallbackUrls.check(problems, "callbackUrl", spec.callbackUrl());
         if (spec.timeoutSeconds() != null && (spec.timeoutSeconds() < 1 || spec.timeoutSeconds() > MAX_TIMEOUT_SECONDS)) {
-            problems.add(new Problem("timeoutSeconds", String.valueOf(spec.timeoutSeconds()),
-                    "use 1 to " + MAX_TIMEOUT_SECONDS + " seconds, or leave it out for no timeout"));
+            problems.add(new Problem("timeoutSeconds", String.valueOf(spec.timeoutSeconds()), TIMEOUT_RULE));
         }
         if (spec.mode() == Mode.COMMANDS) {
             commandsMode(spec, problems);
@@ -112,7 +122,7 @@ public final class JobSpecValidator {
         length(problems, "tags", spec.tags());
         path(problems, "cwd", spec.cwd(), true);
         if (spec.verbosity() != null && (spec.verbosity() < 0 || spec.verbosity() > 4)) {
-            problems.add(new Problem("verbosity", String.valueOf(spec.verbosity()), "use 0 to 4 (the number of -v flags)"));
+            problems.add(new Problem("verbosity", String.valueOf(spec.verbosity()), VERBOSITY_RULE));
         }
         if (spec.extraVars() != null) {
             for (String key : spec.extraVars().keySet()) {

@@ -1,12 +1,10 @@
 package io.deployster.job;
 
-import com.google.gson.JsonSyntaxException;
 import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
-import java.util.Locale;
 
 /**
  * Spec fields take exactly their JSON type: Gson would read {@code "check":"yes"} as false and
@@ -48,15 +46,17 @@ final class StrictScalars {
 
         @Override
         public Integer read(JsonReader in) throws IOException {
-            if (!expect(in, JsonToken.NUMBER, "a whole number")) {
+            // the field's own range, not Java's: 1.5 or 1e99 in timeoutSeconds is refused as 0 would be
+            String wanted = "a whole number; " + JobSpecValidator.wholeNumberRule(WrongValueException.field(in.getPath()));
+            if (!expect(in, JsonToken.NUMBER, wanted)) {
                 return null;
             }
+            String path = in.getPath();
             String text = in.nextString();
             try {
                 return Integer.valueOf(text);
             } catch (NumberFormatException e) {
-                throw new JsonSyntaxException("field " + in.getPreviousPath() + ": " + text + " is not a whole number from "
-                        + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE);
+                throw new WrongValueException(path, text, wanted);
             }
         }
     };
@@ -69,7 +69,7 @@ final class StrictScalars {
             return false;
         }
         if (next != token) {
-            throw new JsonSyntaxException("field " + in.getPath() + ": expected " + what + ", got " + next.name().toLowerCase(Locale.ROOT));
+            throw WrongValueException.at(in, what);
         }
         return true;
     }

@@ -2,6 +2,7 @@ package io.deployster.job;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -107,6 +108,26 @@ class JobSpecValidatorTest {
             assertEquals(c[1], JsonKeys.duplicate(c[0]));
         }
         assertEquals(null, JsonKeys.duplicate("{\"a\":{\"k\":1},\"b\":{\"k\":1},\"l\":[{\"k\":1},{\"k\":2}]}"));
+    }
+
+    @Test
+    void aValueOfTheWrongTypeOrRangeIsNamedByItsFieldWithWhatTheFieldTakes() {
+        for (String[] c : new String[][] {
+                {"{\"commands\":[\"echo hi\"],\"env\":{\"A\":1}}", "env.A", "1", "text, not a number"},
+                {"{\"commands\":\"echo hi\"}", "commands", "\"echo hi\"", "a list of text, not text"},
+                {"{\"commands\":[\"true\",{\"run\":\"x\"}]}", "commands[1]", "{\"run\":\"x\"}", "text, not an object"},
+                {"{\"env\":[\"A=1\"]}", "env", "[\"A=1\"]", "an object of names to text, not a list"},
+                {"{\"secretEnv\":{\"K\":true}}", "secretEnv.K", "true", "text, not true or false"},
+                {"{\"extraVars\":\"release=v7\"}", "extraVars", "\"release=v7\"", "an object of Ansible variables, not text"},
+                {"{\"timeoutSeconds\":1.5}", "timeoutSeconds", "1.5", "a whole number; use 1 to 604800 seconds, or leave it out for no timeout"},
+                {"{\"timeoutSeconds\":99999999999}", "timeoutSeconds", "99999999999",
+                        "a whole number; use 1 to 604800 seconds, or leave it out for no timeout"},
+                {"{\"verbosity\":\"2\"}", "verbosity", "\"2\"", "a whole number; use 0 to 4 (the number of -v flags), not text"},
+                {"{\"check\":\"yes\"}", "check", "\"yes\"", "true or false, not text"}}) {
+            InvalidJobException e = assertThrows(InvalidJobException.class, () -> JobCodec.parseSpec(c[0]), c[0]);
+            assertEquals(List.of(new Problem(c[1], c[2], c[3])), e.problems(), c[0]);
+            assertFalse(e.getMessage().contains("BEGIN_") || e.getMessage().contains("2147483647"), e.getMessage());
+        }
     }
 
     @Test

@@ -366,6 +366,17 @@ class GatewayTest {
     }
 
     @Test
+    void aValueOfTheWrongTypeIsNamedByItsFieldNotAsTheWholeSpec() throws Exception {
+        assertError(gw.postJson("/api/v1/jobs", "shop-token", "{\"commands\": [\"echo hi\"], \"env\": {\"A\": 1}}"),
+                400, "env.A", "1", "text, not a number");
+        HttpResponse<String> notAList = gw.postJson("/api/v1/jobs", "shop-token", "{\"commands\": \"echo hi\"}");
+        assertError(notAList, 400, "commands", "\"echo hi\"", "a list of text, not text");
+        assertFalse(notAList.body().contains("BEGIN_ARRAY"), notAList.body());
+        assertError(gw.postJson("/api/v1/jobs", "shop-token", "{\"commands\": [\"true\"], \"timeoutSeconds\": 1.5}"),
+                400, "timeoutSeconds", "1.5", "use 1 to 604800 seconds");
+    }
+
+    @Test
     void missingOrWrongTokenIs401WithAChallenge() throws Exception {
         HttpResponse<String> none = gw.get("/api/v1/jobs/20260101-000000-abcdefgh", null);
         assertError(none, 401, "Authorization", null, "Authorization: Bearer TOKEN");

@@ -41,7 +41,7 @@ class ServeCommandTest {
         assertTrue(r[2].contains(operators + " line 2: role 'admin' is not allowed; use read or operate"), r[2]);
         Files.writeString(operators, "bob read " + "c".repeat(10) + "\n");
         r = run("serve", "--config", config.toString(), "--operators", operators.toString(), "--redis", "redis://127.0.0.1:1");
-        assertTrue(r[2].contains(operators + " line 1: hash 'cccccccccc' is not allowed; use the 64 lower-case hex digits"), r[2]);
+        assertTrue(r[2].contains(operators + " line 1: hash 'cccccccccc' is not allowed; use the 64 hex digits"), r[2]);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.deployster.gateway;
 
+import io.deployster.web.TokenHash;
 import io.deployster.workflow.YamlRecursion;
 import java.io.IOException;
 import java.io.StringReader;
@@ -27,8 +28,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 public final class GatewayConfigReader {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
-    private static final String NAME_RULE = "use 1 to 100 characters from A-Z a-z 0-9 . _ -";
-    private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
+    private static final String NAME_RULE = "1 to 100 characters from A-Z a-z 0-9 . _ -";
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
 
     private GatewayConfigReader() {
@@ -123,11 +123,14 @@ public final class GatewayConfigReader {
         if (!NAME.matcher(name).matches()) {
             throw fail(source, at + ".name", name, NAME_RULE);
         }
-        String hash = string(m, source, at, "sha256", true);
-        if (!SHA256.matcher(hash).matches()) {
-            throw fail(source, at + ".sha256", hash.length() > 12 ? hash.substring(0, 12) + "..." : hash,
-                    "the SHA-256 of the token as 64 hex digits (printf %s \"$TOKEN\" | sha256sum); never the token itself");
+        // checked before string(): YAML reads sha256: 123 as a number, and "one line of text" would not say what a hash is
+        Object given = m.get("sha256");
+        if (!TokenHash.valid(given)) {
+            String shown = given == null ? null : String.valueOf(given);
+            throw fail(source, at + ".sha256", shown == null || shown.length() <= 12 ? shown : shown.substring(0, 12) + "...",
+                    TokenHash.RULE + "; quote it when it is all digits");
         }
+        String hash = (String) given;
         if (!hashes.add(hash.toLowerCase())) {
             throw fail(source, at + ".sha256", hash.substring(0, 12) + "...", "a token used once in the whole file (each token belongs to one project)");
         }

@@ -47,7 +47,12 @@ class GatewayConfigReaderTest {
         assertEquals("gateway.yml: key 'projects.shop.tokens[0].scopes[1]': value 'write' is not allowed; use submit, read, cancel or admin",
                 error("projects: {shop: {tokens: [{name: ci, sha256: %s, scopes: [read, write]}]}}".formatted(HASH)));
         assertTrue(error("projects: {shop: {tokens: [{name: ci, sha256: secret-token, scopes: [read]}]}}")
-                .startsWith("gateway.yml: key 'projects.shop.tokens[0].sha256': value 'secret-token' is not allowed; use the SHA-256"));
+                .startsWith("gateway.yml: key 'projects.shop.tokens[0].sha256': value 'secret-token' is not allowed; use the 64 hex digits"));
+        // YAML reads an unquoted 123 as a number: the error still says what a hash is
+        assertEquals("gateway.yml: key 'projects.shop.tokens[0].sha256': value '123' is not allowed; use " + io.deployster.web.TokenHash.RULE
+                + "; quote it when it is all digits", error("projects: {shop: {tokens: [{name: ci, sha256: 123, scopes: [read]}]}}"));
+        assertEquals("gateway.yml: key 'projects.shop.queue': value 'q/1' is not allowed; use 1 to 100 characters from A-Z a-z 0-9 . _ -",
+                error("projects: {shop: {queue: q/1, tokens: [{name: ci, sha256: %s, scopes: [read]}]}}".formatted(HASH)));
         assertEquals("gateway.yml: key 'projects.shop.tokenz': value 'tokenz' is not allowed; use one of the keys defaults, queue, "
                 + "repos, requireSupervisorRestart, stages, taskList, tokens", error("projects: {shop: {tokenz: []}}"));
         assertEquals("gateway.yml: key 'projects.shop.defaults.cd': value 'www/shop' is not allowed; use an absolute directory (starting with /)",

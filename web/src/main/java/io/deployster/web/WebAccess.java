@@ -56,9 +56,8 @@ public final class WebAccess {
             if (f.length != 3) {
                 throw new IllegalArgumentException(where + ": '" + line + "' is not allowed; use NAME ROLE SHA256-HEX");
             }
-            if (!f[2].matches("[0-9a-f]{64}")) {
-                throw new IllegalArgumentException(where + ": hash '" + f[2] + "' is not allowed; use the 64 lower-case hex digits of "
-                        + "the token's SHA-256");
+            if (!TokenHash.valid(f[2])) {
+                throw new IllegalArgumentException(where + ": hash '" + f[2] + "' is not allowed; use " + TokenHash.RULE);
             }
             Role role;
             try {

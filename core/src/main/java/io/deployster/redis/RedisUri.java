@@ -36,6 +36,11 @@ public record RedisUri(URI uri) {
             if (parsed.sentinel()) {
                 SentinelAddress.parse(parsed); // checks hosts, ports, master name and db
             } else {
+                String port = parsed.portText();
+                if (port != null && !port.isEmpty() && !port.matches("0*[1-9]\\d{0,4}") || uri.getPort() > 65_535) {
+                    throw new IllegalArgumentException("Redis URI '" + redact(text) + "' has port '" + port
+                            + "'; the port is a number from 1 to 65535, e.g. redis://127.0.0.1:6379");
+                }
                 if (uri.getHost() == null) {
                     throw new IllegalArgumentException("Redis URI '" + redact(text) + "' names no host; " + ALLOWED);
                 }
@@ -99,6 +104,13 @@ public record RedisUri(URI uri) {
         String info = userInfo();
         int colon = info == null ? -1 : info.indexOf(':');
         return colon < 0 ? null : info.substring(colon + 1);
+    }
+
+    // java.net.URI gives no port, and no host either, when the port is not digits: read it from the text
+    private String portText() {
+        String hosts = hosts();
+        int colon = hosts.lastIndexOf(':');
+        return colon < 0 || colon < hosts.lastIndexOf(']') ? null : hosts.substring(colon + 1);
     }
 
     /** The authority without its user info: host[:port], or the Sentinel list. */

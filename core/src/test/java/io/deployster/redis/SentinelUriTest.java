@@ -64,6 +64,16 @@ class SentinelUriTest {
     }
 
     @Test
+    void aPortThatIsNotANumberFrom1To65535IsNamedAsThePortNotAsAMissingHost() {
+        assertError("redis://u:topsecret@127.0.0.1:abc", "has port 'abc'", "a number from 1 to 65535");
+        assertError("redis://127.0.0.1:99999/0", "has port '99999'", "a number from 1 to 65535");
+        assertError("redis://127.0.0.1:0", "has port '0'", "a number from 1 to 65535");
+        assertFalse(assertThrows(IllegalArgumentException.class, () -> RedisUri.parse("redis://u:topsecret@127.0.0.1:abc"))
+                .getMessage().contains("topsecret"));
+        assertEquals(6380, RedisUri.parse("redis://[::1]:6380").uri().getPort());
+    }
+
+    @Test
     void jenkinsAddsItsCredentialToASentinelUriAndWarnsAboutOneInIt() {
         String password = "p@ss/w:rd%1 +";
         String uri = RedisAddress.withCredentials("redis-sentinel://s1:26379,s2:26379/mymaster?db=2", "deployer", password);

@@ -22,6 +22,8 @@ public final class WorkflowCoordinator implements AutoCloseable {
     private final WorkflowEngine engine;
     private final String name;
     private final ScheduledExecutorService timer;
+    /** System.nanoTime() of the first look that could not read the workflows, 0 while they can be read; timer thread only. */
+    private long unreadableSince;
 
     public WorkflowCoordinator(WorkflowStore store, WorkflowEngine engine, String name) {
         this.store = store;
@@ -56,8 +58,18 @@ public final class WorkflowCoordinator implements AutoCloseable {
                     }
                 }
             }
+            if (unreadableSince != 0) {
+                LOG.log(Level.INFO, "workflow coordinator {0}: reads workflows again after {1} s", name,
+                        (System.nanoTime() - unreadableSince) / 1_000_000_000L);
+                unreadableSince = 0;
+            }
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "workflow coordinator {0}: cannot read workflows ({1}); will retry", name, e.toString());
+            // once per outage: it looks again every EVERY, which would be five lines a second
+            if (unreadableSince == 0) {
+                unreadableSince = System.nanoTime();
+                LOG.log(Level.WARNING, "workflow coordinator {0}: cannot read workflows ({1}); retrying every {2} ms until it can",
+                        name, e.toString(), EVERY.toMillis());
+            }
         }
     }
 

@@ -40,6 +40,12 @@ public final class Main {
         cli.setErr(err);
         // values arrive as typed: no @file expansion by picocli (--extra-var @vars.json is ours to read)
         cli.setExpandAtFiles(false);
+        // picocli's own words are "'x' is not an int": say what a number option takes (its own range,
+        // when narrower, is checked once the value is read)
+        cli.registerConverter(Integer.class, text -> (int) wholeNumber(text, Integer.MIN_VALUE, Integer.MAX_VALUE));
+        cli.registerConverter(Integer.TYPE, text -> (int) wholeNumber(text, Integer.MIN_VALUE, Integer.MAX_VALUE));
+        cli.registerConverter(Long.class, text -> wholeNumber(text, Long.MIN_VALUE, Long.MAX_VALUE));
+        cli.registerConverter(Long.TYPE, text -> wholeNumber(text, Long.MIN_VALUE, Long.MAX_VALUE));
         // one line naming the option and a pointer to help; the whole usage would bury the message
         cli.setParameterExceptionHandler((e, given) -> {
             CommandLine command = e.getCommandLine();
@@ -57,6 +63,23 @@ public final class Main {
             return exitCode(e);
         });
         return cli.execute(args);
+    }
+
+    private static long wholeNumber(String text, long min, long max) {
+        String digits = text.strip();
+        if (!digits.matches("-?[0-9]+")) {
+            throw new CommandLine.TypeConversionException("'" + text + "' is not a whole number (digits only, e.g. 30)");
+        }
+        try {
+            long value = Long.parseLong(digits);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException tooLong) {
+            // as out of range
+        }
+        throw new CommandLine.TypeConversionException("'" + text + "' is out of range: this option takes a whole number from " + min
+                + " to " + max + " at the very most, and its --help gives its own range");
     }
 
     /** In the order the usage lists them. */

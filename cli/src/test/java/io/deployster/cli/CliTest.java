@@ -150,6 +150,15 @@ class CliTest {
         assertEquals(ExitCodes.NO_SUCH_JOB, unknown.exit());
         assertTrue(unknown.err().contains("no job '20261122-000000-abcdefgh'"), unknown.err());
 
+        Run notANumber = run("history", "--redis", redis.uri(), "shop", "--limit", "ten");
+        assertEquals(ExitCodes.USAGE, notANumber.exit());
+        assertTrue(notANumber.err().contains("option '--limit': 'ten' is not a whole number"), notANumber.err());
+        Run tooLarge = run("submit", "--redis", redis.uri(), "--project", "shop", "--cd", "/tmp", "--command", "true",
+                "--timeout", "99999999999999999999");
+        assertEquals(ExitCodes.USAGE, tooLarge.exit());
+        assertTrue(tooLarge.err().contains("option '--timeout': '99999999999999999999' is out of range: this option takes a whole number"),
+                tooLarge.err());
+
         Run unreachable = run("status", "--redis", "redis://127.0.0.1:1", "20261122-000000-abcdefgh");
         assertEquals(ExitCodes.REDIS_UNREACHABLE, unreachable.exit());
         assertTrue(unreachable.err().contains("cannot reach Redis"), unreachable.err());

@@ -40,12 +40,12 @@ class DeployLifecycleTest {
                     "    mode: \"0644\"",
                     ""));
 
-            // 1. First deploy. Deployster passes ref and commit: the release id is
-            //    "<ref without refs/tags/>-<12 chars of the commit>".
+            // 1. First deploy. Deployster passes ref and commit as deploy_ref and deploy_commit, marked
+            //    unsafe (literal text): the release id is "<ref without refs/tags/>-<12 chars of the commit>".
             String r1 = "v1.0-0123456789ab";
             Ansible.Result first = site.deploy("v1", Map.of(
-                    "ref", "refs/tags/v1.0",
-                    "commit", "0123456789abcdef0123456789abcdef01234567",
+                    "deploy_ref", Json.unsafe("refs/tags/v1.0"),
+                    "deploy_commit", Json.unsafe("0123456789abcdef0123456789abcdef01234567"),
                     "deploy_hooks_after_switch", hook.toString(),
                     "deploy_healthcheck_contains", "release v1")).assertSucceeded();
             Path release = site.deployTo.resolve("releases").resolve(r1);

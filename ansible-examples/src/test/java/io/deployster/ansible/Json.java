@@ -8,6 +8,17 @@ final class Json {
 
     private Json() {}
 
+    /**
+     * A value Ansible takes as literal text, never a template: a Deployster worker passes every
+     * variable (deploy_ref, deploy_commit, extra vars) this way.
+     */
+    record Unsafe(Object value) {
+    }
+
+    static Unsafe unsafe(Object value) {
+        return new Unsafe(value);
+    }
+
     static String write(Object value) {
         StringBuilder out = new StringBuilder();
         write(value, out);
@@ -19,6 +30,10 @@ final class Json {
             out.append("null");
         } else if (value instanceof Boolean || value instanceof Integer || value instanceof Long) {
             out.append(value);
+        } else if (value instanceof Unsafe unsafe) {
+            out.append("{\"__ansible_unsafe\":");
+            write(unsafe.value(), out);
+            out.append('}');
         } else if (value instanceof Map<?, ?> map) {
             out.append('{');
             boolean first = true;

@@ -43,11 +43,12 @@ class SourcesTest {
         Files.writeString(repo.resolve("release.txt"), "release g2\n");
         git(repo, "commit", "-q", "-am", "second");
 
+        // ref and commit as a worker passes them: deploy_ref and deploy_commit, literal (unsafe) text
         Ansible.Result fromGit = site.deploy("unused", Map.of(
                 "deploy_source", "git",
                 "deploy_git_repo", repo.toString(),
-                "ref", "main",
-                "commit", first)).assertSucceeded();
+                "deploy_ref", Json.unsafe("main"),
+                "deploy_commit", Json.unsafe(first))).assertSucceeded();
         String gitId = "main-" + first.substring(0, 12);
         site.assertCurrent(gitId, fromGit);
         Path gitRelease = site.deployTo.resolve("releases").resolve(gitId);

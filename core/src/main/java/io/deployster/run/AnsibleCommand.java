@@ -11,8 +11,14 @@ import java.util.Map;
 /**
  * The ansible-playbook argv for an ansible-mode job. An argv list, never a shell string, so no field
  * can inject shell syntax. Shared by the worker and the Jenkins step's agent mode.
+ *
+ * <p>Every variable Deployster hands to Ansible ({@code deploy_ref}, {@code deploy_commit}, extra vars,
+ * secret extra vars) is marked unsafe ({@link #varsJson}): Ansible templates variable values when a play
+ * reads them, so a submitted {@code {{ lookup('pipe', ...) }}} would otherwise run on the deploy host.
  */
 public final class AnsibleCommand {
+    private static final String UNSAFE = "__ansible_unsafe";
+
     private AnsibleCommand() {
     }
 
@@ -35,7 +41,7 @@ public final class AnsibleCommand {
         }
         if (spec.extraVars() != null && !spec.extraVars().isEmpty()) {
             // JSON keeps types (lists, maps, booleans, numbers) that key=value would flatten
-            argv.add("--extra-vars=" + JobCodec.toJson(spec.extraVars()));
+            argv.add("--extra-vars=" + varsJson(spec.extraVars()));
         }
         argv.addAll(deployVars(spec));
         if (secretVarsFile != null) {
@@ -67,6 +73,28 @@ public final class AnsibleCommand {
         if (spec.extraVars() != null) {
             spec.extraVars().keySet().forEach(vars::remove);
         }
-        return vars.isEmpty() ? List.of() : List.of("--extra-vars=" + JobCodec.toJson(vars));
+        return vars.isEmpty() ? List.of() : List.of("--extra-vars=" + varsJson(vars));
+    }
+
+    /**
+     * JSON for {@code --extra-vars} (inline or {@code @file}) whose text Ansible never templates: each
+     * value holding text goes inside {@code {"__ansible_unsafe": value}}, which Ansible's JSON decoder
+     * turns into the same value with every string in it (map keys too) marked unsafe. Numbers, booleans
+     * and nulls stay bare: they cannot hold a template, and the argv stays readable.
+     */
+    public static String varsJson(Map<String, ?> vars) {
+        Map<String, Object> marked = new LinkedHashMap<>();
+        vars.forEach((name, value) -> marked.put(name, holdsText(value) ? Map.of(UNSAFE, value) : value));
+        return JobCodec.toJson(marked);
+    }
+
+    private static boolean holdsText(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            return !map.isEmpty();
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().anyMatch(AnsibleCommand::holdsText);
+        }
+        return value instanceof String;
     }
 }

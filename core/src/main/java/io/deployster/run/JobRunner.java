@@ -1,6 +1,5 @@
 package io.deployster.run;
 
-import io.deployster.job.JobCodec;
 import io.deployster.job.JobSpec;
 import io.deployster.job.JobStatus;
 import io.deployster.job.Mode;
@@ -189,7 +188,7 @@ public final class JobRunner {
                 privateDir = Files.createTempDirectory("deployster-" + jobId + "-",
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
                 secretVars = privateDir.resolve("secret-vars.json");
-                Files.writeString(secretVars, JobCodec.toJson(secrets.extraVars()), StandardCharsets.UTF_8);
+                Files.writeString(secretVars, AnsibleCommand.varsJson(secrets.extraVars()), StandardCharsets.UTF_8);
             }
             List<String> argv = AnsibleCommand.argv(spec, secretVars);
             log.event(Event.COMMAND, LogField.INDEX, "0", LogField.COMMAND, String.join(" ", argv));

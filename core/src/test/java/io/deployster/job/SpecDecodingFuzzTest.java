@@ -96,7 +96,10 @@ public class SpecDecodingFuzzTest {
                 + "\"n\":-42,\"f\":0.1,\"t\":true,\"l\":[1,null,\"s\"]}";
         JobSpec spec = JobCodec.parseSpec("{\"mode\":\"ansible\",\"project\":\"p\",\"playbook\":\"x.yml\",\"extraVars\":" + vars + "}");
         assertTrue(JobCodec.specJson(spec).contains("\"extraVars\":" + vars), JobCodec.specJson(spec));
-        assertEquals("--extra-vars=" + vars, AnsibleCommand.argv(spec).get(1));
+        // text goes inside Ansible's unsafe marker, numbers and the rest as they were
+        assertEquals("--extra-vars={\"d\":{\"__ansible_unsafe\":{\"k\":\"v\",\"nested\":{\"x\":null}}},\"nul\":null,"
+                + "\"big\":123456789012345678901234567890,\"n\":-42,\"f\":0.1,\"t\":true,\"l\":{\"__ansible_unsafe\":[1,null,\"s\"]}}",
+                AnsibleCommand.argv(spec).get(1));
         assertTrue(!JobCodec.specJson(spec).contains("\"cd\""), "absent fields stay absent");
     }
 }

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +29,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Extra vars reach a real ansible-playbook exactly as JSON gave them, and secret ones never show, escaped or not. */
+/**
+ * Extra vars reach a real ansible-playbook exactly as JSON gave them, as literal text Ansible never
+ * templates, and secret ones never show, escaped or not.
+ */
 class AnsibleFidelityTest {
     @RegisterExtension
     static RealRedis redis = new RealRedis();
@@ -89,6 +93,49 @@ class AnsibleFidelityTest {
             assertEquals(JobStatus.SUCCEEDED, state.status(), log);
             assertTrue(log.contains("\"api_key\": \"****\""), log);
             assertFalse(log.contains("def123"), log);
+        }
+    }
+
+    // docs/security.md: no injection from any field but commands. Ansible templates a variable's value
+    // when a play reads it, so each of these would run `id` on the deploy host if passed as plain text.
+    @Test
+    void templatesInRefCommitAndExtraVarsArePrintedLiterallyNeverRun() throws Exception {
+        String pipe = "{{lookup('pipe','id')}}";
+        Files.writeString(dir.resolve("site.yml"), """
+                - hosts: all
+                  gather_facts: false
+                  tasks:
+                    - debug: msg="ref {{ deploy_ref | default('') }}"
+                    - debug: {var: token}
+                    - set_fact:
+                        short_ref: "{{ deploy_ref | regex_replace('^refs/tags/', '') }}"
+                    - copy:
+                        dest: "{{ out }}/vars.json"
+                        content: "{{ {'ref': short_ref, 'commit': deploy_commit, 'a': a, 'nested': nested, 'token': token,
+                                     'keys': nested.m | dict2items | map(attribute='key') | list} | to_json }}"
+                """);
+        Map<String, Object> extraVars = new LinkedHashMap<>();
+        extraVars.put("out", dir.toString());
+        extraVars.put("a", "{{ lookup(\"pipe\",\"id\") }}");
+        extraVars.put("nested", JobCodec.parseValue("{\"l\":[1,\"{{ 7 * 7 }}\",null],\"m\":{\"{{ lookup('pipe','hostname') }}\":\"{{ 6 * 7 }}\"}}"));
+        JobSigner keys = new JobSigner(KeyRing.parse(SecurityEndToEndTest.KEY, "test"), Clock.systemUTC(), Duration.ofHours(1));
+        try (Deployment d = new Deployment(redis.uri(), QueueSettings.DEFAULT, keys)) {
+            d.worker("w1", 1, keys, null);
+            String id = d.client.submit(JobSpec.ansible("shop", "site.yml").cwd(dir.toString()).inventory("inventory")
+                            .ref("refs/tags/" + pipe).commit("{{ 6 * 7 }}").extraVars(extraVars).build(),
+                    new Secrets(Map.of(), Map.of("token", "{{ lookup('pipe','echo secret-ran') }}")));
+            List<String> lines = new ArrayList<>();
+            JobState state = d.client.follow(id, LogFollower.START, e -> { if (e.isLine()) lines.add(e.text()); });
+            String log = String.join("\n", lines);
+            assertEquals(JobStatus.SUCCEEDED, state.status(), log);
+            assertTrue(log.contains("\"msg\": \"ref refs/tags/" + pipe + "\""), log);
+            assertTrue(log.contains("\"token\": \"****\""), "the secret is still masked: " + log);
+            assertFalse(log.contains("uid="), log);
+            assertFalse(log.contains("secret-ran"), log);
+            assertEquals(JobCodec.parseValue("{\"ref\":\"" + pipe + "\",\"commit\":\"{{ 6 * 7 }}\",\"a\":\"{{ lookup(\\\"pipe\\\",\\\"id\\\") }}\","
+                            + "\"nested\":{\"l\":[1,\"{{ 7 * 7 }}\",null],\"m\":{\"{{ lookup('pipe','hostname') }}\":\"{{ 6 * 7 }}\"}},"
+                            + "\"token\":\"{{ lookup('pipe','echo secret-ran') }}\",\"keys\":[\"{{ lookup('pipe','hostname') }}\"]}"),
+                    JobCodec.parseValue(Files.readString(dir.resolve("vars.json"))));
         }
     }
 }

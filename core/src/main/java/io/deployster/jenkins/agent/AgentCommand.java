@@ -1,6 +1,5 @@
 package io.deployster.jenkins.agent;
 
-import io.deployster.job.JobCodec;
 import io.deployster.job.JobSpec;
 import io.deployster.run.AnsibleCommand;
 import io.deployster.secret.Secrets;
@@ -107,9 +106,9 @@ public final class AgentCommand {
         return env;
     }
 
-    /** The content of {@link #SECRET_VARS_FILE}: the secret extra vars as one JSON object. */
+    /** The content of {@link #SECRET_VARS_FILE}: the secret extra vars as one JSON object, marked unsafe as the plain ones. */
     public static String secretVarsJson(Secrets secrets) {
-        return JobCodec.toJson(secrets.extraVars());
+        return AnsibleCommand.varsJson(secrets.extraVars());
     }
 
     /** The askpass helper: prints the passphrase file, whatever characters the passphrase has. */

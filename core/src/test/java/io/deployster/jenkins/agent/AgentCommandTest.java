@@ -95,7 +95,8 @@ class AgentCommandTest {
         List<String> argv = AgentCommand.argv(spec, new AgentCommand.Files(null, null, null, null, "/ws@tmp/d/" + AgentCommand.SECRET_VARS_FILE));
         int secretVars = argv.indexOf("--extra-vars=@/ws@tmp/d/secret-vars.json");
         assertTrue(secretVars > 0, argv.toString());
-        assertTrue(secretVars > argv.indexOf("--extra-vars={\"release\":\"v1\"}"), "a secret wins over a plain var: " + argv);
+        int plainVars = argv.indexOf("--extra-vars={\"release\":{\"__ansible_unsafe\":\"v1\"}}");
+        assertTrue(plainVars > 0 && secretVars > plainVars, "a secret wins over a plain var: " + argv);
         assertTrue(secretVars < argv.indexOf("--"), argv.toString());
 
         Secrets secrets = new Secrets(
@@ -104,7 +105,8 @@ class AgentCommandTest {
         assertEquals("aws-s3cret", env.get("AWS_SECRET_ACCESS_KEY"));
         assertEquals("recipes", env.get("DEPLOYSTER_PROJECT"), "the deploy's own variables win");
         assertFalse(AgentCommand.environment(spec, AgentCommand.Files.NONE).containsKey("AWS_SECRET_ACCESS_KEY"));
-        assertEquals(Map.of("db_password", "db-s3cret", "n", 42L),
+        // marked unsafe as on a worker, so Ansible never templates a secret's text
+        assertEquals(Map.of("db_password", Map.of("__ansible_unsafe", "db-s3cret"), "n", 42L),
                 JobCodec.parseValue(AgentCommand.secretVarsJson(secrets)));
     }
 }

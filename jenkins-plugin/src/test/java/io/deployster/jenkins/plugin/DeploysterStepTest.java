@@ -170,7 +170,7 @@ class DeploysterStepTest {
                 + "}");
         WorkflowRun b = j.buildAndAssertSuccess(p);
         j.assertLogContains("--inventory=inventories/local", b);
-        j.assertLogContains("\"deploy_ref\":\"v1.2.0\"", b);
+        j.assertLogContains("\"deploy_ref\":{\"__ansible_unsafe\":\"v1.2.0\"}", b);
         // issue 12: extraVars is declared Object for structs, and a Jenkinsfile's map still arrives with its JSON types
         j.assertLogContains("--extra-vars={\"a\":1,\"b\":[1,2],\"r\":1.5}", b);
         j.assertLogContains("vault: ****", b);
@@ -279,7 +279,7 @@ class DeploysterStepTest {
                 + "}");
         WorkflowRun b = j.buildAndAssertSuccess(p);
         j.assertLogContains("env: ****", b);
-        j.assertLogContains("vars: {\"db_password\":\"****\"}", b);
+        j.assertLogContains("vars: {\"db_password\":{\"__ansible_unsafe\":\"****\"}}", b);
         j.assertLogNotContains("aws-s3cret-value", b);
         j.assertLogNotContains("db-s3cret-value", b);
         FilePath workspace = j.jenkins.getWorkspaceFor(p);

@@ -1,6 +1,7 @@
 package io.deployster.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deployster.job.JobStatus;
@@ -162,6 +163,17 @@ class CliTest {
         Run unreachable = run("status", "--redis", "redis://127.0.0.1:1", "20261122-000000-abcdefgh");
         assertEquals(ExitCodes.REDIS_UNREACHABLE, unreachable.exit());
         assertTrue(unreachable.err().contains("cannot reach Redis"), unreachable.err());
+    }
+
+    @Test
+    void ansibleOptionsOnACommandsJobAreRefusedAndNothingRuns() throws Exception {
+        Path marker = dir.resolve("ran");
+        Run r = run(submit("-q", "--command", "touch " + marker, "--check", "--diff", "--verbosity", "7"));
+        assertEquals(ExitCodes.USAGE, r.exit(), r.err());
+        assertTrue(r.err().contains("field 'check': value 'true' is not allowed; 'check' is not used in mode 'commands'"), r.err());
+        assertTrue(r.err().contains("field 'diff': value 'true' is not allowed"), r.err());
+        assertTrue(r.err().contains("field 'verbosity': value '7' is not allowed; use 0 to 4"), r.err());
+        assertFalse(Files.exists(marker), "the job was not queued");
     }
 
     @Test

@@ -48,14 +48,17 @@ public final class JobSpecValidator {
         }
         name(problems, "project", spec.project(), true);
         name(problems, "queue", spec.queue(), false);
-        length(problems, "ref", spec.ref());
-        length(problems, "commit", spec.commit());
-        length(problems, "submittedBy", spec.submittedBy());
+        line(problems, "ref", spec.ref());
+        line(problems, "commit", spec.commit());
+        line(problems, "submittedBy", spec.submittedBy());
         name(problems, "workflow", spec.workflow(), false);
         name(problems, "workflowTask", spec.workflowTask(), spec.workflow() != null);
         CallbackUrls.check(problems, "callbackUrl", spec.callbackUrl());
         if (spec.timeoutSeconds() != null && (spec.timeoutSeconds() < 1 || spec.timeoutSeconds() > MAX_TIMEOUT_SECONDS)) {
             problems.add(new Problem("timeoutSeconds", String.valueOf(spec.timeoutSeconds()), TIMEOUT_RULE));
+        }
+        if (spec.verbosity() != null && (spec.verbosity() < 0 || spec.verbosity() > 4)) {
+            problems.add(new Problem("verbosity", String.valueOf(spec.verbosity()), VERBOSITY_RULE));
         }
         if (spec.mode() == Mode.COMMANDS) {
             commandsMode(spec, problems);
@@ -79,6 +82,9 @@ public final class JobSpecValidator {
                 String c = commands.get(i);
                 if (c == null || c.isBlank()) {
                     problems.add(new Problem("commands[" + i + "]", c == null ? null : c, "a command must not be empty"));
+                } else if (c.indexOf('\0') >= 0) {
+                    // argv strings end at NUL: the shell would run only the part before it
+                    problems.add(new Problem("commands[" + i + "]", c, "a command cannot hold NUL (found at character " + (c.indexOf('\0') + 1) + ")"));
                 } else {
                     length(problems, "commands[" + i + "]", c);
                 }
@@ -110,6 +116,9 @@ public final class JobSpecValidator {
         forbid(problems, Mode.COMMANDS, "tags", spec.tags());
         forbid(problems, Mode.COMMANDS, "extraVars", spec.extraVars());
         forbid(problems, Mode.COMMANDS, "cwd", spec.cwd());
+        forbid(problems, Mode.COMMANDS, "check", spec.check());
+        forbid(problems, Mode.COMMANDS, "diff", spec.diff());
+        forbid(problems, Mode.COMMANDS, "verbosity", spec.verbosity());
     }
 
     private void ansibleMode(JobSpec spec, List<Problem> problems) {
@@ -118,12 +127,9 @@ public final class JobSpecValidator {
             problems.add(new Problem("playbook", null, "give the playbook file to run"));
         }
         path(problems, "inventory", spec.inventory(), false);
-        length(problems, "limit", spec.limit());
-        length(problems, "tags", spec.tags());
+        line(problems, "limit", spec.limit());
+        line(problems, "tags", spec.tags());
         path(problems, "cwd", spec.cwd(), true);
-        if (spec.verbosity() != null && (spec.verbosity() < 0 || spec.verbosity() > 4)) {
-            problems.add(new Problem("verbosity", String.valueOf(spec.verbosity()), VERBOSITY_RULE));
-        }
         if (spec.extraVars() != null) {
             for (String key : spec.extraVars().keySet()) {
                 if (!ENV_NAME.matcher(key).matches()) {
@@ -172,6 +178,23 @@ public final class JobSpecValidator {
         if (value != null && value.length() > limits.maxFieldLength()) {
             problems.add(new Problem(field, value.length() + " characters", "at most " + limits.maxFieldLength() + " characters"));
         }
+    }
+
+    // These reach the job as an environment variable or an argument, C strings that end at a NUL, so
+    // "v1\0x" would silently run as v1; other control characters are no part of a ref, a commit, a
+    // name or a host pattern, and would garble the history and the log where they are shown.
+    private void line(List<Problem> problems, String field, String value) {
+        if (value == null) {
+            return;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isISOControl(value.charAt(i))) {
+                problems.add(new Problem(field, value, String.format("use one line of text without control characters (found U+%04X at character %d)",
+                        (int) value.charAt(i), i + 1)));
+                return;
+            }
+        }
+        length(problems, field, value);
     }
 
     private void path(List<Problem> problems, String field, String value, boolean absolute) {

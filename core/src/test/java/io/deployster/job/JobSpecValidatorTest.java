@@ -73,6 +73,38 @@ class JobSpecValidatorTest {
     }
 
     @Test
+    void rejectsEveryAnsibleOnlyFieldInACommandsJob() {
+        assertEquals(List.of("field 'check': value 'true' is not allowed; 'check' is not used in mode 'commands'; remove it",
+                        "field 'diff': value 'false' is not allowed; 'diff' is not used in mode 'commands'; remove it",
+                        "field 'verbosity': value '2' is not allowed; 'verbosity' is not used in mode 'commands'; remove it"),
+                problems(valid().check(true).diff(false).verbosity(2).build()));
+        assertEquals(List.of("field 'verbosity': value '9' is not allowed; use 0 to 4 (the number of -v flags)",
+                        "field 'verbosity': value '9' is not allowed; 'verbosity' is not used in mode 'commands'; remove it"),
+                problems(JobCodec.parseSpec("{\"mode\":\"commands\",\"project\":\"p1\",\"cd\":\"/tmp\",\"commands\":[\"true\"],\"verbosity\":9}")));
+    }
+
+    // Values passed as an environment variable or an argument: a NUL would silently cut them short.
+    @Test
+    void rejectsControlCharactersInValuesThatBecomeEnvironmentOrArguments() {
+        JobSpec nulInRef = JobCodec.parseSpec("{\"mode\":\"commands\",\"project\":\"shop\",\"cd\":\"/srv\",\"ref\":\"a\\u0000b\",\"commands\":[\"true\"]}");
+        assertEquals(List.of("field 'ref': value 'a\0b' is not allowed; use one line of text without control characters (found U+0000 at character 2)"),
+                problems(nulInRef));
+        assertEquals(List.of("field 'commit': value 'abc\n' is not allowed; use one line of text without control characters (found U+000A at character 4)"),
+                problems(valid().commit("abc\n").build()));
+        assertEquals(List.of("field 'submittedBy': value '\u001b[31mci' is not allowed; use one line of text without control characters "
+                + "(found U+001B at character 1)"), problems(valid().submittedBy("\u001b[31mci").build()));
+        assertEquals(List.of("field 'commands[0]': value 'true\0; rm -rf x' is not allowed; a command cannot hold NUL (found at character 5)"),
+                problems(valid().commands(List.of("true\0; rm -rf x")).build()));
+        assertEquals(List.of("field 'limit': value 'web\0db' is not allowed; use one line of text without control characters (found U+0000 at character 4)",
+                        "field 'tags': value 'a\tb' is not allowed; use one line of text without control characters (found U+0009 at character 2)"),
+                problems(JobSpec.ansible("shop", "d.yml").limit("web\0db").tags("a\tb").build()));
+        assertEquals(List.of("field 'env.A': value 'x\0y' is not allowed; a .env value cannot hold NUL"),
+                problems(valid().env(Map.of("A", "x\0y")).build()));
+        assertDoesNotThrow(() -> validator.validate(valid().ref("refs/tags/v1.2.0-ünïcode").commit("9f2c").submittedBy("https://ci/job/1/")
+                .commands(List.of("echo a\necho b\tc")).env(Map.of("A", "two\nlines")).build()));
+    }
+
+    @Test
     void rejectsOutOfRangeNumbers() {
         assertEquals(List.of("field 'timeoutSeconds': value '0' is not allowed; use 1 to 604800 seconds, or leave it out for no timeout"),
                 problems(valid().timeoutSeconds(0).build()));

@@ -377,6 +377,17 @@ class GatewayTest {
     }
 
     @Test
+    void aNulInRefAndAnsibleOptionsOnACommandsJobAre400() throws Exception {
+        // a NUL would cut DEPLOYSTER_REF short; the job would deploy another ref than the one asked for
+        assertError(gw.postJson("/api/v1/jobs", "shop-token", "{\"ref\": \"a\\u0000b\", \"commands\": [\"true\"]}"),
+                400, "ref", "a\0b", "without control characters");
+        assertError(gw.postJson("/api/v1/jobs", "shop-token", "{\"commands\": [\"true\"], \"verbosity\": 9}"),
+                400, "verbosity", "9", "use 0 to 4");
+        assertError(gw.postJson("/api/v1/jobs", "shop-token", "{\"commands\": [\"true\"], \"check\": true}"),
+                400, "check", "true", "not used in mode 'commands'");
+    }
+
+    @Test
     void missingOrWrongTokenIs401WithAChallenge() throws Exception {
         HttpResponse<String> none = gw.get("/api/v1/jobs/20260101-000000-abcdefgh", null);
         assertError(none, 401, "Authorization", null, "Authorization: Bearer TOKEN");

@@ -179,8 +179,18 @@ public final class WorkflowEngine {
         }
     }
 
+    // Usually before any task ran; a record that passed another coordinator's check (one without keys,
+    // in a fleet being given keys) may have tasks started already: they are named and stopped, and the
+    // workflow stays on the coordinators' list until windUp has seen them end.
     private void reject(String id, WorkflowSpec spec, Map<String, TaskResult> tasks, String why) {
-        String reason = "rejected, no task run: " + why;
+        List<String> started = new ArrayList<>();
+        tasks.forEach((name, t) -> {
+            if (t.job() != null && !JobStatus.QUEUED.wireName().equals(t.status()) && !JobStatus.WAITING.wireName().equals(t.status())) {
+                started.add(name);
+            }
+        });
+        String reason = started.isEmpty() ? "rejected, no task run: " + why
+                : "rejected after task(s) " + String.join(", ", started) + " had started (stopped now): " + why;
         tasks.forEach((name, t) -> {
             if (TaskResult.PENDING.equals(t.status())) {
                 store.save(id, name, TaskResult.skipped(reason, store.now()));
@@ -190,7 +200,9 @@ public final class WorkflowEngine {
         if (queue.finish(id, spec.project(), JobStatus.REJECTED, null, null, reason)) {
             LOG.log(Level.WARNING, "workflow {0} of project {1} rejected: {2}", id, spec.project(), why);
         }
-        store.forget(id);
+        if (tasks.values().stream().allMatch(TaskResult::ended)) {
+            store.forget(id);
+        }
     }
 
     private void end(String id, WorkflowSpec spec, Map<String, TaskResult> tasks, JobStatus stop, String stopReason) {

@@ -12,6 +12,7 @@ import io.deployster.redis.Keys;
 import io.deployster.sign.JobSigner;
 import io.deployster.sign.KeyRing;
 import io.deployster.sign.SigningKey;
+import io.deployster.testing.Await;
 import io.deployster.testing.Deployment;
 import io.deployster.testing.RealRedis;
 import java.nio.file.Files;
@@ -99,6 +100,30 @@ class WorkflowSigningTest {
                 try (var files = Files.list(dir)) {
                     assertEquals(List.of(), files.toList(), "nothing ran");
                 }
+            }
+        }
+    }
+
+    @Test
+    void aWorkflowRejectedAfterATaskStartedNamesItStopsItAndRecordsItsEnd() throws Exception {
+        try (Deployment unkeyed = new Deployment(redis.uri())) {
+            unkeyed.worker("build-unkeyed", 1, "build");
+            String id = unkeyed.client.submitWorkflow(new WorkflowParser().parse("project: shop\ndefaults: {cd: " + dir + "}\ntasks:\n"
+                    + "  one: {queue: build, commands: [\"sleep 300\"]}\n"
+                    + "  two: {needs: [one], queue: build, commands: [\"true\"]}\n"));
+            Await.until("task one running", Duration.ofSeconds(30),
+                    () -> "running".equals(unkeyed.client.workflow(id).tasks().get("one").status()));
+
+            // a worker given keys joins (a fleet being given keys one host at a time): its coordinator refuses the record
+            try (Deployment keyed = new Deployment(redis.uri(), QueueSettings.DEFAULT, signer('a'))) {
+                keyed.worker("other-keyed", 1, signer('a'), null, "other");
+                JobState state = keyed.client.await(id);
+
+                assertEquals(JobStatus.REJECTED, state.status());
+                assertTrue(state.reason().startsWith("rejected after task(s) one had started (stopped now): unsigned"), state.reason());
+                Await.until("the workflow's record shows how task one ended", Duration.ofSeconds(30),
+                        () -> "cancelled".equals(keyed.client.workflow(id).tasks().get("one").status()));
+                assertEquals("skipped", keyed.client.workflow(id).tasks().get("two").status());
             }
         }
     }

@@ -7,6 +7,9 @@ import io.deployster.protocol.ProtocolVersion;
 import io.deployster.redis.NotReplicatedException;
 import io.deployster.redis.RedisUnavailableException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.util.Arrays;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
@@ -128,6 +131,14 @@ public final class Main {
             return "cannot reach Redis at " + unavailable.server() + " (" + unavailable.reason()
                     + "); check --redis / DEPLOYSTER_REDIS and that the server is up";
         }
+        if (e instanceof NoSuchFileException missing) {
+            return "no such file: " + missing.getFile() + "; check the path given (an option's file, or --help)";
+        }
+        if (e instanceof FileSystemException file) {
+            // the JDK's own message is the bare path, or the path and a reason: say what was tried
+            return "cannot read " + file.getFile() + (file.getReason() == null ? "" : ": " + file.getReason())
+                    + (e instanceof AccessDeniedException ? " (permission denied: the file must be readable by this user)" : "");
+        }
         return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 
@@ -138,7 +149,7 @@ public final class Main {
         if (e instanceof NoSuchJobException) {
             return ExitCodes.NO_SUCH_JOB;
         }
-        if (e instanceof InvalidJobException || e instanceof IllegalArgumentException) {
+        if (e instanceof InvalidJobException || e instanceof IllegalArgumentException || e instanceof NoSuchFileException) {
             return ExitCodes.USAGE;
         }
         return ExitCodes.FAILED;

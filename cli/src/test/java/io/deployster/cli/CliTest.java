@@ -160,6 +160,13 @@ class CliTest {
         assertTrue(tooLarge.err().contains("option '--timeout': '99999999999999999999' is out of range: this option takes a whole number"),
                 tooLarge.err());
 
+        Run notAUri = run("status", "--redis", "notaurl", "20261122-000000-abcdefgh");
+        assertEquals(ExitCodes.USAGE, notAUri.exit());
+        assertTrue(notAUri.err().contains("Redis URI 'notaurl' has no scheme; use redis://"), notAUri.err());
+        Run noPolicy = run("worker", "--redis", redis.uri(), "--policy", dir.resolve("no-such-policy").toString());
+        assertEquals(ExitCodes.USAGE, noPolicy.exit());
+        assertTrue(noPolicy.err().contains("no such file: " + dir.resolve("no-such-policy")), noPolicy.err());
+
         Run unreachable = run("status", "--redis", "redis://127.0.0.1:1", "20261122-000000-abcdefgh");
         assertEquals(ExitCodes.REDIS_UNREACHABLE, unreachable.exit());
         assertTrue(unreachable.err().contains("cannot reach Redis"), unreachable.err());

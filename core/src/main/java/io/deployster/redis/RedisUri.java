@@ -29,8 +29,10 @@ public record RedisUri(URI uri) {
         try {
             URI uri = new URI(text.trim());
             String scheme = uri.getScheme();
-            if (!SINGLE.contains(scheme) && !SENTINEL.contains(scheme)) {
-                throw new IllegalArgumentException("Redis URI '" + redact(text) + "' has scheme '" + scheme + "'; " + ALLOWED);
+            // Set.of(...).contains(null) throws: a bare word such as 'localhost' has no scheme
+            if (scheme == null || !SINGLE.contains(scheme) && !SENTINEL.contains(scheme)) {
+                throw new IllegalArgumentException("Redis URI '" + redact(text) + "' "
+                        + (scheme == null ? "has no scheme" : "has scheme '" + scheme + "'") + "; " + ALLOWED);
             }
             RedisUri parsed = new RedisUri(uri);
             if (parsed.sentinel()) {

@@ -57,6 +57,8 @@ class SentinelUriTest {
         assertError("redis-sentinel://s1/m?min-replicas-acked=many", "min-replicas-acked 'many'", "0 to 16");
         assertError("redis-sentinel://s1/m?min-replicas-acked=1&replica-ack-timeout=soon", "replica-ack-timeout 'soon'", "500ms");
         assertError("sentinel://s1/m", "scheme 'sentinel'", "redis-sentinel://");
+        assertError("notaurl", "'notaurl' has no scheme", "use redis://");
+        assertError("localhost:6379", "has scheme 'localhost'", "use redis://");
         assertError("redis-sentinel://u:topsecret@s1/m?db=x", "db 'x'", "a number");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> RedisUri.parse("redis-sentinel://u:topsecret@s1/m?db=x"));

@@ -1,5 +1,7 @@
 package io.deployster.gateway;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,7 +44,8 @@ public record GatewayConfig(String baseUrl, long maxBodyBytes, int authFailuresP
     /** A stage (selected by the ref deployed, e.g. {@code main}): variables written to the job's {@code .env}. */
     public record Stage(Map<String, String> env) {
         public Stage {
-            env = Map.copyOf(env);
+            // in the config's order, which .env keeps (Map.copyOf would not)
+            env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
         }
     }
 

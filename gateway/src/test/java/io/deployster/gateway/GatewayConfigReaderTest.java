@@ -26,7 +26,7 @@ class GatewayConfigReaderTest {
                     queue: vps-1
                     tokens: [{name: ci, sha256: %s, scopes: [submit, read]}]
                     defaults: {cd: /var/www/shop, commands: [make deploy]}
-                    stages: {main: {env: {APP_ENV: production}}}
+                    stages: {main: {env: {ZED: z, APP_ENV: production, API_URL: "https://api"}}}
                     repos: {shop-site: {playbook: deploy.yml}}
                     requireSupervisorRestart: false
                 """.formatted(HASH), "gateway.yml");
@@ -37,6 +37,8 @@ class GatewayConfigReaderTest {
         assertTrue(p.tokens().get(0).allows(Scope.READ));
         assertFalse(p.tokens().get(0).allows(Scope.CANCEL));
         assertEquals("production", p.stages().get("main").env().get("APP_ENV"));
+        assertEquals(List.of("ZED", "APP_ENV", "API_URL"), List.copyOf(p.stages().get("main").env().keySet()),
+                "the .env file lists a stage's variables in the order the config gives them (docs/protocol.md)");
         assertEquals("deploy_tag", p.repos().get("shop-site").tagVariable());
         assertFalse(p.requireSupervisorRestart());
         assertEquals(1_048_576, c.maxBodyBytes());

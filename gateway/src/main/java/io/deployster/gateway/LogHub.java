@@ -2,10 +2,12 @@ package io.deployster.gateway;
 
 import io.deployster.log.LogEntry;
 import io.deployster.log.MultiLogReader;
+import io.deployster.redis.Backoff;
 import io.deployster.redis.LogStreams;
 import io.deployster.redis.Redis;
 import io.deployster.redis.RedisUnavailableException;
 import io.deployster.redis.StreamId;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -154,26 +156,43 @@ public final class LogHub implements AutoCloseable {
     }
 
     private void run() {
-        long backoff = 50;
+        Backoff backoff = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(2));
+        long outageSince = 0; // System.nanoTime() of the first failed try of an outage, 0 while connected
         while (!closed) {
             try (LogStreams.Connection connection = streams.open()) {
                 clientId = connection.clientId();
-                backoff = 50;
+                backoff.reset();
+                if (outageSince != 0) {
+                    LOG.log(Level.INFO, "log hub reconnected to Redis after " + (System.nanoTime() - outageSince) / 1_000_000_000L
+                            + " s; followers resume where they were");
+                    outageSince = 0;
+                }
                 loop(connection);
             } catch (RedisUnavailableException e) {
                 if (closed) {
                     return;
                 }
-                LOG.log(Level.WARNING, "log hub lost its Redis connection to " + e.server() + " (" + e.reason()
-                        + "); reconnecting, followers resume where they were");
-                sleep(backoff);
-                backoff = Math.min(2000, backoff * 2);
+                // once per outage: the tries that follow would say the same, several times a second at first
+                if (outageSince == 0) {
+                    outageSince = System.nanoTime();
+                    LOG.log(Level.WARNING, "log hub lost its Redis connection to " + e.server() + " (" + e.reason()
+                            + "); reconnecting until it can, followers resume where they were");
+                }
+                pause(backoff);
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "log hub failed; restarting it", e);
-                sleep(backoff);
+                pause(backoff);
             }
+        }
+    }
+
+    private static void pause(Backoff backoff) {
+        try {
+            backoff.pause();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -310,14 +329,6 @@ public final class LogHub implements AutoCloseable {
 
     private static int compare(String a, String b) {
         return StreamId.parse(a).compareTo(StreamId.parse(b));
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Override

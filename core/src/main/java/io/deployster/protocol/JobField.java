@@ -31,6 +31,8 @@ public final class JobField {
      * project's lock is its workflow's, kept by the coordinator, so it cannot tell a dead task worker.
      */
     public static final String LEASE_UNTIL = "leaseUntil";
+    /** Id of the job's entry in its queue stream while it waits there: a cancel removes it, so queue depth counts live jobs only. */
+    public static final String QUEUE_ENTRY = "queueEntry";
     /** Id of the job's {@code started} log entry. */
     public static final String STARTED_ENTRY = "startedEntry";
     /** Epoch ms when the job before it handed it the project's lock. */

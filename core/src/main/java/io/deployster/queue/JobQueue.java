@@ -455,14 +455,17 @@ public final class JobQueue {
     public enum CancelOutcome { CANCELLED, REQUESTED, FINISHED, UNKNOWN }
 
     /**
-     * Cancels a queued or waiting job at once; asks the worker of a running job to kill it. Reads the
-     * job's project first (its keys are declared to the script): two round trips.
+     * Cancels a queued or waiting job at once (its queue entry removed); asks the worker of a running job
+     * to kill it. Reads the job's project and queue first (their keys are declared to the script): two
+     * round trips.
      */
     public CancelOutcome cancel(String id, String reason) {
-        String project = projectOf(JobIds.check(id));
+        List<String> placed = redis.hashFields(keys.job(JobIds.check(id)), JobField.PROJECT, JobField.QUEUE);
+        String project = nullToEmpty(placed.get(0));
+        List<String> scriptKeys = new ArrayList<>(keys.jobScriptKeys(id, project));
+        scriptKeys.add(keys.queue(nullToEmpty(placed.get(1))));
         Reply reply = redis.callReplicated("the cancel of job " + id, Shortfall.FAIL,
-                j -> cancel.run(j, keys.jobScriptKeys(id, project), List.of(id, reason, now(), ttl(),
-                maxLen(), retention(), historyLimit(), project)));
+                j -> cancel.run(j, scriptKeys, List.of(id, reason, now(), ttl(), maxLen(), retention(), historyLimit(), project)));
         return switch (reply.expect(Code.CANCELLED, Code.REQUESTED, Code.FINISHED, Code.UNKNOWN).code()) {
             case CANCELLED -> CancelOutcome.CANCELLED;
             case REQUESTED -> CancelOutcome.REQUESTED;

@@ -97,8 +97,9 @@ local function hand_off(P, project, ttl)
       -- a workflow has no queue: its coordinator starts it once it holds the lock
       if status == STATUS_WAITING and redis.call('HGET', jk, FIELD_KIND) ~= FIELD_KIND_WORKFLOW then
         local f = redis.call('HMGET', jk, FIELD_QUEUE, FIELD_SPEC, FIELD_KID, FIELD_IAT, FIELD_SIG)
-        redis.call('XADD', queue_key(f[1]), '*', ENTRY_JOB, next_id, ENTRY_SPEC, f[2], ENTRY_KID, f[3] or '',
+        local entry = redis.call('XADD', queue_key(f[1]), '*', ENTRY_JOB, next_id, ENTRY_SPEC, f[2], ENTRY_KID, f[3] or '',
           ENTRY_IAT, f[4] or '', ENTRY_SIG, f[5] or '')
+        redis.call('HSET', jk, FIELD_QUEUE_ENTRY, entry)
       end
       return next_id
     end

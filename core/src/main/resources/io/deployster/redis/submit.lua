@@ -22,5 +22,7 @@ else
 end
 redis.call('HINCRBY', KEYS[11], ARGV[4], 1) -- every producer's submits, for the metrics
 log_event(log, ARGV[7], LOG_EVENT, EVENT_QUEUED, LOG_TS, ARGV[6], LOG_QUEUE, ARGV[4])
-return {REPLY_OK, redis.call('XADD', KEYS[10], '*', ENTRY_JOB, id, ENTRY_SPEC, ARGV[2], ENTRY_KID, ARGV[8],
-  ENTRY_IAT, ARGV[9], ENTRY_SIG, ARGV[10])}
+local entry = redis.call('XADD', KEYS[10], '*', ENTRY_JOB, id, ENTRY_SPEC, ARGV[2], ENTRY_KID, ARGV[8],
+  ENTRY_IAT, ARGV[9], ENTRY_SIG, ARGV[10])
+redis.call('HSET', job, FIELD_QUEUE_ENTRY, entry)
+return {REPLY_OK, entry}

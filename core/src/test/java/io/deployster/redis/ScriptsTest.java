@@ -79,7 +79,8 @@ class ScriptsTest {
     }
 
     static Reply cancel(String id) {
-        return run("cancel", jobKeys(id, "shop"), id, "operator said so", "3000", TTL, MAXLEN, RETENTION, HISTORY, "shop");
+        return run("cancel", jobKeys(id, "shop", KEYS.queue("deploy")), id, "operator said so", "3000", TTL, MAXLEN, RETENTION, HISTORY,
+                "shop");
     }
 
     static String field(String id, String field) {
@@ -280,12 +281,17 @@ class ScriptsTest {
         @Test
         void answersForEveryStateAJobCanBeIn() {
             submit("job-a");
+            String left = submit("job-left");
             Reply queued = cancel("job-a");
             assertEquals(Code.CANCELLED, queued.code());
             assertEquals("queued", queued.text(0));
+            List<StreamEntry> entries = redis.client().call(j -> j.xrange(KEYS.queue("deploy"), (StreamEntryID) null, null));
+            assertEquals(List.of(left), entries.stream().map(e -> e.getID().toString()).toList(),
+                    "the cancelled job's entry left the queue: depth and age count only jobs that can still run");
+            cancel("job-left"); // out of job-b's way in the project's order
             assertEquals(Code.FINISHED, cancel("job-a").code(), "an ended job is left alone");
-            assertEquals(Code.UNKNOWN, run("cancel", jobKeys("job-none", ""), "job-none", "why", "3000", TTL, MAXLEN, RETENTION,
-                    HISTORY, "").code());
+            assertEquals(Code.UNKNOWN, run("cancel", jobKeys("job-none", "", KEYS.queue("")), "job-none", "why", "3000", TTL, MAXLEN,
+                    RETENTION, HISTORY, "").code());
 
             start("job-b", submit("job-b"));
             Reply running = cancel("job-b");

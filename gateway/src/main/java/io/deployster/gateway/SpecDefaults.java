@@ -27,9 +27,7 @@ final class SpecDefaults {
         }
         GatewayConfig.Defaults d = p.defaults();
         JobSpec.Builder b = requested.toBuilder().project(p.name()).queue(p.queue());
-        if (requested.submittedBy() == null) {
-            b.submittedBy("gateway token " + caller.readerId());
-        }
+        b.submittedBy(caller.submittedBy(requested.submittedBy(), null));
         if (requested.timeoutSeconds() == null) {
             b.timeoutSeconds(d.timeoutSeconds());
         }

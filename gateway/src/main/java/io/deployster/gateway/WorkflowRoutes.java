@@ -61,9 +61,7 @@ final class WorkflowRoutes {
                     "token '" + caller.token().name() + "' submits for project '" + project + "' only");
         }
         spec = spec.withProject(project).withDefaultQueue(caller.project().queue()); // as for jobs: the project's configured queue
-        if (spec.submittedBy() == null) {
-            spec = spec.withSubmittedBy("gateway token " + caller.readerId() + " (POST /api/v1/workflows)");
-        }
+        spec = spec.withSubmittedBy(caller.submittedBy(spec.submittedBy(), "POST /api/v1/workflows"));
         String id = deployments.submitWorkflow(spec);
         String url = requests.baseUrl(ctx) + NativeRoutes.PREFIX + "/workflows/" + id;
         Map<String, Object> m = new LinkedHashMap<>();

@@ -126,6 +126,11 @@ class GatewayTest {
         assertEquals("succeeded", json(ok).get("status").getAsString());
         assertTrue(ok.headers().firstValue("Location").isPresent());
 
+        // the client's own submittedBy (a CI run's URL) comes first; the token that submitted stays named
+        HttpResponse<String> by = gw.postJson("/api/v1/jobs?wait=true", "shop-token",
+                "{\"commands\": [\"true\"], \"submittedBy\": \"alice (a CI run)\"}");
+        assertEquals("alice (a CI run) (gateway token shop.ci)", json(by).get("submittedBy").getAsString(), by.body());
+
         HttpResponse<String> failed = gw.postJson("/api/v1/jobs?wait=true", "shop-token", "{\"commands\": [\"echo no >&2; exit 3\"]}");
         assertEquals(422, failed.statusCode(), failed.body());
         assertEquals("failed", json(failed).get("status").getAsString());

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A `deployster worker` in a JVM of its own, so a test can kill it with real signals. */
@@ -26,15 +27,32 @@ public final class WorkerProcess implements AutoCloseable {
 
     /** Starts the worker and returns once it has announced itself in Redis. */
     static WorkerProcess start(Redis redis, Path dir, String name, List<String> jvmOptions, String... args) throws IOException {
+        return start(redis, dir, name, jvmOptions, Map.of(), args);
+    }
+
+    /**
+     * A worker configured through its environment, as systemd's EnvironmentFile does it: {@code env} is
+     * added to this JVM's; when it sets DEPLOYSTER_REDIS, the worker finds Redis there (no --redis).
+     */
+    public static WorkerProcess start(Redis redis, Path dir, String name, Map<String, String> env, String... args) throws IOException {
+        return start(redis, dir, name, List.of(), env, args);
+    }
+
+    private static WorkerProcess start(Redis redis, Path dir, String name, List<String> jvmOptions, Map<String, String> env,
+                                       String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx128m");
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.deployster.cli.Main", "worker",
-                "--redis", redis.uri().toString(), "--name", name));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.deployster.cli.Main", "worker", "--name", name));
+        if (!env.containsKey("DEPLOYSTER_REDIS")) {
+            command.addAll(List.of("--redis", redis.uri().toString()));
+        }
         command.addAll(List.of(args));
         Path output = dir.resolve(name + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().putAll(env);
+        Process process = builder.start();
         WorkerProcess worker = new WorkerProcess(process, output, name);
         Await.until("worker " + name + " up (see " + output + ")", Duration.ofSeconds(30), () -> {
             if (!process.isAlive()) {

@@ -57,6 +57,7 @@ public final class JobRunner {
 
     /**
      * @param secrets the job's opened secrets: exported or passed privately, and masked in every line
+     * @param workerSecrets the worker's own secrets (Redis password, signing keys), masked like the job's
      * @param processes where the job's processes are started, found and stopped
      * @param fencingToken the number of the lock grant the job runs under, exported as DEPLOYSTER_FENCING_TOKEN
      * @param lease asked before and after each process start, and gates the process itself: a worker
@@ -65,14 +66,14 @@ public final class JobRunner {
      * @param readers reads output the job's thread does not: both streams of a process started through
      *     the JDK, and a stream a process's leftovers hold open after it exited
      */
-    public JobRunner(String jobId, JobSpec spec, Secrets secrets, LogWriter log, LineReader lines, long killGraceMillis,
+    public JobRunner(String jobId, JobSpec spec, Secrets secrets, Masker workerSecrets, LogWriter log, LineReader lines, long killGraceMillis,
                      JobProcesses processes, long fencingToken, LeaseGuard lease, Path outputFile, ExecutorService readers) {
         this.readers = readers;
         this.outputFile = outputFile;
         this.jobId = jobId;
         this.spec = spec;
         this.secrets = secrets;
-        this.masker = secrets.masker();
+        this.masker = secrets.masker().and(workerSecrets);
         this.log = log;
         this.lines = lines.masking(masker);
         this.killGraceMillis = killGraceMillis;

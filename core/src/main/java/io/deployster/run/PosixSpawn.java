@@ -21,7 +21,8 @@ import java.util.Map;
  * null and processes are started through the JDK instead.
  *
  * <p>The child gets stdin from /dev/null, stdout and stderr on two pipes, no other descriptor, an empty
- * signal mask, and the worker's environment plus the given variables, as {@link ProcessBuilder} would.
+ * signal mask, and the worker's environment (less its own settings, {@link InheritedEnvironment}) plus the
+ * given variables.
  */
 final class PosixSpawn {
     // glibc's values on Linux (spawn.h, fcntl.h, bits/waitflags.h)
@@ -87,7 +88,7 @@ final class PosixSpawn {
     private final LibC libc;
     /** The attributes every start shares (posix_spawnp only reads them): a new session, no signal blocked. */
     private final Memory attributes = new Memory(OPAQUE_BYTES);
-    /** This process's environment as {@code NAME=value} C strings, by name, encoded once. */
+    /** What a job inherits of this process's environment, as {@code NAME=value} C strings, by name, encoded once. */
     private final Map<String, byte[]> environment = new HashMap<>();
 
     private PosixSpawn(LibC libc) {
@@ -101,7 +102,7 @@ final class PosixSpawn {
         if (rc != 0) {
             throw new IllegalStateException("posix_spawnattr: error=" + rc + ", " + libc.strerror(rc));
         }
-        System.getenv().forEach((name, value) -> environment.put(name, Native.toByteArray(name + "=" + value)));
+        InheritedEnvironment.of(System.getenv()).forEach((name, value) -> environment.put(name, Native.toByteArray(name + "=" + value)));
     }
 
     /** The launcher, or null where libc lacks a call it needs. */
@@ -117,7 +118,7 @@ final class PosixSpawn {
      * Starts {@code argv} (its first element looked up on PATH when it has no slash) in {@code dir} (null:
      * this process's directory), in a new session whose id is the process's pid.
      *
-     * @param extraEnv added to (or replacing in) this process's environment
+     * @param extraEnv added to (or replacing in) what a job inherits of this process's environment
      * @throws IOException naming the program and the OS's reason when it cannot be started
      */
     Process start(List<String> argv, File dir, Map<String, String> extraEnv) throws IOException {
@@ -237,7 +238,7 @@ final class PosixSpawn {
         }
     }
 
-    // This process's environment with extraEnv added or replacing, as C strings.
+    // The inherited environment with extraEnv added or replacing, as C strings.
     private List<byte[]> environment(Map<String, String> extraEnv) {
         List<byte[]> entries = new ArrayList<>(environment.size() + extraEnv.size());
         environment.forEach((name, entry) -> {

@@ -29,7 +29,8 @@ public final class ProcessGroup {
 
     /**
      * Starts {@code argv} in {@code dir} with stdin from /dev/null, stdout and stderr on pipes, and
-     * this process's environment plus {@code extraEnv}.
+     * this process's environment less the worker's own settings ({@link InheritedEnvironment}) plus
+     * {@code extraEnv}.
      *
      * @throws IOException naming the program and the reason when it cannot be started
      */
@@ -47,6 +48,7 @@ public final class ProcessGroup {
         command.add(SETSID);
         command.addAll(argv);
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().keySet().removeIf(InheritedEnvironment::withheld);
         pb.environment().putAll(extraEnv);
         return new ProcessGroup(pb.start());
     }

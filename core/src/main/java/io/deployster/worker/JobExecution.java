@@ -55,7 +55,7 @@ final class JobExecution implements Runnable {
                 context.threads(), events);
         this.processes = new JobProcesses(id, context.subreaper(), () -> leases.sessionsChanged(this));
         this.outputFile = outputFile(context.outputs(), id);
-        this.runner = new JobRunner(id, spec, secrets, log, new LineReader(context.options().maxLineBytes()),
+        this.runner = new JobRunner(id, spec, secrets, context.workerSecrets(), log, new LineReader(context.options().maxLineBytes()),
                 context.options().killGrace().toMillis(), processes, fencingToken, leases.guard(id), outputFile, context.threads());
     }
 

@@ -9,10 +9,14 @@ import io.deployster.queue.JobQueue;
 import io.deployster.queue.QueueEntry;
 import io.deployster.redis.Backoff;
 import io.deployster.redis.Redis;
+import io.deployster.redis.RedisUri;
 import io.deployster.run.LeaseGate;
 import io.deployster.run.LeaseWatchdog;
 import io.deployster.run.Posix;
 import io.deployster.run.Subreaper;
+import io.deployster.secret.Masker;
+import io.deployster.secret.Secrets;
+import io.deployster.sign.KeyRing;
 import io.deployster.workflow.OutputFiles;
 import io.deployster.workflow.WorkflowCoordinator;
 import io.deployster.workflow.WorkflowEngine;
@@ -21,6 +25,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -100,7 +107,8 @@ public final class Worker implements AutoCloseable {
         callbacks = new CallbackDispatcher(redis, queue.keys(), queue.keyRing(), new CallbackAddresses(policy), RetryPolicy.standard(),
                 Clock.systemUTC(), store);
         outputs = outputFiles();
-        JobContext jobs = new JobContext(queue, redis, options, subreaper, leases, events, threads, outputs);
+        JobContext jobs = new JobContext(queue, redis, options, subreaper, leases, events, threads, outputs,
+                ownSecrets(redis.uri(), queue.keyRing()));
         pool = new RunnerPool(options.concurrency(), threads, timers, (job, onEnd) -> new JobExecution(job.id(), job.spec(),
                 job.secrets(), job.start(), jobs, ended -> {
                     try {
@@ -219,6 +227,21 @@ public final class Worker implements AutoCloseable {
             // Redis unreachable: the key expires by itself
         }
         LOG.log(Level.INFO, "worker {0} stopped", options.name());
+    }
+
+    // A job runs as the worker's user, so it can read the keys file or the worker's /proc environ even
+    // though it does not inherit the worker's settings: masked, such a read cannot put them in a log.
+    private static Masker ownSecrets(RedisUri uri, KeyRing keys) {
+        List<String> values = new ArrayList<>();
+        values.add(uri.password());
+        String raw = uri.uri().getRawUserInfo();
+        if (raw != null && raw.indexOf(':') >= 0) {
+            values.add(raw.substring(raw.indexOf(':') + 1)); // as written in the URI, percent-encoded
+        }
+        for (String id : keys.ids()) {
+            values.add(Base64.getEncoder().encodeToString(keys.find(id).secret()));
+        }
+        return Masker.ignoringShorterThan(Secrets.MIN_LENGTH, values);
     }
 
     private OutputFiles outputFiles() {

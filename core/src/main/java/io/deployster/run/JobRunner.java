@@ -94,7 +94,7 @@ public final class JobRunner {
         if (!left.found().isEmpty() && !stopping()) {
             String how = left.killed() == 0 ? "TERM" : "TERM; " + left.killed() + " of them ignored it and got KILL after " + killGraceMillis + " ms";
             log.event(Event.NOTE, LogField.MESSAGE, left.found().size() + " process(es) the job left running were stopped at its end (" + how
-                    + "): " + left.describe() + ". To keep a daemon running after a deploy, start it under a process supervisor "
+                    + "): " + masker.mask(left.describe()) + ". To keep a daemon running after a deploy, start it under a process supervisor "
                     + "(e.g. supervisorctl start), not from the job");
         }
         for (Future<?> pump : pumps) {
@@ -117,7 +117,8 @@ public final class JobRunner {
             stopStatus = status;
             stopReason = reason;
         }
-        log.event(Event.STOPPING, LogField.MESSAGE, reason);
+        // a cancel's reason is whatever its sender typed, which may quote a secret of the job
+        log.event(Event.STOPPING, LogField.MESSAGE, masker.mask(reason));
         processes.terminate(killGraceMillis);
     }
 
@@ -192,7 +193,7 @@ public final class JobRunner {
                 Files.writeString(secretVars, AnsibleCommand.varsJson(secrets.extraVars()), StandardCharsets.UTF_8);
             }
             List<String> argv = AnsibleCommand.argv(spec, secretVars);
-            log.event(Event.COMMAND, LogField.INDEX, "0", LogField.COMMAND, String.join(" ", argv));
+            log.event(Event.COMMAND, LogField.INDEX, "0", LogField.COMMAND, masker.mask(String.join(" ", argv)));
             Map<String, String> env = new HashMap<>(describeJob());
             env.put("PYTHONUNBUFFERED", "1");
             int exit = runProcess(argv, dir, env);

@@ -8,9 +8,11 @@ import io.deployster.job.JobSpec;
 import io.deployster.job.JobState;
 import io.deployster.job.JobStatus;
 import io.deployster.log.LogFollower;
+import io.deployster.log.LogFormat;
 import io.deployster.queue.QueueSettings;
 import io.deployster.redis.Keys;
 import io.deployster.protocol.JobField;
+import io.deployster.protocol.LogField;
 import io.deployster.secret.Secrets;
 import io.deployster.sign.JobSigner;
 import io.deployster.sign.KeyRing;
@@ -123,6 +125,29 @@ class SecretMaskingTest {
         // the worker logs the end after recording it, so the client may see the end first
         Await.until("the worker's log names the failure", Duration.ofSeconds(10), () -> journal.stream().anyMatch(l -> l.contains("exited with 9")));
         assertFalse(journal.toString().contains(secret), journal.toString());
+    }
+
+    @Test
+    void aCancelReasonQuotingASecretIsMaskedInTheLogAndTheEnd() throws Exception {
+        String secret = "ghp_SuperSecretTokenValue123";
+        String id = d.client.submit(JobSpec.commands("shop", dir.toString(), List.of("echo started; sleep 60")).build(),
+                new Secrets(Map.of("TOK", secret), Map.of()));
+        Await.until("the job to print its first line", Duration.ofSeconds(30), () -> redis.client().call(j ->
+                j.xrange(Keys.defaults().log(id), "-", "+").stream().anyMatch(e -> "started".equals(e.getFields().get(LogField.LINE)))));
+        d.client.cancel(id, "rotating " + secret + " now");
+        List<String> log = new ArrayList<>();
+        d.client.follow(id, LogFollower.START, e -> log.add(LogFormat.render(e)));
+        assertTrue(log.contains("[deployster] stopping: rotating **** now"), String.join("\n", log));
+        assertTrue(log.stream().anyMatch(l -> l != null && l.startsWith("[deployster] cancelled") && l.endsWith(": rotating **** now")),
+                String.join("\n", log));
+        assertEquals("rotating **** now", d.client.status(id).reason());
+        Await.until("the worker's log names the cancel", Duration.ofSeconds(10), () -> journal.stream().anyMatch(l -> l.contains("rotating")));
+        assertFalse(journal.toString().contains(secret), journal.toString());
+        // the request itself is kept as its sender wrote it: the producer cannot know the job's secrets
+        assertEquals("rotating " + secret + " now", redis.client().call(j -> j.hget(Keys.defaults().job(id), JobField.CANCEL_REQUESTED)));
+        String stored = redis.client().call(j -> j.xrange(Keys.defaults().log(id), "-", "+").stream().map(e -> e.getFields().toString()).toList())
+                .toString();
+        assertFalse(stored.contains(secret), stored);
     }
 
     @Test

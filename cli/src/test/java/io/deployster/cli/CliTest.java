@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -190,6 +191,19 @@ class CliTest {
         Run r = run("submit", "--redis", redis.uri(), "--spec", spec.toString(), "--cd", dir.toString(), "-q");
         assertEquals(ExitCodes.SUCCEEDED, r.exit(), r.err());
         assertEquals("from file", r.outLines().get(1));
+    }
+
+    @Test
+    void aSpecFileWithASecretInClearIsRefusedBeforeAnythingIsQueued() throws Exception {
+        String value = "CliPlain-Secret-8812";
+        Path spec = dir.resolve("job.json");
+        Files.writeString(spec, "{\"mode\":\"commands\",\"project\":\"shop\",\"commands\":[\"echo $CLISECRET\"],"
+                + "\"secretEnv\":{\"CLISECRET\":\"" + value + "\"}}");
+        Run r = run("submit", "--redis", redis.uri(), "--spec", spec.toString(), "--cd", dir.toString());
+        assertEquals(ExitCodes.USAGE, r.exit(), r.err());
+        assertTrue(r.err().contains("field 'secretEnv.CLISECRET'") && r.err().contains("deployster submit --secret-env CLISECRET"), r.err());
+        assertFalse((r.out() + r.err()).contains(value), r.out() + r.err());
+        assertEquals(Set.of(), redis.client().call(j -> j.keys(Keys.defaults().jobPattern())), "jobs in Redis");
     }
 
     @Test

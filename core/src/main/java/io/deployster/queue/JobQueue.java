@@ -178,6 +178,7 @@ public final class JobQueue {
      * @throws IllegalArgumentException when secrets are given without a signing key, or are too short
      */
     public String submit(JobSpec spec, Secrets secrets) {
+        refuseClearSecrets(spec);
         refuseWorkflowFields(spec);
         return enqueue(ids.next(), spec, secrets);
     }
@@ -203,6 +204,34 @@ public final class JobQueue {
             throw new InvalidJobException(problems);
         }
         return enqueue(id, spec, Secrets.none());
+    }
+
+    /**
+     * Redis only ever holds sealed secret values (docs/security.md); a secret given in clear in the spec
+     * itself (a JSON body, a --spec file) would sit in the job's hash for the retention time, though no
+     * worker runs it. Refused before anything is written; the problem names the variable, never its value.
+     */
+    private static void refuseClearSecrets(JobSpec spec) {
+        List<Problem> problems = new ArrayList<>();
+        clearSecrets(problems, "secretEnv", "--secret-env", spec.secretEnv());
+        clearSecrets(problems, "secretExtraVars", "--secret-extra-var", spec.secretExtraVars());
+        if (!problems.isEmpty()) {
+            throw new InvalidJobException(problems);
+        }
+    }
+
+    private static void clearSecrets(List<Problem> problems, String field, String option, Map<String, String> values) {
+        if (values == null) {
+            return;
+        }
+        values.forEach((name, value) -> {
+            if (value != null && !SecretBox.looksSealed(value)) {
+                problems.add(new Problem(field + "." + name, "a value in clear (not shown)", "only a value sealed for the job "
+                        + "(v1:<key id>:<ciphertext>) may be queued, and it is sealed at submit, under the job's id: leave " + name
+                        + " out of " + field + " and pass it with 'deployster submit " + option + " " + name + "' (it reads $" + name
+                        + " and seals it with the signing key, docs/security.md) or the Jenkins step's " + field));
+            }
+        });
     }
 
     /**

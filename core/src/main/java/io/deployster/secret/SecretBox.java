@@ -39,6 +39,22 @@ public final class SecretBox {
         }
     }
 
+    /**
+     * Whether {@code value} has the wire form of a sealed value. Says nothing of whether it opens: that
+     * takes the key, and the job and name it was sealed for.
+     */
+    public static boolean looksSealed(String value) {
+        String[] parts = value == null ? new String[0] : value.split(":", 3);
+        if (parts.length != 3 || !parts[0].equals("v1") || parts[1].isEmpty()) {
+            return false;
+        }
+        try {
+            return Base64.getDecoder().decode(parts[2]).length > 12; // the IV, then the ciphertext and its tag
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** @throws IllegalArgumentException naming the variable when the value cannot be opened */
     public String open(String jobId, String name, String sealed) {
         String[] parts = sealed == null ? new String[0] : sealed.split(":", 3);

@@ -9,6 +9,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.deployster.redis.Keys;
 import io.deployster.testing.Await;
 import io.deployster.testing.RealRedis;
 import java.io.BufferedReader;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -390,6 +392,18 @@ class GatewayTest {
                 400, "verbosity", "9", "use 0 to 4");
         assertError(gw.postJson("/api/v1/jobs", "shop-token", "{\"commands\": [\"true\"], \"check\": true}"),
                 400, "check", "true", "not used in mode 'commands'");
+    }
+
+    @Test
+    void aSecretInClearIs400NamingItAndNothingReachesRedis() throws Exception {
+        String value = "GwPlain-Secret-4417";
+        HttpResponse<String> r = gw.postJson("/api/v1/jobs", "shop-token",
+                "{\"secretEnv\": {\"GWSECRET\": \"" + value + "\"}, \"commands\": [\"echo $GWSECRET\"]}");
+        assertError(r, 400, "secretEnv.GWSECRET", "a value in clear (not shown)", "deployster submit --secret-env GWSECRET");
+        assertFalse(r.body().contains(value), r.body());
+        assertEquals(Set.of(), redis.client().call(j -> j.keys(Keys.defaults().jobPattern())), "jobs in Redis");
+        long queued = redis.client().call(j -> j.xlen(Keys.defaults().queue("shop-q")));
+        assertEquals(0, queued, "entries on the queue");
     }
 
     @Test

@@ -79,8 +79,14 @@ public final class WorkflowValidator {
         }
         for (int i = 0; i < task.needs().size(); i++) {
             String need = task.needs().get(i);
+            List<String> others = wf.tasks().keySet().stream().filter(n -> !n.equals(name)).toList();
             if (need.equals(name) || !wf.tasks().containsKey(need)) {
-                problems.add(new Problem(at + ".needs[" + i + "]", need, "name another task of this workflow: one of " + others(wf, name)));
+                problems.add(new Problem(at + ".needs[" + i + "]", need, others.isEmpty()
+                        ? "a task cannot need itself, and this workflow has no other task: remove '" + need + "' from needs"
+                        : "name another task of this workflow: one of " + others));
+            } else if (task.needs().indexOf(need) < i) {
+                problems.add(new Problem(at + ".needs[" + i + "]", need, "name each task once: '" + need + "' is already needs["
+                        + task.needs().indexOf(need) + "]"));
             }
         }
         Set<String> ancestors = ancestors(wf.tasks(), name);
@@ -184,10 +190,6 @@ public final class WorkflowValidator {
                 return;
             }
         }
-    }
-
-    private static String others(WorkflowSpec wf, String name) {
-        return wf.tasks().keySet().stream().filter(n -> !n.equals(name)).toList().toString();
     }
 
     private static void timeout(List<Problem> problems, String field, Integer value) {

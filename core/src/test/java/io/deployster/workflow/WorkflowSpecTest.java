@@ -55,6 +55,14 @@ class WorkflowSpecTest {
                 "{\"project\": \"p\", \"tasks\": {\"a\": {\"cd\": \"/\", \"commands\": [\"x\"], \"needs\": [\"b\"]},"
                         + " \"b\": {\"cd\": \"/\", \"commands\": [\"x\"], \"needs\": [\"a\"]}}}")));
         assertTrue(cycle.getMessage().contains("cycle"), cycle.getMessage());
+        InvalidJobException self = assertThrows(InvalidJobException.class, () -> validator.validate(parser.parse(
+                "project: p\ntasks: {a: {cd: /, commands: [x], needs: [a]}}")));
+        assertTrue(self.getMessage().contains("'tasks.a.needs[0]': value 'a'") && self.getMessage().contains("a task cannot need itself")
+                && !self.getMessage().contains("one of []"), self.getMessage());
+        InvalidJobException twice = assertThrows(InvalidJobException.class, () -> validator.validate(parser.parse(
+                "project: p\ntasks: {a: {cd: /, commands: [x]}, b: {cd: /, commands: [x], needs: [a, a]}}")));
+        assertTrue(twice.getMessage().contains("'tasks.b.needs[1]': value 'a'") && twice.getMessage().contains("already needs[0]"),
+                twice.getMessage());
     }
 
     @Test

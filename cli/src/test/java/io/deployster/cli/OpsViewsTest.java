@@ -9,6 +9,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.deployster.job.JobSpec;
 import io.deployster.job.JobStatus;
+import io.deployster.redis.Keys;
 import io.deployster.reliability.WorkerProcess;
 import io.deployster.testing.Await;
 import io.deployster.testing.Deployment;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -148,6 +150,13 @@ class OpsViewsTest {
             assertTrue(project.out().contains("  waiting: 2, in the order they will start:"), project.out());
             assertTrue(project.line(b).matches("1 +" + b + " +queued +deploy +.+ +bob"), project.out());
             assertTrue(project.line(c).matches("2 +" + c + " +queued +deploy +.+ +carol"), project.out());
+
+            // a hash some other program wrote into the namespace: left out, the list still shows every job
+            redis.client().run(j -> j.hset(Keys.defaults().job("not-ours"), Map.of("status", "weird", "project", "shop")));
+            Run all = run("jobs");
+            assertEquals(0, all.exit(), all.err());
+            assertTrue(all.out().contains(a) && !all.out().contains("not-ours"), all.out());
+            redis.client().run(j -> j.del(Keys.defaults().job("not-ours")));
 
             JsonArray queued = json("jobs", "--project", "shop", "--status", "queued");
             assertEquals(2, queued.size());

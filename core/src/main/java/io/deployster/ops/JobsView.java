@@ -5,6 +5,7 @@ import io.deployster.job.JobStatus;
 import io.deployster.protocol.JobField;
 import io.deployster.redis.Keys;
 import io.deployster.redis.Redis;
+import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,6 +19,7 @@ import java.util.function.Supplier;
  * hash with SCAN and one pipeline: meant for operators, not for a request per second.
  */
 public final class JobsView {
+    private static final System.Logger LOG = System.getLogger(JobsView.class.getName());
     private static final String[] FIELDS = {JobField.STATUS, JobField.PROJECT, JobField.QUEUE, JobField.SUBMITTED_BY,
             JobField.SUBMITTED_AT, JobField.WORKER, JobField.STARTED_AT, JobField.ENDED_AT, JobField.EXIT_CODE, JobField.FAILED_COMMAND,
             JobField.REASON, JobField.WAITING_BEHIND, JobField.FENCING_TOKEN};
@@ -72,7 +74,13 @@ public final class JobsView {
             }
             // expired between SCAN and HMGET, or a hash that is not a job's yet
             if (hash.containsKey(JobField.STATUS)) {
-                states.add(JobState.fromHash(ids.get(i), hash));
+                try {
+                    states.add(JobState.fromHash(ids.get(i), hash));
+                } catch (IllegalArgumentException e) {
+                    // one hash written by something else must not hide every other job from the list
+                    LOG.log(Level.WARNING, "job {0} is left out of the list: its hash in Redis cannot be read ({1}); "
+                            + "it was not written by Deployster, or by a newer version", ids.get(i), e.getMessage());
+                }
             }
         }
         return states;

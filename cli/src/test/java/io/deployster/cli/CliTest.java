@@ -168,6 +168,10 @@ class CliTest {
         assertEquals(ExitCodes.USAGE, noPolicy.exit());
         assertTrue(noPolicy.err().contains("no such file: " + dir.resolve("no-such-policy")), noPolicy.err());
 
+        Run longReason = run("cancel", "--redis", redis.uri(), "--reason", "x".repeat(5000), "20261122-000000-abcdefgh");
+        assertEquals(ExitCodes.USAGE, longReason.exit());
+        assertTrue(longReason.err().contains("cancel reason: 5000 characters is too long; use at most 1000"), longReason.err());
+
         Run unreachable = run("status", "--redis", "redis://127.0.0.1:1", "20261122-000000-abcdefgh");
         assertEquals(ExitCodes.REDIS_UNREACHABLE, unreachable.exit());
         assertTrue(unreachable.err().contains("cannot reach Redis"), unreachable.err());

@@ -114,9 +114,22 @@ public final class DeploysterClient implements AutoCloseable {
         return workflows.result(id);
     }
 
+    /**
+     * Cancels a job: a queued or waiting one ends at once, a running one is stopped by its worker.
+     *
+     * @param reason recorded on the job and shown in its log, at most {@value #MAX_CANCEL_REASON} characters
+     * @throws IllegalArgumentException when the reason is longer
+     */
     public JobQueue.CancelOutcome cancel(String id, String reason) {
+        if (reason.length() > MAX_CANCEL_REASON) {
+            throw new IllegalArgumentException("cancel reason: " + reason.length() + " characters is too long; use at most "
+                    + MAX_CANCEL_REASON + " (it is recorded on the job and shown in its log)");
+        }
         return queue.cancel(id, reason);
     }
+
+    /** The longest reason a producer may give a cancel, in characters. */
+    public static final int MAX_CANCEL_REASON = 1000;
 
     /**
      * Hands each log entry after {@code afterId} ({@link LogFollower#START} for all) to {@code sink}

@@ -25,11 +25,27 @@ final class Table {
     Table row(Object... cells) {
         String[] row = new String[cells.length];
         for (int i = 0; i < cells.length; i++) {
-            String text = cells[i] == null ? "-" : cells[i].toString().replace('\n', ' ');
+            String text = cells[i] == null ? "-" : printable(cells[i].toString());
             row[i] = text.isEmpty() ? "-" : text.length() > MAX_CELL ? text.substring(0, MAX_CELL - 3) + "..." : text;
         }
         rows.add(row);
         return this;
+    }
+
+    // A cell is text from Redis (a submitter's name, a reason): a control character in it, an escape
+    // sequence above all, would act on the reader's terminal instead of showing. '?' shows it was there.
+    static String printable(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
+            if (c == '\n' || c == '\t') {
+                out.append(' ');
+            } else if (Character.isISOControl(c)) {
+                out.append('?');
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.toString();
     }
 
     boolean isEmpty() {

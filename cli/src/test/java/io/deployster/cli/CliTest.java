@@ -172,6 +172,10 @@ class CliTest {
         assertEquals(ExitCodes.USAGE, longReason.exit());
         assertTrue(longReason.err().contains("cancel reason: 5000 characters is too long; use at most 1000"), longReason.err());
 
+        Run noLines = run("worker", "--redis", redis.uri(), "--max-line-bytes", "0");
+        assertEquals(ExitCodes.USAGE, noLines.exit());
+        assertTrue(noLines.err().contains("max-line-bytes 0 is not allowed; use 32 to 16777216 bytes"), noLines.err());
+
         Run unreachable = run("status", "--redis", "redis://127.0.0.1:1", "20261122-000000-abcdefgh");
         assertEquals(ExitCodes.REDIS_UNREACHABLE, unreachable.exit());
         assertTrue(unreachable.err().contains("cannot reach Redis"), unreachable.err());

@@ -26,6 +26,10 @@ public record WorkerOptions(String name, List<String> queues, int concurrency, D
         if (concurrency < 1 || concurrency > 256) {
             throw new IllegalArgumentException("concurrency " + concurrency + " is not allowed; use 1 to 256 jobs at once");
         }
+        if (maxLineBytes < 32 || maxLineBytes > 16 * 1024 * 1024) {
+            // 0 would cut every line to nothing; above 16 MiB one line could fill the worker's heap
+            throw new IllegalArgumentException("max-line-bytes " + maxLineBytes + " is not allowed; use 32 to 16777216 bytes");
+        }
         if (lostAfter.toMillis() < 500) {
             throw new IllegalArgumentException("lost-after " + lostAfter.toMillis() + " ms is not allowed; use at least 500 ms");
         }

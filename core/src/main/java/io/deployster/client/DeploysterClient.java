@@ -142,9 +142,13 @@ public final class DeploysterClient implements AutoCloseable {
         if (status(id) == null) {
             throw new NoSuchJobException(id);
         }
-        LogEntry end = follower.follow(id, afterId, sink, jobId -> status(jobId) != null);
+        LogEntry end = follower.follow(id, afterId, sink, jobId -> status(jobId) != null, jobId -> {
+            JobState s = status(jobId);
+            return s != null && s.status().isTerminal();
+        });
         JobState state = status(id);
-        if (end == null || state == null) {
+        // no 'finished' entry read: the job is gone, or it had ended before afterId (a resumed follower)
+        if (state == null || (end == null && !state.status().isTerminal())) {
             throw new NoSuchJobException(id);
         }
         return state;

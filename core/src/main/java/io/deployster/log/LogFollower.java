@@ -50,6 +50,18 @@ public final class LogFollower {
      */
     public LogEntry follow(String jobId, String afterId, Consumer<LogEntry> sink, Predicate<String> stillThere)
             throws InterruptedException {
+        return follow(jobId, afterId, sink, stillThere, ended -> false);
+    }
+
+    /**
+     * As {@link #follow(String, String, Consumer, Predicate)}; {@code ended}, asked after each idle wait,
+     * says whether the job has ended: an ended job whose log holds nothing after the last entry handed
+     * over had its 'finished' entry at or before {@code afterId} (a follower resuming after the last
+     * entry it saw), so the read ends there (returning null) instead of waiting for an entry that
+     * never comes.
+     */
+    public LogEntry follow(String jobId, String afterId, Consumer<LogEntry> sink, Predicate<String> stillThere,
+            Predicate<String> ended) throws InterruptedException {
         String key = keys.log(jobId);
         StreamId last = StreamId.parse(afterId);
         Backoff backoff = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(2));
@@ -70,6 +82,11 @@ public final class LogFollower {
                     List<StreamEntry> entries = reply.get(key);
                     if (entries == null || entries.isEmpty()) {
                         if (!stillThere.test(jobId)) {
+                            return null;
+                        }
+                        // the job's end and its 'finished' entry are written by one script: once it has
+                        // ended, an empty read after `last` means that entry was at or before it
+                        if (ended.test(jobId) && streams.range(key, last.toString(), 1).isEmpty()) {
                             return null;
                         }
                         continue;

@@ -11,6 +11,12 @@ import java.util.regex.Pattern;
 public final class JobSpecValidator {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final String NAME_RULE = "use 1 to 100 characters from A-Z a-z 0-9 . _ -";
+    // the worker sets these for each job (DEPLOYSTER_JOB_ID, DEPLOYSTER_FENCING_TOKEN, DEPLOYSTER_OUTPUT, ...):
+    // a job's own env must not replace them (docs/security.md, "The worker's settings stay out of jobs")
+    private static final String RESERVED_PREFIX = "DEPLOYSTER_";
+    private static final String RESERVED_RULE = "names starting with " + RESERVED_PREFIX + " are set by the worker for each job "
+            + "(DEPLOYSTER_JOB_ID, DEPLOYSTER_PROJECT, DEPLOYSTER_FENCING_TOKEN, DEPLOYSTER_OUTPUT, DEPLOYSTER_REF, DEPLOYSTER_COMMIT); "
+            + "use another name";
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     private static final int MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
     private static final String TIMEOUT_RULE = "use 1 to " + MAX_TIMEOUT_SECONDS + " seconds, or leave it out for no timeout";
@@ -98,6 +104,8 @@ public final class JobSpecValidator {
             for (Map.Entry<String, String> e : env.entrySet()) {
                 if (!ENV_NAME.matcher(e.getKey()).matches()) {
                     problems.add(new Problem("env", e.getKey(), "variable names are a letter or _ followed by letters, digits or _"));
+                } else if (reserved(e.getKey())) {
+                    problems.add(new Problem("env", e.getKey(), RESERVED_RULE));
                 }
                 if (e.getValue() == null) {
                     problems.add(new Problem("env." + e.getKey(), null, "give a text value (null is not a value)"));
@@ -109,6 +117,10 @@ public final class JobSpecValidator {
             }
         }
         secretNames(problems, "secretEnv", spec.secretEnv(), env);
+        if (spec.secretEnv() != null) {
+            spec.secretEnv().keySet().stream().filter(JobSpecValidator::reserved)
+                    .forEach(name -> problems.add(new Problem("secretEnv", name, RESERVED_RULE)));
+        }
         forbid(problems, Mode.COMMANDS, "secretExtraVars", spec.secretExtraVars());
         forbid(problems, Mode.COMMANDS, "playbook", spec.playbook());
         forbid(problems, Mode.COMMANDS, "inventory", spec.inventory());
@@ -142,6 +154,10 @@ public final class JobSpecValidator {
         forbid(problems, Mode.ANSIBLE, "cd", spec.cd());
         forbid(problems, Mode.ANSIBLE, "commands", spec.commands());
         forbid(problems, Mode.ANSIBLE, "env", spec.env());
+    }
+
+    private static boolean reserved(String name) {
+        return name.startsWith(RESERVED_PREFIX);
     }
 
     private void secretNames(List<Problem> problems, String field, Map<String, String> secrets, Map<String, ?> plain) {

@@ -20,6 +20,7 @@ import io.deployster.redis.Redis.Shortfall;
 import io.deployster.redis.Redis;
 import io.deployster.redis.RedisUnavailableException;
 import io.deployster.redis.Script;
+import io.deployster.run.DotEnv;
 import io.deployster.secret.SecretBox;
 import io.deployster.secret.Secrets;
 import io.deployster.sign.JobSignature;
@@ -277,11 +278,22 @@ public final class JobQueue {
             throw new IllegalArgumentException("secret values need a signing key to be encrypted with: set " + KeyRing.ENV + " or " + KeyRing.ENV_FILE);
         }
         Map<String, String> env = new LinkedHashMap<>();
-        secrets.env().forEach((name, value) -> env.put(name, box.seal(id, "env." + name, checkLength(name, value))));
+        secrets.env().forEach((name, value) -> env.put(name, box.seal(id, "env." + name, checkDotEnv(name, checkLength(name, value)))));
         Map<String, String> vars = new LinkedHashMap<>();
         secrets.extraVars().forEach((name, value) -> vars.put(name, box.seal(id, "extraVars." + name,
                 checkLength(name, JobCodec.toJson(value)))));
         return spec.toBuilder().secretEnv(env.isEmpty() ? null : env).secretExtraVars(vars.isEmpty() ? null : vars).build();
+    }
+
+    // the worker writes secret env to the job's .env like env: a value no quoting carries would fail the
+    // job only once it ran, after waiting its turn, so it is refused here, before it is sealed (never quoted)
+    private static String checkDotEnv(String name, String value) {
+        String problem = DotEnv.problem(value);
+        if (problem != null) {
+            throw new IllegalArgumentException("secret '" + name + "' cannot be written to the job's .env: " + problem
+                    + "; it is refused");
+        }
+        return value;
     }
 
     private static String checkLength(String name, String value) {

@@ -1,0 +1,50 @@
+package io.deployster.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.deployster.testing.RealRedis;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A secret env value that the job's .env cannot carry (as an --env value with it is refused) is refused at
+ * submit, naming the variable and never its value, with nothing written to Redis: queued, it would wait
+ * its turn and then fail on the worker ("could not write DIR/.env").
+ */
+class SecretEnvValueTest {
+    @RegisterExtension
+    static RealRedis redis = new RealRedis();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSecretTheDotEnvCannotCarryIsRefusedAtSubmitWithoutShowingIt() throws Exception {
+        Path keys = dir.resolve("keys");
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        Files.writeString(keys, "k1:" + Base64.getEncoder().encodeToString(secret) + "\n");
+        String value = "it's $HOME-Secret9";
+        StringWriter err = new StringWriter();
+        int exit = Main.run(new String[] {"submit", "--redis", redis.uri(), "--keys-file", keys.toString(), "--project", "shop",
+                "--cd", dir.toString(), "--no-follow", "--command", "true", "--secret-env", "DB_PASSWORD=" + value},
+                new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+        assertEquals(ExitCodes.USAGE, exit, err.toString());
+        assertTrue(err.toString().contains("secret 'DB_PASSWORD' cannot be written to the job's .env"), err.toString());
+        assertFalse(err.toString().contains("Secret9"), "the value is never shown: " + err);
+        assertEquals(Set.of(), redis.client().call(j -> j.keys("deployster:*")).stream()
+                .filter(k -> k.startsWith("deployster:job:") || k.startsWith("deployster:queue:")).collect(java.util.stream.Collectors.toSet()),
+                "nothing written to Redis");
+    }
+}

@@ -35,8 +35,9 @@ final class LogsCommand extends JobCommand {
                 console.accept(e);
             } : console;
             if (follow) {
-                JobState state = client.follow(id, after, sink);
-                return ExitCodes.of(state.status());
+                try (StopNotice notice = StopNotice.register(id, spec.commandLine().getErr())) {
+                    return ExitCodes.of(client.follow(id, after, sink).status());
+                }
             }
             JobState state = client.status(id);
             if (state == null) {

@@ -10,6 +10,7 @@ import io.deployster.secret.Secrets;
 import io.deployster.workflow.WorkflowParser;
 import io.deployster.workflow.WorkflowSpec;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -106,16 +107,7 @@ final class SubmitCommand implements Callable<Integer> {
         JobSpec job = build();
         Secrets secrets = new Secrets(secretValues(secretEnv), new LinkedHashMap<>(secretValues(secretExtraVars)));
         try (DeploysterClient client = redis.client(keys.signer())) {
-            String id = client.submit(job, secrets);
-            spec.commandLine().getOut().println(id);
-            spec.commandLine().getOut().flush();
-            if (noFollow) {
-                return ExitCodes.SUCCEEDED;
-            }
-            JobState state = client.follow(id, LogFollower.START,
-                    new Console(spec.commandLine().getOut(), spec.commandLine().getErr(), quiet));
-            spec.commandLine().getErr().println(Console.summary(state));
-            return ExitCodes.of(state.status());
+            return follow(client, client.submit(job, secrets), List.of(job.queueOrDefault()));
         }
     }
 
@@ -133,19 +125,39 @@ final class SubmitCommand implements Callable<Integer> {
                 timeoutSeconds != null ? timeoutSeconds : wf.timeoutSeconds(), wf.callbackUrl(), wf.tasks());
         try (DeploysterClient client = redis.client(keys.signer())) {
             String id = client.submitWorkflow(wf);
-            return follow(client, id);
+            return follow(client, id, wf.tasks().values().stream().map(t -> t.queue() == null ? JobSpec.DEFAULT_QUEUE : t.queue()).toList());
         }
     }
 
-    private Integer follow(DeploysterClient client, String id) throws InterruptedException {
-        spec.commandLine().getOut().println(id);
-        spec.commandLine().getOut().flush();
-        if (noFollow) {
-            return ExitCodes.SUCCEEDED;
+    // Prints the id, warns when no worker serves one of the queues, follows unless told not to.
+    private Integer follow(DeploysterClient client, String id, List<String> queues) throws InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        // registered before the id is printed: a script that stops this command once it has the id gets the notice
+        try (StopNotice notice = noFollow ? null : StopNotice.register(id, err)) {
+            spec.commandLine().getOut().println(id);
+            spec.commandLine().getOut().flush();
+            warnUnserved(client, id, queues, err);
+            if (noFollow) {
+                return ExitCodes.SUCCEEDED;
+            }
+            JobState state = client.follow(id, LogFollower.START, new Console(spec.commandLine().getOut(), err, quiet));
+            err.println(Console.summary(state));
+            return ExitCodes.of(state.status());
         }
-        JobState state = client.follow(id, LogFollower.START, new Console(spec.commandLine().getOut(), spec.commandLine().getErr(), quiet));
-        spec.commandLine().getErr().println(Console.summary(state));
-        return ExitCodes.of(state.status());
+    }
+
+    // A job on a queue no live worker serves waits, and its project's later deploys wait behind it, until
+    // a worker serves it: most often a mistyped queue name, which the producer is the first to be able to see.
+    private static void warnUnserved(DeploysterClient client, String id, List<String> queues, PrintWriter err) {
+        List<String> unserved = client.unserved(queues);
+        if (unserved.isEmpty()) {
+            return;
+        }
+        String names = unserved.size() == 1 ? "queue '" + unserved.get(0) + "'" : "queues '" + String.join("', '", unserved) + "'";
+        err.println("deployster: warning: no live worker serves " + names + "; " + id + " waits there, and its project's later "
+                + "deploys wait behind it, until a worker runs with --queues " + String.join(",", unserved)
+                + ". Check the name ('deployster workers' lists what each worker serves), or stop it: deployster cancel " + id);
+        err.flush();
     }
 
     /** The job options given, as written on the command line. */

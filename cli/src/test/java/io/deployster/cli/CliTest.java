@@ -171,10 +171,18 @@ class CliTest {
         Run longReason = run("cancel", "--redis", redis.uri(), "--reason", "x".repeat(5000), "20261122-000000-abcdefgh");
         assertEquals(ExitCodes.USAGE, longReason.exit());
         assertTrue(longReason.err().contains("cancel reason: 5000 characters is too long; use at most 1000"), longReason.err());
+        Run escapeInReason = run("cancel", "--redis", redis.uri(), "--reason", "done\n\u001b[2J", "20261122-000000-abcdefgh");
+        assertEquals(ExitCodes.USAGE, escapeInReason.exit());
+        assertTrue(escapeInReason.err().contains("cancel reason: use one line of text without control characters (found U+000A at character 5)"),
+                escapeInReason.err());
 
         Run noLines = run("worker", "--redis", redis.uri(), "--max-line-bytes", "0");
         assertEquals(ExitCodes.USAGE, noLines.exit());
         assertTrue(noLines.err().contains("max-line-bytes 0 is not allowed; use 32 to 16777216 bytes"), noLines.err());
+
+        Run noRetention = run("worker", "--redis", redis.uri(), "--retention", "0");
+        assertEquals(ExitCodes.USAGE, noRetention.exit());
+        assertTrue(noRetention.err().contains("--retention 0 ms is not allowed; use at least 1m"), noRetention.err());
 
         Run unreachable = run("status", "--redis", "redis://127.0.0.1:1", "20261122-000000-abcdefgh");
         assertEquals(ExitCodes.REDIS_UNREACHABLE, unreachable.exit());

@@ -91,12 +91,19 @@ class OpsViewsTest {
             d.worker("ops-w1", 1, "deploy");
             Worker stopped = d.worker("ops-w3", 1, "other");
             stopped.close();
-            // a worker process that is killed outright stops its heartbeats: it shows as dead once its lost-after has passed
-            try (WorkerProcess crashed = WorkerProcess.start(redis.client(), dir, "ops-w2", "--queues", "other", "--lost-after", "1s")) {
+            // a worker process that is killed outright, in a job, stops its heartbeats: it shows as dead once its
+            // lost-after has passed, and holds no slot once its job ended lost (its last heartbeat said 1/1)
+            String crashedJob;
+            try (WorkerProcess crashed = WorkerProcess.start(redis.client(), dir, "ops-w2", "--queues", "other", "--lost-after", "1s",
+                    "--lock-ttl", "2s")) {
+                crashedJob = d.client.submit(JobSpec.commands("crash", dir.toString(), List.of("sleep 60")).queue("other").build());
+                Await.until("ops-w2 runs a job and says so", Duration.ofSeconds(10),
+                        () -> named(json("workers"), "name", "ops-w2").get("busy").getAsInt() == 1);
                 crashed.signal("KILL");
             }
-            Await.until("ops-w2 shows as dead", Duration.ofSeconds(10),
-                    () -> !named(json("workers"), "name", "ops-w2").get("alive").getAsBoolean());
+            Await.until("ops-w2 shows as dead and its job as lost", Duration.ofSeconds(20),
+                    () -> !named(json("workers"), "name", "ops-w2").get("alive").getAsBoolean()
+                            && d.client.status(crashedJob).status() == JobStatus.LOST);
             // the running job holds shop's lock and ops-w1's only slot until the test lets it go
             String a = d.client.submit(JobSpec.commands("shop", dir.toString(),
                     List.of("while [ ! -e " + go + " ]; do sleep 0.05; done")).submittedBy("alice").build());

@@ -9,6 +9,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
@@ -37,7 +38,7 @@ class ReservedEnvNamesTest {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         Files.writeString(keys, "k1:" + Base64.getEncoder().encodeToString(secret) + "\n");
-        List<String> args = new java.util.ArrayList<>(List.of("submit", "--redis", redis.uri(), "--keys-file", keys.toString(),
+        List<String> args = new ArrayList<>(List.of("submit", "--redis", redis.uri(), "--keys-file", keys.toString(),
                 "--project", "shop", "--cd", dir.toString(), "--no-follow", "--command", "true"));
         args.addAll(List.of(extra));
         StringWriter err = new StringWriter();

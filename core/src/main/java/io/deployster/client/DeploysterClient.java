@@ -8,6 +8,8 @@ import io.deployster.job.JobSpecValidator;
 import io.deployster.job.JobState;
 import io.deployster.log.LogEntry;
 import io.deployster.log.LogFollower;
+import io.deployster.ops.WorkerInfo;
+import io.deployster.ops.WorkersView;
 import io.deployster.queue.JobQueue;
 import io.deployster.queue.QueueSettings;
 import io.deployster.redis.Keys;
@@ -20,7 +22,10 @@ import io.deployster.workflow.WorkflowSpec;
 import io.deployster.workflow.WorkflowStore;
 import io.deployster.workflow.WorkflowValidator;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.function.Consumer;
 
 /**
@@ -118,14 +123,32 @@ public final class DeploysterClient implements AutoCloseable {
      * Cancels a job: a queued or waiting one ends at once, a running one is stopped by its worker.
      *
      * @param reason recorded on the job and shown in its log, at most {@value #MAX_CANCEL_REASON} characters
-     * @throws IllegalArgumentException when the reason is longer
+     * @throws IllegalArgumentException when the reason is longer, or holds a control character
      */
     public JobQueue.CancelOutcome cancel(String id, String reason) {
         if (reason.length() > MAX_CANCEL_REASON) {
             throw new IllegalArgumentException("cancel reason: " + reason.length() + " characters is too long; use at most "
                     + MAX_CANCEL_REASON + " (it is recorded on the job and shown in its log)");
         }
+        // shown by status, the log and the operations page: a newline or an escape sequence would garble
+        // them, or act on the terminal that prints it
+        for (int i = 0; i < reason.length(); i++) {
+            if (Character.isISOControl(reason.charAt(i))) {
+                throw new IllegalArgumentException(String.format("cancel reason: use one line of text without control characters "
+                        + "(found U+%04X at character %d)", (int) reason.charAt(i), i + 1));
+            }
+        }
         return queue.cancel(id, reason);
+    }
+
+    /**
+     * Of {@code queues}, those no live worker serves now (none whose heartbeat, within its lost-after
+     * time, names the queue), each once, in the given order: a job queued there waits until one does.
+     */
+    public List<String> unserved(Collection<String> queues) {
+        Set<String> served = new WorkersView(redis, queue.keys(), Clock.systemUTC()).list().stream().filter(WorkerInfo::alive)
+                .flatMap(w -> w.queues().stream()).collect(Collectors.toSet());
+        return queues.stream().distinct().filter(q -> !served.contains(q)).toList();
     }
 
     /** The longest reason a producer may give a cancel, in characters. */

@@ -9,7 +9,7 @@ import java.util.List;
  *
  * @param alive its liveness key has not expired: it sent a heartbeat within its lost-after time
  * @param running jobs running on it now (their ids, from the running set)
- * @param busy slots in use when it last sent a heartbeat; {@code slots} its concurrency
+ * @param busy slots in use when it last sent a heartbeat (a dead worker: its jobs not yet ended lost); {@code slots} its concurrency
  * @param lastHeartbeat null for a worker of a version that did not send its time
  */
 public record WorkerInfo(String name, boolean alive, List<String> queues, int busy, int slots, List<String> running,
@@ -50,6 +50,7 @@ public record WorkerInfo(String name, boolean alive, List<String> queues, int bu
                 // a description this reader cannot read shows as unknown values, not as an error
             }
         }
-        return new WorkerInfo(name, alive, queues, busy, slots, running, at);
+        // a dead worker's last heartbeat counts jobs since ended lost: what it still holds is what the running set names
+        return new WorkerInfo(name, alive, queues, alive ? busy : running.size(), slots, running, at);
     }
 }

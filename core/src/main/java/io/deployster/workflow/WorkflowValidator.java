@@ -99,7 +99,10 @@ public final class WorkflowValidator {
             }
             for (String ref : Placeholders.references(field.getValue())) {
                 String t = Placeholders.tasks(ref).iterator().next();
-                if (!ancestors.contains(t)) {
+                if (t.equals(name)) {
+                    problems.add(new Problem(where, ref, "a task cannot use its own outputs: they exist only once it has ended; "
+                            + "pass the value within the task itself (a variable or a file)"));
+                } else if (!ancestors.contains(t)) {
                     problems.add(new Problem(where, ref, "a task may use the outputs only of tasks it needs "
                             + "(directly or through other needs); add '" + t + "' to " + at + ".needs"));
                 }

@@ -49,6 +49,10 @@ class WorkflowSpecTest {
         assertTrue(m.contains("'tasks.a.needs[0]': value 'nope'") && m.contains("one of [b]"), m);
         assertTrue(m.contains("'tasks.b.cd': value 'relative'") && m.contains("absolute"), m);
         assertTrue(m.contains("add 'a' to tasks.b.needs"), m);
+        InvalidJobException ownOutputs = assertThrows(InvalidJobException.class, () -> validator.validate(parser.parse(
+                "project: p\ntasks: {a: {cd: /, commands: [\"echo ${tasks.a.outputs.k}\"]}}")));
+        assertTrue(ownOutputs.getMessage().contains("'tasks.a.commands[0]': value '${tasks.a.outputs.k}'")
+                && ownOutputs.getMessage().contains("a task cannot use its own outputs"), ownOutputs.getMessage());
         InvalidJobException typo = assertThrows(InvalidJobException.class, () -> parser.parse("project: p\ntasks: {a: {comands: [x]}}"));
         assertTrue(typo.getMessage().contains("'tasks.a.comands'") && typo.getMessage().contains("commands"), typo.getMessage());
         InvalidJobException cycle = assertThrows(InvalidJobException.class, () -> validator.validate(parser.parse(

@@ -7,6 +7,7 @@ import io.deployster.job.JobCodec;
 import io.deployster.job.JobSpec;
 import io.deployster.job.JobState;
 import io.deployster.job.JobStatus;
+import io.deployster.log.LogFollower;
 import io.deployster.queue.JobQueue.CancelOutcome;
 import io.deployster.queue.ProjectView;
 import io.javalin.config.RoutesConfig;
@@ -110,10 +111,14 @@ final class NativeRoutes {
         LogResponses.Format format = LogResponses.format(ctx);
         String after = LogResponses.after(ctx);
         boolean follow = Requests.flag(ctx, "follow") || format == LogResponses.Format.SSE;
-        if (follow && format == LogResponses.Format.SSE && state.status().isTerminal() && ctx.header("Last-Event-ID") != null
-                && deployments.client().log(id, after, 1).isEmpty()) {
-            ctx.status(204); // an EventSource that resumes after the last entry stops reconnecting on 204
-            return;
+        if (follow && !LogFollower.START.equals(after) && state.status().isTerminal() && deployments.client().log(id, after, 1).isEmpty()) {
+            // resumed after the 'finished' entry (or past the end) of an ended job: nothing more will come,
+            // so a follower would wait forever for an entry that is never written
+            if (format == LogResponses.Format.SSE) {
+                ctx.status(204); // an EventSource that resumes after the last entry stops reconnecting on 204
+                return;
+            }
+            follow = false; // the (empty) rest of the log, at once
         }
         if (follow) {
             logs.follow(ctx, id, after, format);

@@ -247,6 +247,31 @@ class GatewayTest {
     }
 
     @Test
+    void followResumedAfterTheFinishedEntryOfAnEndedJobEndsAtOnce() throws Exception {
+        String id = submit("{\"commands\": [\"echo one\", \"echo two\"]}");
+        awaitEnded(id);
+        String[] lines = gw.get("/api/v1/jobs/" + id + "/log?format=jsonl", "shop-token").body().split("\n");
+        String finishedId = JsonParser.parseString(lines[lines.length - 1]).getAsJsonObject().get("id").getAsString();
+        // a follower whose connection dropped right after the 'finished' entry reconnects from it: nothing
+        // more will come, so the answer must end (it waited for an entry that is never written)
+        for (String query : List.of("follow=true", "follow=true&format=jsonl")) {
+            HttpResponse<String> r = gw.http.sendAsync(gw.request("/api/v1/jobs/" + id + "/log?" + query + "&after=" + finishedId, "shop-token")
+                    .GET().build(), HttpResponse.BodyHandlers.ofString()).get(15, TimeUnit.SECONDS);
+            assertEquals(200, r.statusCode(), query);
+            assertEquals("", r.body(), query);
+        }
+        // an SSE resume given as ?after= (a client that cannot set Last-Event-ID) ends as the header's does
+        HttpResponse<String> sse = gw.http.sendAsync(gw.request("/api/v1/jobs/" + id + "/log?format=sse&after=" + finishedId, "shop-token")
+                .GET().build(), HttpResponse.BodyHandlers.ofString()).get(15, TimeUnit.SECONDS);
+        assertEquals(204, sse.statusCode());
+        // resuming before the end still gives the rest, once
+        String before = JsonParser.parseString(lines[lines.length - 2]).getAsJsonObject().get("id").getAsString();
+        HttpResponse<String> rest = gw.http.sendAsync(gw.request("/api/v1/jobs/" + id + "/log?follow=true&format=jsonl&after=" + before, "shop-token")
+                .GET().build(), HttpResponse.BodyHandlers.ofString()).get(15, TimeUnit.SECONDS);
+        assertEquals(lines[lines.length - 1] + "\n", rest.body());
+    }
+
+    @Test
     void cancelStopsARunningJobAndAnswers409OnceItEnded() throws Exception {
         String id = submit("{\"commands\": [\"echo started; sleep 60\"]}");
         Await.until("job running", Duration.ofSeconds(20), () -> {

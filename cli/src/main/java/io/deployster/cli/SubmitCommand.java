@@ -162,14 +162,28 @@ final class SubmitCommand implements Callable<Integer> {
 
     /** The job options given, as written on the command line. */
     private List<String> jobOptions() {
-        List<String> given = new ArrayList<>();
         Map<String, Object> options = new LinkedHashMap<>();
         options.put("--spec", specFile);
         options.put("--queue", queue);
+        List<String> given = given(options);
+        given.addAll(commandsOptions());
+        given.addAll(ansibleOptions());
+        return given;
+    }
+
+    /** The options of a commands job given. */
+    private List<String> commandsOptions() {
+        Map<String, Object> options = new LinkedHashMap<>();
         options.put("--cd", cd);
         options.put("--command", commands);
         options.put("--env", env);
         options.put("--secret-env", secretEnv);
+        return given(options);
+    }
+
+    /** The options of an Ansible job given. */
+    private List<String> ansibleOptions() {
+        Map<String, Object> options = new LinkedHashMap<>();
         options.put("--playbook", playbook);
         options.put("--inventory", inventory);
         options.put("--limit", limit);
@@ -181,6 +195,11 @@ final class SubmitCommand implements Callable<Integer> {
         options.put("--diff", diff ? true : null);
         options.put("--verbosity", verbosity);
         options.put("--cwd", cwd);
+        return given(options);
+    }
+
+    private static List<String> given(Map<String, Object> options) {
+        List<String> given = new ArrayList<>();
         options.forEach((name, value) -> {
             if (value != null) {
                 given.add(name);
@@ -228,10 +247,18 @@ final class SubmitCommand implements Callable<Integer> {
     JobSpec build() throws IOException {
         JobSpec base = specFile == null ? new JobSpec.Builder().build()
                 : JobCodec.parseSpec(readText("spec", specFile));
+        List<String> commandsOptions = commandsOptions();
+        List<String> ansibleOptions = ansibleOptions();
+        if (!commandsOptions.isEmpty() && !ansibleOptions.isEmpty()) {
+            // which of the two was meant cannot be told: the other's options would be refused one by one as fields of a spec
+            throw new IllegalArgumentException(String.join(", ", commandsOptions) + " (of a commands job) cannot be combined with "
+                    + String.join(", ", ansibleOptions) + " (of an Ansible job): a job runs commands or a playbook; "
+                    + "a playbook takes a secret as --secret-extra-var");
+        }
         String mode = base.modeName();
-        if (commands != null || cd != null || env != null || secretEnv != null) {
+        if (!commandsOptions.isEmpty()) {
             mode = Mode.COMMANDS.wireName();
-        } else if (playbook != null || extraVars != null || extraVarsJson != null) {
+        } else if (playbook != null || extraVars != null || extraVarsJson != null || secretExtraVars != null) {
             mode = Mode.ANSIBLE.wireName();
         }
         JobSpec.Builder b = base.toBuilder().mode(mode);

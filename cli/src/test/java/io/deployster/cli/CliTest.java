@@ -194,10 +194,15 @@ class CliTest {
         Path marker = dir.resolve("ran");
         Run r = run(submit("-q", "--command", "touch " + marker, "--check", "--diff", "--verbosity", "7"));
         assertEquals(ExitCodes.USAGE, r.exit(), r.err());
-        assertTrue(r.err().contains("field 'check': value 'true' is not allowed; 'check' is not used in mode 'commands'"), r.err());
-        assertTrue(r.err().contains("field 'diff': value 'true' is not allowed"), r.err());
-        assertTrue(r.err().contains("field 'verbosity': value '7' is not allowed; use 0 to 4"), r.err());
+        assertTrue(r.err().contains("--cd, --command (of a commands job) cannot be combined with --check, --diff, --verbosity "
+                + "(of an Ansible job): a job runs commands or a playbook"), r.err());
         assertFalse(Files.exists(marker), "the job was not queued");
+        // a secret for a playbook is a secret extra var; --secret-env beside --playbook said cd and commands were missing
+        Run secretForPlaybook = run("submit", "--redis", redis.uri(), "--project", "shop", "--playbook", "site.yml", "--secret-env", "A=abcdef");
+        assertEquals(ExitCodes.USAGE, secretForPlaybook.exit());
+        assertTrue(secretForPlaybook.err().contains("--secret-env (of a commands job) cannot be combined with --playbook (of an Ansible job): "
+                + "a job runs commands or a playbook; a playbook takes a secret as --secret-extra-var"), secretForPlaybook.err());
+        assertFalse(secretForPlaybook.err().contains("abcdef"), "the secret's value is not shown: " + secretForPlaybook.err());
     }
 
     @Test

@@ -119,7 +119,7 @@ final class DemoCommand implements Callable<Integer> {
         String hash = HexFormat.of().formatHex(sha256(token));
         GatewayConfig config = GatewayConfigReader.parse("projects:\n  " + job.project() + ":\n    queue: " + job.queueOrDefault()
                 + "\n    tokens:\n      - name: demo\n        sha256: " + hash + "\n        scopes: [admin]\n", "the demo's gateway config");
-        OpsWeb page = new OpsWeb(WebAccess.of(Map.of(token, Role.OPERATE)), redis, Keys.defaults(), queue, Clock.systemUTC(), false);
+        OpsWeb page = new OpsWeb(WebAccess.of(Map.of(token, Role.OPERATE)), redis, redis, Keys.defaults(), queue, Clock.systemUTC(), false);
         GatewayServer server = GatewayServer.start(config, redis, Keys.defaults(), queue.settings(), client,
                 new GatewayServer.Listen(listen.host(), listen.port(), null, null, 64), new GatewayServer.Operations(page, registry));
         String url = server.url(listen.host().contains(":") ? "[" + listen.host() + "]" : listen.host());

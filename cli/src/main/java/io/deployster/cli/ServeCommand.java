@@ -74,7 +74,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         Redis pool = redis.connect(threads + 16);
         DeploysterClient client = DeploysterClient.open(redis.connect(32), QueueSettings.DEFAULT, signer);
-        OpsWeb page = operators == null ? null : new OpsWeb(WebAccess.load(operators), pool, Keys.defaults(),
+        Redis pageLogs = redis.connect(OpsWeb.MAX_OPEN_LOGS);
+        OpsWeb page = operators == null ? null : new OpsWeb(WebAccess.load(operators), pool, pageLogs, Keys.defaults(),
                 JobQueue.create(pool, Keys.defaults(), QueueSettings.DEFAULT, null),
                 Clock.systemUTC(), tlsCert != null);
         GatewayServer server = GatewayServer.start(gatewayConfig, pool, Keys.defaults(), QueueSettings.DEFAULT, client,
@@ -93,6 +94,7 @@ final class ServeCommand implements Callable<Integer> {
         LOG.info("gateway: shutdown requested; closing followers' streams (they resume from their last entry id)");
         server.close();
         client.close();
+        pageLogs.close();
         pool.close();
         return ExitCodes.SUCCEEDED;
     }

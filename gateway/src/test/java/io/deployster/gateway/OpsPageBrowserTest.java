@@ -1,10 +1,13 @@
 package io.deployster.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deployster.job.JobSpec;
 import io.deployster.job.JobStatus;
+import io.deployster.log.LogEntry;
+import io.deployster.log.LogFollower;
 import io.deployster.client.DeploysterClient;
 import io.deployster.metrics.FleetMetrics;
 import io.deployster.redis.Redis;
@@ -22,16 +25,21 @@ import io.deployster.testing.Await;
 import io.deployster.testing.Deployment;
 import io.deployster.testing.RealRedis;
 import io.deployster.testing.Tools;
+import java.io.BufferedReader;
 import java.io.File;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -67,6 +75,7 @@ class OpsPageBrowserTest {
     private Deployment deployment;
     private GatewayServer server;
     private DeploysterClient gatewayClient;
+    private Redis pageLogs;
     private WebDriver browser;
     private String base;
 
@@ -80,7 +89,8 @@ class OpsPageBrowserTest {
         deployment.worker("web-worker", 2, signer, null);
         Keys keys = Keys.defaults();
         JobQueue jobs = JobQueue.create(redis.client(), keys, QueueSettings.DEFAULT, null);
-        OpsWeb web = new OpsWeb(WebAccess.of(Map.of(OPERATOR, Role.OPERATE, READER, Role.READ)), redis.client(), keys, jobs,
+        pageLogs = Redis.connect(redis.uri());
+        OpsWeb web = new OpsWeb(WebAccess.of(Map.of(OPERATOR, Role.OPERATE, READER, Role.READ)), redis.client(), pageLogs, keys, jobs,
                 Clock.systemUTC(), false);
         // the gateway as deployster serve --operators runs it: its API for one project, the page and /metrics
         GatewayConfig config = GatewayConfigReader.parse("projects:\n  shop:\n    tokens:\n      - name: ci\n        sha256: "
@@ -107,6 +117,7 @@ class OpsPageBrowserTest {
         if (server != null) {
             server.close();
             gatewayClient.close();
+            pageLogs.close();
         }
         if (deployment != null) {
             deployment.close();
@@ -152,6 +163,60 @@ class OpsPageBrowserTest {
 
     private String wait(String file) {
         return "while [ ! -e " + dir.resolve(file) + " ]; do sleep 0.05; done";
+    }
+
+    @Test
+    void openJobLogsLeaveTheHttpThreadsToTheApiAndAResumeAfterTheEndEnds() throws Exception {
+        Path go = dir.resolve("go");
+        String id = deployment.client.submit(JobSpec.commands("shop", dir.toString(),
+                List.of("echo started; while [ ! -e " + go + " ]; do sleep 0.05; done")).build());
+        Await.until("the job runs", Duration.ofSeconds(15), () -> deployment.client.status(id).status() == JobStatus.RUNNING);
+        URI uri = URI.create(base);
+        HttpClient http = HttpClient.newHttpClient();
+        List<Socket> pages = new ArrayList<>();
+        try {
+            // as many open logs as the page follows, as many tabs or a reader flooding it would hold: each holds a
+            // connection of the page's own pool (the shared one has 32), and none an HTTP thread
+            for (int i = 0; i < OpsWeb.MAX_OPEN_LOGS; i++) {
+                Socket page = new Socket(uri.getHost(), uri.getPort());
+                pages.add(page);
+                page.setSoTimeout(10_000);
+                page.getOutputStream().write(("GET /ui/api/job/" + id + "/log HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nAuthorization: Bearer "
+                        + READER + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                BufferedReader response = new BufferedReader(new InputStreamReader(page.getInputStream(), StandardCharsets.UTF_8));
+                String status;
+                try {
+                    status = response.readLine();
+                } catch (java.net.SocketTimeoutException e) {
+                    throw new AssertionError("open log " + (i + 1) + " got no answer within 10 s", e);
+                }
+                assertEquals("HTTP/1.1 200 OK", status, "open log " + (i + 1));
+            }
+            HttpResponse<String> beyond = http.send(HttpRequest.newBuilder(URI.create(base + "/ui/api/job/" + id + "/log"))
+                    .header("Authorization", "Bearer " + READER).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, beyond.statusCode(), beyond.body());
+            assertTrue(beyond.body().contains(OpsWeb.MAX_OPEN_LOGS + " job logs are open on the operations page"), beyond.body());
+            assertEquals("5", beyond.headers().firstValue("Retry-After").orElse(null));
+            HttpResponse<String> api = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs/" + id))
+                    .header("Authorization", "Bearer ci-token").timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, api.statusCode(), "the API still answers: " + api.body());
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, metrics.statusCode());
+        } finally {
+            for (Socket page : pages) {
+                page.close();
+            }
+        }
+        Files.writeString(go, "");
+        assertEquals(JobStatus.SUCCEEDED, deployment.client.await(id).status());
+        // a page that reconnects after the job's last entry (its 'finished') gets the end of the stream, not a wait for ever
+        List<LogEntry> log = deployment.client.log(id, LogFollower.START, 10_000);
+        HttpResponse<String> resumed = http.send(HttpRequest.newBuilder(URI.create(base + "/ui/api/job/" + id + "/log"))
+                .header("Authorization", "Bearer " + READER).header("Last-Event-ID", log.get(log.size() - 1).id())
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, resumed.statusCode());
+        assertFalse(resumed.body().contains("data:"), "nothing after the last entry: " + resumed.body());
     }
 
     @Test

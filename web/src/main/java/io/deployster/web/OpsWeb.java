@@ -38,15 +38,21 @@ public final class OpsWeb {
     private final LogStream logs;
     private final boolean secureCookie;
 
+    /** How many job logs the page follows at once; each holds a connection of the {@code logs} pool. */
+    public static final int MAX_OPEN_LOGS = LogStream.MAX_OPEN;
+
     /**
+     * @param logs the pool the page's open job logs follow on, one connection each for as long as the log
+     *     is open, at most {@link #MAX_OPEN_LOGS}: a pool of their own, so open pages never take the
+     *     connections the API and /metrics need
      * @param jobs cancels jobs and reads their state; the same settings as the workers'
      * @param secureCookie true when served over HTTPS: the session cookie is then never sent in clear
      */
-    public OpsWeb(WebAccess access, Redis redis, Keys keys, JobQueue jobs, Clock clock, boolean secureCookie) {
+    public OpsWeb(WebAccess access, Redis redis, Redis logs, Keys keys, JobQueue jobs, Clock clock, boolean secureCookie) {
         this.access = access;
         this.jobs = jobs;
         this.data = new OpsData(redis, keys, jobs, new WorkersView(redis, keys, clock));
-        this.logs = new LogStream(new LogFollower(redis, keys));
+        this.logs = new LogStream(new LogFollower(logs, keys));
         this.secureCookie = secureCookie;
     }
 
@@ -84,7 +90,10 @@ public final class OpsWeb {
         });
         routes.get(PREFIX + "/api/job/{id}/log", ctx -> {
             viewer(ctx);
-            logs.serve(ctx, job(ctx).id(), id -> jobs.status(id) != null);
+            logs.serve(ctx, job(ctx).id(), id -> jobs.status(id) != null, id -> {
+                JobState s = jobs.status(id);
+                return s != null && s.status().isTerminal();
+            });
         });
         routes.post(PREFIX + "/api/job/{id}/cancel", this::cancel);
         routes.exception(WebError.class, (e, ctx) -> {

@@ -84,7 +84,8 @@ public final class GatewayServer implements AutoCloseable {
     public static GatewayServer start(GatewayConfig config, Redis redis, Keys keys, QueueSettings settings, DeploysterClient client,
                                       Listen listen, Operations operations) throws IOException {
         LogHub hub = new LogHub(redis, new MultiLogReader(keys));
-        Requests requests = new Requests(config, new Authenticator(config), new AuthFailureLimiter(redis, keys, config.authFailuresPerMinute()));
+        AuthFailureLimiter limiter = new AuthFailureLimiter(redis, keys, config.authFailuresPerMinute());
+        Requests requests = new Requests(config, new Authenticator(config), limiter);
         Deployments deployments = new Deployments(client, redis, keys);
         LogResponses logs = new LogResponses(new LogFollower(redis, keys), hub);
         String openApi = openApi();
@@ -138,7 +139,7 @@ public final class GatewayServer implements AutoCloseable {
             new QueuedDeployRoutes(requests, deployments, redis, keys, settings, taskLists).register(cfg.routes);
             new ContinuousDeployRoutes(requests, deployments).register(cfg.routes);
             if (operations.page() != null) {
-                operations.page().register(cfg.routes);
+                operations.page().register(cfg.routes, limiter);
             }
             // unauthenticated, as Prometheus scrapes: it tells queue and worker names and counts, never job data
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")

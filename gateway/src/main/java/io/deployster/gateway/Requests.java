@@ -37,7 +37,7 @@ final class Requests {
         }
         Caller caller = authenticator.authenticate(token);
         if (caller == null) {
-            limiter.recordFailure(address);
+            limiter.record(address);
             throw refused.get();
         }
         return caller;

@@ -166,6 +166,36 @@ class OpsPageBrowserTest {
     }
 
     @Test
+    void wrongTokensOnThePageCountWithTheApisAndAreSlowedDown() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        try {
+            List<Integer> codes = new ArrayList<>();
+            for (int i = 0; i < 11; i++) {
+                codes.add(get(http, "/ui/api/me", "guess-" + i).statusCode());
+            }
+            // the gateway's config allows 10 failed authentications per address and minute (authFailuresPerMinute)
+            assertEquals(List.of(401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 429), codes);
+            HttpResponse<String> right = get(http, "/ui/api/me", READER);
+            assertEquals(429, right.statusCode(), "past the limit even a right token waits: " + right.body());
+            assertTrue(right.body().contains("too many failed sign-ins from 127.0.0.1; try again in "), right.body());
+            assertTrue(right.headers().firstValue("Retry-After").isPresent());
+            HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create(base + "/ui/login"))
+                    .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("token=" + READER))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(429, form.statusCode(), "the sign-in form is held back too: " + form.body());
+            assertEquals(429, get(http, "/api/v1/jobs/20261202-000000-abcdefgh", "ci-token").statusCode(),
+                    "the page's failures count for the API too: one count per address");
+        } finally {
+            redis.client().run(j -> j.del(Keys.defaults().gatewayAuthFailures("127.0.0.1")));
+        }
+    }
+
+    private HttpResponse<String> get(HttpClient http, String path, String token) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void openJobLogsLeaveTheHttpThreadsToTheApiAndAResumeAfterTheEndEnds() throws Exception {
         Path go = dir.resolve("go");
         String id = deployment.client.submit(JobSpec.commands("shop", dir.toString(),

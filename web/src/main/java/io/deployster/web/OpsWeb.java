@@ -56,27 +56,28 @@ public final class OpsWeb {
         this.secureCookie = secureCookie;
     }
 
-    public void register(RoutesConfig routes) {
+    /** @param signIns counts the page's wrong tokens with the API's, and refuses (429) an address past its limit */
+    public void register(RoutesConfig routes, FailedSignIns signIns) {
         routes.get(PREFIX + "/login", ctx -> page(ctx, "login.html"));
-        routes.post(PREFIX + "/login", this::login);
+        routes.post(PREFIX + "/login", ctx -> login(ctx, signIns));
         routes.post(PREFIX + "/logout", ctx -> {
             ctx.cookie(cookie("", 0));
             ctx.redirect(PREFIX + "/login");
         });
         routes.get(PREFIX + "/static/{file}", this::asset);
-        routes.get(PREFIX + "/", ctx -> pageFor(ctx, "overview.html"));
-        routes.get(PREFIX + "/project/{project}", ctx -> pageFor(ctx, "project.html"));
-        routes.get(PREFIX + "/job/{id}", ctx -> pageFor(ctx, "job.html"));
+        routes.get(PREFIX + "/", ctx -> pageFor(ctx, "overview.html", signIns));
+        routes.get(PREFIX + "/project/{project}", ctx -> pageFor(ctx, "project.html", signIns));
+        routes.get(PREFIX + "/job/{id}", ctx -> pageFor(ctx, "job.html", signIns));
         routes.get(PREFIX + "/api/me", ctx -> {
-            WebAccess.Viewer v = viewer(ctx);
+            WebAccess.Viewer v = viewer(ctx, signIns);
             json(ctx, Map.of("name", v.name(), "role", v.role().wireName(), "csrf", v.csrf()));
         });
         routes.get(PREFIX + "/api/overview", ctx -> {
-            viewer(ctx);
+            viewer(ctx, signIns);
             json(ctx, data.overview());
         });
         routes.get(PREFIX + "/api/project/{project}", ctx -> {
-            viewer(ctx);
+            viewer(ctx, signIns);
             try {
                 json(ctx, data.project(ctx.pathParam("project"), 100));
             } catch (IllegalArgumentException badName) {
@@ -84,18 +85,18 @@ public final class OpsWeb {
             }
         });
         routes.get(PREFIX + "/api/job/{id}", ctx -> {
-            WebAccess.Viewer v = viewer(ctx);
+            WebAccess.Viewer v = viewer(ctx, signIns);
             JobState s = job(ctx);
             json(ctx, Map.of("job", s, "mayCancel", v.mayCancel() && !s.status().isTerminal()));
         });
         routes.get(PREFIX + "/api/job/{id}/log", ctx -> {
-            viewer(ctx);
+            viewer(ctx, signIns);
             logs.serve(ctx, job(ctx).id(), id -> jobs.status(id) != null, id -> {
                 JobState s = jobs.status(id);
                 return s != null && s.status().isTerminal();
             });
         });
-        routes.post(PREFIX + "/api/job/{id}/cancel", this::cancel);
+        routes.post(PREFIX + "/api/job/{id}/cancel", ctx -> cancel(ctx, signIns));
         routes.exception(WebError.class, (e, ctx) -> {
             if (e.status() == 401 && !ctx.path().startsWith(PREFIX + "/api/")) {
                 ctx.redirect(PREFIX + "/login?next=" + URLEncoder.encode(ctx.path(), StandardCharsets.UTF_8));
@@ -106,9 +107,9 @@ public final class OpsWeb {
         });
     }
 
-    private void login(Context ctx) {
+    private void login(Context ctx, FailedSignIns signIns) {
         String token = ctx.formParam("token");
-        if (access.check(token) == null) {
+        if (check(ctx, token, signIns) == null) {
             ctx.redirect(PREFIX + "/login?failed=1");
             return;
         }
@@ -123,8 +124,8 @@ public final class OpsWeb {
         return new Cookie(COOKIE, value, PREFIX, maxAgeSeconds, secureCookie, true, null, SameSite.STRICT);
     }
 
-    private void cancel(Context ctx) {
-        WebAccess.Viewer v = viewer(ctx);
+    private void cancel(Context ctx, FailedSignIns signIns) {
+        WebAccess.Viewer v = viewer(ctx, signIns);
         if (!v.csrf().equals(ctx.header(CSRF_HEADER))) {
             throw new WebError(403, "cancel needs the page's CSRF token in the " + CSRF_HEADER + " header");
         }
@@ -136,15 +137,29 @@ public final class OpsWeb {
         json(ctx, Map.of("outcome", outcome.name().toLowerCase(Locale.ROOT)));
     }
 
-    private WebAccess.Viewer viewer(Context ctx) {
+    private WebAccess.Viewer viewer(Context ctx, FailedSignIns signIns) {
         String token = ctx.cookie(COOKIE);
         String auth = ctx.header("Authorization");
         if (auth != null && auth.startsWith("Bearer ")) {
             token = auth.substring("Bearer ".length()).strip();
         }
-        WebAccess.Viewer v = access.check(token);
+        WebAccess.Viewer v = token == null ? null : check(ctx, token, signIns);
         if (v == null) {
             throw new WebError(401, "sign in with a token (read or operate)");
+        }
+        return v;
+    }
+
+    // A wrong token counts against the caller's address, as on the API; past the limit even a right one waits.
+    private WebAccess.Viewer check(Context ctx, String token, FailedSignIns signIns) {
+        long wait = signIns.secondsBlocked(ctx.ip());
+        if (wait > 0) {
+            ctx.header("Retry-After", Long.toString(wait));
+            throw new WebError(429, "too many failed sign-ins from " + ctx.ip() + "; try again in " + wait + " s");
+        }
+        WebAccess.Viewer v = access.check(token);
+        if (v == null) {
+            signIns.record(ctx.ip());
         }
         return v;
     }
@@ -161,8 +176,8 @@ public final class OpsWeb {
         return s;
     }
 
-    private void pageFor(Context ctx, String file) throws IOException {
-        viewer(ctx);
+    private void pageFor(Context ctx, String file, FailedSignIns signIns) throws IOException {
+        viewer(ctx, signIns);
         page(ctx, file);
     }
 

@@ -87,7 +87,7 @@ public final class Main {
 
     /** In the order the usage lists them. */
     private static final String[] SUBCOMMANDS = {"submit", "status", "logs", "cancel", "worker", "serve", "queues", "workers",
-        "projects", "project", "jobs", "history", "demo", "bench", "help"};
+        "projects", "project", "jobs", "history", "callback-keys", "demo", "bench", "help"};
 
     // picocli builds a model of every subcommand it is given (reflection over each class's options):
     // a command named first on the line gets only its own, and --version none; the usage, `help` and
@@ -119,6 +119,7 @@ public final class Main {
             case "project" -> new ProjectCommand();
             case "jobs" -> new JobsCommand();
             case "history" -> new HistoryCommand();
+            case "callback-keys" -> new CallbackKeysCommand();
             case "demo" -> new DemoCommand();
             case "bench" -> new BenchCommand();
             case "help" -> new CommandLine.HelpCommand();

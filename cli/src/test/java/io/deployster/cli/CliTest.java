@@ -4,18 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.deployster.callback.CallbackSignature;
 import io.deployster.job.JobStatus;
 import io.deployster.redis.Keys;
+import io.deployster.sign.KeyRing;
+import io.deployster.sign.SigningKey;
 import io.deployster.testing.Await;
 import io.deployster.testing.DeploymentPerTest;
 import io.deployster.testing.RealRedis;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -187,6 +194,29 @@ class CliTest {
         Run unreachable = run("status", "--redis", "redis://127.0.0.1:1", "20261122-000000-abcdefgh");
         assertEquals(ExitCodes.REDIS_UNREACHABLE, unreachable.exit());
         assertTrue(unreachable.err().contains("cannot reach Redis"), unreachable.err());
+    }
+
+    @Test
+    void callbackKeysAreDerivedOneWayFromTheSigningKeysAndCheckACallbacksSignature() throws Exception {
+        Path keysFile = dir.resolve("keys");
+        Files.writeString(keysFile, "new:" + Base64.getEncoder().encodeToString(new byte[32]) + "\nold:"
+                + Base64.getEncoder().encodeToString("an older signing key of 32 bytes".getBytes(StandardCharsets.US_ASCII)) + "\n");
+        Run printed = run("callback-keys", "--keys-file", keysFile.toString());
+        assertEquals(0, printed.exit(), printed.err());
+        KeyRing signing = KeyRing.load(keysFile, Map.of());
+        KeyRing receiver = KeyRing.parse(printed.out(), "callback-keys' output");
+        assertEquals(List.of("new", "old"), receiver.all().stream().map(SigningKey::id).toList());
+        for (SigningKey key : signing.all()) {
+            assertFalse(Arrays.equals(key.secret(), receiver.find(key.id()).secret()), "a receiver never gets the signing key " + key.id());
+        }
+        byte[] body = "{\"kind\":\"job\"}".getBytes(StandardCharsets.UTF_8);
+        long now = System.currentTimeMillis();
+        CallbackSignature.verify(receiver, CallbackSignature.sign(signing.signingKey(), now, body), body, now, CallbackSignature.TOLERANCE);
+
+        Files.writeString(dir.resolve("empty"), "# no keys yet\n");
+        Run none = run("callback-keys", "--keys-file", dir.resolve("empty").toString());
+        assertEquals(ExitCodes.USAGE, none.exit());
+        assertTrue(none.err().contains("no signing key"), none.err());
     }
 
     @Test

@@ -73,6 +73,11 @@ public final class KeyRing {
         return inline == null || inline.isBlank() ? empty() : parse(inline, "$" + ENV);
     }
 
+    /** Every key, the signing one first, in the order given. */
+    public List<SigningKey> all() {
+        return order.stream().map(keys::get).toList();
+    }
+
     public boolean isEmpty() {
         return keys.isEmpty();
     }

@@ -1,6 +1,7 @@
 package io.deployster.callback;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -44,6 +45,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -104,7 +106,8 @@ class CallbackTest {
             assertEquals("/hooks/deploy?from=test", r.target(), "origin-form request line, as a receiver routing on the path expects");
             assertEquals("application/json", r.header("Content-Type"));
             assertEquals("127.0.0.1:" + receiver.port(), r.header("Host"));
-            CallbackSignature.verify(KEYS, r.header(CallbackSignature.HEADER), r.body(), System.currentTimeMillis(), CallbackSignature.TOLERANCE);
+            CallbackSignature.verify(CallbackSignature.receiverKeys(KEYS), r.header(CallbackSignature.HEADER), r.body(), System.currentTimeMillis(),
+                    CallbackSignature.TOLERANCE);
             JsonObject body = JsonParser.parseString(r.text()).getAsJsonObject();
             assertEquals("job", body.get("kind").getAsString());
             assertEquals(id, body.get("id").getAsString());
@@ -121,13 +124,18 @@ class CallbackTest {
             assertNotNull(x.deliveredAt());
             // one changed byte and the signature no longer verifies
             byte[] changed = r.text().replace("\"failed\"", "\"succeeded\"").getBytes(StandardCharsets.UTF_8);
-            assertThrows(IllegalArgumentException.class, () -> CallbackSignature.verify(KEYS, r.header(CallbackSignature.HEADER), changed,
+            assertThrows(IllegalArgumentException.class, () -> CallbackSignature.verify(CallbackSignature.receiverKeys(KEYS),
+                    r.header(CallbackSignature.HEADER), changed,
                     System.currentTimeMillis(), CallbackSignature.TOLERANCE));
             // nor does the same request replayed later
-            IllegalArgumentException late = assertThrows(IllegalArgumentException.class, () -> CallbackSignature.verify(KEYS,
-                    r.header(CallbackSignature.HEADER), r.body(), System.currentTimeMillis() + Duration.ofMinutes(10).toMillis(),
-                    CallbackSignature.TOLERANCE));
+            IllegalArgumentException late = assertThrows(IllegalArgumentException.class, () -> CallbackSignature.verify(
+                    CallbackSignature.receiverKeys(KEYS), r.header(CallbackSignature.HEADER), r.body(),
+                    System.currentTimeMillis() + Duration.ofMinutes(10).toMillis(), CallbackSignature.TOLERANCE));
             assertTrue(late.getMessage().contains("replay"), late.getMessage());
+            // not signed with the job-signing key itself: what a receiver holds cannot sign a job
+            assertThrows(IllegalArgumentException.class, () -> CallbackSignature.verify(KEYS, r.header(CallbackSignature.HEADER), r.body(),
+                    System.currentTimeMillis(), CallbackSignature.TOLERANCE));
+            assertFalse(Arrays.equals(KEYS.signingKey().secret(), CallbackSignature.receiverKey(KEYS.signingKey()).secret()));
         }
     }
 
@@ -211,7 +219,8 @@ class CallbackTest {
                     """.formatted(receiver.url("/wf"), work)));
             assertEquals(JobStatus.FAILED, d.client.await(id).status());
             CallbackReceiver.Received r = receiver.next(WAIT);
-            CallbackSignature.verify(KEYS, r.header(CallbackSignature.HEADER), r.body(), System.currentTimeMillis(), CallbackSignature.TOLERANCE);
+            CallbackSignature.verify(CallbackSignature.receiverKeys(KEYS), r.header(CallbackSignature.HEADER), r.body(), System.currentTimeMillis(),
+                    CallbackSignature.TOLERANCE);
             JsonObject body = JsonParser.parseString(r.text()).getAsJsonObject();
             assertEquals("workflow", body.get("kind").getAsString());
             assertEquals(id, body.get("id").getAsString());

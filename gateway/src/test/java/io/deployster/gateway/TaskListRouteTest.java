@@ -116,7 +116,7 @@ class TaskListRouteTest {
 
         CallbackReceiver.Received cb = receiver.next(WAIT);
         assertEquals("/results", cb.target().replaceFirst("^http://[^/]+", ""));
-        CallbackSignature.verify(KeyRing.parse(GatewayFixture.KEYS, "test"), cb.header(CallbackSignature.HEADER), cb.body(),
+        CallbackSignature.verify(CallbackSignature.receiverKeys(KeyRing.parse(GatewayFixture.KEYS, "test")), cb.header(CallbackSignature.HEADER), cb.body(),
                 System.currentTimeMillis(), CallbackSignature.TOLERANCE);
         JsonObject body = JsonParser.parseString(cb.text()).getAsJsonObject();
         assertEquals("tools:1", body.get("__image").getAsString());

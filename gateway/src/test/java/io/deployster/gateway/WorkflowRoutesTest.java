@@ -88,7 +88,7 @@ class WorkflowRoutesTest {
         assertEquals(gw.url + "/api/v1/jobs/" + id + "/log", json(r).get("logUrl").getAsString());
 
         CallbackReceiver.Received cb = receiver.next(WAIT);
-        CallbackSignature.verify(KeyRing.parse(GatewayFixture.KEYS, "test"), cb.header(CallbackSignature.HEADER), cb.body(),
+        CallbackSignature.verify(CallbackSignature.receiverKeys(KeyRing.parse(GatewayFixture.KEYS, "test")), cb.header(CallbackSignature.HEADER), cb.body(),
                 System.currentTimeMillis(), CallbackSignature.TOLERANCE);
         JsonObject body = JsonParser.parseString(cb.text()).getAsJsonObject();
         assertEquals("workflow", body.get("kind").getAsString());

@@ -3,6 +3,10 @@ package io.deployster.gateway;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -77,9 +81,24 @@ final class Requests {
             if (body.length > max) {
                 throw tooLarge(body.length, max);
             }
-            return new String(body, StandardCharsets.UTF_8);
+            return utf8(body);
         } catch (IOException e) {
             throw ApiError.of(400, "body", null, "a complete request body", "the request body could not be read: " + e.getMessage());
+        }
+    }
+
+    // new String(bytes, UTF_8) would turn a byte that is no UTF-8 into U+FFFD and store a ref or a command
+    // other than the one sent: such a body is refused, naming where the first bad byte is
+    private static String utf8(byte[] body) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer bytes = ByteBuffer.wrap(body);
+        try {
+            return decoder.decode(bytes).toString();
+        } catch (CharacterCodingException e) {
+            int at = bytes.position();
+            throw ApiError.of(400, "body", String.format("byte 0x%02X at offset %d", body[at] & 0xff, at), "UTF-8 text",
+                    "the request body is not valid UTF-8");
         }
     }
 

@@ -456,12 +456,18 @@ class GatewayTest {
     }
 
     @Test
-    void oversizedBodyIs413AndAnotherContentTypeIs415() throws Exception {
+    void oversizedBodyIs413AnotherContentTypeIs415AndABodyThatIsNoUtf8Is400() throws Exception {
         String big = "{\"commands\": [\"" + "x".repeat(1_100_000) + "\"]}";
         assertError(gw.postJson("/api/v1/jobs", "shop-token", big), 413, "body", (big.length()) + " bytes", "at most 1048576 bytes");
         HttpResponse<String> form = gw.http.send(gw.request("/api/v1/jobs", "shop-token").header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
         assertError(form, 415, "Content-Type", "application/x-www-form-urlencoded", "application/json");
+        // bytes that are no UTF-8 would be stored as U+FFFD: another ref or command than the one sent
+        byte[] latin1 = "{\"commands\": [\"true\"], \"ref\": \"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
+        HttpResponse<String> notUtf8 = gw.http.send(gw.request("/api/v1/jobs", "shop-token").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(latin1)).build(), HttpResponse.BodyHandlers.ofString());
+        assertError(notUtf8, 400, "body", "byte 0xE9 at offset 34", "UTF-8 text");
+        assertEquals(Set.of(), redis.client().call(j -> j.keys(Keys.defaults().jobPattern())), "nothing was queued");
     }
 
     @Test

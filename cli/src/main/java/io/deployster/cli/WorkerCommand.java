@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
         description = {"Run deploy jobs from the given queues until stopped.",
                 "SIGTERM stops taking jobs, lets running ones finish within --shutdown-grace, then cancels them."})
 final class WorkerCommand implements Callable<Integer> {
-    private static final Duration MIN_RETENTION = Duration.ofMinutes(1);
+    private static final Duration MIN_RETENTION = Duration.ofSeconds(1);
 
     @Mixin
     RedisOption redis;
@@ -61,7 +61,7 @@ final class WorkerCommand implements Callable<Integer> {
             description = "On SIGTERM, how long running jobs may finish before they are cancelled (default: 60s).")
     Duration shutdownGrace;
     @Option(names = "--retention", defaultValue = "7d", converter = DurationConverter.class, paramLabel = "TIME",
-            description = "How long finished jobs and their logs are kept: at least 1m (default: 7d).")
+            description = "How long finished jobs and their logs are kept: at least 1s (default: 7d).")
     Duration retention;
     @Option(names = "--history-limit", defaultValue = "1000", paramLabel = "N",
             description = "Ended deploys kept per project for 'deployster history', beyond --retention (default: 1000).")
@@ -81,8 +81,8 @@ final class WorkerCommand implements Callable<Integer> {
         }
         if (retention.compareTo(MIN_RETENTION) < 0) {
             // a shorter one deletes a job as it ends: whoever waits on it (submit, the gateway, a workflow) finds nothing
-            throw new IllegalArgumentException("--retention " + retention.toMillis() + " ms is not allowed; use at least 1m (e.g. 1h, 7d), "
-                    + "so an ended job's result and log stay readable to whoever waits on it");
+            throw new IllegalArgumentException("--retention " + retention.toMillis() + " ms is not allowed; use at least 1s (e.g. 1h, 7d), "
+                    + "longer than producers take to read a result: an ended job's result and log are deleted once it passes");
         }
         Logging.setLevel(Level.INFO);
         QueueSettings settings = new QueueSettings(lockTtl, QueueSettings.DEFAULT.logMaxLen(), retention, historyLimit);

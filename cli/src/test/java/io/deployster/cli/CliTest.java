@@ -189,7 +189,7 @@ class CliTest {
 
         Run noRetention = run("worker", "--redis", redis.uri(), "--retention", "0");
         assertEquals(ExitCodes.USAGE, noRetention.exit());
-        assertTrue(noRetention.err().contains("--retention 0 ms is not allowed; use at least 1m"), noRetention.err());
+        assertTrue(noRetention.err().contains("--retention 0 ms is not allowed; use at least 1s"), noRetention.err());
 
         Run unreachable = run("status", "--redis", "redis://127.0.0.1:1", "20261122-000000-abcdefgh");
         assertEquals(ExitCodes.REDIS_UNREACHABLE, unreachable.exit());

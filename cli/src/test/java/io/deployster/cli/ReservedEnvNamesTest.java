@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deployster.testing.RealRedis;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -30,10 +28,7 @@ class ReservedEnvNamesTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String err) {
-    }
-
-    private Run submit(String... extra) throws Exception {
+    private CliTest.Run submit(String... extra) throws Exception {
         Path keys = dir.resolve("keys");
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
@@ -41,19 +36,17 @@ class ReservedEnvNamesTest {
         List<String> args = new ArrayList<>(List.of("submit", "--redis", redis.uri(), "--keys-file", keys.toString(),
                 "--project", "shop", "--cd", dir.toString(), "--no-follow", "--command", "true"));
         args.addAll(List.of(extra));
-        StringWriter err = new StringWriter();
-        int exit = Main.run(args.toArray(String[]::new), new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
-        return new Run(exit, err.toString());
+        return CliTest.run(args.toArray(String[]::new));
     }
 
     @Test
     void anEnvNamingAVariableTheWorkerSetsIsRefusedAtSubmit() throws Exception {
-        Run env = submit("--env", "DEPLOYSTER_FENCING_TOKEN=999");
+        CliTest.Run env = submit("--env", "DEPLOYSTER_FENCING_TOKEN=999");
         assertEquals(ExitCodes.USAGE, env.exit(), env.err());
         assertTrue(env.err().contains("field 'env': value 'DEPLOYSTER_FENCING_TOKEN' is not allowed; names starting with DEPLOYSTER_"),
                 env.err());
 
-        Run secret = submit("--secret-env", "DEPLOYSTER_OUTPUT=/tmp/elsewhere");
+        CliTest.Run secret = submit("--secret-env", "DEPLOYSTER_OUTPUT=/tmp/elsewhere");
         assertEquals(ExitCodes.USAGE, secret.exit(), secret.err());
         assertTrue(secret.err().contains("field 'secretEnv': value 'DEPLOYSTER_OUTPUT' is not allowed; names starting with DEPLOYSTER_"),
                 secret.err());

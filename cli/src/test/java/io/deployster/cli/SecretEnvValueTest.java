@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deployster.testing.RealRedis;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,15 +35,13 @@ class SecretEnvValueTest {
         new SecureRandom().nextBytes(secret);
         Files.writeString(keys, "k1:" + Base64.getEncoder().encodeToString(secret) + "\n");
         String value = "it's $HOME-Secret9";
-        StringWriter err = new StringWriter();
-        int exit = Main.run(new String[] {"submit", "--redis", redis.uri(), "--keys-file", keys.toString(), "--project", "shop",
-                "--cd", dir.toString(), "--no-follow", "--command", "true", "--secret-env", "DB_PASSWORD=" + value},
-                new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
-        assertEquals(ExitCodes.USAGE, exit, err.toString());
-        assertTrue(err.toString().contains("secret 'DB_PASSWORD' cannot be written to the job's .env"), err.toString());
-        assertFalse(err.toString().contains("Secret9"), "the value is never shown: " + err);
+        CliTest.Run run = CliTest.run("submit", "--redis", redis.uri(), "--keys-file", keys.toString(), "--project", "shop",
+                "--cd", dir.toString(), "--no-follow", "--command", "true", "--secret-env", "DB_PASSWORD=" + value);
+        assertEquals(ExitCodes.USAGE, run.exit(), run.err());
+        assertTrue(run.err().contains("secret 'DB_PASSWORD' cannot be written to the job's .env"), run.err());
+        assertFalse(run.err().contains("Secret9"), "the value is never shown: " + run.err());
         assertEquals(Set.of(), redis.client().call(j -> j.keys("deployster:*")).stream()
-                .filter(k -> k.startsWith("deployster:job:") || k.startsWith("deployster:queue:")).collect(java.util.stream.Collectors.toSet()),
+                .filter(k -> k.startsWith("deployster:job:") || k.startsWith("deployster:queue:")).collect(Collectors.toSet()),
                 "nothing written to Redis");
     }
 }

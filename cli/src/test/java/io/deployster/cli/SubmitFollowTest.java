@@ -9,8 +9,6 @@ import io.deployster.testing.Await;
 import io.deployster.testing.Deployment;
 import io.deployster.testing.RealRedis;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,31 +33,21 @@ class SubmitFollowTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(exit, out.toString(), err.toString());
-    }
-
-    private Run submit(String queue) {
-        return run("submit", "--redis", redis.uri(), "--project", "warned", "--queue", queue, "--cd", dir.toString(), "--no-follow",
+    private CliTest.Run submit(String queue) {
+        return CliTest.run("submit", "--redis", redis.uri(), "--project", "warned", "--queue", queue, "--cd", dir.toString(), "--no-follow",
                 "--command", "true");
     }
 
     @Test
     void aJobOnAQueueNoLiveWorkerServesIsWarnedAboutNamingTheQueueAndWhatToDo() throws Exception {
-        Run typo = submit("depoly");
+        CliTest.Run typo = submit("depoly");
         assertEquals(ExitCodes.SUCCEEDED, typo.exit(), typo.err());
         String id = typo.out().strip();
         assertTrue(typo.err().contains("deployster: warning: no live worker serves queue 'depoly'; " + id + " waits there, and its "
                 + "project's later deploys wait behind it, until a worker runs with --queues depoly. Check the name ('deployster "
                 + "workers' lists what each worker serves), or stop it: deployster cancel " + id), typo.err());
         // as the warning says: the typo'd job holds the project's order until it is stopped
-        assertEquals(ExitCodes.SUCCEEDED, run("cancel", "--redis", redis.uri(), id).exit());
+        assertEquals(ExitCodes.SUCCEEDED, CliTest.run("cancel", "--redis", redis.uri(), id).exit());
 
         Path workflow = dir.resolve("wf.yaml");
         Files.writeString(workflow, """
@@ -72,12 +60,12 @@ class SubmitFollowTest {
         try (Deployment d = new Deployment(redis.uri())) {
             d.worker("warn-w", 1, "served");
             Await.until("warn-w serves 'served'", Duration.ofSeconds(10), () -> d.client.unserved(List.of("served")).isEmpty());
-            Run served = submit("served");
+            CliTest.Run served = submit("served");
             assertEquals(ExitCodes.SUCCEEDED, served.exit(), served.err());
             assertFalse(served.err().contains("warning"), "a served queue gets no warning: " + served.err());
             assertEquals(JobStatus.SUCCEEDED, d.client.await(served.out().strip()).status());
 
-            Run wf = run("submit", "--redis", redis.uri(), "--workflow", workflow.toString(), "--no-follow");
+            CliTest.Run wf = CliTest.run("submit", "--redis", redis.uri(), "--workflow", workflow.toString(), "--no-follow");
             assertEquals(ExitCodes.SUCCEEDED, wf.exit(), wf.err());
             assertTrue(wf.err().contains("no live worker serves queue 'nowhere'; " + wf.out().strip() + " waits there"), wf.err());
             assertFalse(wf.err().contains("'served'"), "only the unserved queue is named: " + wf.err());
@@ -103,7 +91,7 @@ class SubmitFollowTest {
             assertEquals(143, follower.exitValue(), read(err));
             assertTrue(read(err).contains("deployster: stopped following " + id + "; the deploy goes on (it was not cancelled). "
                     + "Follow it again: deployster logs -f " + id + "; stop it: deployster cancel " + id), read(err));
-            Run status = run("status", "--redis", redis.uri(), id);
+            CliTest.Run status = CliTest.run("status", "--redis", redis.uri(), id);
             assertTrue(status.out().contains("queued"), "the job itself is untouched: " + status.out());
         } finally {
             follower.destroyForcibly();

@@ -46,7 +46,7 @@ public final class CallbackSignature {
      * receiver key" under {@code key}'s secret, under the same id ({@code deployster callback-keys} prints it).
      */
     public static SigningKey receiverKey(SigningKey key) {
-        return new SigningKey(key.id(), hmac(key.secret(), RECEIVER_KEY_LABEL));
+        return new SigningKey(key.id(), hmac(key.secret()).doFinal(RECEIVER_KEY_LABEL));
     }
 
     /** {@link #receiverKey} of each key of {@code signingKeys}, in their order. */
@@ -95,18 +95,16 @@ public final class CallbackSignature {
     }
 
     private static String mac(SigningKey receiverKey, long millis, byte[] body) {
-        byte[] signed = (PREFIX + millis + "\n").getBytes(StandardCharsets.UTF_8);
-        byte[] message = new byte[signed.length + body.length];
-        System.arraycopy(signed, 0, message, 0, signed.length);
-        System.arraycopy(body, 0, message, signed.length, body.length);
-        return HexFormat.of().formatHex(hmac(receiverKey.secret(), message));
+        Mac mac = hmac(receiverKey.secret());
+        mac.update((PREFIX + millis + "\n").getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(mac.doFinal(body));
     }
 
-    private static byte[] hmac(byte[] secret, byte[] message) {
+    private static Mac hmac(byte[] secret) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            return mac.doFinal(message);
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 unavailable", e);
         }

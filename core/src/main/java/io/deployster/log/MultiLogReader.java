@@ -3,6 +3,7 @@ package io.deployster.log;
 import io.deployster.redis.Keys;
 import io.deployster.redis.LogStreams;
 import io.deployster.redis.StreamEntry;
+import io.deployster.redis.StreamId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -47,6 +48,27 @@ public final class MultiLogReader {
             result.put(jobOfKey.get(key), logEntries);
         });
         return result;
+    }
+
+    /**
+     * The jobs among {@code positions} whose log ends with its 'finished' entry, at or before the
+     * position: a read from there waits for entries that are never written (a follower that resumed
+     * past the end). One round trip.
+     *
+     * @param positions job id to the id of the last entry already read
+     */
+    public List<String> endedBefore(LogStreams.Connection connection, Map<String, String> positions) {
+        Map<String, String> jobOfKey = new LinkedHashMap<>();
+        positions.keySet().forEach(id -> jobOfKey.put(keys.log(id), id));
+        List<String> ended = new ArrayList<>();
+        connection.lastEntries(jobOfKey.keySet()).forEach((key, last) -> {
+            String job = jobOfKey.get(key);
+            if (new LogEntry(last.id().toString(), last.fields()).isFinished()
+                    && last.id().compareTo(StreamId.parse(positions.get(job))) <= 0) {
+                ended.add(job);
+            }
+        });
+        return ended;
     }
 
     /** The jobs among {@code ids} whose hash is gone (expired or never there), in one round trip. */

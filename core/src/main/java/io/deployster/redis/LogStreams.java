@@ -250,6 +250,33 @@ public final class LogStreams {
         }
 
         /**
+         * The last entry of each of {@code keys} that has one ({@code XREVRANGE key + - COUNT 1} each, in
+         * one pipelined round trip).
+         *
+         * @return stream key to its newest entry; a key without entries (or no such stream) is left out
+         */
+        public Map<String, StreamEntry> lastEntries(Collection<String> keys) {
+            try {
+                Pipeline p = jedis.pipelined();
+                Map<String, Response<List<redis.clients.jedis.resps.StreamEntry>>> replies = new LinkedHashMap<>();
+                for (String key : keys) {
+                    replies.put(key, p.xrevrange(key, "+", "-", 1));
+                }
+                p.sync();
+                Map<String, StreamEntry> last = new LinkedHashMap<>();
+                replies.forEach((key, reply) -> {
+                    List<redis.clients.jedis.resps.StreamEntry> entries = reply.get();
+                    if (!entries.isEmpty()) {
+                        last.put(key, entry(entries.get(0)));
+                    }
+                });
+                return last;
+            } catch (JedisConnectionException e) {
+                throw redis.unavailable(e);
+            }
+        }
+
+        /**
          * One pipelined round trip: the {@code writes}, then, when {@code streamKeys} is not empty, the
          * blocking read {@code XREAD COUNT n BLOCK ms STREAMS key... id...} of each stream after its id.
          * The arguments go out as encoded (no copy per read) and the reply (RESP2) is parsed straight into

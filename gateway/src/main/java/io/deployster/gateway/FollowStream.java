@@ -89,6 +89,7 @@ final class FollowStream implements LogSubscription.Listener, WriteListener, Asy
     public void end(LogSubscription.End why) {
         String message = switch (why) {
             case JOB_GONE -> "the job expired from Redis while it was followed";
+            case PAST_END -> "the job ended before the entry this follow resumed after: its log has nothing more";
             case HUB_CLOSED -> "the gateway is shutting down; resume from the last entry id received";
         };
         synchronized (this) {

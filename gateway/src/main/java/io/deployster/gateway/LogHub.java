@@ -30,9 +30,9 @@ import java.util.logging.Logger;
  */
 public final class LogHub implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LogHub.class.getName());
-    /** Each blocking read ends after this long, to notice jobs whose log expired. */
+    /** Each blocking read ends after this long, to notice followers that wait for nothing (see {@link #endStale}). */
     private static final int BLOCK_MILLIS = 1000;
-    private static final long GONE_CHECK_NANOS = 5_000_000_000L;
+    private static final long STALE_CHECK_NANOS = 5_000_000_000L;
 
     private final LogStreams streams;
     private final MultiLogReader reader;
@@ -197,7 +197,7 @@ public final class LogHub implements AutoCloseable {
     }
 
     private void loop(LogStreams.Connection connection) throws InterruptedException {
-        long lastGoneCheck = System.nanoTime();
+        long lastStaleCheck = System.nanoTime();
         while (!closed) {
             Map<String, String> positions;
             synchronized (this) {
@@ -228,9 +228,10 @@ public final class LogHub implements AutoCloseable {
             }
             // writes start after the hub's lock is let go, so a follower joining now does not wait for them
             got.keySet().forEach(this::flush);
-            if (got.isEmpty() && System.nanoTime() - lastGoneCheck > GONE_CHECK_NANOS) {
-                lastGoneCheck = System.nanoTime();
-                endGone(connection, positions);
+            // also while others' logs keep coming: those reads never come back empty
+            if (System.nanoTime() - lastStaleCheck > STALE_CHECK_NANOS) {
+                lastStaleCheck = System.nanoTime();
+                endStale(connection, positions);
             }
         }
     }
@@ -303,18 +304,26 @@ public final class LogHub implements AutoCloseable {
         }
     }
 
-    private void endGone(LogStreams.Connection connection, Map<String, String> positions) {
+    // Followers that wait for entries never to be written: of jobs whose hash expired, and of ended jobs
+    // read from past their 'finished' entry (a resume from an id beyond the end, or racing the end).
+    private void endStale(LogStreams.Connection connection, Map<String, String> positions) {
         List<String> gone = reader.missing(connection, positions.keySet());
-        if (gone.isEmpty()) {
+        Map<String, String> rest = new HashMap<>(positions);
+        gone.forEach(rest::remove);
+        List<String> pastEnd = rest.isEmpty() ? List.of() : reader.endedBefore(connection, rest);
+        if (gone.isEmpty() && pastEnd.isEmpty()) {
             return;
         }
         synchronized (this) {
-            for (String job : gone) {
-                List<LogSubscription> subs = byJob.remove(job);
-                if (subs != null) {
-                    subs.forEach(s -> end(s, LogSubscription.End.JOB_GONE));
-                }
-            }
+            gone.forEach(job -> endAll(job, LogSubscription.End.JOB_GONE));
+            pastEnd.forEach(job -> endAll(job, LogSubscription.End.PAST_END));
+        }
+    }
+
+    private void endAll(String job, LogSubscription.End why) {
+        List<LogSubscription> subs = byJob.remove(job);
+        if (subs != null) {
+            subs.forEach(s -> end(s, why));
         }
     }
 

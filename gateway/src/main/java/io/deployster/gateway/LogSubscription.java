@@ -8,7 +8,14 @@ package io.deployster.gateway;
  */
 public final class LogSubscription implements AutoCloseable {
     /** Why a subscription ended without a 'finished' entry. */
-    public enum End { JOB_GONE, HUB_CLOSED }
+    public enum End {
+        /** The job's hash expired from Redis while it was followed. */
+        JOB_GONE,
+        /** The job ended, and the follower resumed after its 'finished' entry (or from an id past the end of its log). */
+        PAST_END,
+        /** The gateway is shutting down. */
+        HUB_CLOSED
+    }
 
     /**
      * What the hub tells a follower, always on the hub's thread, so it must not block: no Redis

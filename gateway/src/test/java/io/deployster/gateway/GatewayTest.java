@@ -272,6 +272,36 @@ class GatewayTest {
     }
 
     @Test
+    void followResumedPastTheEndOfARunningJobEndsWhenTheJobEnds() throws Exception {
+        Path go = dir.resolve("go");
+        String id = submit("{\"commands\": [\"echo waiting\", \"while [ ! -e " + go + " ]; do sleep 0.05; done\"]}");
+        Await.until("job running", Duration.ofSeconds(20), () -> {
+            try {
+                return "running".equals(json(gw.get("/api/v1/jobs/" + id, "shop-token")).get("status").getAsString());
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        // an id beyond the log's end (a resume from another job's id, or one racing the job's end): the
+        // follow waits while the job runs, and must end once it ended, as nothing more can come
+        String beyond = (System.currentTimeMillis() + 3_600_000L) + "-0";
+        var plain = gw.http.sendAsync(gw.request("/api/v1/jobs/" + id + "/log?follow=true&after=" + beyond, "shop-token").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        var sse = gw.http.sendAsync(gw.request("/api/v1/jobs/" + id + "/log?format=sse&after=" + beyond, "shop-token").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        Await.until("both follows subscribed", Duration.ofSeconds(20), () -> gw.server.followers() == 2);
+        Files.createFile(go);
+        awaitEnded(id);
+        HttpResponse<String> p = plain.get(30, TimeUnit.SECONDS);
+        assertEquals(200, p.statusCode());
+        assertTrue(p.body().contains("the job ended before the entry this follow resumed after"), p.body());
+        HttpResponse<String> s = sse.get(30, TimeUnit.SECONDS);
+        assertEquals(200, s.statusCode());
+        assertTrue(s.body().contains("event: gateway"), s.body());
+        assertFalse(s.body().contains("waiting"), "nothing before the resume point is sent again: " + s.body());
+    }
+
+    @Test
     void cancelStopsARunningJobAndAnswers409OnceItEnded() throws Exception {
         String id = submit("{\"commands\": [\"echo started; sleep 60\"]}");
         Await.until("job running", Duration.ofSeconds(20), () -> {

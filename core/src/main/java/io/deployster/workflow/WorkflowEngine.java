@@ -206,37 +206,31 @@ public final class WorkflowEngine {
     }
 
     private void end(String id, WorkflowSpec spec, Map<String, TaskResult> tasks, JobStatus stop, String stopReason) {
-        JobStatus status = JobStatus.SUCCEEDED;
-        String reason = null;
         List<String> skipped = new ArrayList<>();
+        // every task that failed on its own (an exit code, its own timeout), not only the first: a user
+        // fixing one should not learn of the next from the following run
+        List<String> failures = new ArrayList<>();
         tasks.forEach((name, t) -> {
             if (TaskResult.SKIPPED.equals(t.status())) {
                 skipped.add(name);
+            } else if (!t.succeeded() && !spec.tasks().get(name).continues()
+                    && !(stop != null && JobStatus.CANCELLED.wireName().equals(t.status()))) {
+                failures.add("task " + name + " " + t.status() + (t.reason() == null ? "" : ": " + t.reason()));
             }
         });
         String skippedText = skipped.isEmpty() ? "" : "; skipped: " + String.join(", ", skipped);
+        JobStatus status;
+        String reason;
         if (stop != null) {
             status = stop;
-            reason = stopReason + skippedText;
-            // a task that had already failed on its own (its own timeout, an exit code) is named too:
-            // it is often why the workflow ran out of time, and the stop's reason alone would hide it
-            for (Map.Entry<String, TaskResult> e : tasks.entrySet()) {
-                TaskResult t = e.getValue();
-                if (!t.succeeded() && !TaskResult.SKIPPED.equals(t.status()) && !JobStatus.CANCELLED.wireName().equals(t.status())
-                        && !spec.tasks().get(e.getKey()).continues()) {
-                    reason += "; before that, task " + e.getKey() + " " + t.status() + (t.reason() == null ? "" : ": " + t.reason());
-                    break;
-                }
-            }
+            // a task's own failure is often why the workflow ran out of time: the stop's reason alone would hide it
+            reason = stopReason + skippedText + (failures.isEmpty() ? "" : "; before that, " + String.join("; ", failures));
+        } else if (!failures.isEmpty()) {
+            status = JobStatus.FAILED;
+            reason = String.join("; ", failures) + skippedText;
         } else {
-            for (Map.Entry<String, TaskResult> e : tasks.entrySet()) {
-                TaskResult t = e.getValue();
-                if (!t.succeeded() && !TaskResult.SKIPPED.equals(t.status()) && !spec.tasks().get(e.getKey()).continues()) {
-                    status = JobStatus.FAILED;
-                    reason = "task " + e.getKey() + " " + t.status() + (t.reason() == null ? "" : ": " + t.reason()) + skippedText;
-                    break;
-                }
-            }
+            status = JobStatus.SUCCEEDED;
+            reason = null;
         }
         if (queue.finish(id, spec.project(), status, null, null, reason)) {
             LOG.log(Level.INFO, "workflow {0} of project {1} {2}{3}", id, spec.project(), status.wireName(), reason == null ? "" : ": " + reason);

@@ -43,6 +43,25 @@ class WorkflowTimeoutTest {
     }
 
     @Test
+    void aWorkflowWhoseParallelTasksBothFailNamesEachOfThem() throws Exception {
+        DeploysterClient client = deployment.client();
+        String id = client.submitWorkflow(new WorkflowParser().parse("""
+                project: limits
+                defaults: {queue: t, cd: /tmp}
+                tasks:
+                  migrate: {commands: ["exit 3"]}
+                  assets: {timeoutSeconds: 1, commands: ["sleep 60"]}
+                  deploy: {needs: [migrate, assets], commands: ["true"]}
+                """));
+        JobState end = client.await(id);
+        assertEquals(JobStatus.FAILED, end.status());
+        // both, so the user fixes both before the next run, not one per run
+        assertTrue(end.reason().contains("task migrate failed"), end.reason());
+        assertTrue(end.reason().contains("task assets timed_out"), end.reason());
+        assertTrue(end.reason().endsWith("skipped: deploy"), end.reason());
+    }
+
+    @Test
     void theWorkflowWideTimeoutStopsRunningTasksSkipsTheRestAndEndsTimedOut() throws Exception {
         DeploysterClient client = deployment.client();
         String id = client.submitWorkflow(new WorkflowParser().parse("""

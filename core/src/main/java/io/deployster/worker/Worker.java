@@ -124,7 +124,8 @@ public final class Worker implements AutoCloseable {
         supervisor.start();
         reader.start();
         // every worker drives workflows, so one goes on while any worker is alive (docs/workflows.md)
-        workflows = new WorkflowCoordinator(store, new WorkflowEngine(store, options.name(), callbacks::ended), options.name()).start();
+        workflows = new WorkflowCoordinator(store, new WorkflowEngine(store, options.name(), callbacks::ended), options.name(),
+                queue.settings().lockTtl()).start();
         LOG.log(Level.INFO, "worker {0} serving queues {1} with {2} slot(s) on {3}", options.name(), options.queues(),
                 options.concurrency(), redis.uri());
         if (!queue.signs()) {

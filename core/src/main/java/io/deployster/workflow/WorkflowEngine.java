@@ -76,6 +76,12 @@ public final class WorkflowEngine {
         if (lease == JobQueue.LeaseState.LOST || lease == JobQueue.LeaseState.ENDED) {
             return; // the sweep ends it as lost; the next step winds it up
         }
+        String recorded = hash.get(JobField.WORKER);
+        if (!driver.equals(recorded) && !store.alive(recorded)) {
+            // any live coordinator drives any step; the one recorded is named by status and the workers
+            // view, so a dead one is replaced (not a live one: steps alternate between live coordinators)
+            store.takeOver(id, driver, recorded);
+        }
         JobStatus stop = null;
         String stopReason = null;
         String cancel = hash.get(JobField.CANCEL_REQUESTED);

@@ -129,6 +129,17 @@ public final class WorkflowStore {
         logs.add(keys.log(id), Map.of(LogField.EVENT, Event.NOTE, LogField.TS, nowText(), LogField.MESSAGE, message));
     }
 
+    /** Whether worker {@code name} is alive: its liveness key, renewed by its heartbeat, has not expired. */
+    boolean alive(String name) {
+        return name != null && redis.get(keys.worker(name)) != null;
+    }
+
+    /** Records {@code driver} as the workflow's worker in place of {@code dead}, and says so in its log. */
+    void takeOver(String id, String driver, String dead) {
+        redis.setHashField(keys.job(id), JobField.WORKER, driver);
+        note(id, "worker " + dead + " stopped (its heartbeat expired); worker " + driver + " drives the workflow now");
+    }
+
     Set<String> active() {
         return redis.members(keys.workflows());
     }

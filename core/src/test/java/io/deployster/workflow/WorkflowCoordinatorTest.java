@@ -48,7 +48,8 @@ class WorkflowCoordinatorTest {
         try (Redis redis = Redis.connect(server.uri())) {
             WorkflowStore store = new WorkflowStore(redis, JobQueue.create(redis, Keys.defaults(), QueueSettings.DEFAULT, null),
                     Clock.systemUTC());
-            WorkflowCoordinator coordinator = new WorkflowCoordinator(store, new WorkflowEngine(store, "w-1", id -> { }), "w-1");
+            WorkflowCoordinator coordinator = new WorkflowCoordinator(store, new WorkflowEngine(store, "w-1", id -> { }), "w-1",
+                    QueueSettings.DEFAULT.lockTtl());
             coordinator.tick();
             server.close();
             for (int i = 0; i < 10; i++) {

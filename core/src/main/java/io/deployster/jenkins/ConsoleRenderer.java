@@ -124,6 +124,15 @@ public final class ConsoleRenderer {
         return "deployster: Redis " + redactedUri(redisUri) + " is unreachable (" + why + "); the job was not submitted";
     }
 
+    /**
+     * The step's failure when Jenkins restarted (or crashed) while the step was submitting, before it
+     * recorded the job: there is nothing to follow, and whether the job was submitted is unknown.
+     */
+    public static String restartedWhileSubmitting() {
+        return "deployster: Jenkins restarted while the step was submitting its job, before the job id was recorded; "
+                + "the job may have been submitted and run without this build following it";
+    }
+
     public static String redisBack(String redisUri) {
         return PREFIX + "Redis " + redactedUri(redisUri) + " is reachable again";
     }

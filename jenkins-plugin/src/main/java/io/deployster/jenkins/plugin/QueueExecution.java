@@ -5,6 +5,7 @@ import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import hudson.AbortException;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.deployster.jenkins.ConsoleRenderer;
 import io.deployster.jenkins.Termination;
 import io.deployster.jenkins.credentials.SecretCredentials;
 import io.deployster.jenkins.follow.ControllerRedis;
@@ -68,12 +69,15 @@ final class QueueExecution extends StepExecution implements QueueDeploy.Host {
 
     /**
      * After a restart: follow again from the last entry printed (resolving the credentials anew): the
-     * later of the saved position and the one recorded in Redis, which a crash does not lose.
+     * later of the saved position and the one recorded in Redis, which a crash does not lose. Saved
+     * before the job was recorded (Jenkins stopped while the submit was on its way): nothing to follow,
+     * so the step fails saying so, instead of waiting forever.
      */
     @Override
     public void onResume() {
         DeploySession saved = session;
         if (saved == null) {
+            getContext().onFailure(new AbortException(ConsoleRenderer.restartedWhileSubmitting()));
             return;
         }
         halted = ShutdownWatch.haltedSinceNow();

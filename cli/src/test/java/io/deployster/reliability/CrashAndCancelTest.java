@@ -140,6 +140,28 @@ class CrashAndCancelTest {
     }
 
     @Test
+    void aSecondWorkerOfALiveWorkersNameRefusesToStartButARestartAfterACrashStarts() throws Exception {
+        WorkerProcess first = worker("twin", List.of());
+        // a copied unit file on a second host: it would share the first's pending entries and heartbeat
+        WorkerProcess second = WorkerProcess.launch(redis.client(), dir, "twin", List.of(), Map.of(), "--lost-after", "2s");
+        workers.add(second);
+        assertEquals(1, second.awaitExit(Duration.ofSeconds(60)), second.output());
+        assertTrue(second.output().contains("another worker named 'twin' is running"), second.output());
+        assertTrue(second.output().contains("give this one another --name"), second.output());
+        String job = deployment.client.submit(JobSpec.commands("shop", dir.toString(), List.of("echo served")).build());
+        assertEquals(JobStatus.SUCCEEDED, deployment.client.await(job).status(), "the first goes on serving");
+
+        first.signal("KILL");
+        // its heartbeat outlives it by up to --lost-after: the restart waits for it instead of refusing
+        WorkerProcess restarted = WorkerProcess.launch(redis.client(), dir, "twin", List.of(), Map.of(), "--lost-after", "2s");
+        workers.add(restarted);
+        String next = deployment.client.submit(JobSpec.commands("shop", dir.toString(), List.of("echo after the crash")).build());
+        JobState end = deployment.client.await(next);
+        assertEquals(JobStatus.SUCCEEDED, end.status(), restarted.output());
+        assertEquals("twin", end.worker());
+    }
+
+    @Test
     void anEntryTakenByAWorkerThatDiedBeforeStartingItRunsElsewhere() throws Exception {
         String id = deployment.client.submit(JobSpec.commands("shop", dir.toString(), List.of("echo ran")).build());
         // the state a worker leaves that read the entry as consumer "slow" of the group and died before acting on it

@@ -40,6 +40,19 @@ public final class WorkerProcess implements AutoCloseable {
 
     private static WorkerProcess start(Redis redis, Path dir, String name, List<String> jvmOptions, Map<String, String> env,
                                        String... args) throws IOException {
+        WorkerProcess worker = launch(redis, dir, name, jvmOptions, env, args);
+        Await.until("worker " + name + " up (see " + worker.output + ")", Duration.ofSeconds(30), () -> {
+            if (!worker.process.isAlive()) {
+                throw new AssertionError("worker " + name + " exited: " + worker.output());
+            }
+            return redis.call(j -> j.exists(Keys.defaults().worker(name)));
+        });
+        return worker;
+    }
+
+    /** Starts the worker without waiting for it: for one expected to refuse to start ({@link #awaitExit}). */
+    static WorkerProcess launch(Redis redis, Path dir, String name, List<String> jvmOptions, Map<String, String> env,
+                                String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx128m");
@@ -49,18 +62,10 @@ public final class WorkerProcess implements AutoCloseable {
             command.addAll(List.of("--redis", redis.uri().toString()));
         }
         command.addAll(List.of(args));
-        Path output = dir.resolve(name + ".log");
+        Path output = Files.createTempFile(dir, name + "-", ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
         builder.environment().putAll(env);
-        Process process = builder.start();
-        WorkerProcess worker = new WorkerProcess(process, output, name);
-        Await.until("worker " + name + " up (see " + output + ")", Duration.ofSeconds(30), () -> {
-            if (!process.isAlive()) {
-                throw new AssertionError("worker " + name + " exited: " + worker.output());
-            }
-            return redis.call(j -> j.exists(Keys.defaults().worker(name)));
-        });
-        return worker;
+        return new WorkerProcess(builder.start(), output, name);
     }
 
     public static WorkerProcess start(Redis redis, Path dir, String name, String... args) throws IOException {

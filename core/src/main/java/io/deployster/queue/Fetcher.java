@@ -34,6 +34,8 @@ public final class Fetcher {
 
     private final Redis redis;
     private final Keys keys;
+    /** At most this many pending entries per queue are taken back at start; the rest by XAUTOCLAIM later. */
+    private static final int RESUME_MAX = 1000;
     private final String consumer;
     private final Map<String, String> queueOfKey = new LinkedHashMap<>();
     private final Duration claimIdle;
@@ -63,6 +65,34 @@ public final class Fetcher {
                     }
                 }
             });
+        }
+    }
+
+    /**
+     * Takes back the entries still pending under this worker's name: ones a previous run of it read and
+     * died before acting on. No live worker shares the name (the worker waits at start until a heartbeat
+     * of its name has expired), so they are handed out by {@link #next} at once, not after
+     * {@code claimIdle} as another consumer's are.
+     */
+    public void resumeOwn() {
+        for (String key : queueOfKey.keySet()) {
+            Map<String, StreamEntryID> from = Map.of(key, new StreamEntryID(0, 0));
+            List<Map.Entry<String, List<StreamEntry>>> reply = redis.call(j -> j.xreadGroup(Keys.GROUP, consumer,
+                    XReadGroupParams.xReadGroupParams().count(RESUME_MAX), from));
+            if (reply == null) {
+                continue;
+            }
+            synchronized (this) {
+                for (Map.Entry<String, List<StreamEntry>> stream : reply) {
+                    for (StreamEntry e : stream.getValue()) {
+                        if (e != null && e.getFields() != null) {
+                            LOG.log(Level.INFO, "worker {0}: took back queue entry {1} (job {2}) that a previous run of this worker "
+                                    + "read and did not act on", consumer, e.getID(), e.getFields().get(EntryField.JOB));
+                            backlog.addLast(entry(stream.getKey(), e));
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -585,6 +585,21 @@ public final class JobQueue {
         }
     }
 
+    /**
+     * The heartbeat of worker {@code worker} that has not expired yet, or null when there is none.
+     *
+     * @return its description ({@code queues=a,b running=1/4 at=EPOCH_MS}) and the milliseconds it has left
+     */
+    public Heartbeat liveHeartbeat(String worker) {
+        String description = redis.get(keys.worker(worker));
+        long ttl = redis.call(j -> j.pttl(keys.worker(worker)));
+        return description == null || ttl == -2 ? null : new Heartbeat(description, Math.max(0, ttl));
+    }
+
+    /** A worker's last heartbeat: what it said and how long until it expires (ms). */
+    public record Heartbeat(String description, long millisLeft) {
+    }
+
     /** Removes {@code worker}'s heartbeat at once (it stopped cleanly), instead of letting it expire. */
     public void forgetWorker(String worker) {
         redis.run(j -> {

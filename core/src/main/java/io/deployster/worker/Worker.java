@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Drains queues and runs up to {@code concurrency} jobs at once. Its parts, each a class:
@@ -96,10 +97,45 @@ public final class Worker implements AutoCloseable {
         return options.name();
     }
 
+    // Two live workers of one name would share one consumer's pending entries (each re-reading the other's
+    // backlog) and one heartbeat: the workers view would show one, and a clean stop of either would mark
+    // both gone. A heartbeat left by a crashed run of this name expires within its TTL; one renewed past
+    // that is a live worker's.
+    private void awaitOwnName() {
+        JobQueue.Heartbeat seen = queue.liveHeartbeat(options.name());
+        if (seen == null) {
+            return;
+        }
+        LOG.log(Level.INFO, "worker {0}: a worker of this name sent a heartbeat less than {1} s ago ({2}); waiting up to {3} ms for it "
+                + "to expire, as one left by a crashed run does", options.name(), options.lostAfter().toSeconds(), seen.description(),
+                seen.millisLeft());
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(seen.millisLeft() + 1000);
+        while (System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("worker " + options.name() + " interrupted while waiting for its name", e);
+            }
+            if (queue.liveHeartbeat(options.name()) == null) {
+                return;
+            }
+        }
+        JobQueue.Heartbeat still = queue.liveHeartbeat(options.name());
+        if (still == null) {
+            return;
+        }
+        throw new IllegalStateException("another worker named '" + options.name() + "' is running: its heartbeat is still renewed ("
+                + still.description() + "). Two workers of one name would take each other's queue entries "
+                + "and show as one in 'deployster workers': give this one another --name, or stop the other first");
+    }
+
     /** @throws io.deployster.protocol.ProtocolMismatchException when the namespace is served with another protocol version */
     public void start() {
         queue.claimProtocol();
+        awaitOwnName();
         fetcher.joinGroups();
+        fetcher.resumeOwn();
         subreaper = Subreaper.install(Posix.load());
         watchdog = LeaseWatchdog.start(id -> leases.watchdogFenced(id));
         leases = new LeaseKeeper(queue, queue.settings().lockTtl(), watchdog, LeaseGate.measure(), threads);

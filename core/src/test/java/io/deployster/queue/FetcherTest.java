@@ -114,6 +114,20 @@ class FetcherTest {
     }
 
     @Test
+    void aRestartedWorkerTakesBackAtOnceWhatItsCrashedRunReadAndNeverActedOn() {
+        String first = submit("a", "deploy");
+        String second = submit("b", "deploy");
+        Fetcher crashed = fetcher("vps-1", Duration.ofSeconds(30), "deploy");
+        assertEquals(first, crashed.next(2).jobId()); // both read, one handed out; then the process died
+        Fetcher restarted = fetcher("vps-1", Duration.ofSeconds(30), "deploy");
+
+        restarted.resumeOwn();
+
+        assertEquals(List.of(first, second), drain(restarted, 2), "in queue order, without waiting the 30 s claim idle");
+        assertNull(restarted.next(1), "nothing read twice");
+    }
+
+    @Test
     void noRoomTakesNothingOver() {
         submit("a", "deploy");
         fetcher("dead-worker", Duration.ofSeconds(30), "deploy").next(1);

@@ -586,18 +586,11 @@ public final class JobQueue {
     }
 
     /**
-     * The heartbeat of worker {@code worker} that has not expired yet, or null when there is none.
-     *
-     * @return its description ({@code queues=a,b running=1/4 at=EPOCH_MS}) and the milliseconds it has left
+     * What worker {@code worker}'s last heartbeat said ({@code queues=a,b running=1/4 at=EPOCH_MS}), while
+     * it has not expired; null when it has (or never was).
      */
-    public Heartbeat liveHeartbeat(String worker) {
-        String description = redis.get(keys.worker(worker));
-        long ttl = redis.call(j -> j.pttl(keys.worker(worker)));
-        return description == null || ttl == -2 ? null : new Heartbeat(description, Math.max(0, ttl));
-    }
-
-    /** A worker's last heartbeat: what it said and how long until it expires (ms). */
-    public record Heartbeat(String description, long millisLeft) {
+    public String liveHeartbeat(String worker) {
+        return redis.get(keys.worker(worker));
     }
 
     /** Removes {@code worker}'s heartbeat at once (it stopped cleanly), instead of letting it expire. */

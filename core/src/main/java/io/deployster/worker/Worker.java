@@ -32,7 +32,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Drains queues and runs up to {@code concurrency} jobs at once. Its parts, each a class:
@@ -99,17 +98,17 @@ public final class Worker implements AutoCloseable {
 
     // Two live workers of one name would share one consumer's pending entries (each re-reading the other's
     // backlog) and one heartbeat: the workers view would show one, and a clean stop of either would mark
-    // both gone. A heartbeat left by a crashed run of this name expires within its TTL; one renewed past
-    // that is a live worker's.
+    // both gone. A heartbeat left by a crashed run of this name expires unchanged; a live worker's changes
+    // (its time) within a heartbeat interval. Only GET is used: the documented ACL allows no more.
     private void awaitOwnName() {
-        JobQueue.Heartbeat seen = queue.liveHeartbeat(options.name());
-        if (seen == null) {
+        String first = queue.liveHeartbeat(options.name());
+        if (first == null) {
             return;
         }
-        LOG.log(Level.INFO, "worker {0}: a worker of this name sent a heartbeat less than {1} s ago ({2}); waiting up to {3} ms for it "
-                + "to expire, as one left by a crashed run does", options.name(), options.lostAfter().toSeconds(), seen.description(),
-                seen.millisLeft());
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(seen.millisLeft() + 1000);
+        LOG.log(Level.INFO, "worker {0}: a worker of this name sent a heartbeat less than {1} s ago ({2}); waiting for it to expire, "
+                + "as one left by a crashed run does", options.name(), options.lostAfter().toSeconds(), first);
+        // the key has a TTL (at most its worker's --lost-after); this bound only guards against one set without
+        long deadline = System.nanoTime() + options.lostAfter().multipliedBy(4).plusSeconds(5).toNanos();
         while (System.nanoTime() < deadline) {
             try {
                 Thread.sleep(100);
@@ -117,17 +116,19 @@ public final class Worker implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("worker " + options.name() + " interrupted while waiting for its name", e);
             }
-            if (queue.liveHeartbeat(options.name()) == null) {
+            String now = queue.liveHeartbeat(options.name());
+            if (now == null) {
                 return;
             }
+            if (!now.equals(first)) {
+                throw new IllegalStateException("another worker named '" + options.name() + "' is running: it sent a heartbeat just now ("
+                        + now + "). Two workers of one name would take each other's queue entries and show as one in 'deployster workers': "
+                        + "give this one another --name, or stop the other first");
+            }
         }
-        JobQueue.Heartbeat still = queue.liveHeartbeat(options.name());
-        if (still == null) {
-            return;
-        }
-        throw new IllegalStateException("another worker named '" + options.name() + "' is running: its heartbeat is still renewed ("
-                + still.description() + "). Two workers of one name would take each other's queue entries "
-                + "and show as one in 'deployster workers': give this one another --name, or stop the other first");
+        throw new IllegalStateException("the heartbeat key of worker '" + options.name() + "' (" + first + ") has not expired in "
+                + options.lostAfter().multipliedBy(4).plusSeconds(5).toSeconds() + " s although no worker renewed it; delete key "
+                + queue.keys().worker(options.name()) + " if no worker of this name runs, or give this one another --name");
     }
 
     /** @throws io.deployster.protocol.ProtocolMismatchException when the namespace is served with another protocol version */

@@ -20,6 +20,7 @@ import java.util.Optional;
  *   <li>a valid job id, else the entry is recorded as a new failed job;</li>
  *   <li>a spec that decodes and validates, else the job fails naming the field;</li>
  *   <li>a signature by a known key when the worker has keys, else the job is rejected;</li>
+ *   <li>taken from the queue its spec names, else rejected (an entry copied to another queue);</li>
  *   <li>within the worker's policy, else rejected;</li>
  *   <li>secrets this worker can open, else rejected;</li>
  *   <li>the start script: run now, wait for the project lock, skip (already ended, a repeated
@@ -64,6 +65,12 @@ final class Admission {
         try {
             spec = JobCodec.parseSpec(entry.specJson());
             queue.check(id, spec, entry.specJson(), entry.fields());
+            if (!spec.queueOrDefault().equals(entry.queue())) {
+                // the signature covers the spec's queue, not the stream the entry sits in: an entry
+                // copied to another queue would run on a worker (a host) it was never meant for
+                throw new RejectedJobException("queue entry " + entry.entryId() + " on queue '" + entry.queue() + "' holds job " + id
+                        + ", which was submitted to queue '" + spec.queueOrDefault() + "'; a job runs only from the queue it was submitted to, not run");
+            }
             if (policy != null) {
                 policy.check(spec);
             }

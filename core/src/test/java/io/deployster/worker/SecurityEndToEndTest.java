@@ -102,6 +102,24 @@ class SecurityEndToEndTest {
     }
 
     @Test
+    void aSignedEntryCopiedToAnotherQueueIsRejected() throws Exception {
+        JobSigner keys = signer(KEY, Clock.systemUTC());
+        try (Deployment d = new Deployment(redis.uri(), QueueSettings.DEFAULT, keys)) {
+            d.worker("w1", 1, keys, null);
+            // signed for queue 'elsewhere' (another host's worker); nobody serves it here
+            String id = d.client.submit(JobSpec.commands("moved", dir.toString(), List.of("touch " + dir.resolve("ran")))
+                    .queue("elsewhere").build());
+            Map<String, String> hash = redis.client().call(j -> j.hgetAll(Keys.defaults().job(id)));
+            Map<String, String> entry = new HashMap<>(Map.of("job", id, "spec", hash.get("spec"), "kid", hash.get("kid"),
+                    "iat", hash.get("iat"), "sig", hash.get("sig")));
+            redis.client().run(j -> j.xadd(Keys.defaults().queue("deploy"), StreamEntryID.NEW_ENTRY, entry));
+            assertRejected(d, id, "queue entry ");
+            assertTrue(d.client.status(id).reason().contains("on queue 'deploy' holds job " + id
+                    + ", which was submitted to queue 'elsewhere'"), d.client.status(id).reason());
+        }
+    }
+
+    @Test
     void aJobOutsideThePolicyIsRejectedWithTheRuleItBroke() throws Exception {
         Path apps = Files.createDirectories(dir.resolve("apps"));
         WorkerPolicy policy = WorkerPolicy.of(Map.of("projects", "shop", "cd.shop", apps.toString(),

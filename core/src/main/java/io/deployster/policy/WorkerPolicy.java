@@ -27,6 +27,7 @@ import java.util.regex.PatternSyntaxException;
  * commands.shop = ^(yarn .*|supervisorctl restart shop--main)$   # every command must match
  * last-command.* = ^supervisorctl (start|restart) \S+$           # the last command must match
  * env.* = NODE_ENV, APP_*             # variable names allowed in env and secretEnv
+ * extra-vars.* = release, app_*      # names allowed in extraVars and secretExtraVars (ansible_* only when listed)
  * callbacks.* = 10.20.0.0/16          # private blocks callbacks may reach besides public addresses
  * </pre>
  * With a policy, a project or directory not listed is refused. Without a policy file, a worker runs
@@ -35,7 +36,7 @@ import java.util.regex.PatternSyntaxException;
  * policy file (docs/security.md, "Callbacks").
  */
 public final class WorkerPolicy {
-    private static final Set<String> PREFIXES = Set.of("cd.", "playbooks.", "commands.", "last-command.", "env.", "callbacks.");
+    private static final Set<String> PREFIXES = Set.of("cd.", "playbooks.", "commands.", "last-command.", "env.", "extra-vars.", "callbacks.");
     private final Properties rules;
     private final String source;
 
@@ -67,7 +68,7 @@ public final class WorkerPolicy {
         for (String key : rules.stringPropertyNames()) {
             if (!key.equals("projects") && PREFIXES.stream().noneMatch(key::startsWith)) {
                 throw new IllegalArgumentException("unknown key '" + key + "' in " + source
-                        + "; use projects, cd.P, playbooks.P, commands.P, last-command.P, env.P or callbacks.P (P a project or *)");
+                        + "; use projects, cd.P, playbooks.P, commands.P, last-command.P, env.P, extra-vars.P or callbacks.P (P a project or *)");
             }
             if (key.startsWith("commands.") || key.startsWith("last-command.")) {
                 try {
@@ -120,6 +121,8 @@ public final class WorkerPolicy {
             if (spec.inventory() != null && !spec.inventory().contains(",")) {
                 within("playbooks", project, cwd.resolve(spec.inventory()), "the inventory");
             }
+            extraVarNames(project, spec.extraVars() == null ? List.of() : List.copyOf(spec.extraVars().keySet()));
+            extraVarNames(project, spec.secretExtraVars() == null ? List.of() : List.copyOf(spec.secretExtraVars().keySet()));
         }
     }
 
@@ -171,6 +174,27 @@ public final class WorkerPolicy {
         for (String name : names) {
             if (allowed.stream().noneMatch(glob -> Pattern.matches(glob.replace("*", "[A-Za-z0-9_]*"), name))) {
                 throw reject("variable '" + name + "' is not allowed (env." + key("env", project) + " = " + String.join(", ", allowed) + ")");
+            }
+        }
+    }
+
+    /*
+     * Extra vars outrank every other variable, Ansible's own connection and behaviour variables
+     * included: ansible_python_interpreter, ansible_shell_executable or ansible_ssh_common_args (a
+     * ProxyCommand) run any command on this host, whatever playbook the policy allows. So ansible_*
+     * names are refused unless extra-vars.P names them; other names are refused only when extra-vars.P is set.
+     */
+    private void extraVarNames(String project, List<String> names) throws RejectedJobException {
+        List<String> allowed = forProject("extra-vars", project);
+        boolean listed = !allowed.isEmpty() || rule("extra-vars", project) != null;
+        for (String name : names) {
+            boolean matches = allowed.stream().anyMatch(glob -> Pattern.matches(glob.replace("*", "[A-Za-z0-9_]*"), name));
+            if (listed && !matches) {
+                throw reject("extra var '" + name + "' is not allowed (extra-vars." + key("extra-vars", project) + " = " + String.join(", ", allowed) + ")");
+            }
+            if (!listed && name.startsWith("ansible_")) {
+                throw reject("extra var '" + name + "' is not allowed: ansible_* variables set how Ansible connects and runs, and can run commands "
+                        + "on this host (an interpreter, a shell, ssh arguments); allow it by name with extra-vars." + project + " = " + name);
             }
         }
     }

@@ -63,8 +63,29 @@ class WorkerPolicyTest {
     }
 
     @Test
+    void ansibleVariablesInExtraVarsAreRefusedUnlessListed() {
+        String deploy = dir.resolve("deploy").toString();
+        assertEquals("outside this worker's policy (policy): extra var 'ansible_python_interpreter' is not allowed: ansible_* variables set how "
+                + "Ansible connects and runs, and can run commands on this host (an interpreter, a shell, ssh arguments); allow it by name with "
+                + "extra-vars.blog = ansible_python_interpreter",
+                reason(JobSpec.ansible("blog", "site.yml").cwd(deploy).extraVars(Map.of("release", "v1", "ansible_python_interpreter", "touch x; python3")).build()));
+        assertEquals("outside this worker's policy (policy): extra var 'ansible_ssh_common_args' is not allowed: ansible_* variables set how "
+                + "Ansible connects and runs, and can run commands on this host (an interpreter, a shell, ssh arguments); allow it by name with "
+                + "extra-vars.blog = ansible_ssh_common_args",
+                reason(JobSpec.ansible("blog", "site.yml").cwd(deploy).secretExtraVars(Map.of("ansible_ssh_common_args", "v1:k:x")).build()));
+        assertDoesNotThrow(() -> policy.check(JobSpec.ansible("blog", "site.yml").cwd(deploy).extraVars(Map.of("release", "v1")).build()));
+
+        WorkerPolicy listing = WorkerPolicy.of(Map.of("playbooks.*", deploy, "extra-vars.shop", "release, ansible_become"));
+        assertDoesNotThrow(() -> listing.check(JobSpec.ansible("shop", "site.yml").cwd(deploy)
+                .extraVars(Map.of("release", "v1", "ansible_become", true)).build()));
+        assertEquals("outside this worker's policy (policy): extra var 'color' is not allowed (extra-vars.shop = release, ansible_become)",
+                assertThrows(RejectedJobException.class, () -> listing.check(JobSpec.ansible("shop", "site.yml").cwd(deploy)
+                        .extraVars(Map.of("color", "blue")).build())).getMessage());
+    }
+
+    @Test
     void aPolicyWithAnUnknownKeyOrBadPatternIsRefusedAtStart() {
-        assertEquals("unknown key 'cwd.shop' in policy; use projects, cd.P, playbooks.P, commands.P, last-command.P, env.P or callbacks.P (P a project or *)",
+        assertEquals("unknown key 'cwd.shop' in policy; use projects, cd.P, playbooks.P, commands.P, last-command.P, env.P, extra-vars.P or callbacks.P (P a project or *)",
                 assertThrows(IllegalArgumentException.class, () -> WorkerPolicy.of(Map.of("cwd.shop", "/x"))).getMessage());
         assertThrows(IllegalArgumentException.class, () -> WorkerPolicy.of(Map.of("commands.*", "([")));
     }

@@ -134,6 +134,30 @@ class SecurityEndToEndTest {
     }
 
     @Test
+    void anExtraVarSettingAnsiblesInterpreterCannotRunCommandsOutsideThePolicy() throws Exception {
+        Tools.require("ansible-playbook", "apt-get install -y ansible");
+        Path deploy = Files.createDirectories(dir.resolve("deploy"));
+        Files.writeString(deploy.resolve("inventory"), "localhost ansible_connection=local\n");
+        Files.writeString(deploy.resolve("site.yml"), """
+                - hosts: all
+                  gather_facts: false
+                  tasks:
+                    - ping:
+                """);
+        WorkerPolicy policy = WorkerPolicy.of(Map.of("projects", "shop", "playbooks.shop", deploy.toString()));
+        try (Deployment d = new Deployment(redis.uri())) {
+            d.worker("w1", 1, null, policy);
+            String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+            assertRejected(d, d.client.submit(JobSpec.ansible("shop", "site.yml").cwd(deploy.toString()).inventory("inventory")
+                    .extraVars(Map.of("ansible_python_interpreter", "touch " + dir.resolve("ran") + "; " + python)).build()),
+                    "outside this worker's policy (policy): extra var 'ansible_python_interpreter' is not allowed");
+            String fine = d.client.submit(JobSpec.ansible("shop", "site.yml").cwd(deploy.toString()).inventory("inventory")
+                    .extraVars(Map.of("release", "v1")).build());
+            assertEquals(JobStatus.SUCCEEDED, d.client.await(fine).status(), "a playbook with ordinary extra vars still runs");
+        }
+    }
+
+    @Test
     void secretsAreEncryptedInRedisAndMaskedInEveryLine() throws Exception {
         String secret = "s3cr3t-p4ss-" + System.nanoTime();
         String other = "t0ken-" + System.nanoTime();

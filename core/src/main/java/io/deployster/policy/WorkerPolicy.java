@@ -169,6 +169,13 @@ public final class WorkerPolicy {
     private void names(String project, List<String> names) throws RejectedJobException {
         List<String> allowed = forProject("env", project);
         if (allowed.isEmpty() && rule("env", project) == null) {
+            // a variable can change what an allowed command runs (NODE_OPTIONS=--import=data:...,
+            // PERL5OPT, LD_PRELOAD), so a commands rule without an env rule allows no variables
+            if (rule("commands", project) != null && !names.isEmpty()) {
+                throw reject("variable '" + names.get(0) + "' is not allowed: commands." + key("commands", project) + " limits the commands run here, "
+                        + "and a variable such as NODE_OPTIONS, PERL5OPT or LD_PRELOAD changes what an allowed command runs; list the names "
+                        + "project '" + project + "' may set with env." + project + " = " + names.get(0));
+            }
             return;
         }
         for (String name : names) {

@@ -84,6 +84,22 @@ class WorkerPolicyTest {
     }
 
     @Test
+    void aCommandsRuleWithoutAnEnvRuleAllowsNoVariables() {
+        WorkerPolicy commandsOnly = WorkerPolicy.of(Map.of("cd.*", apps.toString(), "commands.shop", "^yarn build$"));
+        assertEquals("outside this worker's policy (policy): variable 'NODE_OPTIONS' is not allowed: commands.shop limits the commands run here, "
+                + "and a variable such as NODE_OPTIONS, PERL5OPT or LD_PRELOAD changes what an allowed command runs; list the names "
+                + "project 'shop' may set with env.shop = NODE_OPTIONS",
+                assertThrows(RejectedJobException.class, () -> commandsOnly.check(JobSpec.commands("shop", apps.toString(), List.of("yarn build"))
+                        .env(Map.of("NODE_OPTIONS", "--import=data:text/javascript,process.exit(3)")).build())).getMessage());
+        assertThrows(RejectedJobException.class, () -> commandsOnly.check(JobSpec.commands("shop", apps.toString(), List.of("yarn build"))
+                .secretEnv(Map.of("LD_PRELOAD", "v1:k:x")).build()));
+        assertDoesNotThrow(() -> commandsOnly.check(JobSpec.commands("shop", apps.toString(), List.of("yarn build")).build()));
+        // without a commands rule any command runs anyway, so variables add nothing
+        assertDoesNotThrow(() -> commandsOnly.check(JobSpec.commands("blog", apps.toString(), List.of("yarn build"))
+                .env(Map.of("NODE_ENV", "production")).build()));
+    }
+
+    @Test
     void aPolicyWithAnUnknownKeyOrBadPatternIsRefusedAtStart() {
         assertEquals("unknown key 'cwd.shop' in policy; use projects, cd.P, playbooks.P, commands.P, last-command.P, env.P, extra-vars.P or callbacks.P (P a project or *)",
                 assertThrows(IllegalArgumentException.class, () -> WorkerPolicy.of(Map.of("cwd.shop", "/x"))).getMessage());

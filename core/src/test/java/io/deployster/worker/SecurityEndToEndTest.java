@@ -158,6 +158,20 @@ class SecurityEndToEndTest {
     }
 
     @Test
+    void aVariableCannotMakeAnAllowedCommandRunAnotherOne() throws Exception {
+        Tools.require("perl", "apt-get install -y perl");
+        WorkerPolicy policy = WorkerPolicy.of(Map.of("projects", "shop", "cd.shop", dir.toString(), "commands.shop", "^perl -e 1$"));
+        try (Deployment d = new Deployment(redis.uri())) {
+            d.worker("w1", 1, null, policy);
+            assertRejected(d, d.client.submit(JobSpec.commands("shop", dir.toString(), List.of("perl -e 1"))
+                    .env(Map.of("PERL5OPT", "-Mbase;system(\"touch\",\"" + dir.resolve("ran") + "\");")).build()),
+                    "outside this worker's policy (policy): variable 'PERL5OPT' is not allowed: commands.shop limits the commands run here");
+            String fine = d.client.submit(JobSpec.commands("shop", dir.toString(), List.of("perl -e 1")).build());
+            assertEquals(JobStatus.SUCCEEDED, d.client.await(fine).status(), "the allowed command without variables still runs");
+        }
+    }
+
+    @Test
     void secretsAreEncryptedInRedisAndMaskedInEveryLine() throws Exception {
         String secret = "s3cr3t-p4ss-" + System.nanoTime();
         String other = "t0ken-" + System.nanoTime();

@@ -118,7 +118,14 @@ public final class WorkerPolicy {
             Path cwd = Path.of(spec.cwd() == null ? System.getProperty("user.dir") : spec.cwd());
             within("playbooks", project, cwd, "ansible's working directory");
             within("playbooks", project, cwd.resolve(spec.playbook()), "the playbook");
-            if (spec.inventory() != null && !spec.inventory().contains(",")) {
+            if (spec.inventory() != null && spec.inventory().contains(",")) {
+                // ansible-playbook takes it for a list of hosts: the job would choose the hosts the
+                // playbook (and the secrets and vault files it uses) goes to, instead of an inventory here
+                throw reject("the inventory '" + spec.inventory() + "' is a list of hosts (it holds a comma), which is not an inventory in playbooks."
+                        + key("playbooks", project) + " = " + String.join(", ", forProject("playbooks", project))
+                        + "; put the hosts in an inventory file there and name that file");
+            }
+            if (spec.inventory() != null) {
                 within("playbooks", project, cwd.resolve(spec.inventory()), "the inventory");
             }
             extraVarNames(project, spec.extraVars() == null ? List.of() : List.copyOf(spec.extraVars().keySet()));

@@ -60,6 +60,9 @@ class WorkerPolicyTest {
                 reason(JobSpec.commands("blog", apps.toString(), List.of("true")).env(Map.of("AWS_SECRET", "x")).build()));
         assertEquals("outside this worker's policy (policy): the playbook '$D/deploy/../etc/site.yml' does not exist on this host",
                 reason(JobSpec.ansible("blog", "../etc/site.yml").cwd(dir.resolve("deploy").toString()).build()));
+        assertEquals("outside this worker's policy (policy): the inventory 'attacker.example.org,' is a list of hosts (it holds a comma), which is not "
+                + "an inventory in playbooks.* = $D/deploy; put the hosts in an inventory file there and name that file",
+                reason(JobSpec.ansible("blog", "site.yml").cwd(dir.resolve("deploy").toString()).inventory("attacker.example.org,").build()));
     }
 
     @Test

@@ -104,6 +104,11 @@ public final class JobQueue {
         return settings;
     }
 
+    /** How long a signed job's id is remembered against replays: its signature's max age and the clock skew; zero when unsigned. */
+    public Duration replayWindow() {
+        return signer == null ? Duration.ZERO : signer.maxAge().plus(JobSigner.CLOCK_SKEW);
+    }
+
     /** True when this queue signs and verifies jobs (it has keys). */
     public boolean signs() {
         return signer != null;

@@ -12,6 +12,9 @@ import io.deployster.queue.QueueEntry;
 import io.deployster.secret.Secrets;
 import io.deployster.sign.RejectedJobException;
 import java.lang.System.Logger.Level;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -39,6 +42,8 @@ final class Admission {
     private final WorkerPolicy policy;
     private final String worker;
     private final WorkerEvents events;
+    /** Ids of signed jobs this worker started → epoch ms until which they are remembered. */
+    private final Map<String, Long> started = new LinkedHashMap<>();
 
     /** @param policy what jobs may do here; null for none */
     Admission(JobQueue queue, WorkerPolicy policy, String worker, WorkerEvents events) {
@@ -86,10 +91,18 @@ final class Admission {
             LOG.log(Level.WARNING, "worker {0}: job {1} of project {2} rejected, not run: {3}", worker, id, spec.project(), e.getMessage());
             return Optional.empty();
         }
+        if (startedHere(id)) {
+            reject(id, entry, JobStatus.REJECTED, "replayed: job " + id + " has already been started once (by this worker, which remembers "
+                    + "the signed jobs it started for their signature's max age, even when Redis no longer does); a signed job runs at most once, submit a new one");
+            events.rejected(entry.queue(), WorkerEvents.Refusal.REPLAYED);
+            LOG.log(Level.WARNING, "worker {0}: job {1} rejected as a replay of a job it started (Redis had no record of that start)", worker, id);
+            return Optional.empty();
+        }
         long sentAt = System.nanoTime();
         JobQueue.Start start = queue.start(id, worker, entry.queue(), entry.entryId(), entry.fields(), spec.project());
         switch (start.decision()) {
             case RUN -> {
+                rememberStarted(id);
                 return Optional.of(new Admitted(id, spec, secrets, start, sentAt));
             }
             case WAIT -> LOG.log(Level.INFO, "job {0} of project {1} waits for the lock held by job {2}", id, spec.project(), start.detail());
@@ -110,6 +123,37 @@ final class Admission {
             }
         }
         return Optional.empty();
+    }
+
+    /*
+     * Redis remembers started signed jobs (seen:{id}), but whoever can write to Redis can delete that
+     * record and queue the signed entry again; this worker's own memory of what it started, for as long
+     * as a signature is valid, refuses such a replay here.
+     */
+    private boolean startedHere(String id) {
+        synchronized (started) {
+            forgetExpired();
+            return started.containsKey(id);
+        }
+    }
+
+    private void rememberStarted(String id) {
+        long window = queue.replayWindow().toMillis();
+        if (window <= 0) {
+            return;
+        }
+        synchronized (started) {
+            forgetExpired();
+            started.put(id, System.currentTimeMillis() + window);
+        }
+    }
+
+    private void forgetExpired() {
+        long now = System.currentTimeMillis();
+        // insertion order is expiry order: every id gets the same window
+        for (Iterator<Long> until = started.values().iterator(); until.hasNext() && until.next() <= now; ) {
+            until.remove();
+        }
     }
 
     // The entry is acknowledged either way; a job that meanwhile runs or ended (a repeated delivery) is left alone.

@@ -120,6 +120,24 @@ class SecurityEndToEndTest {
     }
 
     @Test
+    void aReplayIsRejectedEvenWhenRedisForgotTheJobStarted() throws Exception {
+        JobSigner keys = signer(KEY, Clock.systemUTC());
+        try (Deployment d = new Deployment(redis.uri(), QueueSettings.DEFAULT, keys)) {
+            d.worker("w1", 1, keys, null);
+            String id = d.client.submit(JobSpec.commands("a", dir.toString(), List.of("echo run >> " + dir.resolve("runs"))).build());
+            assertEquals(JobStatus.SUCCEEDED, d.client.await(id).status());
+            Map<String, String> hash = redis.client().call(j -> j.hgetAll(Keys.defaults().job(id)));
+            // someone who can write to Redis deletes every trace of the start, then queues the signed entry again
+            redis.client().run(j -> j.del(Keys.defaults().job(id), Keys.defaults().log(id), Keys.defaults().seen(id)));
+            Map<String, String> replay = new HashMap<>(Map.of("job", id, "spec", hash.get("spec"), "kid", hash.get("kid"),
+                    "iat", hash.get("iat"), "sig", hash.get("sig")));
+            redis.client().run(j -> j.xadd(Keys.defaults().queue("deploy"), StreamEntryID.NEW_ENTRY, replay));
+            assertRejected(d, id, "replayed: job " + id + " has already been started once");
+            assertEquals(List.of("run"), Files.readAllLines(dir.resolve("runs")), "the job ran once");
+        }
+    }
+
+    @Test
     void aJobOutsideThePolicyIsRejectedWithTheRuleItBroke() throws Exception {
         Path apps = Files.createDirectories(dir.resolve("apps"));
         WorkerPolicy policy = WorkerPolicy.of(Map.of("projects", "shop", "cd.shop", apps.toString(),

@@ -1,6 +1,5 @@
 package io.deployster.secret;
 
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashSet;
@@ -51,9 +50,12 @@ public final class SecretForms {
         forms.add(v.replace("'", "'\"'\"'"));
         forms.add(backslashEscaped(v));
         forms.add(doubleQuoteShellEscaped(v));
-        forms.add(URLEncoder.encode(v, StandardCharsets.UTF_8));
-        forms.add(URLEncoder.encode(v, StandardCharsets.UTF_8).replace("+", "%20"));
-        forms.add(lowerHexPercent(URLEncoder.encode(v, StandardCharsets.UTF_8).replace("+", "%20")));
+        for (String safe : URL_SAFE) {
+            for (boolean plus : new boolean[] {true, false}) {
+                forms.add(percentEncoded(v, safe, plus, false));
+                forms.add(percentEncoded(v, safe, plus, true));
+            }
+        }
         byte[] bytes = v.getBytes(StandardCharsets.UTF_8);
         byte[] withNewline = (v + "\n").getBytes(StandardCharsets.UTF_8);
         // unpadded: the value's base64 inside a longer one (echo $X | base64, a Basic auth header) differs only at the end
@@ -140,15 +142,26 @@ public final class SecretForms {
         return s.toString();
     }
 
-    private static String lowerHexPercent(String encoded) {
-        StringBuilder s = new StringBuilder(encoded.length());
-        for (int i = 0; i < encoded.length(); i++) {
-            char c = encoded.charAt(i);
-            if (c == '%' && i + 2 < encoded.length()) {
-                s.append('%').append(encoded.substring(i + 1, i + 3).toLowerCase(Locale.ROOT));
-                i += 2;
+    /**
+     * The characters besides ASCII letters and digits that URL encoders leave as they are, one set per
+     * family: Java's URLEncoder and PHP's urlencode; RFC 3986's unreserved ones (curl, Python's
+     * quote(safe=''), quote_plus, Go, PHP's rawurlencode, Perl's uri_escape); Python's quote with its
+     * default safe='/'; JavaScript's encodeURIComponent (and jq's @uri); JavaScript's encodeURI.
+     */
+    private static final String[] URL_SAFE = {".-*_", "-_.", "-._~", "-._~/", "-_.!~*'()", "-_.!~*'();/?:@&=+$,#"};
+
+    /** Percent-encoding of the value's UTF-8 bytes, leaving letters, digits and {@code safe} as they are. */
+    static String percentEncoded(String v, String safe, boolean spaceAsPlus, boolean lowerHex) {
+        StringBuilder s = new StringBuilder(v.length() + 16);
+        String format = lowerHex ? "%%%02x" : "%%%02X";
+        for (byte b : v.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || (c < 0x80 && safe.indexOf(c) >= 0)) {
+                s.append((char) c);
+            } else if (c == ' ' && spaceAsPlus) {
+                s.append('+');
             } else {
-                s.append(c);
+                s.append(String.format(Locale.ROOT, format, c));
             }
         }
         return s.toString();

@@ -51,6 +51,22 @@ class MaskerTest {
     }
 
     @Test
+    void urlEncodingsOfCommonEncodersAreMasked() throws Exception {
+        Tools.require("python3", "apt-get install -y python3");
+        Tools.require("perl", "apt-get install -y perl");
+        Tools.require("jq", "apt-get install -y jq");
+        // each encoder leaves a different set of punctuation unencoded: '/' (Python's quote), '~' (RFC 3986), '*()!' (encodeURIComponent)
+        for (String v : List.of("s3cr3t-Value/with+chars&x=1", "k~ey*(x)!y'z p@ss", "a/b~c*d(e)f!g'h")) {
+            assertMasked(v, print(v, "python3", "-c", "import os,urllib.parse as u; print('?t=' + u.quote(os.environ['S']))"));
+            assertMasked(v, print(v, "python3", "-c", "import os,urllib.parse as u; print(u.urlencode({'t': os.environ['S']}))"));
+            assertMasked(v, print(v, "perl", "-e", "my $s = $ENV{S}; $s =~ s/([^A-Za-z0-9\\-._~])/sprintf('%%%02X', ord($1))/ge; print \"t=$s\\n\""));
+            assertMasked(v, print(v, "jq", "-nr", "env.S | @uri"));
+            // what JavaScript's encodeURI leaves
+            assertMasked(v, print(v, "python3", "-c", "import os,urllib.parse as u; print(u.quote(os.environ['S'], safe=\"-_.!~*'();/?:@&=+$,#\"))"));
+        }
+    }
+
+    @Test
     void eachLineOfAMultiLineSecretIsMasked() {
         String key = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n"
                 + "QyNTUxOQAAACBkZXBsb3lzdGVyLXRlc3Qta2V5LW5vdC1yZWFsAAAAAAAAAAAAAAAAAAAA\n-----END OPENSSH PRIVATE KEY-----\n";

@@ -34,6 +34,16 @@ public record RedisUri(URI uri) {
                 throw new IllegalArgumentException("Redis URI '" + redact(text) + "' "
                         + (scheme == null ? "has no scheme" : "has scheme '" + scheme + "'") + "; " + ALLOWED);
             }
+            // a '/', '?' or '#' typed unencoded in a password ends the authority early, and the rest of
+            // the password would be read (and named in messages) as a port, path or host
+            int at = text.trim().lastIndexOf('@');
+            String authority = uri.getRawAuthority();
+            if (at >= 0 && (authority == null || !text.trim().startsWith(scheme + "://" + authority)
+                    || scheme.length() + 3 + authority.lastIndexOf('@') != at)) {
+                throw new IllegalArgumentException("Redis URI '" + redact(text) + "' has a user name or password holding a character "
+                        + "that ends the address ('/', '?', '#' or '@'); percent-encode it (/ as %2F, ? as %3F, # as %23, @ as %40), "
+                        + "e.g. redis://user:pa%2Fss@host:6379");
+            }
             RedisUri parsed = new RedisUri(uri);
             if (parsed.sentinel()) {
                 SentinelAddress.parse(parsed); // checks hosts, ports, master name and db
@@ -152,7 +162,24 @@ public record RedisUri(URI uri) {
         return redact(uri.toString());
     }
 
-    static String redact(String text) {
-        return text.replaceAll("(?<=://)([^:@/]*):[^@/]*@", "$1:****@");
+    /**
+     * The text with the password of a URI in it replaced by ****: everything between the user name's
+     * colon and the last '@', since a password typed without percent-encoding may hold '/', '@', '?'
+     * or '#' (a base64 one often does), and such a URI is the one whose error message prints it.
+     */
+    public static String redact(String text) {
+        if (text == null) {
+            return null;
+        }
+        int scheme = text.indexOf("://");
+        int at = text.lastIndexOf('@');
+        if (scheme < 0 || at < scheme + 3) {
+            return text;
+        }
+        int colon = text.indexOf(':', scheme + 3);
+        if (colon < 0 || colon > at) {
+            return text; // a user name alone
+        }
+        return text.substring(0, colon + 1) + "****" + text.substring(at);
     }
 }

@@ -51,6 +51,6 @@ public final class RedisAddress {
 
     /** The text with any password in a URI replaced by ****, for messages. */
     public static String redact(String text) {
-        return text == null ? null : text.replaceAll("(?<=://)([^:@/]*):[^@/]*@", "$1:****@");
+        return io.deployster.redis.RedisUri.redact(text);
     }
 }

@@ -106,6 +106,8 @@ final class SubmitCommand implements Callable<Integer> {
         }
         JobSpec job = build();
         Secrets secrets = new Secrets(secretValues(secretEnv), new LinkedHashMap<>(secretValues(secretExtraVars)));
+        warnValuesOnCommandLine("--secret-env", secretEnv);
+        warnValuesOnCommandLine("--secret-extra-var", secretExtraVars);
         try (DeploysterClient client = redis.client(keys.signer())) {
             return follow(client, client.submit(job, secrets), List.of(job.queueOrDefault()));
         }
@@ -228,6 +230,22 @@ final class SubmitCommand implements Callable<Integer> {
         }
     }
 
+    // ps and /proc/PID/cmdline show every process's arguments to every user of the host
+    private void warnValuesOnCommandLine(String option, List<String> given) {
+        if (given == null) {
+            return;
+        }
+        for (String item : given) {
+            int eq = item.indexOf('=');
+            if (eq >= 0) {
+                String name = item.substring(0, eq);
+                spec.commandLine().getErr().println("deployster: warning: " + option + " " + name + "=VALUE puts the secret on this command line, "
+                        + "where ps shows it to every user of this host (and shell history or a CI log may keep it); export " + name
+                        + " and give " + option + " " + name + " instead");
+            }
+        }
+    }
+
     private static Map<String, String> secretValues(List<String> given) {
         Map<String, String> values = new LinkedHashMap<>();
         if (given != null) {
@@ -236,7 +254,7 @@ final class SubmitCommand implements Callable<Integer> {
                 String name = eq < 0 ? item : item.substring(0, eq);
                 String value = eq < 0 ? System.getenv(name) : item.substring(eq + 1);
                 if (value == null) {
-                    throw new IllegalArgumentException("secret '" + name + "' has no value: set the environment variable " + name + " or give " + name + "=VALUE");
+                    throw new IllegalArgumentException("secret '" + name + "' has no value: set the environment variable " + name + " (export " + name + ")");
                 }
                 values.put(name, value);
             }

@@ -29,6 +29,21 @@ class SecretEnvValueTest {
     Path dir;
 
     @Test
+    void aSecretValueGivenOnTheCommandLineIsWarnedAboutWithoutShowingIt() throws Exception {
+        Path keys = dir.resolve("keys");
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        Files.writeString(keys, "k1:" + Base64.getEncoder().encodeToString(secret) + "\n");
+        CliTest.Run run = CliTest.run("submit", "--redis", redis.uri(), "--keys-file", keys.toString(), "--project", "shop",
+                "--cd", dir.toString(), "--no-follow", "--command", "true", "--secret-env", "DB_PASSWORD=Value-On-Argv-7");
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.err().contains("deployster: warning: --secret-env DB_PASSWORD=VALUE puts the secret on this command line, "
+                + "where ps shows it to every user of this host"), run.err());
+        assertTrue(run.err().contains("export DB_PASSWORD and give --secret-env DB_PASSWORD instead"), run.err());
+        assertFalse(run.err().contains("Value-On-Argv-7"), "the value is never shown: " + run.err());
+    }
+
+    @Test
     void aSecretTheDotEnvCannotCarryIsRefusedAtSubmitWithoutShowingIt() throws Exception {
         Path keys = dir.resolve("keys");
         byte[] secret = new byte[32];

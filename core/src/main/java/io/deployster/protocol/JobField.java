@@ -59,6 +59,11 @@ public final class JobField {
     public static final String WORKFLOW_TASK = "workflowTask";
     /** The job's outputs as a JSON object. */
     public static final String OUTPUTS = "outputs";
+    /**
+     * A succeeded job's result signed by the worker that ran it ({@code KEY_ID ISSUED_AT MAC}, over its id,
+     * status and outputs), so a workflow's coordinator uses only outputs a worker recorded; absent when unsigned.
+     */
+    public static final String RESULT_SIG = "resultSig";
     /** Prefix of a workflow's per-task result fields: {@code task:NAME} (JSON). */
     public static final String TASK_PREFIX = "task:";
     /** Prefix of a workflow's per-task copy cursors: {@code cursor:NAME} (last log entry id copied). */

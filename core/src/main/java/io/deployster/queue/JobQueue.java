@@ -395,8 +395,43 @@ public final class JobQueue {
         Reply reply = redis.callReplicated("the end of job " + id + " and its lock hand-off", Shortfall.WARN,
                 j -> finish.run(j, keys.jobScriptKeys(id, project), List.of(id, status.wireName(),
                 text(exitCode), text(failedCommand), nullToEmpty(reason), now(), ttl(), maxLen(), retention(), nullToEmpty(outputsJson),
-                historyLimit(), project)));
+                historyLimit(), project, resultSignature(id, status, outputsJson))));
         return reply.expect(Code.OK, Code.ALREADY).code() == Code.OK;
+    }
+
+    // A workflow's coordinator fills a succeeded task's outputs into the tasks after it, which it signs:
+    // signed here, they cannot be changed in Redis on the way (verifyResult)
+    private String resultSignature(String id, JobStatus status, String outputsJson) {
+        if (signer == null || status != JobStatus.SUCCEEDED) {
+            return "";
+        }
+        JobSignature s = signer.sign(JobSigner.Subject.RESULT, id, resultText(JobState.outputs(outputsJson)));
+        return s.keyId() + " " + s.issuedAt() + " " + s.mac();
+    }
+
+    /**
+     * Checks that a job succeeded with these outputs, as the worker that ran it signed (field
+     * {@link JobField#RESULT_SIG}); does nothing when this queue does not sign.
+     *
+     * @throws RejectedJobException when the signature is missing, unknown or does not match
+     */
+    public void verifyResult(String id, Map<String, String> outputs, String resultSig) throws RejectedJobException {
+        if (signer == null) {
+            return;
+        }
+        String[] parts = resultSig == null ? new String[0] : resultSig.split(" ", 3);
+        if (parts.length != 3) {
+            throw new RejectedJobException("job " + id + " has no signed result (field " + JobField.RESULT_SIG + "): its success and outputs "
+                    + "were not recorded by a worker holding a key");
+        }
+        signer.verify(JobSigner.Subject.RESULT, id, resultText(outputs), parts[0], parts[1], parts[2], false);
+    }
+
+    // one line per output, sorted: keys hold no '=' and values no line end, so the text is unambiguous
+    private static String resultText(Map<String, String> outputs) {
+        StringBuilder text = new StringBuilder(JobStatus.SUCCEEDED.wireName()).append('\n');
+        new java.util.TreeMap<>(outputs).forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        return text.toString();
     }
 
     /**

@@ -36,7 +36,7 @@ public final class JobSigner {
 
     /** What a signature covers, named in the signed text, so a signed workflow is never taken for a job or back. */
     public enum Subject {
-        JOB("deployster-job-v1"), WORKFLOW("deployster-workflow-v1");
+        JOB("deployster-job-v1"), WORKFLOW("deployster-workflow-v1"), RESULT("deployster-result-v1");
 
         private final String domain;
 

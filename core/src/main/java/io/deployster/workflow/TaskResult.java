@@ -14,9 +14,10 @@ import java.util.Map;
  * @param outputs the {@code key=value} outputs it wrote to {@code $DEPLOYSTER_OUTPUT}
  * @param startedAt epoch milliseconds, null when it never started
  * @param endedAt epoch milliseconds, null while not ended
+ * @param resultSig its job's signed result (JobField RESULT_SIG) once it succeeded; the coordinator checks it before using the outputs
  */
 public record TaskResult(String status, String job, String queue, Integer exitCode, String reason, Map<String, String> outputs,
-                         Long startedAt, Long endedAt) {
+                         Long startedAt, Long endedAt, String resultSig) {
     public static final String PENDING = "pending";
     public static final String SKIPPED = "skipped";
 
@@ -25,11 +26,11 @@ public record TaskResult(String status, String job, String queue, Integer exitCo
     }
 
     public static TaskResult pending() {
-        return new TaskResult(PENDING, null, null, null, null, null, null, null);
+        return new TaskResult(PENDING, null, null, null, null, null, null, null, null);
     }
 
     public static TaskResult skipped(String reason, long now) {
-        return new TaskResult(SKIPPED, null, null, null, reason, null, null, now);
+        return new TaskResult(SKIPPED, null, null, null, reason, null, null, now, null);
     }
 
     /** True once the task will not change any more. */

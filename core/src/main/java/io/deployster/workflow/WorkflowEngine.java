@@ -127,11 +127,11 @@ public final class WorkflowEngine {
             more = store.copyLog(id, name, t.job());
         }
         if (job.isEmpty()) {
-            return new TaskResult(JobStatus.LOST.wireName(), t.job(), t.queue(), null, "its job " + t.job() + " is gone from Redis", null, t.startedAt(), store.now());
+            return new TaskResult(JobStatus.LOST.wireName(), t.job(), t.queue(), null, "its job " + t.job() + " is gone from Redis", null, t.startedAt(), store.now(), null);
         }
         return new TaskResult(job.get(JobField.STATUS), t.job(), t.queue(), number(job.get(JobField.EXIT_CODE)),
                 emptyToNull(job.get(JobField.REASON)), JobState.outputs(job.get(JobField.OUTPUTS)), time(job.get(JobField.STARTED_AT)),
-                time(job.get(JobField.ENDED_AT)));
+                time(job.get(JobField.ENDED_AT)), job.get(JobField.RESULT_SIG));
     }
 
     // A pending task whose needs all ended: skipped when one of them did not succeed (and may not fail),
@@ -146,6 +146,17 @@ public final class WorkflowEngine {
             if (!n.succeeded() && !(spec.tasks().get(need).continues() && !TaskResult.SKIPPED.equals(n.status()))) {
                 return TaskResult.skipped("skipped: it needs " + need + ", which " + (TaskResult.SKIPPED.equals(n.status()) ? "was skipped"
                         : "ended " + n.status()), store.now());
+            }
+            if (n.succeeded()) {
+                // its success and outputs come from Redis, and this task is signed with this worker's key:
+                // they must be as the worker that ran the need signed them
+                try {
+                    queue.verifyResult(TaskJobs.jobId(id, need), n.outputs(), n.resultSig());
+                } catch (RejectedJobException e) {
+                    String reason = "not submitted: the result of " + need + " in Redis is not the one its worker signed (" + e.getMessage() + ")";
+                    store.note(id, "[" + name + "] " + reason);
+                    return new TaskResult(JobStatus.REJECTED.wireName(), null, task.queue(), null, reason, null, null, store.now(), null);
+                }
             }
         }
         String jobId = TaskJobs.jobId(id, name);
@@ -163,11 +174,11 @@ public final class WorkflowEngine {
         } catch (IllegalArgumentException e) { // an invalid job too (InvalidJobException)
             String reason = "could not be submitted: " + e.getMessage();
             store.note(id, "[" + name + "] " + reason);
-            return new TaskResult(JobStatus.FAILED.wireName(), null, task.queue(), null, reason, null, null, store.now());
+            return new TaskResult(JobStatus.FAILED.wireName(), null, task.queue(), null, reason, null, null, store.now(), null);
         } catch (DuplicateJobException e) {
             job = null; // submitted by an earlier step whose record was lost: carry on with it
         }
-        return new TaskResult(JobStatus.QUEUED.wireName(), jobId, job == null ? task.queue() : job.queueOrDefault(), null, null, null, null, null);
+        return new TaskResult(JobStatus.QUEUED.wireName(), jobId, job == null ? task.queue() : job.queueOrDefault(), null, null, null, null, null, null);
     }
 
     // Running tasks are asked to stop and end cancelled; one whose job had not started yet is ended at
@@ -178,7 +189,7 @@ public final class WorkflowEngine {
             if (t.job() != null && !t.ended() && queue.cancel(t.job(), reason) == JobQueue.CancelOutcome.CANCELLED) {
                 // its job stays named: it exists, cancelled, and an operator may look it up
                 TaskResult skipped = new TaskResult(TaskResult.SKIPPED, t.job(), t.queue(), null, "not started: " + reason, null, null,
-                        store.now());
+                        store.now(), null);
                 store.save(id, e.getKey(), skipped);
                 e.setValue(skipped);
             }

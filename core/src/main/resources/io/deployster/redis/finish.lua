@@ -3,7 +3,7 @@
 -- KEYS: 1-9 as in common.lua (the job's and its project's)
 -- ARGV: 1 id, 2 status, 3 exit code, 4 failedCommand (3-4 empty when none), 5 reason, 6 now (epoch ms),
 --   7 lock ttl (ms), 8 log maxlen, 9 retention (s), 10 outputs (JSON object, or empty), 11 history limit,
---   12 project
+--   12 project, 13 the result's signature (JobField RESULT_SIG; empty when unsigned)
 -- Returns: {REPLY_OK, id of the job handed the lock or ''} | {REPLY_ALREADY, status} when the job had
 --   ended before (cancelled, marked lost) or does not exist ('')
 -- Errors: WRONGPROJECT when the keys are not of the job's project
@@ -17,5 +17,8 @@ if not status or is_terminal(status) then
 end
 if (ARGV[10] or '') ~= '' then
   redis.call('HSET', job, FIELD_OUTPUTS, ARGV[10])
+end
+if (ARGV[13] or '') ~= '' then
+  redis.call('HSET', job, FIELD_RESULT_SIG, ARGV[13])
 end
 return {REPLY_OK, finish(P, job, log, id, ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[11])}

@@ -64,6 +64,45 @@ class WorkflowSigningTest {
     }
 
     @Test
+    void outputsChangedInRedisAreNotFilledIntoTheTasksAfterThem() throws Exception {
+        // b needs a and gate: while gate waits for its file, a's recorded outputs are rewritten in Redis
+        WorkflowSpec spec = new WorkflowParser().parse("project: shop\ndefaults: {cd: " + dir + ", queue: build}\ntasks:\n"
+                + "  a: {commands: [\"echo x=harmless >> $DEPLOYSTER_OUTPUT\"]}\n"
+                + "  gate: {commands: [\"while [ ! -f go ]; do sleep 0.05; done\"]}\n"
+                + "  b: {needs: [a, gate], env: {X: \"${tasks.a.outputs.x}\"}, commands: [\"printf %s \\\"$X\\\" > b-got\"]}\n");
+        try (Deployment d = keyedWorker()) {
+            String id = d.client.submitWorkflow(spec);
+            String field = JobField.TASK_PREFIX + "a";
+            Await.until("task a recorded as succeeded", Duration.ofSeconds(30), () -> {
+                String a = redis.client().call(j -> j.hget(Keys.defaults().job(id), field));
+                return a != null && a.contains("\"succeeded\"") && a.contains("harmless");
+            });
+            String a = redis.client().call(j -> j.hget(Keys.defaults().job(id), field));
+            redis.client().run(j -> j.hset(Keys.defaults().job(id), field, a.replace("harmless", "forged")));
+            redis.client().run(j -> j.hset(Keys.defaults().job(id + ".a"), JobField.OUTPUTS, "{\"x\":\"forged\"}"));
+            Files.writeString(dir.resolve("go"), "");
+
+            JobState state = d.client.await(id);
+            assertEquals(JobStatus.FAILED, state.status(), state.reason());
+            assertTrue(Files.notExists(dir.resolve("b-got")), "b ran with forged outputs");
+            String b = redis.client().call(j -> j.hget(Keys.defaults().job(id), JobField.TASK_PREFIX + "b"));
+            assertTrue(b.contains("not submitted: the result of a in Redis is not the one its worker signed (bad signature"), b);
+        }
+    }
+
+    @Test
+    void outputsAsTheWorkerSignedThemAreFilledIn() throws Exception {
+        WorkflowSpec spec = new WorkflowParser().parse("project: shop\ndefaults: {cd: " + dir + ", queue: build}\ntasks:\n"
+                + "  a: {commands: [\"echo x=harmless >> $DEPLOYSTER_OUTPUT\", \"echo y=two >> $DEPLOYSTER_OUTPUT\"]}\n"
+                + "  b: {needs: [a], env: {X: \"${tasks.a.outputs.x}-${tasks.a.outputs.y}\"}, commands: [\"printf %s \\\"$X\\\" > b-got\"]}\n");
+        try (Deployment d = keyedWorker()) {
+            String id = d.client.submitWorkflow(spec);
+            assertEquals(JobStatus.SUCCEEDED, d.client.await(id).status());
+            assertEquals("harmless-two", Files.readString(dir.resolve("b-got")));
+        }
+    }
+
+    @Test
     void anUnsignedWorkflowIsRejectedAndNoneOfItsTasksRuns() throws Exception {
         try (Deployment d = keyedWorker();
              DeploysterClient unsigned = DeploysterClient.connect(redis.uri(), QueueSettings.DEFAULT)) {

@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
@@ -430,7 +431,7 @@ public final class JobQueue {
     // one line per output, sorted: keys hold no '=' and values no line end, so the text is unambiguous
     private static String resultText(Map<String, String> outputs) {
         StringBuilder text = new StringBuilder(JobStatus.SUCCEEDED.wireName()).append('\n');
-        new java.util.TreeMap<>(outputs).forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        new TreeMap<>(outputs).forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
         return text.toString();
     }
 

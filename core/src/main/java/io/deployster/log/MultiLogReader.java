@@ -51,24 +51,20 @@ public final class MultiLogReader {
     }
 
     /**
-     * The jobs among {@code positions} whose log ends with its 'finished' entry, at or before the
-     * position: a read from there waits for entries that are never written (a follower that resumed
-     * past the end). One round trip.
-     *
-     * @param positions job id to the id of the last entry already read
+     * The jobs among {@code ids} whose log ends with its 'finished' entry, with that entry's id: a read
+     * from there or later waits for entries that are never written (a follower that resumed past the
+     * end). One round trip.
      */
-    public List<String> endedBefore(LogStreams.Connection connection, Map<String, String> positions) {
+    public Map<String, StreamId> finishedAt(LogStreams.Connection connection, Collection<String> ids) {
         Map<String, String> jobOfKey = new LinkedHashMap<>();
-        positions.keySet().forEach(id -> jobOfKey.put(keys.log(id), id));
-        List<String> ended = new ArrayList<>();
+        ids.forEach(id -> jobOfKey.put(keys.log(id), id));
+        Map<String, StreamId> finished = new LinkedHashMap<>();
         connection.lastEntries(jobOfKey.keySet()).forEach((key, last) -> {
-            String job = jobOfKey.get(key);
-            if (new LogEntry(last.id().toString(), last.fields()).isFinished()
-                    && last.id().compareTo(StreamId.parse(positions.get(job))) <= 0) {
-                ended.add(job);
+            if (new LogEntry(last.id().toString(), last.fields()).isFinished()) {
+                finished.put(jobOfKey.get(key), last.id());
             }
         });
-        return ended;
+        return finished;
     }
 
     /** The jobs among {@code ids} whose hash is gone (expired or never there), in one round trip. */

@@ -305,25 +305,39 @@ public final class LogHub implements AutoCloseable {
     }
 
     // Followers that wait for entries never to be written: of jobs whose hash expired, and of ended jobs
-    // read from past their 'finished' entry (a resume from an id beyond the end, or racing the end).
+    // read from their 'finished' entry or later (a resume from an id beyond the end, or racing the end).
+    // Only those: others of the same job, further back, still get the rest of the log.
     private void endStale(LogStreams.Connection connection, Map<String, String> positions) {
         List<String> gone = reader.missing(connection, positions.keySet());
-        Map<String, String> rest = new HashMap<>(positions);
-        gone.forEach(rest::remove);
-        List<String> pastEnd = rest.isEmpty() ? List.of() : reader.endedBefore(connection, rest);
-        if (gone.isEmpty() && pastEnd.isEmpty()) {
+        List<String> rest = new ArrayList<>(positions.keySet());
+        rest.removeAll(gone);
+        Map<String, StreamId> finished = rest.isEmpty() ? Map.of() : reader.finishedAt(connection, rest);
+        if (gone.isEmpty() && finished.isEmpty()) {
             return;
         }
         synchronized (this) {
-            gone.forEach(job -> endAll(job, LogSubscription.End.JOB_GONE));
-            pastEnd.forEach(job -> endAll(job, LogSubscription.End.PAST_END));
-        }
-    }
-
-    private void endAll(String job, LogSubscription.End why) {
-        List<LogSubscription> subs = byJob.remove(job);
-        if (subs != null) {
-            subs.forEach(s -> end(s, why));
+            for (String job : gone) {
+                List<LogSubscription> subs = byJob.remove(job);
+                if (subs != null) {
+                    subs.forEach(s -> end(s, LogSubscription.End.JOB_GONE));
+                }
+            }
+            finished.forEach((job, at) -> {
+                List<LogSubscription> subs = byJob.get(job);
+                if (subs == null) {
+                    return;
+                }
+                subs.removeIf(s -> {
+                    boolean past = StreamId.parse(s.last).compareTo(at) >= 0;
+                    if (past) {
+                        end(s, LogSubscription.End.PAST_END);
+                    }
+                    return past;
+                });
+                if (subs.isEmpty()) {
+                    byJob.remove(job);
+                }
+            });
         }
     }
 

@@ -289,7 +289,10 @@ class GatewayTest {
                 HttpResponse.BodyHandlers.ofString());
         var sse = gw.http.sendAsync(gw.request("/api/v1/jobs/" + id + "/log?format=sse&after=" + beyond, "shop-token").GET().build(),
                 HttpResponse.BodyHandlers.ofString());
-        Await.until("both follows subscribed", Duration.ofSeconds(20), () -> gw.server.followers() == 2);
+        // and one from the start at the same time, which must still get the whole log
+        var whole = gw.http.sendAsync(gw.request("/api/v1/jobs/" + id + "/log?follow=true", "shop-token").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        Await.until("the three follows subscribed", Duration.ofSeconds(20), () -> gw.server.followers() == 3);
         Files.createFile(go);
         awaitEnded(id);
         HttpResponse<String> p = plain.get(30, TimeUnit.SECONDS);
@@ -299,6 +302,8 @@ class GatewayTest {
         assertEquals(200, s.statusCode());
         assertTrue(s.body().contains("event: gateway"), s.body());
         assertFalse(s.body().contains("waiting"), "nothing before the resume point is sent again: " + s.body());
+        String w = whole.get(30, TimeUnit.SECONDS).body();
+        assertTrue(w.startsWith("[deployster]") && w.contains("waiting\n") && w.contains("succeeded"), w);
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.deployster.workflow.WorkflowResult;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -40,11 +41,35 @@ final class StatusCommand extends JobCommand {
             if (state.submittedBy() != null && !state.submittedBy().isBlank()) {
                 out.println("  submitted by: " + state.submittedBy());
             }
-            if (state.waitingBehind() != null && state.status() == JobStatus.WAITING) {
+            boolean notStarted = state.status() == JobStatus.QUEUED || state.status() == JobStatus.WAITING;
+            // a waiting job the lock was handed to is back on its queue: it waits for a worker, not behind the job that ended
+            boolean handedTheLock = state.status() == JobStatus.WAITING && workflow == null
+                    && id.equals(client.lockHolder(state.project()));
+            if (handedTheLock) {
+                out.println("  lock: handed to it" + (state.waitingBehind() != null ? " when job " + state.waitingBehind() + " ended" : "")
+                        + "; it waits on queue " + state.queue() + " for a worker to start it");
+            } else if (state.waitingBehind() != null && state.status() == JobStatus.WAITING) {
                 out.println("  waiting behind job: " + state.waitingBehind());
             }
+            if (workflow == null && (state.status() == JobStatus.QUEUED || handedTheLock) && state.queue() != null
+                    && !client.unserved(List.of(state.queue())).isEmpty()) {
+                out.println("  waiting for a worker of queue " + state.queue() + ": no live worker serves it (start one with "
+                        + "'deployster worker --queues " + state.queue() + "', or cancel it with 'deployster cancel " + id
+                        + "'); later deploys of project " + state.project() + " wait behind it");
+            }
+            if (state.status() == JobStatus.RUNNING && state.worker() != null && workflow == null) {
+                WorkerInfo worker = client.worker(state.worker());
+                if (worker != null && !worker.alive()) {
+                    out.println("  worker " + state.worker() + " sends no heartbeat"
+                            + (worker.lastHeartbeat() != null ? " (last " + (Instant.now().getEpochSecond()
+                                    - worker.lastHeartbeat().getEpochSecond()) + " s ago)" : "")
+                            + ": it crashed, was stopped or cannot reach Redis. A live worker marks the job lost once its lease "
+                            + "runs out; with none running, start one ('deployster workers' lists them)");
+                }
+            }
             if (state.fencingToken() != null) {
-                out.println("  fencing token: " + state.fencingToken() + " (grant of project " + state.project() + "'s lock it ran under)");
+                out.println("  fencing token: " + state.fencingToken() + " (grant of project " + state.project() + "'s lock it "
+                        + (notStarted ? "holds, to run under" : "ran under") + ")");
             }
             if (state.failedCommand() != null) {
                 out.println("  failed command: " + (state.failedCommand() + 1));

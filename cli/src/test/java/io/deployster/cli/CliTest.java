@@ -116,6 +116,43 @@ class CliTest {
         assertEquals(ExitCodes.CANCELLED, run("status", "--redis", redis.uri(), id).exit());
     }
 
+    @Test
+    void statusOfAJobHandedTheLockSaysItWaitsForAWorkerNotBehindTheEndedJob() throws Exception {
+        String first = run(submit("--command", "sleep 60", "--no-follow")).out().trim();
+        Await.until("first running", Duration.ofSeconds(30), () -> deployment.client().status(first).status() == JobStatus.RUNNING);
+        String second = run(submit("--command", "true", "--no-follow")).out().trim();
+        Await.until("second waiting", Duration.ofSeconds(30), () -> deployment.client().status(second).status() == JobStatus.WAITING);
+        assertTrue(run("status", "--redis", redis.uri(), second).out().contains("waiting behind job: " + first));
+        // both slots busy: when the first job ends, its slot goes to the older entry of another project, and
+        // the second job, handed the lock, waits on the queue for a free slot
+        String other = run("submit", "--redis", redis.uri(), "--project", "other", "--cd", dir.toString(), "--command", "sleep 60",
+                "--no-follow").out().trim();
+        Await.until("other running", Duration.ofSeconds(30), () -> deployment.client().status(other).status() == JobStatus.RUNNING);
+        String third = run("submit", "--redis", redis.uri(), "--project", "third", "--cd", dir.toString(), "--command", "sleep 60",
+                "--no-follow").out().trim();
+
+        assertEquals(ExitCodes.SUCCEEDED, run("cancel", "--redis", redis.uri(), "--wait", first).exit());
+        Await.until("third running", Duration.ofSeconds(30), () -> deployment.client().status(third).status() == JobStatus.RUNNING);
+        assertEquals(second, deployment.client().lockHolder("shop"));
+        Run status = run("status", "--redis", redis.uri(), second);
+        assertEquals(ExitCodes.NOT_ENDED, status.exit(), status.err());
+        assertFalse(status.out().contains("waiting behind job"), status.out());
+        assertTrue(status.out().contains("lock: handed to it when job " + first + " ended; it waits on queue deploy for a worker to start it"),
+                status.out());
+        assertTrue(status.out().contains("'s lock it holds, to run under)"), status.out());
+        assertFalse(status.out().contains("no live worker serves it"), status.out());
+
+        // a job on a queue no worker serves says so, as a workflow's task does
+        String stranded = run("submit", "--redis", redis.uri(), "--project", "stranded", "--queue", "nobody-serves-this", "--cd",
+                dir.toString(), "--command", "true", "--no-follow").out().trim();
+        Run queued = run("status", "--redis", redis.uri(), stranded);
+        assertTrue(queued.out().contains("waiting for a worker of queue nobody-serves-this: no live worker serves it (start one with "
+                + "'deployster worker --queues nobody-serves-this'"), queued.out());
+        for (String id : List.of(other, third, stranded)) {
+            run("cancel", "--redis", redis.uri(), id);
+        }
+    }
+
     private String runningJob() {
         return redis.client().call(j -> j.keys(Keys.defaults().jobPattern())).stream()
                 .map(Keys::tagOf)

@@ -109,6 +109,25 @@ class CrashAndCancelTest {
     }
 
     @Test
+    void statusOfAJobWhoseWorkerDiedWithNoOtherWorkerToSweepSaysTheWorkerIsSilent() throws Exception {
+        WorkerProcess only = worker("only", List.of());
+        String job = deployment.client.submit(JobSpec.commands("shop", dir.toString(), List.of(recordingGroup("job", "sleep 300"))).build());
+        group("job");
+        only.signal("KILL");
+        Await.until("worker only shown dead", Duration.ofSeconds(30), () -> !redis.client().call(j -> j.exists(Keys.defaults().worker("only"))));
+
+        // no live worker sweeps: the job stays running in Redis, and status must not pass that off as a live deploy
+        StringWriter out = new StringWriter();
+        int exit = Main.run(new String[] {"status", "--redis", redis.uri(), job}, new PrintWriter(out), new PrintWriter(new StringWriter()));
+        assertEquals(ExitCodes.NOT_ENDED, exit, out.toString());
+        assertTrue(out.toString().contains("worker only sends no heartbeat"), out.toString());
+        assertTrue(out.toString().contains("A live worker marks the job lost once its lease runs out"), out.toString());
+
+        worker("sweeper", List.of());
+        assertEquals(JobStatus.LOST, deployment.client.await(job).status());
+    }
+
+    @Test
     @Timeout(120) // before the task had a lease of its own, the workflow never ended
     void aWorkflowWhoseTaskWorkerIsKilledEndsWithTheTaskLostAndFreesItsProject() throws Exception {
         WorkerProcess doomed = worker("doomed", List.of(), "--queues", "k9");

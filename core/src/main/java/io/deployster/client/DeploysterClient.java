@@ -114,6 +114,17 @@ public final class DeploysterClient implements AutoCloseable {
         return Delivery.fromJson(json);
     }
 
+    /** @return the job the project's lock names now (the holder of its lease), or null when the lock is free */
+    public String lockHolder(String project) {
+        return redis.get(queue.keys().lock(project));
+    }
+
+    /** @return the worker's last heartbeat as the workers view shows it, or null when Redis has no record of it */
+    public WorkerInfo worker(String name) {
+        return new WorkersView(redis, queue.keys(), Clock.systemUTC()).list().stream().filter(w -> w.name().equals(name))
+                .findFirst().orElse(null);
+    }
+
     /** @return the workflow's state and each task's result, or null when there is no such workflow */
     public WorkflowResult workflow(String id) {
         return workflows.result(id);

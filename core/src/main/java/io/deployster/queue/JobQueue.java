@@ -393,10 +393,21 @@ public final class JobQueue {
      */
     public boolean finish(String id, String project, JobStatus status, Integer exitCode, Integer failedCommand, String reason,
             String outputsJson) {
+        return finish(id, project, status, exitCode, failedCommand, reason, outputsJson, null);
+    }
+
+    /**
+     * As {@link #finish(String, String, JobStatus, Integer, Integer, String, String)}, by the worker that ran the job
+     * under {@code fencingToken}: should a sweep have marked the job lost meanwhile (its lease ran out while the worker
+     * could not reach Redis to record an end it had reached in time), the job stays lost but its reason and log say
+     * how it had really ended.
+     */
+    public boolean finish(String id, String project, JobStatus status, Integer exitCode, Integer failedCommand, String reason,
+            String outputsJson, Long fencingToken) {
         Reply reply = redis.callReplicated("the end of job " + id + " and its lock hand-off", Shortfall.WARN,
                 j -> finish.run(j, keys.jobScriptKeys(id, project), List.of(id, status.wireName(),
                 text(exitCode), text(failedCommand), nullToEmpty(reason), now(), ttl(), maxLen(), retention(), nullToEmpty(outputsJson),
-                historyLimit(), project, resultSignature(id, status, outputsJson))));
+                historyLimit(), project, fencingToken == null ? "" : fencingToken.toString(), resultSignature(id, status, outputsJson))));
         return reply.expect(Code.OK, Code.ALREADY).code() == Code.OK;
     }
 

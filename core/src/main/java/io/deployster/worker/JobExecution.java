@@ -172,7 +172,8 @@ final class JobExecution implements Runnable {
         Backoff backoff = Backoff.standard();
         while (true) {
             try {
-                boolean done = queue.finish(id, spec.project(), outcome.status(), outcome.exitCode(), outcome.failedCommand(), outcome.reason(), outputsJson);
+                boolean done = queue.finish(id, spec.project(), outcome.status(), outcome.exitCode(), outcome.failedCommand(), outcome.reason(), outputsJson,
+                        fencingToken);
                 if (!done) {
                     LOG.log(Level.WARNING, "job {0} of project {1} ended ({2}) after it had already been ended by someone else "
                             + "(cancelled, or marked lost when its lease ran out)", id, spec.project(), outcome.status().wireName());

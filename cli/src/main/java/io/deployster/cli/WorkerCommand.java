@@ -104,10 +104,21 @@ final class WorkerCommand implements Callable<Integer> {
             Logger.getLogger(WorkerCommand.class.getName()).info("worker " + options.name() + ": metrics at http://"
                     + metricsAt.host() + ":" + endpoint.port() + "/metrics");
         }
-        // TERM (systemd stop) and INT (Ctrl-C) mean a graceful shutdown that ends with exit code 0
+        // TERM (systemd stop) and INT (Ctrl-C) mean a graceful shutdown that ends with exit code 0; a second one
+        // cancels the jobs still running at once instead of waiting out the grace
         CountDownLatch stop = new CountDownLatch(1);
-        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> stop.countDown());
-        sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> stop.countDown());
+        sun.misc.SignalHandler onStop = signal -> {
+            if (stop.getCount() > 0) {
+                stop.countDown();
+                return;
+            }
+            Logger.getLogger(WorkerCommand.class.getName()).warning("worker " + options.name() + ": second stop request (SIG"
+                    + signal.getName() + "); cancelling its " + worker.running() + " running job(s) now instead of after the "
+                    + "shutdown grace (they end cancelled once their processes are gone; their projects' locks then pass on)");
+            worker.cutShutdownGrace();
+        };
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), onStop);
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), onStop);
         worker.start();
         stop.await();
         Logger.getLogger(WorkerCommand.class.getName()).info("worker " + options.name()

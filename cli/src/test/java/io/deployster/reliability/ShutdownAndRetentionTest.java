@@ -63,6 +63,24 @@ class ShutdownAndRetentionTest {
     }
 
     @Test
+    void aSecondSigtermCancelsTheRunningJobsAtOnceInsteadOfWaitingOutTheGrace() throws Exception {
+        try (Deployment deployment = new Deployment(redis.uri());
+             WorkerProcess worker = WorkerProcess.start(redis.client(), dir, "w1", "--shutdown-grace", "10m", "--kill-grace", "1s")) {
+            String id = deployment.client.submit(JobSpec.commands("shop", dir.toString(), List.of("sleep 300")).build());
+            Await.until("running", Duration.ofSeconds(30), () -> deployment.client.status(id).status() == JobStatus.RUNNING);
+
+            worker.signal("TERM");
+            Await.until("the worker acknowledged the shutdown", Duration.ofSeconds(30), () -> worker.output().contains("shutdown requested"));
+            worker.signal("TERM");
+            assertEquals(0, worker.awaitExit(Duration.ofSeconds(60)), worker.output());
+            assertTrue(worker.output().contains("second stop request (SIGTERM); cancelling its 1 running job(s) now"), worker.output());
+            JobState state = deployment.client.status(id);
+            assertEquals(JobStatus.CANCELLED, state.status());
+            assertEquals("worker w1 shut down before the job ended (a second stop request cut its shutdown grace short)", state.reason());
+        }
+    }
+
+    @Test
     void finishedJobsExpireAfterTheRetentionSoRedisDoesNotGrow() throws Exception {
         try (Deployment deployment = new Deployment(redis.uri());
              WorkerProcess worker = WorkerProcess.start(redis.client(), dir, "w1", "--retention", "2s", "--concurrency", "4",

@@ -150,7 +150,12 @@ final class RunnerPool {
 
     /** Waits until every job ended or the deadline (System.nanoTime()) passed. @return true when none runs */
     boolean awaitIdle(long deadline) throws InterruptedException {
-        while (!running.isEmpty() && System.nanoTime() < deadline) {
+        return awaitIdle(deadline, () -> false);
+    }
+
+    /** As {@link #awaitIdle(long)}, giving up early once {@code giveUp} says so. */
+    boolean awaitIdle(long deadline, java.util.function.BooleanSupplier giveUp) throws InterruptedException {
+        while (!running.isEmpty() && System.nanoTime() < deadline && !giveUp.getAsBoolean()) {
             Thread.sleep(20);
         }
         return running.isEmpty();

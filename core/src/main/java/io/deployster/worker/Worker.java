@@ -216,6 +216,16 @@ public final class Worker implements AutoCloseable {
         }
     }
 
+    private volatile boolean graceCut;
+
+    /**
+     * A second stop request (SIGTERM or Ctrl-C again) during a shutdown: the jobs still running are
+     * cancelled now instead of at the end of the shutdown grace.
+     */
+    public void cutShutdownGrace() {
+        graceCut = true;
+    }
+
     /**
      * Staged shutdown: first quiet (no more entries are read or started; entries read but not started
      * stay pending and are taken over by another worker), then running jobs may finish within the
@@ -230,8 +240,9 @@ public final class Worker implements AutoCloseable {
             reader.join(Redis.BLOCK_MILLIS * 3L);
             if (pool != null) {
                 pool.awaitAdmissions();
-                if (!pool.awaitIdle(System.nanoTime() + options.shutdownGrace().toNanos())) {
-                    pool.stopAll("worker " + options.name() + " shut down before the job ended");
+                if (!pool.awaitIdle(System.nanoTime() + options.shutdownGrace().toNanos(), () -> graceCut)) {
+                    pool.stopAll("worker " + options.name() + " shut down before the job ended"
+                            + (graceCut ? " (a second stop request cut its shutdown grace short)" : ""));
                     pool.awaitIdle(Long.MAX_VALUE);
                 }
             }

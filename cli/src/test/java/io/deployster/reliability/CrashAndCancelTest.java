@@ -109,7 +109,7 @@ class CrashAndCancelTest {
     }
 
     @Test
-    void statusOfAJobWhoseWorkerDiedWithNoOtherWorkerToSweepSaysTheWorkerIsSilent() throws Exception {
+    void statusAndCancelOfAJobWhoseWorkerDiedWithNoOtherWorkerToSweepSayTheWorkerIsSilent() throws Exception {
         WorkerProcess only = worker("only", List.of());
         String job = deployment.client.submit(JobSpec.commands("shop", dir.toString(), List.of(recordingGroup("job", "sleep 300"))).build());
         group("job");
@@ -122,6 +122,12 @@ class CrashAndCancelTest {
         assertEquals(ExitCodes.NOT_ENDED, exit, out.toString());
         assertTrue(out.toString().contains("worker only sends no heartbeat"), out.toString());
         assertTrue(out.toString().contains("A live worker marks the job lost once its lease runs out"), out.toString());
+        // nor may cancel say a worker is stopping it
+        StringWriter cancel = new StringWriter();
+        assertEquals(ExitCodes.SUCCEEDED, Main.run(new String[] {"cancel", "--redis", redis.uri(), job}, new PrintWriter(cancel),
+                new PrintWriter(new StringWriter())));
+        assertTrue(cancel.toString().contains("job " + job + " is running on worker only, which sends no heartbeat"), cancel.toString());
+        assertTrue(cancel.toString().contains("nothing can stop it now"), cancel.toString());
 
         worker("sweeper", List.of());
         assertEquals(JobStatus.LOST, deployment.client.await(job).status());

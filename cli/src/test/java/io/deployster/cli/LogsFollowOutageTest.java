@@ -67,4 +67,30 @@ class LogsFollowOutageTest {
             server.close();
         }
     }
+
+    @Test
+    void aFollowerWhoseRedisComesBackEmptyIsNotToldToCheckTheId() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        RedisServer server = RedisServer.start(dir.resolve("redis"), port);
+        String uri = server.uri();
+        try (Deployment deployment = new Deployment(uri)) {
+            String id = deployment.client.submit(JobSpec.commands("shop", dir.toString(), List.of("true")).build());
+            StringWriter err = new StringWriter();
+            CompletableFuture<Integer> logs = CompletableFuture.supplyAsync(() -> Main.run(
+                    new String[] {"logs", "--redis", uri, "--follow", id}, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true)));
+            Await.until("the follower printed the 'queued' entry", Duration.ofSeconds(30), () -> err.toString().contains("queued on 'deploy'"));
+
+            server.close();
+            server = RedisServer.start(dir.resolve("empty"), port); // no persistence: it comes back without the job
+            assertEquals(ExitCodes.NO_SUCH_JOB, logs.get(60, TimeUnit.SECONDS), err.toString());
+            assertFalse(err.toString().contains("check the id"), err.toString());
+            assertTrue(err.toString().contains("job '" + id + "' is no longer in Redis, though it was there when following began"),
+                    err.toString());
+        } finally {
+            server.close();
+        }
+    }
 }

@@ -182,7 +182,10 @@ public final class DeploysterClient implements AutoCloseable {
         });
         JobState state = status(id);
         // no 'finished' entry read: the job is gone, or it had ended before afterId (a resumed follower)
-        if (state == null || (end == null && !state.status().isTerminal())) {
+        if (state == null) {
+            throw NoSuchJobException.vanished(id);
+        }
+        if (end == null && !state.status().isTerminal()) {
             throw new NoSuchJobException(id);
         }
         return state;

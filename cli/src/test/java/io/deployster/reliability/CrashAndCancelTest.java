@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -113,7 +114,15 @@ class CrashAndCancelTest {
         WorkerProcess only = worker("only", List.of());
         String job = deployment.client.submit(JobSpec.commands("shop", dir.toString(), List.of(recordingGroup("job", "sleep 300"))).build());
         group("job");
+        StringWriter followed = new StringWriter();
+        CompletableFuture<Integer> follower = CompletableFuture.supplyAsync(() -> Main.run(
+                new String[] {"logs", "--redis", redis.uri(), "--follow", job}, new PrintWriter(new StringWriter(), true),
+                new PrintWriter(followed, true)));
+        Await.until("the follower printed the start", Duration.ofSeconds(30), () -> followed.toString().contains("started on worker only"));
         only.signal("KILL");
+        // the follower, whose log went quiet, is told that nobody may be running the job any more
+        Await.until("the follower told the worker is silent", Duration.ofSeconds(60),
+                () -> followed.toString().contains("its worker only sends no heartbeat (it crashed, was stopped or cannot reach Redis)"));
         Await.until("worker only shown dead", Duration.ofSeconds(30), () -> !redis.client().call(j -> j.exists(Keys.defaults().worker("only"))));
 
         // no live worker sweeps: the job stays running in Redis, and status must not pass that off as a live deploy
@@ -131,6 +140,7 @@ class CrashAndCancelTest {
 
         worker("sweeper", List.of());
         assertEquals(JobStatus.LOST, deployment.client.await(job).status());
+        assertEquals(ExitCodes.LOST, follower.get(), followed.toString());
     }
 
     @Test

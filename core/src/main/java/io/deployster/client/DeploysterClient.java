@@ -6,6 +6,7 @@ import io.deployster.job.JobLimits;
 import io.deployster.job.JobSpec;
 import io.deployster.job.JobSpecValidator;
 import io.deployster.job.JobState;
+import io.deployster.job.JobStatus;
 import io.deployster.log.LogEntry;
 import io.deployster.log.LogFollower;
 import io.deployster.ops.WorkerInfo;
@@ -25,8 +26,10 @@ import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * What a producer needs: submit a job, follow its log, read its state, cancel it. Used by the CLI
@@ -179,7 +182,7 @@ public final class DeploysterClient implements AutoCloseable {
         LogEntry end = follower.follow(id, afterId, sink, jobId -> status(jobId) != null, jobId -> {
             JobState s = status(jobId);
             return s != null && s.status().isTerminal();
-        });
+        }, silentWorkerNote());
         JobState state = status(id);
         // no 'finished' entry read: the job is gone, or it had ended before afterId (a resumed follower)
         if (state == null) {
@@ -190,6 +193,41 @@ public final class DeploysterClient implements AutoCloseable {
         }
         return state;
     }
+
+    /**
+     * While a followed job's log is quiet, looks every few seconds whether its worker still sends heartbeats: the person
+     * watching is told once when it stopped (nobody runs the job any more; what ends it), and once when it is back.
+     */
+    private Function<String, String> silentWorkerNote() {
+        long[] nextLook = {System.nanoTime() + SILENT_WORKER_LOOK_NANOS};
+        String[] silent = {null};
+        return jobId -> {
+            long now = System.nanoTime();
+            if (now - nextLook[0] < 0) {
+                return null;
+            }
+            nextLook[0] = now + SILENT_WORKER_LOOK_NANOS;
+            JobState s = status(jobId);
+            if (s == null || s.status() != JobStatus.RUNNING || s.worker() == null) {
+                return null;
+            }
+            WorkerInfo w = worker(s.worker());
+            boolean dead = w != null && !w.alive();
+            if (dead && silent[0] == null) {
+                silent[0] = s.worker();
+                return "job " + jobId + ": its worker " + s.worker() + " sends no heartbeat (it crashed, was stopped or cannot "
+                        + "reach Redis), so nothing may be running the job now: it ends lost once its lease runs out and a live "
+                        + "worker marks it ('deployster workers' lists them)";
+            }
+            if (!dead && silent[0] != null) {
+                silent[0] = null;
+                return "job " + jobId + ": its worker " + s.worker() + " sends heartbeats again";
+            }
+            return null;
+        };
+    }
+
+    private static final long SILENT_WORKER_LOOK_NANOS = TimeUnit.SECONDS.toNanos(3);
 
     /** Waits for the job to end without reading its output. */
     public JobState await(String id) throws InterruptedException {

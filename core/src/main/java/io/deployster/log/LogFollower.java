@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -62,6 +63,15 @@ public final class LogFollower {
      */
     public LogEntry follow(String jobId, String afterId, Consumer<LogEntry> sink, Predicate<String> stillThere,
             Predicate<String> ended) throws InterruptedException {
+        return follow(jobId, afterId, sink, stillThere, ended, job -> null);
+    }
+
+    /**
+     * As {@link #follow(String, String, Consumer, Predicate, Predicate)}; {@code idleNote}, asked after each idle wait,
+     * gives a note for the person watching (handed to {@code sink} as a 'note' entry), or null for none.
+     */
+    public LogEntry follow(String jobId, String afterId, Consumer<LogEntry> sink, Predicate<String> stillThere,
+            Predicate<String> ended, Function<String, String> idleNote) throws InterruptedException {
         String key = keys.log(jobId);
         StreamId last = StreamId.parse(afterId);
         Backoff backoff = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(2));
@@ -88,6 +98,10 @@ public final class LogFollower {
                         // ended, an empty read after `last` means that entry was at or before it
                         if (ended.test(jobId) && streams.range(key, last.toString(), 1).isEmpty()) {
                             return null;
+                        }
+                        String said = idleNote.apply(jobId);
+                        if (said != null) {
+                            sink.accept(note(last, said));
                         }
                         continue;
                     }

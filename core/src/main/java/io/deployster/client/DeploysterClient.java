@@ -26,7 +26,6 @@ import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -182,7 +181,7 @@ public final class DeploysterClient implements AutoCloseable {
         LogEntry end = follower.follow(id, afterId, sink, jobId -> status(jobId) != null, jobId -> {
             JobState s = status(jobId);
             return s != null && s.status().isTerminal();
-        }, silentWorkerNote());
+        }, new SilentWorkerNote());
         JobState state = status(id);
         // no 'finished' entry read: the job is gone, or it had ended before afterId (a resumed follower)
         if (state == null) {
@@ -195,39 +194,42 @@ public final class DeploysterClient implements AutoCloseable {
     }
 
     /**
-     * While a followed job's log is quiet, looks every few seconds whether its worker still sends heartbeats: the person
-     * watching is told once when it stopped (nobody runs the job any more; what ends it), and once when it is back.
+     * While a followed job's log is quiet, looks every few seconds whether its worker still sends
+     * heartbeats: the person watching is told once when it stopped (nobody runs the job any more; what
+     * ends it), and once when it is back. One per follow: it remembers what it said.
      */
-    private Function<String, String> silentWorkerNote() {
-        long[] nextLook = {System.nanoTime() + SILENT_WORKER_LOOK_NANOS};
-        String[] silent = {null};
-        return jobId -> {
+    private final class SilentWorkerNote implements Function<String, String> {
+        private static final long LOOK_EVERY_NANOS = 3_000_000_000L;
+        private long nextLook = System.nanoTime() + LOOK_EVERY_NANOS;
+        /** The worker said to be silent, until it is back; null when nothing was said. */
+        private String silent;
+
+        @Override
+        public String apply(String jobId) {
             long now = System.nanoTime();
-            if (now - nextLook[0] < 0) {
+            if (now - nextLook < 0) {
                 return null;
             }
-            nextLook[0] = now + SILENT_WORKER_LOOK_NANOS;
+            nextLook = now + LOOK_EVERY_NANOS;
             JobState s = status(jobId);
             if (s == null || s.status() != JobStatus.RUNNING || s.worker() == null) {
                 return null;
             }
             WorkerInfo w = worker(s.worker());
             boolean dead = w != null && !w.alive();
-            if (dead && silent[0] == null) {
-                silent[0] = s.worker();
+            if (dead && silent == null) {
+                silent = s.worker();
                 return "job " + jobId + ": its worker " + s.worker() + " sends no heartbeat (it crashed, was stopped or cannot "
                         + "reach Redis), so nothing may be running the job now: it ends lost once its lease runs out and a live "
                         + "worker marks it ('deployster workers' lists them)";
             }
-            if (!dead && silent[0] != null) {
-                silent[0] = null;
+            if (!dead && silent != null) {
+                silent = null;
                 return "job " + jobId + ": its worker " + s.worker() + " sends heartbeats again";
             }
             return null;
-        };
+        }
     }
-
-    private static final long SILENT_WORKER_LOOK_NANOS = TimeUnit.SECONDS.toNanos(3);
 
     /** Waits for the job to end without reading its output. */
     public JobState await(String id) throws InterruptedException {
